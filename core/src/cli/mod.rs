@@ -1,0 +1,63 @@
+//! The `shiftwatch` command line. One function, [`run`], serves the binary and the Python
+//! console script.
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Did the new release regress? Compare service metrics between releases with statistics.
+#[derive(Debug, Parser)]
+#[command(name = "shiftwatch", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {}
+
+/// Exit code: nothing failing.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: a failing finding (regression, fired rule) under `--fail-on`.
+pub const EXIT_FINDING: u8 = 1;
+/// Exit code: usage or input error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Parses `args` (including the program name) and runs the command.
+///
+/// Results go to stdout, errors to stderr; returns 0 (ok), 1 (failing finding) or 2 (usage or
+/// input error).
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            let code = if err.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    let outcome: anyhow::Result<u8> = match cli.command {};
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            if is_broken_pipe(&err) {
+                return ExitCode::from(EXIT_OK);
+            }
+            eprintln!("error: {err:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
