@@ -1,0 +1,1 @@
+//! Anderson–Darling k-sample test, mirroring scipy.stats.anderson_ksamp.

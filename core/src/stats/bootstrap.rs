@@ -1,0 +1,1 @@
+//! Bootstrap confidence intervals (percentile, BCa) with iid, moving-block and stationary resampling.

@@ -1,0 +1,1 @@
+//! Brunner–Munzel test of stochastic equality, mirroring scipy.stats.brunnermunzel.

@@ -1,0 +1,1 @@
+//! Mann–Whitney U test (exact and normal approximation), mirroring scipy.stats.mannwhitneyu.

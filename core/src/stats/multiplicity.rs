@@ -1,0 +1,1 @@
+//! Adjusted p-values for many comparisons: Benjamini–Hochberg, Benjamini–Yekutieli, Holm, Bonferroni.

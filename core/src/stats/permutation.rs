@@ -1,0 +1,1 @@
+//! Seeded two-sample permutation tests.

@@ -1,0 +1,1 @@
+//! Quantiles and medians by selection (no full sort), with scipy/numpy's default interpolation.

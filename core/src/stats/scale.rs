@@ -1,0 +1,1 @@
+//! Tests for a change of scale: Ansari–Bradley and Fligner–Killeen.

@@ -1,0 +1,1 @@
+//! Wilcoxon signed-rank test for paired samples, mirroring scipy.stats.wilcoxon.
