@@ -6,7 +6,7 @@ use pyo3::exceptions::{PyFileNotFoundError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 
 create_exception!(
-    _native,
+    shiftwatch,
     InsufficientDataError,
     PyValueError,
     "Not enough usable data for the computation (too few points, or all values equal)."

@@ -3,7 +3,9 @@
 
 use pyo3::prelude::*;
 
+mod arrays;
 mod errors;
+mod topy;
 
 /// Runs the command line with `argv` (including the program name); returns the exit code.
 #[pyfunction]

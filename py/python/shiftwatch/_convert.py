@@ -1,0 +1,83 @@
+"""Input conversion: anything array-like → a contiguous 1-D float64 numpy array.
+
+Accepted: lists and tuples of numbers, numpy arrays of any real dtype (float32, int64, bool,
+strided views), pandas Series/Index and polars Series. pandas and polars are imported by
+nobody here: they are recognised by their module name, so neither is a required dependency.
+
+Missing values (``None``, ``pandas.NA``, polars nulls) become NaN, and the engine rejects NaN
+with a ``ValueError`` that names the first offending index: shiftwatch never silently
+propagates or drops NaN (unlike scipy's default ``nan_policy='propagate'``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["as_float64"]
+
+
+def _from_frame_library(x: Any) -> Any:
+    """Unwraps pandas and polars containers into numpy, without importing either library."""
+    module = type(x).__module__ or ""
+    if module.startswith("polars"):
+        if not hasattr(x, "dtype") or hasattr(x, "columns"):
+            raise TypeError(
+                f"expected a polars Series, got a {type(x).__name__}; select one column first"
+            )
+        # Nulls become NaN for numeric series (polars converts to float64 when needed).
+        if x.null_count() > 0:
+            return x.cast(float).to_numpy()
+        return x.to_numpy()
+    if module.startswith("pandas"):
+        if hasattr(x, "columns"):
+            raise TypeError(
+                f"expected a pandas Series, got a {type(x).__name__}; select one column first"
+            )
+        try:
+            return x.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError) as err:
+            raise TypeError(
+                f"cannot convert pandas {type(x).__name__} of dtype {x.dtype} to float64: {err}"
+            ) from err
+    return x
+
+
+def as_float64(x: Any, name: str = "x") -> NDArray[np.float64]:
+    """Converts a sample to a contiguous 1-D float64 array (copying only when needed).
+
+    Args:
+        x: The sample: list, tuple, numpy array, pandas Series or polars Series of real numbers.
+        name: The argument's name, used in error messages.
+
+    Returns:
+        A C-contiguous ``float64`` array of shape ``(n,)``. A contiguous float64 input is
+        returned as is (no copy).
+
+    Raises:
+        TypeError: If ``x`` is not array-like or holds non-numeric values (strings, objects,
+            complex numbers), or is a whole DataFrame.
+        ValueError: If ``x`` is not one-dimensional.
+
+    Examples:
+        >>> as_float64([1, 2, 3]).dtype
+        dtype('float64')
+    """
+    x = _from_frame_library(x)
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name}: expected a sequence of numbers, got {type(x).__name__}")
+    arr = np.asarray(x)
+    if arr.dtype == object:
+        try:
+            arr = np.asarray(
+                [np.nan if v is None else v for v in arr.ravel()], dtype=np.float64
+            ).reshape(arr.shape)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name}: expected numbers, got values such as {err}") from err
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: expected real numbers, got dtype {arr.dtype}")
+    if arr.ndim != 1:
+        raise ValueError(f"{name}: expected a 1-D sample, got an array of shape {arr.shape}")
+    return np.ascontiguousarray(arr, dtype=np.float64)

@@ -1,0 +1,82 @@
+"""Base class of every result: frozen dataclass with ``to_dict()`` and a readable repr."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Iterator
+
+__all__ = ["Result", "TestResult", "plain"]
+
+
+def plain(value: Any) -> Any:
+    """Converts a field value to plain Python (dicts, lists, floats, ints, strings, None)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(v) for v in value]
+    if hasattr(value, "tolist"):  # numpy scalars and arrays
+        return value.tolist()
+    return value
+
+
+def _short(value: Any) -> str:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return repr(value)
+        return f"{value:.6g}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return repr(value)
+    if isinstance(value, (list, tuple)) and len(value) > 6:
+        head = ", ".join(_short(v) for v in value[:3])
+        return f"[{head}, … ({len(value)} items)]"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(_short(v) for v in value)
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    if isinstance(value, dict) and len(value) > 6:
+        return f"{{… {len(value)} keys}}"
+    return repr(value)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class Result:
+    """A frozen result: attribute access, ``to_dict()`` and a compact ``repr``."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Returns the result as plain Python objects (JSON-serialisable apart from NaN/∞).
+
+        Returns:
+            A dict with one entry per field, nested results as dicts.
+        """
+        out = plain(self)
+        assert isinstance(out, dict)
+        return out
+
+    def __repr__(self) -> str:
+        parts = []
+        for f in dataclasses.fields(self):
+            if not f.repr:
+                continue
+            parts.append(f"{f.name}={_short(getattr(self, f.name))}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class TestResult(Result):
+    """A hypothesis test's result; unpacks like scipy's: ``statistic, pvalue = result``."""
+
+    __test__ = False  # not a pytest test class
+
+    statistic: float
+    pvalue: float
+
+    def __iter__(self) -> Iterator[float]:
+        return iter((self.statistic, self.pvalue))
+
+    def __len__(self) -> int:
+        return 2
+
+    def __getitem__(self, index: int) -> float:
+        return (self.statistic, self.pvalue)[index]

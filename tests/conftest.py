@@ -1,0 +1,25 @@
+"""Shared fixtures: a seeded generator per test and the repository root."""
+
+from __future__ import annotations
+
+import pathlib
+
+import numpy as np
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+# Live comparisons against scipy: statistic and p-value to this relative tolerance.
+RTOL = 1e-9
+
+
+@pytest.fixture
+def rng(request: pytest.FixtureRequest) -> np.random.Generator:
+    """A generator seeded from the test's name, so each test sees fresh but reproducible data."""
+    seed = abs(hash(request.node.nodeid)) % (2**32)
+    return np.random.default_rng(seed)
+
+
+@pytest.fixture
+def root() -> pathlib.Path:
+    return ROOT
