@@ -1,0 +1,143 @@
+"""Every wrapped function: accepted input types, and the exceptions bad input raises."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+import pytest
+
+import shiftwatch
+from shiftwatch import stats as sw
+
+pd = pytest.importorskip("pandas")
+pl = pytest.importorskip("polars")
+
+X = [1.2, 3.4, 2.2, 5.1, 0.3, 4.4, 2.9, 3.3, 1.7, 2.8, 6.0, 0.9]
+Y = [2.1, 4.4, 3.3, 6.2, 1.5, 5.0, 3.1, 4.8, 2.6, 3.9, 7.2, 1.8]
+
+# name → call taking two samples (the paired ones need equal lengths, as X and Y have).
+TWO_SAMPLE: dict[str, Callable[[Any, Any], Any]] = {
+    "mannwhitneyu": lambda x, y: sw.mannwhitneyu(x, y),
+    "ttest_ind": lambda x, y: sw.ttest_ind(x, y),
+    "ttest_ind_welch": lambda x, y: sw.ttest_ind(x, y, equal_var=False),
+    "ttest_rel": lambda x, y: sw.ttest_rel(x, y),
+    "ks_2samp": lambda x, y: sw.ks_2samp(x, y),
+    "brunnermunzel": lambda x, y: sw.brunnermunzel(x, y),
+    "wilcoxon": lambda x, y: sw.wilcoxon(x, y),
+    "ansari": lambda x, y: sw.ansari(x, y),
+    "fligner": lambda x, y: sw.fligner(x, y),
+    "anderson_ksamp": lambda x, y: sw.anderson_ksamp([x, y]),
+    "hodges_lehmann": lambda x, y: sw.hodges_lehmann(x, y),
+    "cliffs_delta": lambda x, y: sw.cliffs_delta(x, y),
+    "bootstrap_ci": lambda x, y: sw.bootstrap_ci(x, y, n_resamples=99, rng=1),
+    "permutation_test": lambda x, y: sw.permutation_test(x, y, n_resamples=99, rng=1),
+}
+
+CONVERTERS: dict[str, Callable[[list[float]], Any]] = {
+    "list": list,
+    "float32": lambda v: np.asarray(v, dtype=np.float32),
+    "int64": lambda v: np.round(np.asarray(v) * 10).astype(np.int64),
+    "strided": lambda v: np.repeat(np.asarray(v), 2)[::2],
+    "pandas": pd.Series,
+    "polars": pl.Series,
+}
+
+
+def baseline(name: str) -> Any:
+    return TWO_SAMPLE[name](np.asarray(X), np.asarray(Y))
+
+
+@pytest.mark.parametrize("name", TWO_SAMPLE)
+@pytest.mark.parametrize("conv", CONVERTERS)
+def test_input_types_give_the_same_result(name, conv):
+    make = CONVERTERS[conv]
+    ours = TWO_SAMPLE[name](make(X), make(Y))
+    ref = TWO_SAMPLE[name](
+        np.asarray(make(X), dtype=np.float64), np.asarray(make(Y), dtype=np.float64)
+    )
+    assert ours.to_dict() == ref.to_dict()
+
+
+@pytest.mark.parametrize("name", TWO_SAMPLE)
+def test_result_is_frozen_with_dict_and_repr(name):
+    res = baseline(name)
+    d = res.to_dict()
+    assert isinstance(d, dict) and d
+    assert type(res).__name__ in repr(res)
+    field = next(iter(d))
+    with pytest.raises(AttributeError):
+        setattr(res, field, 0)
+
+
+@pytest.mark.parametrize("name", TWO_SAMPLE)
+def test_empty_raises_insufficient_data(name):
+    with pytest.raises(shiftwatch.InsufficientDataError):
+        TWO_SAMPLE[name]([], [])
+
+
+@pytest.mark.parametrize("name", TWO_SAMPLE)
+def test_nan_raises_value_error_naming_index(name):
+    x = list(X)
+    x[3] = float("nan")
+    with pytest.raises(ValueError, match="index 3"):
+        TWO_SAMPLE[name](x, Y)
+
+
+@pytest.mark.parametrize("name", TWO_SAMPLE)
+def test_infinity_raises(name):
+    y = list(Y)
+    y[0] = float("inf")
+    with pytest.raises(ValueError):
+        TWO_SAMPLE[name](X, y)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n in TWO_SAMPLE if n not in ("ks_2samp", "mannwhitneyu", "cliffs_delta",
+                                        "hodges_lehmann", "permutation_test")],
+)
+def test_one_value_each_raises_insufficient_data(name):
+    with pytest.raises(shiftwatch.InsufficientDataError):
+        TWO_SAMPLE[name]([1.0], [2.0])
+
+
+@pytest.mark.parametrize(
+    "name", ["ttest_ind", "ttest_rel", "brunnermunzel", "wilcoxon", "ansari", "fligner",
+             "anderson_ksamp", "mannwhitneyu"]
+)
+def test_constant_samples_raise_insufficient_data(name):
+    with pytest.raises(shiftwatch.InsufficientDataError):
+        TWO_SAMPLE[name]([2.0] * 10, [2.0] * 10)
+
+
+def test_nan_policy_omit_drops_nans():
+    x = [*X, float("nan")]
+    assert sw.mannwhitneyu(x, Y, nan_policy="omit") == sw.mannwhitneyu(X, Y)
+
+
+def test_nan_policy_propagate_is_refused():
+    with pytest.raises(ValueError, match="nan_policy"):
+        sw.mannwhitneyu(X, Y, nan_policy="propagate")
+
+
+def test_unknown_names_raise_value_error():
+    with pytest.raises(ValueError, match="alternative"):
+        sw.mannwhitneyu(X, Y, alternative="bigger")
+    with pytest.raises(ValueError, match="method"):
+        sw.ks_2samp(X, Y, method="magic")
+
+
+def test_paired_length_mismatch():
+    with pytest.raises(ValueError, match="length"):
+        sw.ttest_rel(X, Y[:-1])
+
+
+def test_insufficient_data_is_a_value_error():
+    assert issubclass(shiftwatch.InsufficientDataError, ValueError)
+    assert shiftwatch.InsufficientDataError.__module__ == "shiftwatch"
+
+
+def test_results_unpack_like_scipy():
+    stat, p = sw.mannwhitneyu(X, Y)
+    assert 0 <= p <= 1 and stat >= 0
