@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 
 mod arrays;
 mod errors;
+mod resample;
 mod topy;
 
 /// Runs the command line with `argv` (including the program name); returns the exit code.
@@ -30,5 +31,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    resample::register(m)?;
     Ok(())
 }
