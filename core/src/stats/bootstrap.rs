@@ -26,7 +26,7 @@ use crate::stats::{check, Alternative, ConfidenceInterval};
 use crate::{Error, Result};
 use resample::{Plan, Resampler};
 
-pub(crate) use normal::{ndtr, ndtri};
+pub(crate) use normal::ndtri;
 
 /// How the bootstrap distribution becomes an interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
