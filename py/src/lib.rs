@@ -4,7 +4,9 @@
 use pyo3::prelude::*;
 
 mod arrays;
+mod compare;
 mod errors;
+mod rank;
 mod resample;
 mod topy;
 
@@ -31,6 +33,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    compare::register(m)?;
+    rank::register(m)?;
     resample::register(m)?;
     Ok(())
 }

@@ -9,6 +9,7 @@ use shiftwatch::stats::block_length::optimal_block_length as block_length_engine
 use shiftwatch::stats::bootstrap::{
     bootstrap_ci as bootstrap_engine, BlockSize, BootstrapOptions, Scheme,
 };
+use shiftwatch::stats::effect::{cliffs_delta as cliff_engine, hodges_lehmann as hl_engine};
 use shiftwatch::stats::permutation::{permutation_test as permutation_engine, PermutationOptions};
 use shiftwatch::stats::quantile::{quantile, quantile_in_place};
 use shiftwatch::Error;
@@ -170,10 +171,42 @@ fn optimal_block_length(py: Python<'_>, x: Arr<'_>) -> PyResult<Py<PyAny>> {
     call(py, || block_length_engine(&x))
 }
 
+/// Hodges–Lehmann shift (candidate minus baseline) with its distribution-free interval.
+#[pyfunction]
+fn hodges_lehmann(
+    py: Python<'_>,
+    x: Arr<'_>,
+    y: Arr<'_>,
+    confidence_level: f64,
+    alternative: &str,
+    method: &str,
+) -> PyResult<Py<PyAny>> {
+    let alternative = parse(alternative)?;
+    let method = parse(method)?;
+    let (x, y) = (slice(&x), slice(&y));
+    call(py, || {
+        hl_engine(&x, &y, confidence_level, alternative, method)
+    })
+}
+
+/// Cliff's delta of candidate over baseline with its asymmetric interval.
+#[pyfunction]
+fn cliffs_delta(
+    py: Python<'_>,
+    x: Arr<'_>,
+    y: Arr<'_>,
+    confidence_level: f64,
+) -> PyResult<Py<PyAny>> {
+    let (x, y) = (slice(&x), slice(&y));
+    call(py, || cliff_engine(&x, &y, confidence_level))
+}
+
 /// Adds this family's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(bootstrap_ci, m)?)?;
     m.add_function(wrap_pyfunction!(permutation_test, m)?)?;
     m.add_function(wrap_pyfunction!(optimal_block_length, m)?)?;
+    m.add_function(wrap_pyfunction!(hodges_lehmann, m)?)?;
+    m.add_function(wrap_pyfunction!(cliffs_delta, m)?)?;
     Ok(())
 }

@@ -1,0 +1,38 @@
+//! The default comparison, multiplicity and dependence diagnostics.
+
+use pyo3::prelude::*;
+
+use shiftwatch::stats::dependence::{acf as acf_engine, effective_sample_size as ess_engine};
+use shiftwatch::stats::multiplicity::{adjust, Correction};
+
+use crate::arrays::{call, parse, slice, Arr};
+
+/// Adjusted p-values (`bh`, `by`, `holm`, `bonferroni`, `none`) as a list.
+#[pyfunction]
+fn false_discovery_control(py: Python<'_>, ps: Arr<'_>, method: &str) -> PyResult<Py<PyAny>> {
+    let correction: Correction = parse(method)?;
+    let ps = slice(&ps);
+    call(py, || adjust(&ps, correction))
+}
+
+/// Sample autocorrelations up to `max_lag`; returns the engine's `Acf` as a dict.
+#[pyfunction]
+fn acf(py: Python<'_>, x: Arr<'_>, max_lag: usize) -> PyResult<Py<PyAny>> {
+    let x = slice(&x);
+    call(py, || acf_engine(&x, max_lag))
+}
+
+/// Geyer effective sample size; returns the engine's `EffectiveSampleSize` as a dict.
+#[pyfunction]
+fn effective_sample_size(py: Python<'_>, x: Arr<'_>) -> PyResult<Py<PyAny>> {
+    let x = slice(&x);
+    call(py, || ess_engine(&x))
+}
+
+/// Adds this family's functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(false_discovery_control, m)?)?;
+    m.add_function(wrap_pyfunction!(acf, m)?)?;
+    m.add_function(wrap_pyfunction!(effective_sample_size, m)?)?;
+    Ok(())
+}
