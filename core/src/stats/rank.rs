@@ -186,6 +186,35 @@ pub(crate) fn tagged_rank_sums(keys: &mut [u64], tags: &mut [u8]) -> TaggedSums 
     out
 }
 
+/// One group of tied values in a sorted, tagged sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct TieGroup {
+    /// Twice the midrank of the group (an integer).
+    pub doubled_rank: u64,
+    /// How many values of each tag the group holds.
+    pub count: [usize; 3],
+}
+
+/// The tie groups of keys already sorted by [`tagged_rank_sums`], in rank order.
+pub(crate) fn tie_groups(sorted_keys: &[u64], tags: &[u8]) -> Vec<TieGroup> {
+    let n = sorted_keys.len().min(tags.len());
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        let j = group_end(&sorted_keys[..n], i);
+        let mut count = [0usize; 3];
+        for &g in &tags[i..j] {
+            count[usize::from(g) % 3] += 1;
+        }
+        out.push(TieGroup {
+            doubled_rank: (i + j + 1) as u64,
+            count,
+        });
+        i = j;
+    }
+    out
+}
+
 /// End (exclusive) of the run of keys equal to `keys[start]`.
 #[inline]
 fn group_end(keys: &[u64], start: usize) -> usize {
