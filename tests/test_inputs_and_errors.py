@@ -95,7 +95,7 @@ def test_infinity_raises(name):
 @pytest.mark.parametrize(
     "name",
     [n for n in TWO_SAMPLE if n not in ("ks_2samp", "mannwhitneyu", "cliffs_delta",
-                                        "hodges_lehmann", "permutation_test")],
+                                        "hodges_lehmann", "permutation_test", "wilcoxon")],
 )
 def test_one_value_each_raises_insufficient_data(name):
     with pytest.raises(shiftwatch.InsufficientDataError):

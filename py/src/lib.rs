@@ -5,6 +5,8 @@ use pyo3::prelude::*;
 
 mod arrays;
 mod compare;
+mod dist;
+mod disttests;
 mod errors;
 mod rank;
 mod resample;
@@ -34,6 +36,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     compare::register(m)?;
+    dist::register(m)?;
+    disttests::register(m)?;
     rank::register(m)?;
     resample::register(m)?;
     Ok(())
