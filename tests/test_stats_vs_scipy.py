@@ -184,3 +184,37 @@ def test_false_discovery_control(rng, m, method):
     ps[rng.integers(0, m, max(1, m // 5))] = ps[0]  # ties
     close(sw.false_discovery_control(ps, method=method),
           ss.false_discovery_control(ps, method=method))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("n", [2, 10, 3000])
+@pytest.mark.parametrize("alternative", ALTERNATIVES)
+def test_ttest_1samp(rng, kind, n, alternative):
+    x = draw(rng, kind, n)
+    if np.ptp(x) == 0:
+        pytest.skip("constant draw")
+    popmean = float(rng.normal())
+    ours = sw.ttest_1samp(x, popmean, alternative=alternative)
+    theirs = ss.ttest_1samp(x, popmean, alternative=alternative)
+    same_test(ours, theirs)
+    ci, ref = ours.confidence_interval(0.99), theirs.confidence_interval(0.99)
+    close([ci.low, ci.high], [ref.low, ref.high], what="ci")
+
+
+@pytest.mark.parametrize("k1, e1, k2, e2", [(0, 1.0, 3, 1.0), (5, 2.0, 9, 3.5),
+                                            (130, 1e4, 170, 1.2e4), (4000, 10.0, 1, 0.1)])
+@pytest.mark.parametrize("alternative", ALTERNATIVES)
+def test_poisson_rate_ratio_is_binomtest(k1, e1, k2, e2, alternative):
+    ours = sw.poisson_rate_ratio(k1, e1, k2, e2, alternative=alternative)
+    ref = ss.binomtest(k1, k1 + k2, e1 / (e1 + e2), alternative=alternative)
+    close(ours.pvalue, ref.pvalue, what="pvalue")
+    pi = ref.proportion_ci(0.95, method="exact")
+
+    def ratio(p: float) -> float:
+        return p / (1 - p) * e2 / e1 if p < 1 else np.inf
+
+    # scipy's Clopper-Pearson bounds come from brentq (xtol 2e-12): compare to that accuracy.
+    np.testing.assert_allclose(
+        [ours.confidence_interval.low, ours.confidence_interval.high],
+        [ratio(pi.low), ratio(pi.high)], rtol=1e-8, atol=1e-10,
+    )
