@@ -423,12 +423,13 @@ fn ar1(rng: &mut Rng, n: usize, phi: f64) -> Vec<f64> {
 /// Coverage of 90 % intervals for the difference of means of two independent AR(1) series
 /// (true difference 0). The iid bootstrap ignores the dependence and under-covers badly
 /// (its variance is too small by the factor (1 + φ)/(1 - φ) = 3 for φ = 0.5); the block
-/// bootstraps must come close to nominal. 200 replications: the binomial sd of a coverage near
-/// 0.9 is 0.021, so [0.80, 0.97] leaves ±3 sd plus the known small-sample undercoverage of
-/// block bootstraps.
+/// bootstraps must come close to nominal. Theory: iid coverage P(|Z| < 1.645/√3) = 0.66
+/// (0.658 measured over 1 000 replications); 300 replications give a binomial sd of 0.027
+/// there and 0.017 near 0.9, so `< 0.78` and `[0.80, 0.97]` leave > 4 sd, plus room for the
+/// known small-sample undercoverage of block bootstraps (about 0.88 measured).
 #[test]
 fn block_bootstrap_covers_on_ar1_where_iid_does_not() {
-    let reps = 200;
+    let reps = 300;
     let n = 300;
     let phi = 0.5;
     let schemes = [
@@ -459,7 +460,8 @@ fn block_bootstrap_covers_on_ar1_where_iid_does_not() {
         }
     }
     let cov: Vec<f64> = covered.iter().map(|&c| c as f64 / reps as f64).collect();
-    assert!(cov[0] < 0.75, "iid coverage {cov:?}");
+    println!("coverage iid / moving-block / stationary: {cov:?}");
+    assert!(cov[0] < 0.78, "iid coverage {cov:?}");
     assert!(
         (0.80..=0.97).contains(&cov[1]),
         "moving-block coverage {cov:?}"
