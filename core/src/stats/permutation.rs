@@ -76,7 +76,7 @@ fn binomial_at_most(n: usize, k: usize, limit: usize) -> Option<usize> {
 /// Two-sample permutation test of `statistic(x, y)`; see the module docs for the p-value.
 ///
 /// # Errors
-/// [`Error::TooFewPoints`] (an empty sample), [`Error::NonFinite`], [`Error::InvalidArgument`]
+/// [`Error::TooFewPoints`] (a sample with fewer than 2 values, as scipy), [`Error::NonFinite`], [`Error::InvalidArgument`]
 /// (`n_resamples` = 0, or a non-finite statistic).
 pub fn permutation_test<F>(
     x: &[f64],
@@ -87,8 +87,8 @@ pub fn permutation_test<F>(
 where
     F: Fn(&[f64], &[f64]) -> f64 + Sync,
 {
-    check::sample("x", x, 1)?;
-    check::sample("y", y, 1)?;
+    check::sample("x", x, 2)?;
+    check::sample("y", y, 2)?;
     if options.n_resamples == 0 {
         return Err(Error::invalid("n_resamples", "must be at least 1"));
     }
@@ -232,7 +232,7 @@ mod tests {
     fn bad_input() {
         let o = PermutationOptions::default();
         assert!(matches!(
-            mean_difference_test(&[], &[1.0], &o),
+            mean_difference_test(&[1.0], &[1.0, 2.0], &o),
             Err(Error::TooFewPoints { .. })
         ));
         assert!(matches!(
@@ -243,7 +243,7 @@ mod tests {
             n_resamples: 0,
             ..o
         };
-        assert!(mean_difference_test(&[1.0], &[2.0], &z).is_err());
+        assert!(mean_difference_test(&[1.0, 3.0], &[2.0, 4.0], &z).is_err());
     }
 
     #[test]
