@@ -7,6 +7,8 @@
 //! The naive Mann–Whitney (iid) test and Newey–West with a normal reference are printed next to
 //! it for contrast. Run with `--nocapture` to see the table.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 use shiftwatch::stats::compare::{compare, CompareMethod, CompareOptions};
 use shiftwatch::stats::rng::Rng;
 
