@@ -2,6 +2,8 @@
 //! `datasets/scripts/reference/dependence.py` (statsmodels acf, arch kernel long-run variances,
 //! statsmodels multipletests, scipy false_discovery_control; versions recorded in the JSON).
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 mod common;
 
 use common::{assert_rel, float, floats, reference, tol};

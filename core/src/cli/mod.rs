@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod compare;
+
 /// Did the new release regress? Compare service metrics between releases with statistics.
 #[derive(Debug, Parser)]
 #[command(name = "shiftwatch", version, about, long_about = None)]
@@ -15,7 +17,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Compare two numeric columns of a CSV file (baseline vs candidate).
+    Compare(compare::Args),
+}
 
 /// Exit code: nothing failing.
 pub const EXIT_OK: u8 = 0;
@@ -45,7 +50,9 @@ where
             return ExitCode::from(code);
         }
     };
-    let outcome: anyhow::Result<u8> = match cli.command {};
+    let outcome: anyhow::Result<u8> = match cli.command {
+        Command::Compare(args) => compare::run(&args),
+    };
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(err) => {

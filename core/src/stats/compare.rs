@@ -1,1 +1,453 @@
-//! The one entry point: compare baseline and candidate values with a default that stays calibrated on autocorrelated data.
+//! The one entry point: compare baseline and candidate values with a default that stays
+//! calibrated on autocorrelated data.
+//!
+//! See [`compare`] for the method, its assumptions and its measured calibration.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use super::dist::{t_cdf, t_ppf, t_sf};
+use super::{check, Alternative, ConfidenceInterval};
+use crate::{Error, Result};
+
+mod har;
+
+use har::{har, har_like, Estimator, Har};
+pub use har::{FLATNESS, NU_MAX, NU_MIN};
+
+/// How the variance of the effect is estimated (chosen by name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CompareMethod {
+    /// The calibrated default; currently [`CompareMethod::Ewc`].
+    #[default]
+    Auto,
+    /// Equal-weighted cosine long-run variance with a data-driven basis size, t reference.
+    Ewc,
+    /// Newey–West (Bartlett, automatic bandwidth, AR(1) prewhitening), normal reference.
+    /// Over-rejects for strongly persistent series at n ≈ 500 (see the calibration test).
+    NeweyWest,
+    /// Treat points as independent (Welch / paired t). Only for comparison: on scraped metrics
+    /// it gives many false alarms.
+    Iid,
+}
+
+impl CompareMethod {
+    /// The spelling accepted by [`FromStr`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareMethod::Auto => "auto",
+            CompareMethod::Ewc => "ewc",
+            CompareMethod::NeweyWest => "newey-west",
+            CompareMethod::Iid => "iid",
+        }
+    }
+
+    fn estimator(self) -> Estimator {
+        match self {
+            CompareMethod::Auto | CompareMethod::Ewc => Estimator::Ewc,
+            CompareMethod::NeweyWest => Estimator::NeweyWest,
+            CompareMethod::Iid => Estimator::Iid,
+        }
+    }
+}
+
+impl fmt::Display for CompareMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for CompareMethod {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "auto" | "default" => Ok(CompareMethod::Auto),
+            "ewc" | "cosine" => Ok(CompareMethod::Ewc),
+            "newey-west" | "hac" | "nw" => Ok(CompareMethod::NeweyWest),
+            "iid" | "welch" | "naive" => Ok(CompareMethod::Iid),
+            _ => Err(Error::UnknownName {
+                kind: "compare method",
+                value: s.to_string(),
+                expected: "auto, ewc, newey-west, iid",
+            }),
+        }
+    }
+}
+
+/// How timestamp-aligned (paired) samples are combined before testing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pairing {
+    /// Test the mean of `candidate_t − baseline_t`.
+    Difference,
+    /// Test the mean of `ln(candidate_t / baseline_t)` (all values must be positive); the
+    /// relative effect is the geometric-mean ratio minus one.
+    LogRatio,
+}
+
+impl Pairing {
+    /// The spelling accepted by [`FromStr`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pairing::Difference => "difference",
+            Pairing::LogRatio => "log-ratio",
+        }
+    }
+}
+
+impl FromStr for Pairing {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "difference" | "diff" => Ok(Pairing::Difference),
+            "log-ratio" | "logratio" | "ratio" => Ok(Pairing::LogRatio),
+            _ => Err(Error::UnknownName {
+                kind: "pairing",
+                value: s.to_string(),
+                expected: "difference, log-ratio",
+            }),
+        }
+    }
+}
+
+/// Options of [`compare`].
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct CompareOptions {
+    /// Significance level; confidence intervals have level `1 − alpha`. Default 0.05.
+    pub alpha: f64,
+    /// Alternative, with `baseline` as the first sample as in `scipy.stats`: `less` means
+    /// baseline < candidate (effect > 0), `greater` baseline > candidate.
+    pub alternative: Alternative,
+    /// `Some` for timestamp-aligned samples of equal length.
+    pub paired: Option<Pairing>,
+    /// Variance estimator; [`CompareMethod::Auto`] is the calibrated default.
+    pub method: CompareMethod,
+}
+
+impl Default for CompareOptions {
+    fn default() -> Self {
+        CompareOptions {
+            alpha: 0.05,
+            alternative: Alternative::TwoSided,
+            paired: None,
+            method: CompareMethod::Auto,
+        }
+    }
+}
+
+/// Per-sample description in a [`Comparison`].
+#[derive(Debug, Clone, Serialize)]
+pub struct SampleSummary {
+    /// Number of values.
+    pub n: usize,
+    /// Effective number of independent values implied by the long-run variance used:
+    /// `n · s² / ω̂`, capped at `n`.
+    pub n_effective: f64,
+    /// Lag-1 autocorrelation ρ̂₁.
+    pub lag1: f64,
+    /// Sample mean.
+    pub mean: f64,
+    /// Sample standard deviation (divisor n − 1).
+    pub sd: f64,
+}
+
+/// Result of [`compare`].
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    /// What was computed, e.g. `"ewc-welch-t"`, `"ewc-paired-t (log-ratio)"`.
+    pub method: String,
+    /// Absolute effect: candidate mean − baseline mean.
+    pub absolute: f64,
+    /// Relative effect: candidate mean / baseline mean − 1 (geometric-mean ratio − 1 with
+    /// `log-ratio` pairing); NaN (JSON null) when the baseline mean is 0.
+    pub relative: f64,
+    /// Confidence interval of `absolute`.
+    pub ci_absolute: ConfidenceInterval,
+    /// Confidence interval of `relative`.
+    pub ci_relative: ConfidenceInterval,
+    /// p-value of the test of no difference.
+    pub p_value: f64,
+    /// Test statistic `t = effect / se` (sign of candidate − baseline).
+    pub statistic: f64,
+    /// Degrees of freedom of the t reference (∞ — JSON null — for a normal reference).
+    pub df: f64,
+    /// Standard error of `absolute` (of the mean log-ratio with `log-ratio` pairing).
+    pub se: f64,
+    /// The alternative tested.
+    pub alternative: Alternative,
+    /// Pairing used, if any.
+    pub paired: Option<Pairing>,
+    /// Significance level the intervals were built for (level = 1 − alpha).
+    pub alpha: f64,
+    /// Baseline sample.
+    pub baseline: SampleSummary,
+    /// Candidate sample.
+    pub candidate: SampleSummary,
+}
+
+fn summary(x: &[f64], h: &Har) -> SampleSummary {
+    let n = x.len();
+    let nf = n as f64;
+    let n_effective = if h.omega > 0.0 {
+        (nf * h.variance / h.omega).min(nf)
+    } else {
+        nf
+    };
+    SampleSummary {
+        n,
+        n_effective,
+        lag1: h.lag1,
+        mean: x.iter().sum::<f64>() / nf,
+        sd: h.variance.sqrt(),
+    }
+}
+
+/// Welch–Satterthwaite degrees of freedom of `Σ v_i` where `v_i ~ σ_i² χ²_{df_i}/df_i`.
+fn satterthwaite(parts: &[(f64, f64)]) -> f64 {
+    let total: f64 = parts.iter().map(|p| p.0).sum();
+    let denom: f64 = parts
+        .iter()
+        .filter(|p| p.0 > 0.0 && p.1.is_finite())
+        .map(|p| p.0 * p.0 / p.1)
+        .sum();
+    if denom > 0.0 {
+        total * total / denom
+    } else {
+        f64::INFINITY
+    }
+}
+
+/// p-value and interval of `estimate` with standard error `se` and a t(df) reference.
+fn t_inference(
+    estimate: f64,
+    se: f64,
+    df: f64,
+    alpha: f64,
+    alternative: Alternative,
+) -> (f64, f64, ConfidenceInterval) {
+    let t = estimate / se;
+    // `less`: baseline < candidate, i.e. effect > 0.
+    let p = match alternative {
+        Alternative::TwoSided => (2.0 * t_sf(t.abs(), df)).min(1.0),
+        Alternative::Less => t_sf(t, df),
+        Alternative::Greater => t_cdf(t, df),
+    };
+    let level = 1.0 - alpha;
+    let ci = match alternative {
+        Alternative::TwoSided => {
+            let q = t_ppf(1.0 - alpha / 2.0, df);
+            (estimate - q * se, estimate + q * se)
+        }
+        Alternative::Less => (estimate - t_ppf(level, df) * se, f64::INFINITY),
+        Alternative::Greater => (f64::NEG_INFINITY, estimate + t_ppf(level, df) * se),
+    };
+    (
+        p,
+        t,
+        ConfidenceInterval {
+            lo: ci.0,
+            hi: ci.1,
+            level,
+        },
+    )
+}
+
+fn mean(x: &[f64]) -> f64 {
+    x.iter().sum::<f64>() / x.len() as f64
+}
+
+/// Compares `baseline` and `candidate`: effect (absolute and relative) with confidence
+/// intervals and a p-value that stays calibrated on autocorrelated samples.
+///
+/// **Default method (`auto` = `ewc`)**: a Welch t-test whose variances are equal-weighted cosine
+/// (EWC) long-run variances with a data-driven number of basis functions ν per series:
+///
+/// ```text
+/// per series x (length n):  φ̂ = ρ̂₁,  φ̃ = φ̂ + (1 + 3φ̂)/n            (Kendall bias correction)
+///   ν = clamp(⌊ω* n / π⌋, 2, min(64, n − 1)),  ω* = largest ω with
+///       s(ω)/s(0) = (1 − φ̃)² / (1 − 2φ̃ cos ω + φ̃²) ≥ 0.9            (AR(1) spectrum flat
+///                                                                    to 10 % over the basis)
+///   ω̂ = EWC_ν(x) / r,  r = (1/ν) Σ_{j≤ν} s(πj/n)/s(0)               (AR(1) bias correction)
+/// two samples:  se² = ω̂_b/n_b + ω̂_c/n_c,  df = se⁴ / ((ω̂_b/n_b)²/ν_b + (ω̂_c/n_c)²/ν_c)
+///   t = (c̄ − b̄)/se ~ t_df;   CI = (c̄ − b̄) ± t_{df,1−α/2} · se
+/// relative (delta method, R = c̄/b̄):  se_R² = (ω̂_c/n_c + R² ω̂_b/n_b) / b̄²
+/// paired (difference d_t = c_t − b_t, or log-ratio l_t = ln(c_t/b_t)): one-sample t on the
+///   mean of d (or l) with ω̂ and ν of that series; relative CI from z_t = c_t − R b_t
+///   (difference) or exp(CI of mean l) − 1 (log-ratio)
+/// ```
+///
+/// **Why**: the EWC statistic is exactly t_ν when the spectral density is flat near frequency
+/// zero (Müller 2007; Lazarus, Lewis, Stock & Watson 2018, JBES); choosing ν so that the fitted
+/// AR(1) spectrum is flat over the used frequencies keeps that approximation honest from
+/// white noise (ν = 64) to φ = 0.95 (ν ≈ 2–3 at n = 480), where HAC with a normal reference
+/// over-rejects. Measured by `core/tests/calibration.rs` (n = 480 per sample, 2000
+/// replications, α = 0.05): false-positive rate ≤ 0.06 for AR(1) φ ∈ {0, 0.5, 0.8, 0.95}, with
+/// Gaussian and t₃ innovations; power ≈ 0.96 for a 0.75-SD shift at φ = 0.8.
+///
+/// **Assumptions**: each series is covariance-stationary within the window (no trend, no level
+/// shift inside a sample — detect change points first), with a spectrum near zero that an
+/// AR(1) describes roughly (long memory or strong seasonality at a period comparable to the
+/// window are not covered); the two samples are independent unless `paired`. The relative
+/// CI uses the delta method (Fieller would be exact), reasonable when the baseline mean is many
+/// standard errors from 0. A constant sample contributes zero variance; both constant is an
+/// error. Departures from a reference: there is no single library equivalent; with
+/// [`CompareMethod::Iid`] the result equals `scipy.stats.ttest_ind(candidate, baseline,
+/// equal_var=False)` (or `ttest_rel` when paired), with the sign convention of this function.
+///
+/// # Errors
+/// [`Error::TooFewPoints`] (fewer than 3 values in a sample), [`Error::NonFinite`],
+/// [`Error::Constant`] (no variability at all), [`Error::LengthMismatch`] for pairing samples
+/// of different lengths, [`Error::InvalidArgument`] for `alpha` outside (0, 1) or non-positive
+/// values with `log-ratio` pairing.
+pub fn compare(
+    baseline: &[f64],
+    candidate: &[f64],
+    options: &CompareOptions,
+) -> Result<Comparison> {
+    check::probability("alpha", options.alpha)?;
+    check::sample("baseline", baseline, 3)?;
+    check::sample("candidate", candidate, 3)?;
+    let estimator = options.method.estimator();
+    let hb = har(baseline, estimator)?;
+    let hc = har(candidate, estimator)?;
+    let (mb, mc) = (mean(baseline), mean(candidate));
+    let ratio = mc / mb;
+    let alpha = options.alpha;
+    let alt = options.alternative;
+    let name = match estimator {
+        Estimator::Ewc => "ewc",
+        Estimator::NeweyWest => "newey-west",
+        Estimator::Iid => "iid",
+    };
+    let mut out = match options.paired {
+        None => {
+            let (vb, vc) = (
+                hb.omega / baseline.len() as f64,
+                hc.omega / candidate.len() as f64,
+            );
+            if vb + vc == 0.0 {
+                return Err(Error::Constant {
+                    what: "baseline and candidate",
+                    value: mb,
+                    why: "both samples are constant, so there is no noise to compare against",
+                });
+            }
+            let se = (vb + vc).sqrt();
+            let df = satterthwaite(&[(vb, hb.df), (vc, hc.df)]);
+            let (p, t, ci_abs) = t_inference(mc - mb, se, df, alpha, alt);
+            let vr_c = vc / (mb * mb);
+            let vr_b = ratio * ratio * vb / (mb * mb);
+            let se_r = (vr_c + vr_b).sqrt();
+            let df_r = satterthwaite(&[(vr_b, hb.df), (vr_c, hc.df)]);
+            let (_, _, ci_rel) = t_inference(ratio - 1.0, se_r, df_r, alpha, alt);
+            Comparison {
+                method: format!("{name}-welch-t"),
+                absolute: mc - mb,
+                relative: ratio - 1.0,
+                ci_absolute: ci_abs,
+                ci_relative: ci_rel,
+                p_value: p,
+                statistic: t,
+                df,
+                se,
+                alternative: alt,
+                paired: None,
+                alpha,
+                baseline: summary(baseline, &hb),
+                candidate: summary(candidate, &hc),
+            }
+        }
+        Some(pairing) => paired(baseline, candidate, pairing, estimator, options, (&hb, &hc))?,
+    };
+    out.method = match options.paired {
+        None => out.method,
+        Some(p) => format!("{name}-paired-t ({})", p.as_str()),
+    };
+    Ok(out)
+}
+
+fn paired(
+    baseline: &[f64],
+    candidate: &[f64],
+    pairing: Pairing,
+    estimator: Estimator,
+    options: &CompareOptions,
+    (hb, hc): (&Har, &Har),
+) -> Result<Comparison> {
+    check::same_len("baseline and candidate", baseline, candidate)?;
+    let n = baseline.len() as f64;
+    let (alpha, alt) = (options.alpha, options.alternative);
+    let (mb, mc) = (mean(baseline), mean(candidate));
+    let ratio = mc / mb;
+    let d: Vec<f64> = candidate.iter().zip(baseline).map(|(c, b)| c - b).collect();
+    let constant = |value: f64| Error::Constant {
+        what: "candidate − baseline",
+        value,
+        why: "the paired series has no variability to test against",
+    };
+    let hd = har(&d, estimator)?;
+    if hd.omega == 0.0 {
+        return Err(constant(d[0]));
+    }
+    let se_d = (hd.omega / n).sqrt();
+    let (p_d, t_d, ci_abs) = t_inference(mc - mb, se_d, hd.df, alpha, alt);
+    let (p, t, df, se, relative, ci_rel) = match pairing {
+        Pairing::Difference => {
+            let z: Vec<f64> = candidate
+                .iter()
+                .zip(baseline)
+                .map(|(c, b)| c - ratio * b)
+                .collect();
+            let omega_z = har_like(&z, &hd, estimator)?;
+            let se_r = (omega_z / n).sqrt() / mb.abs();
+            let (_, _, ci_rel) = t_inference(ratio - 1.0, se_r, hd.df, alpha, alt);
+            (p_d, t_d, hd.df, se_d, ratio - 1.0, ci_rel)
+        }
+        Pairing::LogRatio => {
+            let mut l = Vec::with_capacity(d.len());
+            for (i, (c, b)) in candidate.iter().zip(baseline).enumerate() {
+                if *c <= 0.0 || *b <= 0.0 {
+                    return Err(Error::invalid(
+                        "log-ratio",
+                        format!(
+                            "needs positive values; index {i} holds baseline {b}, candidate {c}"
+                        ),
+                    ));
+                }
+                l.push((c / b).ln());
+            }
+            let hl = har(&l, estimator)?;
+            if hl.omega == 0.0 {
+                return Err(constant(l[0]));
+            }
+            let se_l = (hl.omega / n).sqrt();
+            let ml = mean(&l);
+            let (p, t, ci_l) = t_inference(ml, se_l, hl.df, alpha, alt);
+            let ci_rel = ConfidenceInterval {
+                lo: ci_l.lo.exp() - 1.0,
+                hi: ci_l.hi.exp() - 1.0,
+                level: ci_l.level,
+            };
+            (p, t, hl.df, se_l, ml.exp() - 1.0, ci_rel)
+        }
+    };
+    Ok(Comparison {
+        method: String::new(),
+        absolute: mc - mb,
+        relative,
+        ci_absolute: ci_abs,
+        ci_relative: ci_rel,
+        p_value: p,
+        statistic: t,
+        df,
+        se,
+        alternative: alt,
+        paired: Some(pairing),
+        alpha,
+        baseline: summary(baseline, hb),
+        candidate: summary(candidate, hc),
+    })
+}

@@ -14,6 +14,7 @@ use crate::{Error, Result};
 mod ewc;
 mod lrv;
 
+pub(crate) use ewc::ewc_centered;
 pub use ewc::{ewc_long_run_variance, Ewc};
 pub use lrv::{
     long_run_variance, lrv_welch_test, Bandwidth, Kernel, LongRunVariance, LrvOptions, LrvWelch,

@@ -290,11 +290,11 @@ pub fn lrv_welch_test(
 
 /// p-value of a standard-normal statistic (`less`: small `z` is evidence).
 fn p_normal(z: f64, alternative: Alternative) -> f64 {
-    let sf = |v: f64| 0.5 * libm::erfc(v / std::f64::consts::SQRT_2);
+    use crate::stats::dist::{norm_cdf, norm_sf};
     match alternative {
-        Alternative::TwoSided => (2.0 * sf(z.abs())).min(1.0),
-        Alternative::Less => sf(-z),
-        Alternative::Greater => sf(z),
+        Alternative::TwoSided => (2.0 * norm_sf(z.abs())).min(1.0),
+        Alternative::Less => norm_cdf(z),
+        Alternative::Greater => norm_sf(z),
     }
 }
 
