@@ -2,6 +2,7 @@
 
 use pyo3::prelude::*;
 
+use shiftwatch::stats::compare::{compare as compare_engine, CompareOptions};
 use shiftwatch::stats::dependence::{acf as acf_engine, effective_sample_size as ess_engine};
 use shiftwatch::stats::multiplicity::{adjust, Correction};
 
@@ -29,8 +30,32 @@ fn effective_sample_size(py: Python<'_>, x: Arr<'_>) -> PyResult<Py<PyAny>> {
     call(py, || ess_engine(&x))
 }
 
+/// The calibrated default comparison; returns the engine's `Comparison` as a dict (the same
+/// fields as `shiftwatch compare --format json`).
+#[pyfunction]
+#[pyo3(signature = (baseline, candidate, paired, alpha, alternative, method))]
+fn compare(
+    py: Python<'_>,
+    baseline: Arr<'_>,
+    candidate: Arr<'_>,
+    paired: Option<&str>,
+    alpha: f64,
+    alternative: &str,
+    method: &str,
+) -> PyResult<Py<PyAny>> {
+    let options = CompareOptions {
+        alpha,
+        alternative: parse(alternative)?,
+        paired: paired.map(parse).transpose()?,
+        method: parse(method)?,
+    };
+    let (b, c) = (slice(&baseline), slice(&candidate));
+    call(py, || compare_engine(&b, &c, &options))
+}
+
 /// Adds this family's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(compare, m)?)?;
     m.add_function(wrap_pyfunction!(false_discovery_control, m)?)?;
     m.add_function(wrap_pyfunction!(acf, m)?)?;
     m.add_function(wrap_pyfunction!(effective_sample_size, m)?)?;

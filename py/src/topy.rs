@@ -68,13 +68,6 @@ pub fn to_val<T: Serialize + ?Sized>(value: &T) -> Result<Val, SerError> {
     value.serialize(ValSerializer)
 }
 
-/// Serializes `value` straight into a Python object.
-pub fn to_py<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
-    to_val(value)
-        .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.0))?
-        .into_py(py)
-}
-
 /// A serialization failure (a bug, not a user error).
 #[derive(Debug)]
 pub struct SerError(String);

@@ -1,8 +1,19 @@
 """shiftwatch: did the new release regress?
 
-Statistics for comparing service metrics between a baseline and a candidate release.
+Statistics for comparing service metrics between a baseline and a candidate release:
+``shiftwatch.compare`` (the calibrated default comparison) and ``shiftwatch.stats``
+(scipy.stats-compatible tests, effect sizes and resampling, computed in Rust).
 """
 
+from shiftwatch import stats
+from shiftwatch._compare import Comparison, SampleSummary, compare
 from shiftwatch._native import InsufficientDataError, __version__
 
-__all__ = ["InsufficientDataError", "__version__"]
+__all__ = [
+    "Comparison",
+    "InsufficientDataError",
+    "SampleSummary",
+    "__version__",
+    "compare",
+    "stats",
+]

@@ -1,0 +1,197 @@
+"""``shiftwatch.compare``: the calibrated default comparison of a baseline and a candidate."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from shiftwatch import _native
+from shiftwatch._convert import as_float64
+from shiftwatch._results import Result
+
+__all__ = ["Comparison", "SampleSummary", "compare"]
+
+
+def _json_compatible(value: Any) -> Any:
+    """NaN and ±∞ become ``None``, as in the CLI's JSON (serde_json writes them as null)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _json_compatible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_compatible(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True, repr=False)
+class SampleSummary(Result):
+    """One sample as the comparison saw it.
+
+    Attributes:
+        n: Number of values.
+        n_effective: Effective number of independent values implied by the long-run variance.
+        lag1: Lag-1 autocorrelation.
+        mean: Sample mean.
+        sd: Sample standard deviation.
+    """
+
+    n: int
+    n_effective: float
+    lag1: float
+    mean: float
+    sd: float
+
+
+@dataclass(frozen=True, repr=False)
+class Comparison(Result):
+    """Result of :func:`compare`; ``to_dict()`` equals ``shiftwatch compare --format json``
+    (without its ``input`` object).
+
+    Attributes:
+        method: What was computed, e.g. ``'ewc-welch-t'``.
+        absolute: Candidate mean minus baseline mean.
+        relative: Candidate mean / baseline mean - 1 (NaN when the baseline mean is 0).
+        ci_absolute: ``(low, high)`` interval of ``absolute`` at level ``1 - alpha``.
+        ci_relative: ``(low, high)`` interval of ``relative``.
+        pvalue: p-value of the test of no difference.
+        statistic: t statistic (sign of candidate - baseline).
+        df: Degrees of freedom of the t reference (``inf`` for a normal reference).
+        se: Standard error of ``absolute`` (of the mean log-ratio with log-ratio pairing).
+        alternative: The alternative tested.
+        paired: Pairing used (``'difference'``, ``'log-ratio'``) or ``None``.
+        alpha: Significance level.
+        baseline: Summary of the baseline sample.
+        candidate: Summary of the candidate sample.
+    """
+
+    method: str
+    absolute: float
+    relative: float
+    ci_absolute: tuple[float, float]
+    ci_relative: tuple[float, float]
+    pvalue: float
+    statistic: float
+    df: float
+    se: float
+    alternative: str
+    paired: str | None
+    alpha: float
+    baseline: SampleSummary
+    candidate: SampleSummary
+    _raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
+
+    @property
+    def significant(self) -> bool:
+        """``True`` when ``pvalue < alpha``."""
+        return self.pvalue < self.alpha
+
+    def to_dict(self) -> dict[str, Any]:
+        """The engine's result with its JSON field names (``p_value``, ``ci_relative.lo``…),
+        NaN/±∞ as ``None``: equal to the CLI's ``--format json`` output minus ``input``.
+
+        Returns:
+            A JSON-serialisable dict.
+        """
+        out = _json_compatible(self._raw)
+        assert isinstance(out, dict)
+        return out
+
+    def _repr_html_(self) -> str:
+        lo, hi = self.ci_relative
+        return (
+            "<table><tr><th>method</th><th>relative effect</th><th>CI</th><th>p-value</th></tr>"
+            f"<tr><td>{self.method}</td><td>{self.relative:+.2%}</td>"
+            f"<td>[{lo:+.2%}, {hi:+.2%}]</td><td>{self.pvalue:.3g}</td></tr></table>"
+        )
+
+    @classmethod
+    def _from_engine(cls, d: dict[str, Any]) -> Comparison:
+        def summary(s: dict[str, Any]) -> SampleSummary:
+            return SampleSummary(
+                n=int(s["n"]), n_effective=float(s["n_effective"]), lag1=float(s["lag1"]),
+                mean=float(s["mean"]), sd=float(s["sd"]),
+            )
+
+        def ci(c: dict[str, Any]) -> tuple[float, float]:
+            return (float(c["lo"]), float(c["hi"]))
+
+        return cls(
+            method=str(d["method"]),
+            absolute=float(d["absolute"]),
+            relative=float(d["relative"]),
+            ci_absolute=ci(d["ci_absolute"]),
+            ci_relative=ci(d["ci_relative"]),
+            pvalue=float(d["p_value"]),
+            statistic=float(d["statistic"]),
+            df=float(d["df"]),
+            se=float(d["se"]),
+            alternative=str(d["alternative"]),
+            paired=None if d["paired"] is None else str(d["paired"]),
+            alpha=float(d["alpha"]),
+            baseline=summary(d["baseline"]),
+            candidate=summary(d["candidate"]),
+            _raw=d,
+        )
+
+
+def compare(
+    baseline: ArrayLike,
+    candidate: ArrayLike,
+    *,
+    paired: str | None = None,
+    alpha: float = 0.05,
+    alternative: str = "two-sided",
+    method: str = "auto",
+    nan_policy: str = "raise",
+) -> Comparison:
+    """Compares a metric between a baseline and a candidate release.
+
+    The default (``method='auto'``) is a Welch t-test whose variances are long-run
+    (autocorrelation-robust) variances, so the p-value stays calibrated on scraped metrics
+    whose consecutive points are strongly correlated — where ``ttest_ind`` or ``mannwhitneyu``
+    would raise many false alarms. Same engine as ``shiftwatch compare`` on the command line.
+
+    Args:
+        baseline: Baseline values in time order (at least 3).
+        candidate: Candidate values in time order (at least 3).
+        paired: ``None`` (independent series), ``'difference'`` or ``'log-ratio'`` for
+            timestamp-aligned series of equal length (e.g. two targets serving the same
+            replayed traffic): tests the per-timestamp difference or log-ratio.
+        alpha: Significance level; intervals have level ``1 - alpha``.
+        alternative: ``'two-sided'``, ``'less'`` (baseline < candidate) or ``'greater'``.
+        method: ``'auto'`` (calibrated default, EWC), ``'ewc'``, ``'newey-west'`` or ``'iid'``
+            (treats points as independent; for comparison only).
+        nan_policy: ``'raise'`` (default) or ``'omit'`` (drops NaNs; with ``paired``, drops
+            the rows missing either value, as the CLI).
+
+    Returns:
+        A :class:`Comparison`.
+
+    Raises:
+        InsufficientDataError: Fewer than 3 values, or no variability at all.
+        ValueError: NaN/±∞, unknown names, ``alpha`` outside (0, 1), lengths differing when
+            paired, or non-positive values with ``paired='log-ratio'``.
+
+    Examples:
+        >>> import shiftwatch
+        >>> res = shiftwatch.compare([10.0, 11, 10.5, 10.2, 10.8], [11.0, 12, 11.4, 11.1, 11.9])
+        >>> res.relative > 0
+        True
+    """
+    if nan_policy not in ("raise", "omit"):
+        raise ValueError(f"nan_policy must be 'raise' or 'omit', got {nan_policy!r}")
+    b = as_float64(baseline, "baseline")
+    c = as_float64(candidate, "candidate")
+    if nan_policy == "omit":
+        if paired is not None and len(b) == len(c):
+            keep = ~(np.isnan(b) | np.isnan(c))
+            b, c = b[keep], c[keep]
+        else:
+            b, c = b[~np.isnan(b)], c[~np.isnan(c)]
+        b, c = np.ascontiguousarray(b), np.ascontiguousarray(c)
+    d = _native.compare(b, c, paired, float(alpha), alternative, method)
+    return Comparison._from_engine(d)
