@@ -43,3 +43,69 @@ def test_version_matches_package():
     )
     assert out.returncode == 0
     assert shiftwatch.__version__ in out.stdout
+
+
+def _cli_json(tmp_path, baseline, candidate, *flags: str) -> dict:
+    import json
+
+    path = tmp_path / "series.csv"
+    lines = ["baseline,candidate"]
+    lines += [f"{'' if b != b else repr(float(b))},{'' if c != c else repr(float(c))}"
+              for b, c in zip(baseline, candidate)]
+    path.write_text("\n".join(lines) + "\n")
+    out = subprocess.run(
+        [sys.executable, "-c", "from shiftwatch._cli import main; main()", "compare", str(path),
+         "--baseline", "baseline", "--candidate", "candidate", "--format", "json", *flags],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    data.pop("input")
+    return data
+
+
+@pytest.mark.parametrize(
+    "flags, kwargs",
+    [
+        ((), {}),
+        (("--paired", "log-ratio"), {"paired": "log-ratio"}),
+        (("--paired", "difference", "--alternative", "less"),
+         {"paired": "difference", "alternative": "less"}),
+        (("--method", "newey-west", "--alpha", "0.1"), {"method": "newey-west", "alpha": 0.1}),
+        (("--method", "iid", "--alternative", "greater"),
+         {"method": "iid", "alternative": "greater"}),
+    ],
+)
+def test_cli_json_equals_python_to_dict(tmp_path, flags, kwargs):
+    import numpy as np
+
+    rng = np.random.default_rng(len(flags))
+    n = 300
+    e = rng.normal(size=(2, n))
+    z = np.zeros((2, n))
+    for i in range(1, n):
+        z[:, i] = 0.9 * z[:, i - 1] + e[:, i]
+    baseline = 100 * np.exp(0.02 * z[0])
+    candidate = 103 * np.exp(0.02 * z[1])
+    expected = _cli_json(tmp_path, baseline, candidate, *flags)
+    assert shiftwatch.compare(baseline, candidate, **kwargs).to_dict() == expected
+
+
+def test_cli_and_python_agree_on_missing_cells(tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    baseline = rng.normal(100, 5, 200)
+    candidate = rng.normal(101, 5, 200)
+    candidate[[3, 50]] = np.nan
+    expected = _cli_json(tmp_path, baseline, candidate, "--paired", "difference")
+    got = shiftwatch.compare(baseline, candidate, paired="difference", nan_policy="omit")
+    assert got.to_dict() == expected
+    expected = _cli_json(tmp_path, baseline, candidate)
+    assert shiftwatch.compare(baseline, candidate, nan_policy="omit").to_dict() == expected
+
+
+def test_cli_compare_missing_file_exits_two(tmp_path):
+    code = run_cli(["shiftwatch", "compare", str(tmp_path / "nope.csv"), "--baseline", "a",
+                    "--candidate", "b"])
+    assert code == 2
