@@ -84,7 +84,7 @@ fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64
 }
 
-fn scheme(name: &str, block_len: Option<f64>) -> PyResult<Scheme> {
+fn parse_scheme(name: &str, block_len: Option<f64>) -> PyResult<Scheme> {
     let scheme: Scheme = parse(name)?;
     Ok(match (scheme, block_len) {
         (s, None) => s,
@@ -117,7 +117,7 @@ fn bootstrap_ci(
     confidence_level: f64,
     alternative: &str,
     method: &str,
-    scheme_name: &str,
+    scheme: &str,
     block_len: Option<f64>,
     seed: u64,
 ) -> PyResult<Py<PyAny>> {
@@ -127,7 +127,7 @@ fn bootstrap_ci(
         level: confidence_level,
         alternative: parse(alternative)?,
         method: parse(method)?,
-        scheme: scheme(scheme_name, block_len)?,
+        scheme: parse_scheme(scheme, block_len)?,
         seed,
         threads: 0,
     };

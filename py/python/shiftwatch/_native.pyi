@@ -1,11 +1,38 @@
 # Hand-written stubs of the compiled module, checked by `python -m mypy.stubtest shiftwatch._native`.
-# Functions return plain dicts with the engine's field names; `shiftwatch.stats` wraps them.
+# Arrays must be 1-D float64 (shiftwatch._convert.as_float64 makes them); contiguous arrays are
+# borrowed without a copy. Functions return plain dicts with the engine's field names
+# (`p_value`, `ci` = {lo, hi, level}, ...); `shiftwatch.stats` wraps them in result classes.
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["InsufficientDataError", "__version__", "run_cli"]
+__all__ = [
+    "InsufficientDataError",
+    "__version__",
+    "acf",
+    "bootstrap_ci",
+    "brunnermunzel",
+    "cliffs_delta",
+    "compare",
+    "effective_sample_size",
+    "false_discovery_control",
+    "hodges_lehmann",
+    "ks_2samp",
+    "mannwhitneyu",
+    "optimal_block_length",
+    "permutation_test",
+    "poisson_rate_ratio",
+    "run_cli",
+    "t_ppf",
+    "ttest_1samp",
+    "ttest_ind",
+    "ttest_rel",
+    "wilcoxon",
+]
+
+_F64 = NDArray[np.float64]
+_Dict = dict[str, Any]
 
 __version__: str
 
@@ -13,3 +40,78 @@ class InsufficientDataError(ValueError):
     """Not enough usable data for the computation (too few points, or all values equal)."""
 
 def run_cli(argv: list[str]) -> int: ...
+
+# rank tests
+def mannwhitneyu(
+    x: _F64, y: _F64, use_continuity: bool, alternative: str, method: str
+) -> _Dict: ...
+def wilcoxon(
+    x: _F64,
+    y: _F64 | None,
+    zero_method: str,
+    correction: bool,
+    alternative: str,
+    method: str,
+) -> _Dict: ...
+
+# t-tests, Brunner-Munzel, Poisson rates
+def ttest_ind(
+    x: _F64, y: _F64, equal_var: bool, alternative: str, confidence_level: float
+) -> _Dict: ...
+def ttest_rel(x: _F64, y: _F64, alternative: str, confidence_level: float) -> _Dict: ...
+def ttest_1samp(x: _F64, popmean: float, alternative: str, confidence_level: float) -> _Dict: ...
+def brunnermunzel(x: _F64, y: _F64, alternative: str, distribution: str) -> _Dict: ...
+def poisson_rate_ratio(
+    k1: int,
+    exposure1: float,
+    k2: int,
+    exposure2: float,
+    alternative: str,
+    confidence_level: float,
+) -> _Dict: ...
+def t_ppf(p: float, df: float) -> float: ...
+
+# distribution tests
+def ks_2samp(x: _F64, y: _F64, alternative: str, method: str) -> _Dict: ...
+
+# resampling and effect sizes
+def bootstrap_ci(
+    x: _F64,
+    y: _F64,
+    statistic: str,
+    q: float,
+    n_resamples: int,
+    confidence_level: float,
+    alternative: str,
+    method: str,
+    scheme: str,
+    block_len: float | None,
+    seed: int,
+) -> _Dict: ...
+def permutation_test(
+    x: _F64,
+    y: _F64,
+    statistic: str,
+    q: float,
+    n_resamples: int,
+    alternative: str,
+    seed: int,
+) -> _Dict: ...
+def optimal_block_length(x: _F64) -> _Dict: ...
+def hodges_lehmann(
+    x: _F64, y: _F64, confidence_level: float, alternative: str, method: str
+) -> _Dict: ...
+def cliffs_delta(x: _F64, y: _F64, confidence_level: float) -> _Dict: ...
+
+# comparison, multiplicity, dependence
+def compare(
+    baseline: _F64,
+    candidate: _F64,
+    paired: str | None,
+    alpha: float,
+    alternative: str,
+    method: str,
+) -> _Dict: ...
+def false_discovery_control(ps: _F64, method: str) -> list[float]: ...
+def acf(x: _F64, max_lag: int) -> _Dict: ...
+def effective_sample_size(x: _F64) -> _Dict: ...

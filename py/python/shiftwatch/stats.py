@@ -20,7 +20,7 @@ Departures from scipy, everywhere:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -29,7 +29,37 @@ from shiftwatch import _native
 from shiftwatch._convert import as_float64
 from shiftwatch._results import Result, TestResult
 
-__all__: list[str] = []
+__all__ = [
+    "BlockLength",
+    "BootstrapResult",
+    "BrunnerMunzelResult",
+    "CliffsDeltaResult",
+    "ConfidenceInterval",
+    "EffectiveSampleSize",
+    "HodgesLehmannResult",
+    "KstestResult",
+    "MannwhitneyuResult",
+    "PermutationTestResult",
+    "PoissonRateRatioResult",
+    "TtestResult",
+    "WilcoxonResult",
+    "acf",
+    "bootstrap_ci",
+    "brunnermunzel",
+    "cliffs_delta",
+    "effective_sample_size",
+    "false_discovery_control",
+    "hodges_lehmann",
+    "ks_2samp",
+    "mannwhitneyu",
+    "optimal_block_length",
+    "permutation_test",
+    "poisson_rate_ratio",
+    "ttest_1samp",
+    "ttest_ind",
+    "ttest_rel",
+    "wilcoxon",
+]
 
 _NAN_POLICIES = ("raise", "omit")
 
@@ -62,8 +92,6 @@ def _float(d: dict[str, Any], *keys: str) -> float:
             return float(d[key])
     raise KeyError(f"engine result has none of {keys}: {sorted(d)}")
 
-
-Samples = Sequence[ArrayLike]
 
 
 # --------------------------------------------------------------------------- shared result types
