@@ -80,7 +80,7 @@ def main() -> None:
     row(f"Mann-Whitney U asymptotic, {n} vs {n}",
         lambda: sw.mannwhitneyu(x, y),
         lambda: scipy.stats.mannwhitneyu(x, y, method="asymptotic"))
-    row(f"Kolmogorov-Smirnov asymp, {n} vs {n}",
+    row(f"Kolmogorov-Smirnov auto, {n} vs {n}",
         lambda: sw.ks_2samp(x, y),
         lambda: scipy.stats.ks_2samp(x, y))
     row(f"Welch t-test, {n} vs {n}",
@@ -97,7 +97,7 @@ def main() -> None:
             n_resamples=scipy_resamples,
             method="percentile",
             vectorized=True,
-            random_state=np.random.default_rng(1),
+            rng=np.random.default_rng(1),
         )
 
     scale = n_resamples / scipy_resamples
@@ -105,7 +105,7 @@ def main() -> None:
     bn = f"{boot_n:.0e}".replace("+0", "")
     row(f"bootstrap CI median diff, {bn} vs {bn}, B={n_resamples}",
         lambda: sw.bootstrap_ci(bx, by, statistic="median_diff", n_resamples=n_resamples,
-                                method="percentile", random_state=1),
+                                method="percentile", rng=1),
         scipy_boot, note=note, scale=scale, repeat=1)
 
     print()
