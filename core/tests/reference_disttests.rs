@@ -8,6 +8,7 @@ mod common;
 
 use common::{assert_rel, float, floats, reference, tol};
 use shiftwatch::stats::ks::{self, kolmogorov, KsMethod, KsOptions};
+use shiftwatch::stats::scale::{self, Center};
 use shiftwatch::stats::Alternative;
 
 /// One-sided exact KS with unequal sizes: scipy divides path counts built from cephes'
@@ -21,6 +22,14 @@ const KS_ONE_SIDED_UNEQUAL: f64 = 1e-9;
 /// survival function with a small absolute floor as well.
 const KSTWO_ABS: f64 = 1e-13;
 
+/// Data are stored as integers `k` meaning `k / 1000` (exact decimal values, see the generator).
+fn data(v: &serde_json::Value) -> Vec<f64> {
+    floats(v).into_iter().map(|k| k / 1000.0).collect()
+}
+
+/// p-values below this are both "zero" (one library underflows, the other returns a subnormal).
+const SUBNORMAL: f64 = 1e-300;
+
 fn get<'a>(v: &'a serde_json::Value, key: &str) -> &'a serde_json::Value {
     v.get(key).unwrap_or_else(|| panic!("missing key {key}"))
 }
@@ -33,8 +42,8 @@ fn ks_2samp_matches_scipy() {
     // Largest relative p-value error: exact, exact one-sided unequal, asymptotic.
     let mut worst = [0.0f64; 3];
     for (k, ds) in datasets.iter().enumerate() {
-        let x = floats(get(ds, "x"));
-        let y = floats(get(ds, "y"));
+        let x = data(get(ds, "x"));
+        let y = data(get(ds, "y"));
         for case in get(ds, "results").as_array().expect("results") {
             let alternative: Alternative =
                 get(case, "alternative").as_str().unwrap().parse().unwrap();
@@ -124,4 +133,108 @@ fn kstwo_sf_matches_scipy() {
         "kstwo: {} cases, worst relative error {worst:e}",
         cases.len()
     );
+}
+
+/// scipy's exact Ansari–Bradley distribution (`gscale`, AS 93) stores frequencies in
+/// float32, so its exact p-values carry relative errors up to ~1e-7 once counts pass 2^24.
+/// We count exactly; the generator also records exact p-values from integer counting in
+/// Python (`pvalue_exact`), which we meet to `tol::EXACT`.
+const ANSARI_SCIPY_FLOAT32: f64 = 1e-6;
+
+#[test]
+fn ansari_matches_scipy() {
+    let doc = reference("disttests");
+    let mut checked = 0;
+    let mut worst_vs_scipy = 0.0f64;
+    for (k, ds) in get(&doc, "ansari")
+        .as_array()
+        .expect("ansari")
+        .iter()
+        .enumerate()
+    {
+        let x = data(get(ds, "x"));
+        let y = data(get(ds, "y"));
+        for case in get(ds, "results").as_array().expect("results") {
+            let alternative: Alternative =
+                get(case, "alternative").as_str().unwrap().parse().unwrap();
+            let ctx = format!(
+                "ansari dataset {k} (n={}, m={}) {alternative}",
+                x.len(),
+                y.len()
+            );
+            let r = scale::ansari(&x, &y, alternative).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            assert_rel(r.statistic, float(get(case, "statistic")), tol::EXACT, &ctx);
+            let want = float(get(case, "pvalue"));
+            if let Some(exact) = case.get("pvalue_exact") {
+                assert!(r.exact, "{ctx}: expected the exact method");
+                assert_rel(
+                    r.p_value,
+                    float(exact),
+                    tol::EXACT,
+                    &format!("{ctx} p (exact int)"),
+                );
+                assert_rel(
+                    r.p_value,
+                    want,
+                    ANSARI_SCIPY_FLOAT32,
+                    &format!("{ctx} p (scipy)"),
+                );
+                worst_vs_scipy = worst_vs_scipy.max(((r.p_value - want) / want).abs());
+            } else {
+                assert!(!r.exact, "{ctx}: expected the normal approximation");
+                assert_rel(r.p_value, want, tol::ASYMPTOTIC, &format!("{ctx} p"));
+            }
+            checked += 1;
+        }
+    }
+    eprintln!("ansari: {checked} cases; exact p vs scipy's float32 worst {worst_vs_scipy:e}");
+    assert!(checked >= 150);
+}
+
+#[test]
+fn fligner_matches_scipy() {
+    let doc = reference("disttests");
+    let mut checked = 0;
+    for (k, ds) in get(&doc, "fligner")
+        .as_array()
+        .expect("fligner")
+        .iter()
+        .enumerate()
+    {
+        let samples: Vec<Vec<f64>> = get(ds, "samples")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| floats(v).into_iter().map(|k| k / 1024.0).collect()) // k/1024
+            .collect();
+        let refs: Vec<&[f64]> = samples.iter().map(Vec::as_slice).collect();
+        for case in get(ds, "results").as_array().expect("results") {
+            let center = match get(case, "center").as_str().unwrap() {
+                "trimmed" => Center::Trimmed(float(get(case, "proportiontocut"))),
+                other => other.parse().unwrap(),
+            };
+            let sizes: Vec<usize> = samples.iter().map(Vec::len).collect();
+            let ctx = format!("fligner dataset {k} {sizes:?} {center}");
+            let want_stat = float(get(case, "statistic"));
+            if want_stat.is_nan() {
+                // scipy divides 0 by 0 when every centred value ties; we return an error.
+                assert!(
+                    scale::fligner(&refs, center).is_err(),
+                    "{ctx}: expected Err"
+                );
+                checked += 1;
+                continue;
+            }
+            let r = scale::fligner(&refs, center).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            assert_eq!(r.df, samples.len() - 1);
+            assert_rel(r.statistic, want_stat, tol::ASYMPTOTIC, &ctx);
+            let want_p = float(get(case, "pvalue"));
+            // Deep in the tail scipy's chi2.sf underflows to 0 where ours returns a subnormal.
+            if !(want_p == 0.0 && r.p_value < SUBNORMAL) {
+                assert_rel(r.p_value, want_p, tol::ASYMPTOTIC, &format!("{ctx} p"));
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 150);
 }

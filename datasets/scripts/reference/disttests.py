@@ -3,7 +3,8 @@ Anderson-Darling k-sample.
 
 Run with ``/work/venv/bin/python datasets/scripts/reference/disttests.py``; writes
 ``datasets/reference/disttests.json``. Expected values come from scipy.stats; the data are
-seeded draws rounded to 3 decimals (or small integers, for ties) and stored in the JSON.
+seeded draws rounded to 3 decimals (or integers, for ties), stored in the JSON as integers
+``k`` meaning ``k / 1000``.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import warnings
 import numpy as np
 from scipy import stats
 
-from _common import write
+from _common import clean, write
 
 ALTS = ["two-sided", "less", "greater"]
 
 
-def draw(rng, kind, n, shift=0.0, scale=1.0):
+def draw(rng, kind, n, shift=0.0, scale=1.0, den=1000):
     if kind == "normal":
         v = rng.normal(shift, scale, n)
     elif kind == "cauchy":
@@ -31,7 +32,14 @@ def draw(rng, kind, n, shift=0.0, scale=1.0):
         v = shift + scale * rng.uniform(0, 1, n)
     else:
         raise ValueError(kind)
-    return [float(t) for t in np.round(v, 3)]
+    # Values are multiples of 1/1000 stored as integers (k/1000 is correctly rounded in both
+    # Python and Rust, so no decimal parsing can make two values collide or split).
+    return [int(t) / den for t in np.round(v * den).astype(np.int64)]
+
+
+def ints(values, den=1000):
+    """The stored form of drawn values: integers k with value k/den."""
+    return [int(round(v * den)) for v in values]
 
 
 def ks_case(x, y, alternative, method):
@@ -80,7 +88,7 @@ def ks_datasets():
             y = draw(rng, kind, n2, shift, scale)
             methods = ["auto", "exact", "asymp"]
             cases = [ks_case(x, y, a, m) for a in ALTS for m in methods]
-            out.append({"x": x, "y": y, "results": cases})
+            out.append({"x": ints(x), "y": ints(y), "results": cases})
     # Hand-made: identical samples, disjoint samples, alternating ties.
     extra = [
         ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0]),
@@ -92,7 +100,7 @@ def ks_datasets():
     for x, y in extra:
         cases = [ks_case(x, y, a, m) for a in ALTS for m in ["auto", "exact", "asymp"]
                  if not (m == "asymp" and len(x) == 1 and len(y) == 1)]
-        out.append({"x": x, "y": y, "results": cases})
+        out.append({"x": ints(x), "y": ints(y), "results": cases})
     return out
 
 
@@ -107,11 +115,87 @@ def kstwo_cases():
     return out
 
 
+def ansari_exact_int(x, y):
+    """Exact Ansari-Bradley cdf/sf at the observed AB by integer subset counting (no ties)."""
+    n, m = len(x), len(y)
+    N = n + m
+    scores = [min(i, N + 1 - i) for i in range(1, N + 1)]
+    # ways[k][s]
+    ways = [dict() for _ in range(n + 1)]
+    ways[0][0] = 1
+    for a in scores:
+        for k in range(n, 0, -1):
+            for t, c in ways[k - 1].items():
+                ways[k][t + a] = ways[k].get(t + a, 0) + c
+    dist = ways[n]
+    total = sum(dist.values())
+    ab = int(round(float(stats.ansari(x, y).statistic)))
+    lower = sum(c for t, c in dist.items() if t <= ab)
+    upper = sum(c for t, c in dist.items() if t >= ab)
+    return lower / total, upper / total
+
+
+def ansari_cases():
+    rng = np.random.default_rng(4242)
+    sizes = [(1, 1), (1, 5), (3, 4), (5, 5), (7, 3), (10, 12), (20, 30), (33, 33), (54, 54),
+             (54, 10), (55, 10), (60, 80), (200, 300), (1000, 1500), (5000, 4000)]
+    out = []
+    for i, (n, m) in enumerate(sizes):
+        plans = [("normal", 1.0), ("normal", 2.0), (["cauchy", "lognormal"][i % 2], 1.5),
+                 ("ties", 1.0)]
+        for kind, scale in plans[:2] if n + m > 3000 else plans:
+            x = draw(rng, kind, n)
+            y = draw(rng, kind, m, -1.0 if kind == "lognormal" else 0.0, scale)
+            exact = None
+            ties = len(set(x + y)) < len(x) + len(y)
+            if n < 55 and m < 55 and not ties:
+                exact = ansari_exact_int(x, y)
+            res = []
+            for a in ALTS:
+                r = stats.ansari(x, y, alternative=a)
+                case = {"alternative": a, "statistic": float(r.statistic), "pvalue": float(r.pvalue)}
+                if exact is not None:
+                    lo, up = exact
+                    case["pvalue_exact"] = {"two-sided": min(1.0, 2 * min(lo, up)),
+                                            "greater": lo, "less": up}[a]
+                res.append(case)
+            out.append({"x": ints(x), "y": ints(y), "results": res})
+    return out
+
+
+def fligner_cases():
+    rng = np.random.default_rng(777)
+    out = []
+    shapes = [[2, 2], [3, 5], [10, 10], [8, 12, 15], [30, 40], [50, 50, 50, 50], [200, 300],
+              [1000, 800, 1200], [5000, 5000], [1, 4, 6]]
+    for i, sizes in enumerate(shapes):
+        kinds = ["normal", "ties", ["cauchy", "lognormal"][i % 2]]
+        for kind in kinds[:1] if sum(sizes) > 3000 else kinds:
+            for spread in [1.0, 2.0]:
+                # Dyadic values (k/1024): every sum is exact in any order, so the centres
+                # (means) and hence the ties among |x - centre| are the same as numpy's.
+                samples = [draw(rng, kind, n, 0.5 * j, spread if j == 1 else 1.0, den=1024)
+                           for j, n in enumerate(sizes)]
+                res = []
+                for center, prop in [("median", 0.05), ("mean", 0.05), ("trimmed", 0.05),
+                                     ("trimmed", 0.2)]:
+                    r = stats.fligner(*samples, center=center, proportiontocut=prop)
+                    res.append({"center": center, "proportiontocut": prop,
+                                "statistic": float(r.statistic), "pvalue": float(r.pvalue)})
+                out.append({"samples": [ints(v, 1024) for v in samples], "results": res})
+    return out
+
+
 def main():
     ks = ks_datasets()
     kstwo = kstwo_cases()
     print("ks cases", sum(len(d["results"]) for d in ks), "kstwo cases", len(kstwo))
-    write("disttests", ks, packages=["numpy", "scipy"], kstwo=kstwo)
+    ansari = ansari_cases()
+    fligner = fligner_cases()
+    print("ansari cases", 3 * len(ansari), "fligner cases", 4 * len(fligner))
+    # `write` cleans only `cases`; the extra tables may hold NaN (scipy 0/0), so clean them.
+    write("disttests", ks, packages=["numpy", "scipy"], kstwo=clean(kstwo), ansari=clean(ansari),
+          fligner=clean(fligner))
 
 
 if __name__ == "__main__":
