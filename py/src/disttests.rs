@@ -3,6 +3,7 @@
 use pyo3::prelude::*;
 
 use shiftwatch::stats::ks::{ks_2samp as ks_engine, KsOptions};
+use shiftwatch::stats::scale::{ansari as ansari_engine, fligner as fligner_engine, Center};
 
 use crate::arrays::{call, parse, slice, Arr};
 
@@ -23,8 +24,28 @@ fn ks_2samp(
     call(py, || ks_engine(&x, &y, &options))
 }
 
+/// Ansari–Bradley test of equal scale; returns the engine's `Ansari` as a dict.
+#[pyfunction]
+fn ansari(py: Python<'_>, x: Arr<'_>, y: Arr<'_>, alternative: &str) -> PyResult<Py<PyAny>> {
+    let alternative = parse(alternative)?;
+    let (x, y) = (slice(&x), slice(&y));
+    call(py, || ansari_engine(&x, &y, alternative))
+}
+
+/// Fligner–Killeen test of equal variances of `k ≥ 2` samples; `center` is `median`, `mean`
+/// or `trimmed:<proportion>`. Returns the engine's `Fligner` as a dict.
+#[pyfunction]
+fn fligner(py: Python<'_>, samples: Vec<Arr<'_>>, center: &str) -> PyResult<Py<PyAny>> {
+    let center: Center = parse(center)?;
+    let owned: Vec<_> = samples.iter().map(slice).collect();
+    let views: Vec<&[f64]> = owned.iter().map(|s| s.as_ref()).collect();
+    call(py, || fligner_engine(&views, center))
+}
+
 /// Adds this family's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ks_2samp, m)?)?;
+    m.add_function(wrap_pyfunction!(ansari, m)?)?;
+    m.add_function(wrap_pyfunction!(fligner, m)?)?;
     Ok(())
 }

@@ -11,12 +11,14 @@ __all__ = [
     "InsufficientDataError",
     "__version__",
     "acf",
+    "ansari",
     "bootstrap_ci",
     "brunnermunzel",
     "cliffs_delta",
     "compare",
     "effective_sample_size",
     "false_discovery_control",
+    "fligner",
     "hodges_lehmann",
     "ks_2samp",
     "mannwhitneyu",
@@ -73,6 +75,8 @@ def t_ppf(p: float, df: float) -> float: ...
 
 # distribution tests
 def ks_2samp(x: _F64, y: _F64, alternative: str, method: str) -> _Dict: ...
+def ansari(x: _F64, y: _F64, alternative: str) -> _Dict: ...
+def fligner(samples: list[_F64], center: str) -> _Dict: ...
 
 # resampling and effect sizes
 def bootstrap_ci(
