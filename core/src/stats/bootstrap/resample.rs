@@ -40,16 +40,33 @@ impl<'a> Resampler<'a> {
             Plan::Iid => {
                 // Counting sort of n uniform indices: the same multiset as gathering
                 // x[below(n)] n times, delivered in ascending order in O(n).
-                self.counts.iter_mut().for_each(|c| *c = 0);
+                // (`counts` is all zero on entry and is left all zero.)
                 for _ in 0..n {
                     let i = rng.below(n);
                     self.counts[i] += 1;
                 }
+                // Expansion. Counts are Poisson(1)-like, so a data-dependent `fill` mispredicts
+                // constantly; instead write 4 copies unconditionally (while there is room) and
+                // advance by the count, falling back to `fill` for the rare longer runs.
                 let mut k = 0;
-                for (&c, &v) in self.counts.iter().zip(x) {
-                    let c = c as usize;
-                    out[k..k + c].fill(v);
+                let mut j = 0;
+                while j < n && k + 4 <= n {
+                    let c = self.counts[j] as usize;
+                    self.counts[j] = 0;
+                    let v = x[j];
+                    out[k..k + 4].copy_from_slice(&[v; 4]);
+                    if c > 4 {
+                        out[k + 4..k + c].fill(v);
+                    }
                     k += c;
+                    j += 1;
+                }
+                while j < n {
+                    let c = self.counts[j] as usize;
+                    self.counts[j] = 0;
+                    out[k..k + c].fill(x[j]);
+                    k += c;
+                    j += 1;
                 }
             }
             Plan::MovingBlock { len } => {
