@@ -8,12 +8,13 @@ mod common;
 
 use common::{assert_rel, float, floats, reference, tol};
 use serde_json::Value;
+use shiftwatch::stats::compare::{compare, CompareOptions, Pairing};
 use shiftwatch::stats::dependence::{
     acf, effective_sample_size, ewc_long_run_variance, lag1, long_run_variance, lrv_welch_test,
     Bandwidth, LrvOptions,
 };
 use shiftwatch::stats::multiplicity::{adjust, Correction};
-use shiftwatch::stats::Alternative;
+use shiftwatch::stats::{Alternative, ConfidenceInterval};
 
 fn series(doc: &Value) -> Vec<Vec<f64>> {
     doc["series"]
@@ -175,5 +176,55 @@ fn adjusted_p_values_match_scipy_and_statsmodels() {
             }
         }
         assert_eq!(adjust(&p, Correction::None).unwrap(), p);
+    }
+}
+
+fn check_ci(got: &ConfidenceInterval, expected: &Value, ctx: &str) {
+    let e = floats(expected);
+    assert_rel(got.lo, e[0], tol::ASYMPTOTIC, &format!("{ctx} ci.lo"));
+    assert_rel(got.hi, e[1], tol::ASYMPTOTIC, &format!("{ctx} ci.hi"));
+}
+
+#[test]
+fn compare_matches_scipy_t_tests_and_the_ewc_reference() {
+    let doc = reference("dependence");
+    let pairs = doc["compare_pairs"].as_array().unwrap();
+    let cases = doc["compare"].as_array().unwrap();
+    assert!(cases.len() > 300);
+    for case in cases {
+        let pair = &pairs[idx(&case["pair"])];
+        let (b, c) = (floats(&pair["baseline"]), floats(&pair["candidate"]));
+        let options = CompareOptions {
+            alpha: float(&case["alpha"]),
+            alternative: case["alternative"].as_str().unwrap().parse().unwrap(),
+            paired: case["paired"]
+                .as_str()
+                .map(|p| p.parse::<Pairing>().unwrap()),
+            method: case["method"].as_str().unwrap().parse().unwrap(),
+        };
+        let ctx = format!("compare n={} {options:?}", b.len());
+        let got = compare(&b, &c, &options).unwrap();
+        assert_rel(got.p_value, float(&case["p_value"]), tol::ASYMPTOTIC, &ctx);
+        assert_rel(
+            got.statistic,
+            float(&case["statistic"]),
+            tol::ASYMPTOTIC,
+            &ctx,
+        );
+        assert_rel(got.df, float(&case["df"]), tol::ASYMPTOTIC, &ctx);
+        if !case["ci_absolute"].is_null() {
+            check_ci(&got.ci_absolute, &case["ci_absolute"], &ctx);
+        }
+        if !case["ci_relative"].is_null() {
+            check_ci(&got.ci_relative, &case["ci_relative"], &ctx);
+        }
+        if !case["relative"].is_null() {
+            assert_rel(
+                got.relative,
+                float(&case["relative"]),
+                tol::ASYMPTOTIC,
+                &ctx,
+            );
+        }
     }
 }

@@ -451,3 +451,82 @@ fn paired(
         candidate: summary(candidate, hc),
     })
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    const B: [f64; 6] = [10.0, 12.0, 11.0, 13.0, 12.5, 11.5];
+    const C: [f64; 6] = [11.0, 13.5, 12.0, 14.0, 13.0, 12.5];
+
+    #[test]
+    fn errors_on_bad_input() {
+        let o = CompareOptions::default();
+        assert!(matches!(
+            compare(&[], &C, &o),
+            Err(Error::TooFewPoints { .. })
+        ));
+        assert!(matches!(
+            compare(&B, &[1.0], &o),
+            Err(Error::TooFewPoints {
+                what: "candidate",
+                ..
+            })
+        ));
+        assert!(matches!(
+            compare(&B, &[1.0, f64::NAN, 2.0], &o),
+            Err(Error::NonFinite { index: 1, .. })
+        ));
+        assert!(matches!(
+            compare(&[1.0; 4], &[2.0; 4], &o),
+            Err(Error::Constant { .. })
+        ));
+        let paired = CompareOptions {
+            paired: Some(Pairing::Difference),
+            ..o
+        };
+        assert!(matches!(
+            compare(&B, &C[..5], &paired),
+            Err(Error::LengthMismatch { .. })
+        ));
+        let shifted: Vec<f64> = B.iter().map(|v| v + 1.0).collect();
+        assert!(matches!(
+            compare(&B, &shifted, &paired),
+            Err(Error::Constant { .. })
+        ));
+        let log = CompareOptions {
+            paired: Some(Pairing::LogRatio),
+            ..o
+        };
+        let err = compare(&[1.0, -2.0, 3.0], &[1.0, 2.0, 3.5], &log).unwrap_err();
+        assert!(err.to_string().contains("index 1"), "{err}");
+        let bad_alpha = CompareOptions { alpha: 1.0, ..o };
+        assert!(compare(&B, &C, &bad_alpha).is_err());
+        assert!("bootstrap".parse::<CompareMethod>().is_err());
+        assert!("ratio".parse::<Pairing>().is_ok());
+    }
+
+    #[test]
+    fn one_constant_sample_is_allowed() {
+        let r = compare(&[5.0; 8], &C, &CompareOptions::default()).unwrap();
+        assert!(r.p_value > 0.0 && r.p_value < 1.0);
+    }
+
+    #[test]
+    fn swapping_samples_flips_the_effect() {
+        for paired in [None, Some(Pairing::Difference)] {
+            let o = CompareOptions {
+                paired,
+                ..CompareOptions::default()
+            };
+            let a = compare(&B, &C, &o).unwrap();
+            let b = compare(&C, &B, &o).unwrap();
+            assert!((a.absolute + b.absolute).abs() < 1e-12);
+            assert!((a.statistic + b.statistic).abs() < 1e-12);
+            assert!((a.p_value - b.p_value).abs() < 1e-12);
+            assert!(a.ci_absolute.contains(a.absolute));
+            assert!(a.ci_relative.contains(a.relative));
+        }
+    }
+}

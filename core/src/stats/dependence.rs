@@ -153,6 +153,7 @@ pub fn effective_sample_size(x: &[f64]) -> Result<EffectiveSampleSize> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -141,6 +141,7 @@ pub fn adjust(p: &[f64], correction: Correction) -> Result<Vec<f64>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

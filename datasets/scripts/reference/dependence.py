@@ -180,7 +180,127 @@ for m in [1, 2, 3, 5, 10, 20, 100, 1000]:
                 "bonferroni": multipletests(p, method="bonferroni")[1]}
         mult_cases.append(case)
 
-extra = clean({"series": [{"kind": s["kind"], "x": s["x"]} for s in series], "acf": acf_cases,
+# compare(): iid mode against scipy's t-tests; the EWC default against a numpy
+# re-implementation of the documented algorithm (cosine matrix, scipy.stats.t).
+ALT_SCIPY = {"two-sided": "two-sided", "less": "greater", "greater": "less"}  # baseline first
+
+
+def ewc_har(x):
+    n = len(x)
+    c = x - x.mean()
+    ss = float(c @ c)
+    if ss == 0:
+        return 0.0, np.inf, 0.0, 0
+    phi_hat = float(c[1:] @ c[:-1]) / ss
+    phi = min(max(phi_hat + (1 + 3 * phi_hat) / n, -0.99), 0.995)
+    cap = min(64, n - 1)
+    lo = min(2, cap)
+    if phi <= 0:
+        nu = cap
+    else:
+        cc = (1 + phi * phi - (1 - phi) ** 2 / 0.9) / (2 * phi)
+        w = np.arccos(min(max(cc, -1.0), 1.0))
+        nu = int(min(max(np.floor(w * n / np.pi), lo), cap))
+    return ewc(x, nu) / ratio(phi, nu, n), float(nu), phi, nu
+
+
+def ratio(phi, nu, n):
+    if phi <= 0:
+        return 1.0
+    w = np.pi * np.arange(1, nu + 1) / n
+    return float(np.mean((1 - phi) ** 2 / (1 - 2 * phi * np.cos(w) + phi * phi)))
+
+
+def t_inf(est, se, df, alpha, alt):
+    t = est / se
+    if alt == "two-sided":
+        p = min(2 * stats.t.sf(abs(t), df), 1.0)
+        q = stats.t.ppf(1 - alpha / 2, df)
+        ci = (est - q * se, est + q * se)
+    elif alt == "less":
+        p = stats.t.sf(t, df)
+        ci = (est - stats.t.ppf(1 - alpha, df) * se, np.inf)
+    else:
+        p = stats.t.cdf(t, df)
+        ci = (-np.inf, est + stats.t.ppf(1 - alpha, df) * se)
+    return p, t, ci
+
+
+def satt(parts):
+    tot = sum(v for v, _ in parts)
+    den = sum(v * v / d for v, d in parts if v > 0 and np.isfinite(d))
+    return tot * tot / den if den > 0 else np.inf
+
+
+def ewc_compare(b, c, alpha, alt, paired):
+    mb, mc = b.mean(), c.mean()
+    r = mc / mb
+    if paired is None:
+        ob, db, _, _ = ewc_har(b)
+        oc, dc, _, _ = ewc_har(c)
+        vb, vc = ob / len(b), oc / len(c)
+        se = np.sqrt(vb + vc)
+        df = satt([(vb, db), (vc, dc)])
+        p, t, ci = t_inf(mc - mb, se, df, alpha, alt)
+        vrc, vrb = vc / mb**2, r * r * vb / mb**2
+        _, _, cir = t_inf(r - 1, np.sqrt(vrc + vrb), satt([(vrb, db), (vrc, dc)]), alpha, alt)
+        return dict(p_value=p, statistic=t, df=df, ci_absolute=ci, relative=r - 1, ci_relative=cir)
+    n = len(b)
+    d = c - b
+    od, dd, phid, nud = ewc_har(d)
+    p, t, ci = t_inf(mc - mb, np.sqrt(od / n), dd, alpha, alt)
+    if paired == "difference":
+        z = c - r * b
+        oz = ewc(z, nud) / ratio(phid, nud, n)
+        _, _, cir = t_inf(r - 1, np.sqrt(oz / n) / abs(mb), dd, alpha, alt)
+        return dict(p_value=p, statistic=t, df=dd, ci_absolute=ci, relative=r - 1, ci_relative=cir)
+    lr = np.log(c / b)
+    ol, dl, _, _ = ewc_har(lr)
+    pl, tl, cil = t_inf(lr.mean(), np.sqrt(ol / n), dl, alpha, alt)
+    return dict(p_value=pl, statistic=tl, df=dl, ci_absolute=ci, relative=np.expm1(lr.mean()),
+                ci_relative=(np.expm1(cil[0]), np.expm1(cil[1])))
+
+
+def iid_compare(b, c, alpha, alt, paired):
+    sa = ALT_SCIPY[alt]
+    if paired is None:
+        res = stats.ttest_ind(c, b, equal_var=False, alternative=sa)
+    elif paired == "difference":
+        res = stats.ttest_rel(c, b, alternative=sa)
+    else:
+        res = stats.ttest_1samp(np.log(c / b), 0.0, alternative=sa)
+    ci = res.confidence_interval(1 - alpha)
+    out = dict(p_value=res.pvalue, statistic=res.statistic, df=res.df)
+    if paired != "log-ratio":
+        out["ci_absolute"] = (ci.low, ci.high)
+    else:
+        out["ci_relative"] = (np.expm1(ci.low), np.expm1(ci.high))
+    return out
+
+
+compare_pairs, compare_cases = [], []
+for n in [3, 4, 7, 20, 60, 200, 480, 2000, 10000]:
+    for kind, phi, innov in [("ar0", 0.0, rng.standard_normal), ("ar08", 0.8, rng.standard_normal),
+                             ("ar095_t3", 0.95, lambda k: rng.standard_t(3, k))]:
+        if n == 10000 and kind != "ar08":
+            continue
+        b = np.round(np.exp(4.6 + 0.1 * ar1(phi, n, innov)), 2)
+        c = np.round(np.exp(4.65 + 0.1 * ar1(phi, n, innov)), 2)
+        compare_pairs.append({"kind": kind, "baseline": b, "candidate": c})
+        k = len(compare_pairs) - 1
+        for alt in ["two-sided", "less", "greater"]:
+            for paired in [None, "difference", "log-ratio"]:
+                for alpha in [0.05, 0.1]:
+                    if alpha == 0.1 and alt != "two-sided":
+                        continue
+                    compare_cases.append({"pair": k, "method": "ewc", "alternative": alt,
+                                          "paired": paired, "alpha": alpha,
+                                          **ewc_compare(b, c, alpha, alt, paired)})
+                    compare_cases.append({"pair": k, "method": "iid", "alternative": alt,
+                                          "paired": paired, "alpha": alpha,
+                                          **iid_compare(b, c, alpha, alt, paired)})
+
+extra = clean({"compare_pairs": compare_pairs, "compare": compare_cases,"series": [{"kind": s["kind"], "x": s["x"]} for s in series], "acf": acf_cases,
                "ess": ess_cases, "lrv": lrv_cases, "ewc": ewc_cases, "lrv_welch": welch_cases,
                "multiplicity": mult_cases})
 write("dependence", [], packages=["numpy", "scipy", "statsmodels", "arch"], **extra)

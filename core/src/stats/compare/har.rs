@@ -138,13 +138,15 @@ pub(crate) fn har_like(z: &[f64], like: &Har, estimator: Estimator) -> Result<f6
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn basis_size_shrinks_with_persistence() {
         assert_eq!(nu_for(0.0, 480), NU_MAX);
-        assert_eq!(nu_for(0.3, 5), 4);
+        assert_eq!(nu_for(-0.2, 5), 4);
+        assert_eq!(nu_for(0.3, 5), NU_MIN);
         let (a, b, c) = (nu_for(0.5, 480), nu_for(0.8, 480), nu_for(0.95, 480));
         assert!(a > b && b > c && c >= NU_MIN, "{a} {b} {c}");
         assert!(spectral_ratio(0.9, 10, 480) < 1.0);

@@ -79,6 +79,7 @@ pub(crate) fn ewc_centered(c: &[f64], nu: usize) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

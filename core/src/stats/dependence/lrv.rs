@@ -299,6 +299,7 @@ fn p_normal(z: f64, alternative: Alternative) -> f64 {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
