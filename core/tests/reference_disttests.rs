@@ -7,6 +7,7 @@
 mod common;
 
 use common::{assert_rel, float, floats, reference, tol};
+use shiftwatch::stats::anderson;
 use shiftwatch::stats::ks::{self, kolmogorov, KsMethod, KsOptions};
 use shiftwatch::stats::scale::{self, Center};
 use shiftwatch::stats::Alternative;
@@ -237,4 +238,55 @@ fn fligner_matches_scipy() {
         }
     }
     assert!(checked >= 150);
+}
+
+#[test]
+fn anderson_ksamp_matches_scipy() {
+    let doc = reference("disttests");
+    let mut checked = 0;
+    let mut bounds = [0usize; 3];
+    for (k, ds) in get(&doc, "anderson")
+        .as_array()
+        .expect("anderson")
+        .iter()
+        .enumerate()
+    {
+        let samples: Vec<Vec<f64>> = get(ds, "samples")
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(data)
+            .collect();
+        let refs: Vec<&[f64]> = samples.iter().map(Vec::as_slice).collect();
+        let sizes: Vec<usize> = samples.iter().map(Vec::len).collect();
+        for case in get(ds, "results").as_array().expect("results") {
+            let midrank = get(case, "midrank").as_bool().unwrap();
+            let ctx = format!("anderson dataset {k} {sizes:?} midrank={midrank}");
+            let r =
+                anderson::anderson_ksamp(&refs, midrank).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+            assert_rel(
+                r.statistic,
+                float(get(case, "statistic")),
+                tol::ASYMPTOTIC,
+                &ctx,
+            );
+            for (got, want) in r
+                .critical_values
+                .iter()
+                .zip(floats(get(case, "critical_values")))
+            {
+                assert_rel(*got, want, tol::EXACT, &format!("{ctx} critical"));
+            }
+            assert_rel(
+                r.p_value,
+                float(get(case, "pvalue")),
+                tol::ASYMPTOTIC,
+                &format!("{ctx} p"),
+            );
+            bounds[r.bound as usize] += 1;
+            checked += 1;
+        }
+    }
+    eprintln!("anderson: {checked} cases; interpolated/capped/floored {bounds:?}");
+    assert!(checked >= 150 && bounds.iter().all(|&b| b > 10));
 }

@@ -186,16 +186,40 @@ def fligner_cases():
     return out
 
 
+def anderson_cases():
+    rng = np.random.default_rng(99)
+    out = []
+    shapes = [[2, 3], [5, 5], [10, 20], [3, 4, 5], [50, 60], [100, 100, 100], [500, 700],
+              [2000, 1500], [30, 30, 30, 30, 30], [1, 3], [25, 40]]
+    for i, sizes in enumerate(shapes):
+        kinds = ["normal", "ties", ["cauchy", "lognormal"][i % 2]]
+        for kind in kinds[:1] if sum(sizes) > 3000 else kinds:
+            for shift in [0.0, 0.15, 0.4, 1.0]:
+                samples = [draw(rng, kind, n, shift * j) for j, n in enumerate(sizes)]
+                res = []
+                for midrank in [True, False]:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        r = stats.anderson_ksamp(samples, midrank=midrank)
+                    res.append({"midrank": midrank, "statistic": float(r.statistic),
+                                "critical_values": [float(c) for c in r.critical_values],
+                                "pvalue": float(r.pvalue)})
+                out.append({"samples": [ints(v) for v in samples], "results": res})
+    return out
+
+
 def main():
     ks = ks_datasets()
     kstwo = kstwo_cases()
     print("ks cases", sum(len(d["results"]) for d in ks), "kstwo cases", len(kstwo))
     ansari = ansari_cases()
     fligner = fligner_cases()
-    print("ansari cases", 3 * len(ansari), "fligner cases", 4 * len(fligner))
+    anderson = anderson_cases()
+    print("ansari cases", 3 * len(ansari), "fligner cases", 4 * len(fligner),
+          "anderson cases", 2 * len(anderson))
     # `write` cleans only `cases`; the extra tables may hold NaN (scipy 0/0), so clean them.
     write("disttests", ks, packages=["numpy", "scipy"], kstwo=clean(kstwo), ansari=clean(ansari),
-          fligner=clean(fligner))
+          fligner=clean(fligner), anderson=clean(anderson))
 
 
 if __name__ == "__main__":
