@@ -103,6 +103,7 @@ pub fn cliffs_delta(baseline: &[f64], candidate: &[f64], level: f64) -> Result<C
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::Error;

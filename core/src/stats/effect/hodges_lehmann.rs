@@ -226,6 +226,7 @@ pub fn hodges_lehmann(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
