@@ -115,5 +115,12 @@ fn permutation(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bootstrap, quantiles, effects, block_length, permutation);
+criterion_group!(
+    benches,
+    bootstrap,
+    quantiles,
+    effects,
+    block_length,
+    permutation
+);
 criterion_main!(benches);

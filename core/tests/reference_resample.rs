@@ -2,6 +2,8 @@
 //! `datasets/reference/resample.json` (numpy, scipy 1.17, arch 8.0; generator
 //! `datasets/scripts/reference/resample.py`).
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{assert_rel, float, floats, reference, tol};

@@ -103,6 +103,7 @@ pub fn optimal_block_length(x: &[f64]) -> Result<BlockLength> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::stats::rng::Rng;

@@ -11,7 +11,6 @@
 //! kept, only the statistic's value.
 
 mod interval;
-mod normal;
 mod resample;
 
 pub use interval::{bca_interval, BcaInterval};
@@ -25,8 +24,6 @@ use crate::stats::rng::Rng;
 use crate::stats::{check, Alternative, ConfidenceInterval};
 use crate::{Error, Result};
 use resample::{Plan, Resampler};
-
-pub(crate) use normal::ndtri;
 
 /// How the bootstrap distribution becomes an interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -408,4 +405,5 @@ where
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests;

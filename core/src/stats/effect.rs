@@ -105,6 +105,7 @@ pub fn quantile_effect(baseline: &[f64], candidate: &[f64], q: f64) -> Result<Ef
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

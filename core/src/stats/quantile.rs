@@ -136,6 +136,7 @@ pub fn median(x: &[f64]) -> Result<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::normal::{ndtr, ndtri};
+use crate::stats::dist::{norm_cdf as ndtr, norm_ppf as ndtri};
 use crate::stats::{check, Alternative, ConfidenceInterval};
 use crate::{Error, Result};
 

@@ -100,6 +100,7 @@ impl<'a> Resampler<'a> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

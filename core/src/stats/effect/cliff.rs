@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::stats::bootstrap::ndtri;
+use crate::stats::dist::norm_ppf;
 use crate::stats::{check, ConfidenceInterval};
 use crate::Result;
 
@@ -81,7 +81,7 @@ pub fn cliffs_delta(baseline: &[f64], candidate: &[f64], level: f64) -> Result<C
     let s2 = (nf * nf * row_ss + mf * mf * col_ss - cell_ss) / (mf * nf * (mf - 1.0) * (nf - 1.0));
     let s2 = s2.max((1.0 - delta * delta) / (mf * nf - 1.0));
     let s = s2.sqrt();
-    let z = -ndtri((1.0 - level) / 2.0);
+    let z = -norm_ppf((1.0 - level) / 2.0);
     let one_m = 1.0 - delta * delta;
     let den = one_m + z * z * s2;
     let (lo, hi) = if den > 0.0 {
@@ -103,6 +103,7 @@ pub fn cliffs_delta(baseline: &[f64], candidate: &[f64], level: f64) -> Result<C
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::Error;

@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::select::kth_pairwise_difference;
-use crate::stats::bootstrap::ndtri;
+use crate::stats::dist::norm_ppf;
 use crate::stats::{check, Alternative, ConfidenceInterval};
 use crate::{Error, Result};
 
@@ -198,7 +198,7 @@ pub fn hodges_lehmann(
             } else {
                 0.0
             };
-            let z = -ndtri(alpha);
+            let z = -norm_ppf(alpha);
             let c = (mf * nf / 2.0 - z * var.max(0.0).sqrt()).round();
             if c < 1.0 {
                 1
@@ -226,6 +226,7 @@ pub fn hodges_lehmann(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -28,7 +28,7 @@ pub fn kth_pairwise_difference(x: &[f64], y: &[f64], k: usize) -> Result<f64> {
             got: 0,
         });
     }
-    let total = m.checked_mul(n).unwrap_or(usize::MAX);
+    let total = m.saturating_mul(n);
     if k >= total {
         return Err(Error::invalid(
             "k",
@@ -46,7 +46,7 @@ pub fn kth_pairwise_difference(x: &[f64], y: &[f64], k: usize) -> Result<f64> {
     let mut hi = vec![m; n];
     let mut lt = vec![0usize; n];
     let mut le = vec![0usize; n];
-    let mut rng = Rng::new(0x5EED_4C);
+    let mut rng = Rng::new(0x005E_ED4C);
     let mut buf = Vec::new();
     loop {
         let active: usize = lo.iter().zip(&hi).map(|(l, h)| h - l).sum();
@@ -101,6 +101,7 @@ pub fn kth_pairwise_difference(x: &[f64], y: &[f64], k: usize) -> Result<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
