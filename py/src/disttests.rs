@@ -1,7 +1,9 @@
-//! Distribution tests: Kolmogorov–Smirnov, Ansari–Bradley, Fligner–Killeen, Anderson–Darling.
+//! Distribution and scale tests: Kolmogorov–Smirnov, Ansari–Bradley, Fligner–Killeen,
+//! k-sample Anderson–Darling.
 
 use pyo3::prelude::*;
 
+use shiftwatch::stats::anderson::anderson_ksamp as anderson_engine;
 use shiftwatch::stats::ks::{ks_2samp as ks_engine, KsOptions};
 use shiftwatch::stats::scale::{ansari as ansari_engine, fligner as fligner_engine, Center};
 
@@ -42,10 +44,19 @@ fn fligner(py: Python<'_>, samples: Vec<Arr<'_>>, center: &str) -> PyResult<Py<P
     call(py, || fligner_engine(&views, center))
 }
 
+/// k-sample Anderson–Darling test; returns the engine's `AndersonKsamp` as a dict.
+#[pyfunction]
+fn anderson_ksamp(py: Python<'_>, samples: Vec<Arr<'_>>, midrank: bool) -> PyResult<Py<PyAny>> {
+    let owned: Vec<_> = samples.iter().map(slice).collect();
+    let views: Vec<&[f64]> = owned.iter().map(|s| s.as_ref()).collect();
+    call(py, || anderson_engine(&views, midrank))
+}
+
 /// Adds this family's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ks_2samp, m)?)?;
     m.add_function(wrap_pyfunction!(ansari, m)?)?;
     m.add_function(wrap_pyfunction!(fligner, m)?)?;
+    m.add_function(wrap_pyfunction!(anderson_ksamp, m)?)?;
     Ok(())
 }

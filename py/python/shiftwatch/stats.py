@@ -20,7 +20,7 @@ Departures from scipy, everywhere:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -43,9 +43,11 @@ __all__ = [
     "PoissonRateRatioResult",
     "TtestResult",
     "WilcoxonResult",
+    "Anderson_ksampResult",
     "AnsariResult",
     "FlignerResult",
     "acf",
+    "anderson_ksamp",
     "ansari",
     "bootstrap_ci",
     "brunnermunzel",
@@ -1117,3 +1119,66 @@ def fligner(
     d = _native.fligner(arrays, spec)
     return FlignerResult(statistic=float(d["statistic"]), pvalue=float(d["p_value"]),
                          df=int(d["df"]))
+
+
+# --------------------------------------------------------------------------- Anderson–Darling
+
+
+@dataclass(frozen=True, repr=False)
+class Anderson_ksampResult(TestResult):  # noqa: N801 (scipy's name)
+    """Result of :func:`anderson_ksamp` (scipy's ``Anderson_ksampResult`` plus ``bound``).
+
+    Attributes:
+        statistic: Normalised k-sample Anderson–Darling statistic.
+        pvalue: Approximate p-value interpolated from scipy's table, capped at 0.25 and
+            floored at 0.001.
+        critical_values: Critical values at significance levels
+            25 %, 10 %, 5 %, 2.5 %, 1 %, 0.5 %, 0.1 %.
+        bound: ``'interpolated'``, ``'capped'`` (true p > 0.25) or ``'floored'``
+            (true p < 0.001).
+    """
+
+    critical_values: tuple[float, ...]
+    bound: str
+
+
+def anderson_ksamp(
+    samples: Sequence[ArrayLike],
+    midrank: bool = True,
+    *,
+    variant: str | None = None,
+    nan_policy: str = "raise",
+) -> Anderson_ksampResult:
+    """k-sample Anderson–Darling test, as ``scipy.stats.anderson_ksamp``.
+
+    Unlike scipy, the p-value's cap/floor is reported in ``bound`` instead of a warning.
+
+    Args:
+        samples: Two or more samples.
+        midrank: ``True`` (default): the midrank version, valid for continuous and discrete
+            populations; ``False``: the right-continuous version.
+        variant: scipy 1.17's spelling: ``'midrank'`` or ``'right'`` (overrides ``midrank``);
+            ``'continuous'`` is not supported.
+        nan_policy: ``'raise'`` (default) or ``'omit'``.
+
+    Returns:
+        An :class:`Anderson_ksampResult`.
+
+    Raises:
+        InsufficientDataError: An empty sample, or all values equal.
+        ValueError: Fewer than two samples, NaN/±∞, or an unsupported ``variant``.
+    """
+    if variant is not None:
+        if variant not in ("midrank", "right"):
+            raise ValueError(f"variant must be 'midrank' or 'right', got {variant!r}")
+        midrank = variant == "midrank"
+    if isinstance(samples, np.ndarray) and samples.ndim == 1:
+        raise ValueError("samples must be a sequence of at least two 1-D samples")
+    arrays = [_sample(s, f"samples[{i}]", nan_policy) for i, s in enumerate(samples)]
+    d = _native.anderson_ksamp(arrays, bool(midrank))
+    return Anderson_ksampResult(
+        statistic=float(d["statistic"]),
+        pvalue=float(d["p_value"]),
+        critical_values=tuple(float(v) for v in d["critical_values"]),
+        bound=str(d["bound"]),
+    )
