@@ -147,3 +147,30 @@ def test_insufficient_data_is_a_value_error():
 def test_results_unpack_like_scipy():
     stat, p = sw.mannwhitneyu(X, Y)
     assert 0 <= p <= 1 and stat >= 0
+
+
+def test_concurrent_calls_from_threads_agree_with_sequential():
+    # The engine runs with the GIL released; results must not depend on concurrency.
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(11)
+    data = [(rng.normal(size=5000), rng.normal(0.01, 1, 5000)) for _ in range(8)]
+
+    def work(pair: tuple[np.ndarray, np.ndarray]) -> tuple[Any, ...]:
+        x, y = pair
+        return (sw.mannwhitneyu(x, y), sw.ks_2samp(x, y), shiftwatch.compare(x, y).to_dict(),
+                sw.bootstrap_ci(x, y, n_resamples=99, rng=3))
+
+    sequential = [work(p) for p in data]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        concurrent = list(pool.map(work, data))
+    assert concurrent == sequential
+
+
+def test_one_sided_intervals_keep_infinity():
+    res = sw.bootstrap_ci(X, Y, "mean_diff", alternative="less", n_resamples=99, rng=1)
+    assert res.confidence_interval.low == -np.inf
+    assert np.isfinite(res.confidence_interval.high)
+    ci = sw.ttest_ind(X, Y, alternative="greater").confidence_interval()
+    assert ci.high == np.inf
+    assert "inf" in repr(ci)

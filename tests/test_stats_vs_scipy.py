@@ -55,7 +55,7 @@ def quiet(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
 
 
-SIZES = [(3, 4), (8, 8), (13, 40), (200, 170), (2500, 3000)]
+SIZES = [(1, 2), (3, 4), (8, 8), (13, 40), (200, 170), (2500, 3000)]
 
 
 @pytest.mark.parametrize("kind", KINDS)
