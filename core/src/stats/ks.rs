@@ -103,11 +103,21 @@ struct Extremes {
     min_at: f64,
 }
 
-/// Running maximum and minimum with the first (smallest) value attaining each.
+/// Running maximum and minimum of the ECDF difference with the first (smallest) value
+/// attaining each.
+///
+/// The difference at a point with `i` x-values and `j` y-values at or below it is
+/// `i/n1 − j/n2 = k/(n1·n2)` with the exact integer `k = i·n2 − j·n1`. Positions with a
+/// smaller `k` cannot have a larger floating-point difference (the gap `1/(n1·n2)` is far
+/// above rounding), so we track `k` with integer adds and only evaluate scipy's
+/// `i/n1 − j/n2` (bit for bit, to break ties of equal `k` the way its `argmax` does) when
+/// `k` reaches the running extreme.
 #[derive(Debug, Clone, Copy)]
 struct Tracker {
+    kmax: i64,
     max: f64,
     max_at: f64,
+    kmin: i64,
     min: f64,
     min_at: f64,
 }
@@ -115,22 +125,32 @@ struct Tracker {
 impl Tracker {
     fn new() -> Self {
         Tracker {
+            kmax: i64::MIN,
             max: f64::NEG_INFINITY,
             max_at: f64::NAN,
+            kmin: i64::MAX,
             min: f64::INFINITY,
             min_at: f64::NAN,
         }
     }
 
     #[inline]
-    fn see(&mut self, diff: f64, at: f64) {
-        if diff > self.max {
-            self.max = diff;
-            self.max_at = at;
+    fn see(&mut self, k: i64, diff: impl Fn() -> f64, at: f64) {
+        if k >= self.kmax {
+            let d = diff();
+            if k > self.kmax || d > self.max {
+                self.kmax = k;
+                self.max = d;
+                self.max_at = at;
+            }
         }
-        if diff < self.min {
-            self.min = diff;
-            self.min_at = at;
+        if k <= self.kmin {
+            let d = diff();
+            if k < self.kmin || d < self.min {
+                self.kmin = k;
+                self.min = d;
+                self.min_at = at;
+            }
         }
     }
 }
@@ -143,29 +163,58 @@ impl Tracker {
 fn extremes(x: &[f64], y: &[f64]) -> Extremes {
     let (n1, n2) = (x.len(), y.len());
     let (f1, f2) = (n1 as f64, n2 as f64);
+    let (step_x, step_y) = (n2 as i64, n1 as i64);
     let mut in_x = Tracker::new();
     let mut in_y = Tracker::new();
     let (mut i, mut j) = (0usize, 0usize);
+    let mut k: i64 = 0;
+    // Both samples non-exhausted: which side the next value comes from is data, not a
+    // branch (the interleaving is random, so a branch would mispredict half the time).
+    while i < n1 && j < n2 {
+        let (a, b) = (x[i], y[j]);
+        let from_x = a <= b;
+        let from_y = b <= a;
+        let v = a.min(b);
+        i += usize::from(from_x);
+        j += usize::from(from_y);
+        k += step_x * i64::from(from_x) - step_y * i64::from(from_y);
+        // Further ties of v (rare, so these loops are predicted not taken).
+        while i < n1 && x[i] == v {
+            i += 1;
+            k += step_x;
+        }
+        while j < n2 && y[j] == v {
+            j += 1;
+            k -= step_y;
+        }
+        let diff = || i as f64 / f1 - j as f64 / f2;
+        // One rarely-true condition per side instead of a coin-flip branch on the side.
+        if from_x & ((k >= in_x.kmax) | (k <= in_x.kmin)) {
+            in_x.see(k, diff, v);
+        }
+        if from_y & ((k >= in_y.kmax) | (k <= in_y.kmin)) {
+            in_y.see(k, diff, v);
+        }
+    }
+    // One sample exhausted: the rest of the other, group by group.
     while i < n1 || j < n2 {
-        let v = if j >= n2 || (i < n1 && x[i] <= y[j]) {
-            x[i]
-        } else {
-            y[j]
-        };
+        let v = if j >= n2 { x[i] } else { y[j] };
         let i0 = i;
         let j0 = j;
         while i < n1 && x[i] <= v {
             i += 1;
+            k += step_x;
         }
         while j < n2 && y[j] <= v {
             j += 1;
+            k -= step_y;
         }
-        let diff = i as f64 / f1 - j as f64 / f2;
+        let diff = || i as f64 / f1 - j as f64 / f2;
         if i > i0 {
-            in_x.see(diff, v);
+            in_x.see(k, diff, v);
         }
         if j > j0 {
-            in_y.see(diff, v);
+            in_y.see(k, diff, v);
         }
     }
     let (max, max_at) = if in_x.max >= in_y.max {
@@ -330,6 +379,42 @@ mod tests {
         KsOptions {
             alternative,
             method,
+        }
+    }
+
+    /// scipy's definition, literally: ECDF difference at every element of
+    /// `concat(sort(x), sort(y))`, first arg-max / arg-min.
+    fn naive(x: &[f64], y: &[f64]) -> (f64, f64, f64, f64) {
+        let (xs, ys) = (sorted(x), sorted(y));
+        let all: Vec<f64> = xs.iter().chain(&ys).copied().collect();
+        let cdf = |s: &[f64], v: f64| s.iter().filter(|&&t| t <= v).count() as f64 / s.len() as f64;
+        let diffs: Vec<f64> = all.iter().map(|&v| cdf(&xs, v) - cdf(&ys, v)).collect();
+        let (mut imax, mut imin) = (0, 0);
+        for (t, &d) in diffs.iter().enumerate() {
+            if d > diffs[imax] {
+                imax = t;
+            }
+            if d < diffs[imin] {
+                imin = t;
+            }
+        }
+        (diffs[imax], all[imax], diffs[imin], all[imin])
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn merge_walk_equals_scipy_definition(
+            x in proptest::collection::vec(0i32..12, 1..40),
+            y in proptest::collection::vec(0i32..12, 1..40),
+        ) {
+            let x: Vec<f64> = x.into_iter().map(f64::from).collect();
+            let y: Vec<f64> = y.into_iter().map(|v| f64::from(v) * 0.5).collect();
+            let e = extremes(&sorted(&x), &sorted(&y));
+            let (max, max_at, min, min_at) = naive(&x, &y);
+            proptest::prop_assert_eq!(e.max.to_bits(), max.to_bits());
+            proptest::prop_assert_eq!(e.max_at, max_at);
+            proptest::prop_assert_eq!(e.min.to_bits(), min.to_bits());
+            proptest::prop_assert_eq!(e.min_at, min_at);
         }
     }
 
