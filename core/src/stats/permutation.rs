@@ -75,6 +75,15 @@ fn binomial_at_most(n: usize, k: usize, limit: usize) -> Option<usize> {
 
 /// Two-sample permutation test of `statistic(x, y)`; see the module docs for the p-value.
 ///
+/// ```
+/// use shiftwatch::stats::permutation::{permutation_test, mean_difference, PermutationOptions};
+/// // C(4, 2) = 6 splits ≤ 9 999 resamples: exact; only the observed split is as extreme
+/// // on each side, so the two-sided p-value is 2 · 1/6.
+/// let r = permutation_test(&[1.0, 2.0], &[3.0, 4.0], mean_difference, &PermutationOptions::default())?;
+/// assert!(r.exact && (r.p_value - 1.0 / 3.0).abs() < 1e-15);
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] (a sample with fewer than 2 values, as scipy), [`Error::NonFinite`], [`Error::InvalidArgument`]
 /// (`n_resamples` = 0, or a non-finite statistic).

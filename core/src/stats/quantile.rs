@@ -85,6 +85,12 @@ pub fn quantile_in_place(x: &mut [f64], q: f64) -> Result<f64> {
 ///
 /// Mirrors `numpy.quantile(x, q)`. Copies `x` once; see [`quantile_in_place`] to avoid that.
 ///
+/// ```
+/// use shiftwatch::stats::quantile::quantile;
+/// assert_eq!(quantile(&[4.0, 1.0, 3.0, 2.0], 0.25)?, 1.75); // numpy.quantile(…, 0.25)
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] (empty), [`Error::NonFinite`], [`Error::InvalidArgument`] (`q`
 /// outside `[0, 1]`).

@@ -128,6 +128,19 @@ fn qwilcox(p: f64, m: usize, n: usize) -> usize {
 /// differences are never listed: order statistics come from
 /// [`kth_pairwise_difference`] in O((m + n) log(m n)).
 ///
+/// # Example
+/// ```
+/// use shiftwatch::stats::effect::{hodges_lehmann, HlMethod};
+/// use shiftwatch::stats::Alternative;
+///
+/// let x = [1.0, 2.0, 3.0, 4.0, 5.0];
+/// let y = [11.0, 12.0, 13.0, 14.0, 15.0];
+/// let r = hodges_lehmann(&x, &y, 0.95, Alternative::TwoSided, HlMethod::Auto)?;
+/// assert_eq!(r.estimate, 10.0);
+/// assert_eq!((r.ci.lo, r.ci.hi), (7.0, 13.0)); // R: wilcox.test(y, x, conf.int = TRUE)
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] (empty sample), [`Error::NonFinite`], [`Error::InvalidArgument`]
 /// (`level`; `Exact` with ties or more than 100 values).
