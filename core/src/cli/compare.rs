@@ -8,7 +8,9 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::error::Location;
-use crate::stats::compare::{compare, CompareMethod, CompareOptions, Comparison, Pairing};
+use crate::stats::compare::{
+    compare, CompareMethod, CompareOptions, Comparison, Pairing, Statistic,
+};
 use crate::stats::Alternative;
 use crate::Error;
 
@@ -46,6 +48,9 @@ pub struct Args {
     /// Alternative hypothesis, baseline first as in scipy (`less`: baseline < candidate).
     #[arg(long, default_value = "two-sided")]
     pub alternative: Alternative,
+    /// Location compared: mean or median.
+    #[arg(long, default_value = "mean")]
+    pub statistic: Statistic,
     /// Variance estimator: auto (calibrated default), ewc, newey-west, iid.
     #[arg(long, default_value = "auto")]
     pub method: CompareMethod,
@@ -217,6 +222,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         alpha: args.alpha,
         alternative: args.alternative,
         paired: args.paired,
+        statistic: args.statistic,
         method: args.method,
     };
     let result = compare(&b, &c, &options).with_context(|| format!("{file}: cannot compare"))?;
@@ -320,6 +326,12 @@ fn write_table(out: &mut impl Write, r: &Comparison, input: &Input) -> std::io::
         input.missing_candidate.to_string(),
     )?;
     row(out, "mean", num(r.baseline.mean), num(r.candidate.mean))?;
+    row(
+        out,
+        "median",
+        num(r.baseline.median),
+        num(r.candidate.median),
+    )?;
     row(out, "sd", num(r.baseline.sd), num(r.candidate.sd))?;
     row(
         out,
@@ -341,7 +353,11 @@ fn write_table(out: &mut impl Write, r: &Comparison, input: &Input) -> std::io::
         )?;
     }
     writeln!(out)?;
-    writeln!(out, "effect (candidate - baseline)")?;
+    writeln!(
+        out,
+        "effect on the {} (candidate - baseline)",
+        r.statistic_name
+    )?;
     writeln!(
         out,
         "  absolute  {:>12}   {level} [{}, {}]",
