@@ -152,3 +152,61 @@ fn default_compare_is_calibrated_under_ar1_and_has_power() {
     }
     assert!(failures.is_empty(), "{failures:?}");
 }
+
+/// Paired mode: both targets share a persistent load component (φ = 0.95) and each adds its
+/// own AR(1) noise (φ = 0.8). Paired tests must stay calibrated; the unpaired default is
+/// printed for contrast (it is conservative here: the shared component inflates each
+/// sample's variance but cancels in the difference).
+#[test]
+fn paired_compare_is_calibrated_with_a_shared_load_pattern() {
+    use shiftwatch::stats::compare::Pairing;
+    let mut rejections = [0usize; 3];
+    let mut detections = [0usize; 3];
+    let configs = [Some(Pairing::Difference), Some(Pairing::LogRatio), None];
+    for rep in 0..REPS {
+        let mut rng = Rng::stream(77, rep);
+        let load = ar1(&mut rng, 0.95, Innovation::Gaussian);
+        let own_b = ar1(&mut rng, 0.8, Innovation::Gaussian);
+        let own_c = ar1(&mut rng, 0.8, Innovation::Gaussian);
+        let baseline: Vec<f64> = load
+            .iter()
+            .zip(&own_b)
+            .map(|(l, o)| 20.0 + l + 0.5 * o)
+            .collect();
+        let candidate: Vec<f64> = load
+            .iter()
+            .zip(&own_c)
+            .map(|(l, o)| 20.0 + l + 0.5 * o)
+            .collect();
+        for (count, paired) in rejections.iter_mut().zip(configs) {
+            let options = CompareOptions {
+                paired,
+                ..CompareOptions::default()
+            };
+            let p = compare(&baseline, &candidate, &options).unwrap().p_value;
+            *count += usize::from(p < ALPHA);
+        }
+        // A shift of 0.3 (about 3 standard errors of the paired mean difference).
+        let shifted: Vec<f64> = candidate.iter().map(|v| v + 0.3).collect();
+        for (count, paired) in detections.iter_mut().zip(configs) {
+            let options = CompareOptions {
+                paired,
+                ..CompareOptions::default()
+            };
+            let p = compare(&baseline, &shifted, &options).unwrap().p_value;
+            *count += usize::from(p < ALPHA);
+        }
+    }
+    let power = detections.map(|r| r as f64 / REPS as f64);
+    println!(
+        "shared load, shift 0.3: paired difference {:.4}, paired log-ratio {:.4}, unpaired {:.4}",
+        power[0], power[1], power[2]
+    );
+    let rates = rejections.map(|r| r as f64 / REPS as f64);
+    println!(
+        "shared load, {REPS} replications: paired difference {:.4}, paired log-ratio {:.4}, \
+         unpaired {:.4}",
+        rates[0], rates[1], rates[2]
+    );
+    assert!(rates[0] <= 0.07 && rates[1] <= 0.07, "{rates:?}");
+}
