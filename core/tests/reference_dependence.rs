@@ -200,6 +200,7 @@ fn compare_matches_scipy_t_tests_and_the_ewc_reference() {
             paired: case["paired"]
                 .as_str()
                 .map(|p| p.parse::<Pairing>().unwrap()),
+            statistic: case["statistic_name"].as_str().unwrap().parse().unwrap(),
             method: case["method"].as_str().unwrap().parse().unwrap(),
         };
         let ctx = format!("compare n={} {options:?}", b.len());

@@ -8,7 +8,9 @@ use anyhow::Context;
 use serde::Serialize;
 
 use crate::error::Location;
-use crate::stats::compare::{compare, CompareMethod, CompareOptions, Comparison, Pairing};
+use crate::stats::compare::{
+    compare, CompareMethod, CompareOptions, Comparison, Pairing, Statistic,
+};
 use crate::stats::Alternative;
 use crate::Error;
 
@@ -46,6 +48,9 @@ pub struct Args {
     /// Alternative hypothesis, baseline first as in scipy (`less`: baseline < candidate).
     #[arg(long, default_value = "two-sided")]
     pub alternative: Alternative,
+    /// Location compared: mean or median.
+    #[arg(long, default_value = "mean")]
+    pub statistic: Statistic,
     /// Variance estimator: auto (calibrated default), ewc, newey-west, iid.
     #[arg(long, default_value = "auto")]
     pub method: CompareMethod,
@@ -99,21 +104,41 @@ fn parse_error(file: &str, line: usize, column: usize, msg: String) -> Error {
     }
 }
 
-/// Splits one CSV line into (1-based column, trimmed cell) pairs; surrounding double quotes
-/// are removed (no embedded commas inside quotes are supported).
-fn cells(line: &str) -> Vec<(usize, &str)> {
+/// Splits one CSV line into (1-based column, trimmed cell) pairs. Double-quoted fields may
+/// hold commas and `""` for a quote (RFC 4180); fields spanning lines are not supported.
+fn cells(line: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    let mut start = 0;
-    for part in line.split(',') {
-        let col = line[..start].chars().count() + 1;
-        let cell = part.trim();
-        let cell = cell
-            .strip_prefix('"')
-            .and_then(|c| c.strip_suffix('"'))
-            .unwrap_or(cell);
-        out.push((col, cell));
-        start += part.len() + 1;
+    let mut chars = line.chars().peekable();
+    let mut col = 1;
+    let mut field_col = 1;
+    let mut cell = String::new();
+    let mut in_quotes = false;
+    while let Some(ch) = chars.next() {
+        col += 1;
+        if in_quotes {
+            if ch == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    col += 1;
+                    cell.push('"');
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                cell.push(ch);
+            }
+        } else if ch == '"' && cell.trim().is_empty() {
+            cell.clear();
+            in_quotes = true;
+        } else if ch == ',' {
+            out.push((field_col, cell.trim().to_string()));
+            cell.clear();
+            field_col = col;
+        } else {
+            cell.push(ch);
+        }
     }
+    out.push((field_col, cell.trim().to_string()));
     out
 }
 
@@ -127,7 +152,7 @@ fn read_columns(text: &str, file: &str, baseline: &str, candidate: &str) -> Resu
             None => return Err(parse_error(file, 1, 0, "empty file: no header row".into())),
         }
     };
-    let names: Vec<&str> = cells(header.1).into_iter().map(|c| c.1).collect();
+    let names: Vec<String> = cells(header.1).into_iter().map(|c| c.1).collect();
     let find = |name: &str| {
         names.iter().position(|n| *n == name).ok_or_else(|| {
             parse_error(
@@ -165,8 +190,8 @@ fn read_columns(text: &str, file: &str, baseline: &str, candidate: &str) -> Resu
             ));
         }
         for (idx, target) in [(ib, &mut cols.baseline), (ic, &mut cols.candidate)] {
-            let (col, cell) = row[idx];
-            target.push(parse_cell(cell).map_err(|msg| parse_error(file, line_no, col, msg))?);
+            let (col, cell) = &row[idx];
+            target.push(parse_cell(cell).map_err(|msg| parse_error(file, line_no, *col, msg))?);
         }
     }
     Ok(cols)
@@ -217,6 +242,7 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         alpha: args.alpha,
         alternative: args.alternative,
         paired: args.paired,
+        statistic: args.statistic,
         method: args.method,
     };
     let result = compare(&b, &c, &options).with_context(|| format!("{file}: cannot compare"))?;
@@ -320,6 +346,12 @@ fn write_table(out: &mut impl Write, r: &Comparison, input: &Input) -> std::io::
         input.missing_candidate.to_string(),
     )?;
     row(out, "mean", num(r.baseline.mean), num(r.candidate.mean))?;
+    row(
+        out,
+        "median",
+        num(r.baseline.median),
+        num(r.candidate.median),
+    )?;
     row(out, "sd", num(r.baseline.sd), num(r.candidate.sd))?;
     row(
         out,
@@ -341,7 +373,11 @@ fn write_table(out: &mut impl Write, r: &Comparison, input: &Input) -> std::io::
         )?;
     }
     writeln!(out)?;
-    writeln!(out, "effect (candidate - baseline)")?;
+    writeln!(
+        out,
+        "effect on the {} (candidate - baseline)",
+        r.statistic_name
+    )?;
     writeln!(
         out,
         "  absolute  {:>12}   {level} [{}, {}]",
@@ -393,6 +429,16 @@ mod tests {
         let err = read_columns("t,a\n1,2\n", "f.csv", "a", "b").unwrap_err();
         assert!(err.to_string().contains("no column named 'b'"));
         assert!(read_columns("t,a,b\n1,2\n", "f.csv", "a", "b").is_err());
+        let cols = read_columns(
+            "\"t, x\",\"a\",b\r\n\"1,5\",\"2.5\",3\r\n",
+            "f.csv",
+            "a",
+            "b",
+        )
+        .unwrap();
+        assert_eq!(cols.baseline, vec![Some(2.5)]);
+        let err = read_columns("t,a,b\n\"x,y\",1,zz\n", "f.csv", "a", "b").unwrap_err();
+        assert_eq!(err.to_string(), "f.csv:2:9: 'zz' is not a number");
     }
 
     #[test]

@@ -81,6 +81,16 @@ impl FromStr for Correction {
 /// `statsmodels.stats.multitest.multipletests(p, method="holm"|"bonferroni")[1]`. An empty
 /// input gives an empty output (scipy errors instead).
 ///
+/// # Example
+/// ```
+/// use shiftwatch::stats::multiplicity::{adjust, Correction};
+/// let p = [0.01, 0.04, 0.03, 0.20];
+/// let bh = adjust(&p, Correction::default())?;
+/// let expected = [0.04, 0.04 * 4.0 / 3.0, 0.04 * 4.0 / 3.0, 0.2]; // p·m/rank, then running min
+/// assert!(bh.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-15));
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::NonFinite`] naming the index of the first NaN (what = `"p"`);
 /// [`Error::InvalidArgument`] naming the index of the first value outside `[0, 1]`.

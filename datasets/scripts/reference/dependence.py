@@ -185,13 +185,15 @@ for m in [1, 2, 3, 5, 10, 20, 100, 1000]:
 ALT_SCIPY = {"two-sided": "two-sided", "less": "greater", "greater": "less"}  # baseline first
 
 
-def ewc_har(x):
+def ewc_har(x, like=None):
+    """EWC long-run variance with the data-driven basis size (chosen on `like` if given)."""
     n = len(x)
     c = x - x.mean()
     ss = float(c @ c)
     if ss == 0:
         return 0.0, np.inf, 0.0, 0
-    phi_hat = float(c[1:] @ c[:-1]) / ss
+    lk = c if like is None else like - like.mean()
+    phi_hat = float(lk[1:] @ lk[:-1]) / float(lk @ lk)
     phi = min(max(phi_hat + (1 + 3 * phi_hat) / n, -0.99), 0.995)
     cap = min(64, n - 1)
     lo = min(2, cap)
@@ -232,7 +234,26 @@ def satt(parts):
     return tot * tot / den if den > 0 else np.inf
 
 
-def ewc_compare(b, c, alpha, alt, paired):
+def loc(x, statistic):
+    """(location, variance of the location, df) as documented in compare()."""
+    n = len(x)
+    om, df, _, _ = ewc_har(x)
+    if statistic == "mean":
+        return x.mean(), om / n, df
+    m = np.median(x)
+    psi = np.where(x <= m, 0.5, -0.5)
+    op, _, _, _ = ewc_har(psi, like=x)
+    q75, q25 = np.percentile(x, [75, 25])
+    sd = x.std(ddof=1)
+    spread = min(sd, (q75 - q25) / 1.34) if q75 > q25 else sd
+    h = 0.9 * spread * n ** -0.2
+    f = np.mean(stats.norm.pdf((x - m) / h)) / h
+    return m, op / (n * f * f), df
+
+
+def ewc_compare(b, c, alpha, alt, paired, statistic="mean"):
+    if statistic == "median":
+        return median_compare(b, c, alpha, alt, paired)
     mb, mc = b.mean(), c.mean()
     r = mc / mb
     if paired is None:
@@ -258,6 +279,28 @@ def ewc_compare(b, c, alpha, alt, paired):
     ol, dl, _, _ = ewc_har(lr)
     pl, tl, cil = t_inf(lr.mean(), np.sqrt(ol / n), dl, alpha, alt)
     return dict(p_value=pl, statistic=tl, df=dl, ci_absolute=ci, relative=np.expm1(lr.mean()),
+                ci_relative=(np.expm1(cil[0]), np.expm1(cil[1])))
+
+
+def median_compare(b, c, alpha, alt, paired):
+    mb, vb, db = loc(b, "median")
+    if paired is None:
+        mc, vc, dc = loc(c, "median")
+        r = mc / mb
+        se = np.sqrt(vb + vc)
+        df = satt([(vb, db), (vc, dc)])
+        p, t, ci = t_inf(mc - mb, se, df, alpha, alt)
+        vrc, vrb = vc / mb**2, r * r * vb / mb**2
+        _, _, cir = t_inf(r - 1, np.sqrt(vrc + vrb), satt([(vrb, db), (vrc, dc)]), alpha, alt)
+        return dict(p_value=p, statistic=t, df=df, ci_absolute=ci, relative=r - 1, ci_relative=cir)
+    md, vd, dd = loc(c - b, "median")
+    p, t, ci = t_inf(md, np.sqrt(vd), dd, alpha, alt)
+    if paired == "difference":
+        _, _, cir = t_inf(md / mb, np.sqrt(vd) / abs(mb), dd, alpha, alt)
+        return dict(p_value=p, statistic=t, df=dd, ci_absolute=ci, relative=md / mb, ci_relative=cir)
+    ml, vl, dl = loc(np.log(c / b), "median")
+    pl, tl, cil = t_inf(ml, np.sqrt(vl), dl, alpha, alt)
+    return dict(p_value=pl, statistic=tl, df=dl, ci_absolute=ci, relative=np.expm1(ml),
                 ci_relative=(np.expm1(cil[0]), np.expm1(cil[1])))
 
 
@@ -293,11 +336,14 @@ for n in [3, 4, 7, 20, 60, 200, 480, 2000, 10000]:
                 for alpha in [0.05, 0.1]:
                     if alpha == 0.1 and alt != "two-sided":
                         continue
-                    compare_cases.append({"pair": k, "method": "ewc", "alternative": alt,
-                                          "paired": paired, "alpha": alpha,
-                                          **ewc_compare(b, c, alpha, alt, paired)})
+                    for st in ["mean", "median"]:
+                        compare_cases.append({"pair": k, "method": "ewc", "alternative": alt,
+                                              "paired": paired, "alpha": alpha,
+                                              "statistic_name": st,
+                                              **ewc_compare(b, c, alpha, alt, paired, st)})
                     compare_cases.append({"pair": k, "method": "iid", "alternative": alt,
                                           "paired": paired, "alpha": alpha,
+                                          "statistic_name": "mean",
                                           **iid_compare(b, c, alpha, alt, paired)})
 
 extra = clean({"compare_pairs": compare_pairs, "compare": compare_cases,"series": [{"kind": s["kind"], "x": s["x"]} for s in series], "acf": acf_cases,

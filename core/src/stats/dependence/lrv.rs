@@ -185,6 +185,15 @@ fn kernel_lrv(c: &[f64], kernel: Kernel, bw: f64) -> f64 {
 /// reference implementation in `arch`; the test generator builds it from `arch` on the
 /// residuals. Cost O(n · b) for Bartlett, O(n²) for QS.
 ///
+/// # Example
+/// ```
+/// use shiftwatch::stats::dependence::{long_run_variance, LrvOptions};
+/// let x: Vec<f64> = (0..200).map(|i| ((i / 10) % 2) as f64).collect(); // blocks of 10
+/// let lrv = long_run_variance(&x, &LrvOptions::default())?;
+/// assert!(lrv.value > 0.25); // far above the variance 0.25 of the values
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] (fewer than 2 values, 3 when prewhitening), [`Error::NonFinite`],
 /// [`Error::Constant`], [`Error::InvalidArgument`] for a negative or non-finite fixed bandwidth.
