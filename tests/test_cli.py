@@ -74,6 +74,9 @@ def _cli_json(tmp_path, baseline, candidate, *flags: str) -> dict:
         (("--method", "newey-west", "--alpha", "0.1"), {"method": "newey-west", "alpha": 0.1}),
         (("--method", "iid", "--alternative", "greater"),
          {"method": "iid", "alternative": "greater"}),
+        (("--statistic", "median",), {"statistic": "median"}),
+        (("--statistic", "median", "--paired", "difference"),
+         {"statistic": "median", "paired": "difference"}),
     ],
 )
 def test_cli_json_equals_python_to_dict(tmp_path, flags, kwargs):

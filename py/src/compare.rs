@@ -33,7 +33,7 @@ fn effective_sample_size(py: Python<'_>, x: Arr<'_>) -> PyResult<Py<PyAny>> {
 /// The calibrated default comparison; returns the engine's `Comparison` as a dict (the same
 /// fields as `shiftwatch compare --format json`).
 #[pyfunction]
-#[pyo3(signature = (baseline, candidate, paired, alpha, alternative, method))]
+#[pyo3(signature = (baseline, candidate, paired, alpha, alternative, statistic, method))]
 fn compare(
     py: Python<'_>,
     baseline: Arr<'_>,
@@ -41,12 +41,14 @@ fn compare(
     paired: Option<&str>,
     alpha: f64,
     alternative: &str,
+    statistic: &str,
     method: &str,
 ) -> PyResult<Py<PyAny>> {
     let options = CompareOptions {
         alpha,
         alternative: parse(alternative)?,
         paired: paired.map(parse).transpose()?,
+        statistic: parse(statistic)?,
         method: parse(method)?,
     };
     let (b, c) = (slice(&baseline), slice(&candidate));

@@ -36,6 +36,7 @@ class SampleSummary(Result):
         n_effective: Effective number of independent values implied by the long-run variance.
         lag1: Lag-1 autocorrelation.
         mean: Sample mean.
+        median: Sample median.
         sd: Sample standard deviation.
     """
 
@@ -43,6 +44,7 @@ class SampleSummary(Result):
     n_effective: float
     lag1: float
     mean: float
+    median: float
     sd: float
 
 
@@ -53,8 +55,9 @@ class Comparison(Result):
 
     Attributes:
         method: What was computed, e.g. ``'ewc-welch-t'``.
-        absolute: Candidate mean minus baseline mean.
-        relative: Candidate mean / baseline mean - 1 (NaN when the baseline mean is 0).
+        location: The location compared, ``'mean'`` or ``'median'``.
+        absolute: Candidate minus baseline location.
+        relative: Candidate / baseline location - 1 (NaN when the baseline's is 0).
         ci_absolute: ``(low, high)`` interval of ``absolute`` at level ``1 - alpha``.
         ci_relative: ``(low, high)`` interval of ``relative``.
         pvalue: p-value of the test of no difference.
@@ -69,6 +72,7 @@ class Comparison(Result):
     """
 
     method: str
+    location: str
     absolute: float
     relative: float
     ci_absolute: tuple[float, float]
@@ -113,7 +117,7 @@ class Comparison(Result):
         def summary(s: dict[str, Any]) -> SampleSummary:
             return SampleSummary(
                 n=int(s["n"]), n_effective=float(s["n_effective"]), lag1=float(s["lag1"]),
-                mean=float(s["mean"]), sd=float(s["sd"]),
+                mean=float(s["mean"]), median=float(s["median"]), sd=float(s["sd"]),
             )
 
         def ci(c: dict[str, Any]) -> tuple[float, float]:
@@ -121,6 +125,7 @@ class Comparison(Result):
 
         return cls(
             method=str(d["method"]),
+            location=str(d["location"]),
             absolute=float(d["absolute"]),
             relative=float(d["relative"]),
             ci_absolute=ci(d["ci_absolute"]),
@@ -145,6 +150,7 @@ def compare(
     paired: str | None = None,
     alpha: float = 0.05,
     alternative: str = "two-sided",
+    statistic: str = "mean",
     method: str = "auto",
     nan_policy: str = "raise",
 ) -> Comparison:
@@ -163,6 +169,8 @@ def compare(
             replayed traffic): tests the per-timestamp difference or log-ratio.
         alpha: Significance level; intervals have level ``1 - alpha``.
         alternative: ``'two-sided'``, ``'less'`` (baseline < candidate) or ``'greater'``.
+        statistic: Location compared: ``'mean'`` (default) or ``'median'`` (robust to
+            spikes, somewhat less powerful).
         method: ``'auto'`` (calibrated default, EWC), ``'ewc'``, ``'newey-west'`` or ``'iid'``
             (treats points as independent; for comparison only).
         nan_policy: ``'raise'`` (default) or ``'omit'`` (drops NaNs; with ``paired``, drops
@@ -193,5 +201,5 @@ def compare(
         else:
             b, c = b[~np.isnan(b)], c[~np.isnan(c)]
         b, c = np.ascontiguousarray(b), np.ascontiguousarray(c)
-    d = _native.compare(b, c, paired, float(alpha), alternative, method)
+    d = _native.compare(b, c, paired, float(alpha), alternative, statistic, method)
     return Comparison._from_engine(d)

@@ -116,6 +116,7 @@ def compare(
     paired: str | None,
     alpha: float,
     alternative: str,
+    statistic: str,
     method: str,
 ) -> _Dict: ...
 def false_discovery_control(ps: _F64, method: str) -> list[float]: ...
