@@ -375,3 +375,77 @@ impl ser::SerializeStructVariant for MapBuilder {
         Ok(self.finish())
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "kebab-case")]
+    enum Kind {
+        TwoSided,
+        Fixed(f64),
+        Block { len: usize },
+    }
+
+    #[derive(Serialize)]
+    struct Sample {
+        p_value: f64,
+        lo: f64,
+        hi: f64,
+        missing: Option<u8>,
+        kind: Kind,
+        fixed: Kind,
+        block: Kind,
+        pair: (i8, bool),
+        name: &'static str,
+    }
+
+    #[test]
+    fn keeps_non_finite_floats_and_field_order() {
+        let v = to_val(&Sample {
+            p_value: f64::NAN,
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+            missing: None,
+            kind: Kind::TwoSided,
+            fixed: Kind::Fixed(2.5),
+            block: Kind::Block { len: 3 },
+            pair: (-1, true),
+            name: "x",
+        })
+        .unwrap();
+        let Val::Map(entries) = v else {
+            panic!("struct must become a map")
+        };
+        let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            ["p_value", "lo", "hi", "missing", "kind", "fixed", "block", "pair", "name"]
+        );
+        assert!(matches!(entries[0].1, Val::Float(f) if f.is_nan()));
+        assert!(matches!(entries[1].1, Val::Float(f) if f == f64::NEG_INFINITY));
+        assert!(matches!(entries[2].1, Val::Float(f) if f == f64::INFINITY));
+        assert!(matches!(entries[3].1, Val::Null));
+        assert!(matches!(&entries[4].1, Val::Str(s) if s == "two-sided"));
+        assert!(
+            matches!(&entries[5].1, Val::Map(m) if m[0].0 == "fixed" && matches!(m[0].1, Val::Float(f) if f == 2.5))
+        );
+        assert!(matches!(&entries[6].1, Val::Map(m) if m[0].0 == "block"));
+        assert!(
+            matches!(&entries[7].1, Val::Seq(s) if matches!(s[..], [Val::Int(-1), Val::Bool(true)]))
+        );
+    }
+
+    #[test]
+    fn map_keys_become_strings() {
+        let mut m = std::collections::BTreeMap::new();
+        m.insert(3u32, 1.5f64);
+        let Val::Map(entries) = to_val(&m).unwrap() else {
+            panic!("map expected")
+        };
+        assert_eq!(entries[0].0, "3");
+    }
+}
