@@ -34,6 +34,7 @@ fn effective_sample_size(py: Python<'_>, x: Arr<'_>) -> PyResult<Py<PyAny>> {
 /// fields as `shiftwatch compare --format json`).
 #[pyfunction]
 #[pyo3(signature = (baseline, candidate, paired, alpha, alternative, statistic, method))]
+#[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
     baseline: Arr<'_>,
