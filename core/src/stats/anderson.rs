@@ -166,6 +166,18 @@ fn polyfit2(x: &[f64], y: &[f64]) -> [f64; 3] {
 /// says when it was capped or floored (scipy warns). Departures: NaN/±∞ are an error, and
 /// fewer than 4 pooled values is an error (scipy divides by `N − 3 = 0`).
 ///
+/// # Example
+/// ```
+/// use shiftwatch::stats::anderson::{anderson_ksamp, PValueBound};
+///
+/// let a: Vec<f64> = (0..30).map(f64::from).collect();
+/// let b: Vec<f64> = (0..30).map(|v| f64::from(v) + 20.0).collect();
+/// let r = anderson_ksamp(&[&a, &b], true)?;
+/// assert_eq!(r.bound, PValueBound::Floored); // p < 0.001, reported as 0.001
+/// assert_eq!(r.critical_values.len(), 7);
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::InvalidArgument`] for fewer than two samples, [`Error::TooFewPoints`] for an
 /// empty sample or fewer than 4 values in all, [`Error::NonFinite`] for NaN/±∞,

@@ -277,6 +277,23 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 /// binomial coefficient instead of cephes' `binom`, so it can differ from scipy in the
 /// 12th digit where scipy's value is itself that inaccurate.
 ///
+/// # Example
+/// ```
+/// use shiftwatch::stats::ks::{ks_2samp, KsMethod, KsOptions};
+/// use shiftwatch::stats::Alternative;
+///
+/// let baseline = [12.1, 11.8, 12.4, 12.0, 11.9, 12.2, 12.3, 11.7];
+/// let candidate = [13.0, 12.9, 13.4, 12.8, 13.1, 13.3, 12.7, 13.2];
+/// let r = ks_2samp(&baseline, &candidate, &KsOptions::default())?;
+/// assert_eq!(r.statistic, 1.0);
+/// assert_eq!(r.method_used, KsMethod::Exact);
+/// assert!(r.p_value < 1e-3);
+/// // The candidate is larger, so its ECDF lies below the baseline's: "greater" fires.
+/// let g = KsOptions { alternative: Alternative::Greater, ..KsOptions::default() };
+/// assert!(ks_2samp(&baseline, &candidate, &g)?.p_value < 1e-3);
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] if a sample is empty (or, for the two-sided asymptotic method,
 /// both have one value), [`Error::NonFinite`] for NaN or ±∞.

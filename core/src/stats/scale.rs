@@ -97,6 +97,18 @@ fn ansari_counts(n: usize, m: usize) -> (u64, Vec<u128>) {
 /// `gscale`), which costs it about 7 significant digits once counts exceed 2^24; we count
 /// exactly with 128-bit integers.
 ///
+/// # Example
+/// ```
+/// use shiftwatch::stats::scale::ansari;
+/// use shiftwatch::stats::Alternative;
+///
+/// let steady = [10.0, 10.2, 9.9, 10.1, 9.8, 10.05, 9.95, 10.15];
+/// let noisy = [11.5, 8.4, 10.9, 9.1, 12.0, 8.0, 11.1, 8.8];
+/// let r = ansari(&steady, &noisy, Alternative::TwoSided)?;
+/// assert!(r.exact && r.p_value < 0.01);
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] for an empty sample, [`Error::NonFinite`] for NaN/±∞,
 /// [`Error::Constant`] when all pooled values are equal (scipy's tie-corrected variance is
@@ -282,6 +294,18 @@ fn center_of(x: &[f64], center: Center) -> Result<f64> {
 /// Assumptions: independent samples; distribution-free when the samples share a
 /// distribution; robust to non-normality (Conover, Johnson & Johnson 1981, Technometrics
 /// 23, 351–361, the "FK:med χ²" variant). Mirrors scipy 1.17 `fligner`.
+///
+/// # Example
+/// ```
+/// use shiftwatch::stats::scale::{fligner, Center};
+///
+/// let a = [10.0, 10.2, 9.9, 10.1, 9.8, 10.05, 9.95, 10.15, 10.0, 9.9];
+/// let b = [11.5, 8.4, 10.9, 9.1, 12.0, 8.0, 11.1, 8.8, 12.2, 7.9];
+/// let r = fligner(&[&a, &b], Center::Median)?;
+/// assert_eq!(r.df, 1);
+/// assert!(r.p_value < 0.01);
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for fewer than two samples or a bad trimming proportion,
