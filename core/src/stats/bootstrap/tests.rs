@@ -117,3 +117,29 @@ fn one_sided_intervals_are_open() {
     assert_eq!(greater.ci.hi, f64::INFINITY);
     assert!(greater.ci.lo < less.ci.hi);
 }
+
+#[test]
+fn automatic_block_length_errors_name_the_sample() {
+    let short = [1.0, 2.0, 3.0, 4.0, 5.0];
+    let long = data(6, 50, 0.0);
+    let o = BootstrapOptions {
+        scheme: Scheme::Stationary {
+            mean_block_len: BlockSize::Auto,
+        },
+        ..Default::default()
+    };
+    assert!(matches!(
+        bootstrap_ci(&short, &long, mean_diff, &o),
+        Err(Error::TooFewPoints {
+            what: "baseline",
+            ..
+        })
+    ));
+    assert!(matches!(
+        bootstrap_ci(&long, &[2.0; 30], mean_diff, &o),
+        Err(Error::Constant {
+            what: "candidate",
+            ..
+        })
+    ));
+}
