@@ -71,6 +71,7 @@ pub fn same_len(what: &'static str, x: &[f64], y: &[f64]) -> Result<()> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
