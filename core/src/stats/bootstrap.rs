@@ -202,12 +202,19 @@ fn resolve(what: &'static str, x: &[f64], scheme: Scheme) -> Result<(Plan, Optio
             Err(Error::invalid("block_len", format!("must be ≥ 1, got {b}")))
         }
     };
-    let _ = what;
+    // Errors of the block-length rule name the sample, not its internal "x".
+    let auto = |x: &[f64]| {
+        optimal_block_length(x).map_err(|e| match e {
+            Error::TooFewPoints { needed, got, .. } => Error::TooFewPoints { what, needed, got },
+            Error::Constant { value, why, .. } => Error::Constant { what, value, why },
+            other => other,
+        })
+    };
     Ok(match scheme {
         Scheme::Iid => (Plan::Iid, None),
         Scheme::MovingBlock { block_len } => {
             let b = match block_len {
-                BlockSize::Auto => optimal_block_length(x)?.circular.max(1.0),
+                BlockSize::Auto => auto(x)?.circular.max(1.0),
                 BlockSize::Fixed(b) => fixed(b)?,
             };
             let len = (b.round() as usize).clamp(1, x.len());
@@ -215,7 +222,7 @@ fn resolve(what: &'static str, x: &[f64], scheme: Scheme) -> Result<(Plan, Optio
         }
         Scheme::Stationary { mean_block_len } => {
             let b = match mean_block_len {
-                BlockSize::Auto => optimal_block_length(x)?.stationary.max(1.0),
+                BlockSize::Auto => auto(x)?.stationary.max(1.0),
                 BlockSize::Fixed(b) => fixed(b)?,
             };
             (Plan::Stationary { p: 1.0 / b }, Some(b))
@@ -401,8 +408,15 @@ where
             scope.spawn(move || {
                 let mut buf = vec![0.0; n - 1];
                 let mut rest = other.to_vec();
-                for (k, v) in slot.iter_mut().enumerate() {
+                for k in 0..slot.len() {
                     let i = c * chunk + k;
+                    // Sorted (iid) data: leaving out either of two equal neighbours gives the
+                    // same array, hence the same value. Saves most of the work on tied data.
+                    if iid && k > 0 && a[i].to_bits() == a[i - 1].to_bits() {
+                        slot[k] = slot[k - 1];
+                        continue;
+                    }
+                    let v = &mut slot[k];
                     buf[..i].copy_from_slice(&a[..i]);
                     buf[i..].copy_from_slice(&a[i + 1..]);
                     if !iid {

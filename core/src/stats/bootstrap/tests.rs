@@ -117,3 +117,57 @@ fn one_sided_intervals_are_open() {
     assert_eq!(greater.ci.hi, f64::INFINITY);
     assert!(greater.ci.lo < less.ci.hi);
 }
+
+#[test]
+fn automatic_block_length_errors_name_the_sample() {
+    let short = [1.0, 2.0, 3.0, 4.0, 5.0];
+    let long = data(6, 50, 0.0);
+    let o = BootstrapOptions {
+        scheme: Scheme::Stationary {
+            mean_block_len: BlockSize::Auto,
+        },
+        ..Default::default()
+    };
+    assert!(matches!(
+        bootstrap_ci(&short, &long, mean_diff, &o),
+        Err(Error::TooFewPoints {
+            what: "baseline",
+            ..
+        })
+    ));
+    assert!(matches!(
+        bootstrap_ci(&long, &[2.0; 30], mean_diff, &o),
+        Err(Error::Constant {
+            what: "candidate",
+            ..
+        })
+    ));
+}
+
+#[test]
+fn jackknife_reuse_on_ties_equals_naive_leave_one_out() {
+    let mut x: Vec<f64> = (0..40).map(|i| ((i * 7) % 5) as f64).collect();
+    let mut y: Vec<f64> = (0..30).map(|i| ((i * 3) % 4) as f64 + 0.5).collect();
+    x.sort_by(f64::total_cmp);
+    y.sort_by(f64::total_cmp);
+    for threads in [1, 3] {
+        let fast = jackknife(&x, &y, &median_diff, false, true, threads);
+        let naive: Vec<f64> = (0..x.len())
+            .map(|i| {
+                let mut a = x.clone();
+                a.remove(i);
+                median_diff(&mut a, &mut y.clone())
+            })
+            .collect();
+        assert_eq!(fast, naive);
+        let fast = jackknife(&y, &x, &mean_diff, true, true, threads);
+        let naive: Vec<f64> = (0..y.len())
+            .map(|i| {
+                let mut b = y.clone();
+                b.remove(i);
+                mean_diff(&mut x.clone(), &mut b)
+            })
+            .collect();
+        assert_eq!(fast, naive);
+    }
+}

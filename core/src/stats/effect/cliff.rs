@@ -29,7 +29,7 @@ pub struct CliffsDelta {
 ///
 /// Cliff (1993, Psychol. Bull. 114:494) unbiased variance and Cliff (1996, *Ordinal methods
 /// for behavioral data analysis*) / Feng & Cliff (2004) asymmetric interval, which stays
-/// inside [-1, 1]. All sums come from the two sorted samples by binary search:
+/// inside [-1, 1]. All sums come from the two sorted samples by merge-like sweeps:
 /// O((m + n) log(m + n)) instead of the m·n matrix. When `δ = ±1` (complete separation)
 /// the interval degenerates to `[δ, δ]`.
 ///
@@ -45,32 +45,36 @@ pub fn cliffs_delta(baseline: &[f64], candidate: &[f64], level: f64) -> Result<C
     let mut y = candidate.to_vec();
     x.sort_by(f64::total_cmp);
     y.sort_by(f64::total_cmp);
-    // For a value v and a sorted sample s: #{s < v} - #{s > v}, and #{s == v}.
-    let net = |s: &[f64], v: f64| {
-        let below = s.partition_point(|&a| a < v);
-        let not_above = s.partition_point(|&a| a <= v);
-        (
-            below as f64 - (s.len() - not_above) as f64,
-            (not_above - below) as f64,
-        )
-    };
     let (mf, nf) = (m as f64, n as f64);
-    let mut sum_d = 0.0;
-    let mut tied_pairs = 0.0;
-    let col: Vec<f64> = y
-        .iter()
-        .map(|&v| {
-            let (d, t) = net(&x, v);
-            sum_d += d;
-            tied_pairs += t;
-            d / mf
-        })
-        .collect();
+    // For each v of sorted `values`, (#{s < v} - #{s > v}, #{s == v}) over sorted `s`, by a
+    // merge-like sweep (both pointers only move forward): O(|s| + |values|).
+    let sweep = |s: &[f64], values: &[f64]| -> Vec<(f64, f64)> {
+        let (mut below, mut not_above) = (0usize, 0usize);
+        values
+            .iter()
+            .map(|&v| {
+                while below < s.len() && s[below] < v {
+                    below += 1;
+                }
+                not_above = not_above.max(below);
+                while not_above < s.len() && s[not_above] <= v {
+                    not_above += 1;
+                }
+                (
+                    below as f64 - (s.len() - not_above) as f64,
+                    (not_above - below) as f64,
+                )
+            })
+            .collect()
+    };
+    let per_y = sweep(&x, &y);
+    let sum_d: f64 = per_y.iter().map(|p| p.0).sum();
+    let tied_pairs: f64 = per_y.iter().map(|p| p.1).sum();
+    let col: Vec<f64> = per_y.iter().map(|p| p.0 / mf).collect();
     let delta = sum_d / (mf * nf);
-    let row_ss: f64 = x
+    let row_ss: f64 = sweep(&y, &x)
         .iter()
-        .map(|&v| {
-            let (d, _) = net(&y, v);
+        .map(|&(d, _)| {
             let di = -d / nf;
             (di - delta) * (di - delta)
         })
