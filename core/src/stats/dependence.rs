@@ -12,6 +12,7 @@ use super::check;
 use crate::{Error, Result};
 
 mod ewc;
+mod fft;
 mod lrv;
 
 pub(crate) use ewc::ewc_centered;
@@ -91,6 +92,9 @@ pub fn lag1(x: &[f64]) -> Result<f64> {
     Ok(autocov_sum(&c, 1) / ss)
 }
 
+/// Lags summed directly in [`effective_sample_size`] before switching to the FFT.
+const DIRECT_LAGS: usize = 64;
+
 /// Effective sample size of a stationary series (see [`effective_sample_size`]).
 #[derive(Debug, Clone, Serialize)]
 pub struct EffectiveSampleSize {
@@ -118,7 +122,8 @@ pub struct EffectiveSampleSize {
 /// truncation is used by Stan and ArviZ (which however use the FFT, several chains and a
 /// different cap). Departures: one series only; ESS is capped at `n` (negative
 /// autocorrelation would otherwise claim more information than independent sampling), which
-/// errs on the conservative side. Cost O(n · lags used).
+/// errs on the conservative side. Cost O(n · lags used) up to 64 lags, then O(n log n) (all
+/// autocovariances by FFT).
 ///
 /// # Errors
 /// [`Error::TooFewPoints`] for fewer than 2 values, [`Error::NonFinite`], [`Error::Constant`].
@@ -126,7 +131,16 @@ pub fn effective_sample_size(x: &[f64]) -> Result<EffectiveSampleSize> {
     check::sample("x", x, 2)?;
     let (c, ss) = centered("x", x, "the effective sample size is undefined")?;
     let n = x.len();
-    let rho = |k: usize| autocov_sum(&c, k) / ss;
+    // Direct sums for the first lags (cheap when the dependence is short); all lags by FFT
+    // as soon as more are needed, so a strongly persistent series costs O(n log n), not O(n²).
+    let mut all: Option<Vec<f64>> = None;
+    let mut rho = |k: usize| -> f64 {
+        if k < DIRECT_LAGS {
+            return autocov_sum(&c, k) / ss;
+        }
+        let sums = all.get_or_insert_with(|| fft::autocov_sums(&c));
+        sums[k] / ss
+    };
     let mut sum = 0.0;
     let mut prev = f64::INFINITY;
     let mut max_lag = 0;

@@ -62,6 +62,9 @@ for n in [2, 3, 4, 5, 8, 13, 30, 100, 480, 2000, 10000]:
         else:
             continue
         series.append({"kind": kind, "x": x})
+# Long memory for the FFT path of the effective sample size (many lags).
+series.append({"kind": "ar0999", "x": np.round(ar1(0.999, 2500, rng.standard_normal), 3)})
+series.append({"kind": "walk", "x": np.round(np.cumsum(rng.standard_normal(3000)), 3)})
 
 
 def geyer_ess(x):
@@ -116,7 +119,7 @@ for i, s in enumerate(series):
     for max_lag in sorted({1, min(n - 1, 10), min(n - 1, 40)}):
         acf_cases.append({"series": i, "max_lag": max_lag,
                           "acf": acf(x, nlags=max_lag, adjusted=False, fft=False)})
-    ess, tau, last = geyer_ess(x) if n <= 2000 else (None, None, None)
+    ess, tau, last = geyer_ess(x) if n <= 2000 or s["kind"] in ("ar0999", "walk") else (None, None, None)
     if ess is not None:
         ess_cases.append({"series": i, "ess": ess, "tau": tau, "max_lag": last})
     for kernel in ["bartlett", "quadratic-spectral"]:
