@@ -21,7 +21,6 @@ from typing import Any, Callable
 import numpy as np
 import scipy
 import scipy.stats
-
 import shiftwatch
 from shiftwatch import stats as sw
 

@@ -19,7 +19,8 @@ RTOL = 1e-9
 def rng(request: pytest.FixtureRequest) -> np.random.Generator:
     """A generator seeded from the test's name, so each test sees its own reproducible data;
     set ``SHIFTWATCH_TEST_SEED`` to draw a different set of cases."""
-    seed = zlib.crc32(request.node.nodeid.encode()) ^ int(os.environ.get("SHIFTWATCH_TEST_SEED", "0"))
+    extra = int(os.environ.get("SHIFTWATCH_TEST_SEED", "0"))
+    seed = zlib.crc32(request.node.nodeid.encode()) ^ extra
     return np.random.default_rng(seed)
 
 

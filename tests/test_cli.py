@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 import shiftwatch
 from shiftwatch._native import run_cli
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from shiftwatch._convert import as_float64
 
 pd = pytest.importorskip("pandas")

@@ -5,12 +5,25 @@ from __future__ import annotations
 import doctest
 
 import pytest
-
 import shiftwatch._compare
 import shiftwatch._convert
-import shiftwatch.stats
+import shiftwatch.stats._dependence
+import shiftwatch.stats._distribution
+import shiftwatch.stats._effects
+import shiftwatch.stats._location
+import shiftwatch.stats._rank
+import shiftwatch.stats._resampling
 
-MODULES = [shiftwatch.stats, shiftwatch._compare, shiftwatch._convert]
+MODULES = [
+    shiftwatch.stats._dependence,
+    shiftwatch.stats._distribution,
+    shiftwatch.stats._effects,
+    shiftwatch.stats._location,
+    shiftwatch.stats._rank,
+    shiftwatch.stats._resampling,
+    shiftwatch._compare,
+    shiftwatch._convert,
+]
 
 
 @pytest.mark.parametrize("module", MODULES, ids=[m.__name__ for m in MODULES])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from conftest import RTOL
 from shiftwatch import stats as sw
 

@@ -6,7 +6,6 @@ from typing import Any, Callable
 
 import numpy as np
 import pytest
-
 import shiftwatch
 from shiftwatch import stats as sw
 

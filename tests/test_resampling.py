@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import scipy.stats as ss
-
 from conftest import RTOL
 from shiftwatch import stats as sw
 

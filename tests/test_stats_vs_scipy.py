@@ -15,7 +15,6 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 import scipy.stats as ss
-
 from conftest import RTOL
 from shiftwatch import stats as sw
 

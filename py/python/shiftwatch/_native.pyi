@@ -1,4 +1,5 @@
-# Hand-written stubs of the compiled module, checked by `python -m mypy.stubtest shiftwatch._native`.
+# Hand-written stubs of the compiled module, checked by
+# `python -m mypy.stubtest shiftwatch._native --allowlist py/stubtest-allowlist.txt`.
 # Arrays must be 1-D float64 (shiftwatch._convert.as_float64 makes them); contiguous arrays are
 # borrowed without a copy. Functions return plain dicts with the engine's field names
 # (`p_value`, `ci` = {lo, hi, level}, ...); `shiftwatch.stats` wraps them in result classes.
