@@ -527,6 +527,9 @@ pub(crate) fn gamma_pair(a: f64, x: f64) -> (f64, f64) {
         let q = gamma_q_small_x(a, x);
         return (1.0 - q, q);
     }
+    if a >= 1e5 && (x - a).abs() <= 0.3 * a {
+        return gamma_temme(a, x);
+    }
     let front = gamma_front(a, x);
     // Branch as Cephes/scipy `igam`/`igamc`: series for P below the mean, continued fraction for
     // Q above it (for x ≤ 1.1 the series, whose complement is then not small).
@@ -642,6 +645,55 @@ fn gamma_q_small_x(a: f64, x: f64) -> f64 {
     }
     let lx = x.ln();
     -(a * lx - ln_gamma_1p(a)).exp_m1() - (a * lx - ln_gamma(a)).exp() * sum
+}
+
+/// `(P, Q)` for large `a` near the transition `x ≈ a`, where the series and the continued
+/// fraction need `O(√a)` terms: Temme's uniform asymptotic expansion (DLMF 8.12.3–8.12.9;
+/// scipy's `igam` uses the same expansion):
+///
+/// ```text
+/// λ = x/a,  η = sign(λ-1) √(2 (λ - 1 - ln λ))
+/// Q(a, x) = ½ erfc(η √(a/2)) + e^{-aη²/2} / √(2πa) · (c₀(η) + c₁(η)/a + c₂(η)/a² + …)
+/// P(a, x) = ½ erfc(-η √(a/2)) - (same sum)
+/// c₀ = 1/(λ-1) - 1/η,  c₁ = 1/η³ - 1/(λ-1)³ - 1/(λ-1)² - 1/(12(λ-1))
+/// ```
+/// Near `η = 0` the closed forms cancel, so Taylor series in `η` are used for `|η| ≤ 0.05`
+/// (coefficients as in scipy's `igam.h` table `d`). Used for `a ≥ 1e5`, where the omitted
+/// `c₃/a³` term is below 1e-15 · `c₀`.
+fn gamma_temme(a: f64, x: f64) -> (f64, f64) {
+    const D0: [f64; 8] = [
+        -3.333_333_333_333_333e-1,
+        8.333_333_333_333_333e-2,
+        -1.481_481_481_481_481_5e-2,
+        1.157_407_407_407_407_4e-3,
+        3.527_336_860_670_194e-4,
+        -1.787_551_440_329_218_1e-4,
+        3.919_263_178_522_289e-5,
+        -2.185_448_510_679_992_3e-6,
+    ];
+    const D1: [f64; 5] = [
+        -1.851_851_851_851_851_9e-3,
+        -3.472_222_222_222_222_2e-3,
+        2.645_502_645_502_645_5e-3,
+        -9.902_263_374_485_596_7e-4,
+        2.057_613_168_724_279_8e-4,
+    ];
+    const D2: [f64; 2] = [4.133_597_883_597_883_6e-3, -2.681_327_160_493_827_2e-3];
+    let r = (x - a) / a; // λ - 1
+    let eta = (2.0 * rlog1(r)).sqrt().copysign(r);
+    let poly = |c: &[f64]| c.iter().rev().fold(0.0, |acc, &k| acc * eta + k);
+    let series = if eta.abs() <= 0.05 {
+        poly(&D0) + poly(&D1) / a + poly(&D2) / (a * a)
+    } else {
+        let c0 = 1.0 / r - 1.0 / eta;
+        let c1 = 1.0 / (eta * eta * eta) - 1.0 / (r * r * r) - 1.0 / (r * r) - 1.0 / (12.0 * r);
+        c0 + c1 / a
+    };
+    let rem = (-0.5 * a * eta * eta).exp() / (2.0 * PI * a).sqrt() * series;
+    let z = eta * (0.5 * a).sqrt();
+    let q = 0.5 * erfc(z) + rem;
+    let p = 0.5 * erfc(-z) - rem;
+    (p, q)
 }
 
 /// The regularized lower incomplete gamma function (mirrors `scipy.special.gammainc`).
