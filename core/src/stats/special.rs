@@ -660,6 +660,7 @@ fn gamma_q_small_x(a: f64, x: f64) -> f64 {
 /// Near `η = 0` the closed forms cancel, so Taylor series in `η` are used for `|η| ≤ 0.05`
 /// (coefficients as in scipy's `igam.h` table `d`). Used for `a ≥ 1e5`, where the omitted
 /// `c₃/a³` term is below 1e-15 · `c₀`.
+#[allow(clippy::excessive_precision)]
 fn gamma_temme(a: f64, x: f64) -> (f64, f64) {
     const D0: [f64; 8] = [
         -3.333_333_333_333_333e-1,
