@@ -24,11 +24,9 @@ fn tolerance(v: f64) -> f64 {
 ///   beta) the continued fraction needs ~10³ terms and accumulates 3.3e-13 of rounding.
 ///   DiDonato & Morris' `BASYM` expansion would fix it; not needed for p-values (the error is
 ///   relative to a value near ½).
-/// - `f_sf`: `dfn = 5, dfd = 10⁴` (b = 2.5 > 1, outside the BGRAT expansion) is off by 1.8e-13.
 fn base_tolerance(name: &str) -> f64 {
     match name {
         "binom_cdf" | "binom_sf" => 5e-13,
-        "f_sf" => 2.5e-13,
         _ => TOL,
     }
 }
