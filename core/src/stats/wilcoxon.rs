@@ -232,7 +232,7 @@ pub fn wilcoxon(x: &[f64], y: Option<&[f64]>, options: &WilcoxonOptions) -> Resu
             let mut weights = Vec::with_capacity(count);
             for g in &groups {
                 let nonzero = g.count[0] + g.count[1];
-                weights.extend(std::iter::repeat_n(g.doubled_rank, nonzero));
+                weights.extend(std::iter::repeat(g.doubled_rank).take(nonzero));
             }
             let dist = SignedSum::new(weights);
             let observed = sums.doubled[0] as i128;
