@@ -31,14 +31,26 @@ fn functions(c: &mut Criterion) {
         b.iter(|| xs.iter().map(|&x| dist::norm_sf(black_box(x))).sum::<f64>())
     });
     g.bench_function("norm_ppf", |b| {
-        b.iter(|| ps.iter().map(|&p| dist::norm_ppf(black_box(p))).sum::<f64>())
+        b.iter(|| {
+            ps.iter()
+                .map(|&p| dist::norm_ppf(black_box(p)))
+                .sum::<f64>()
+        })
     });
     for df in [3.0, 47.3, 1e5] {
         g.bench_with_input(BenchmarkId::new("t_sf", df), &df, |b, &df| {
-            b.iter(|| xs.iter().map(|&x| dist::t_sf(black_box(x), df)).sum::<f64>())
+            b.iter(|| {
+                xs.iter()
+                    .map(|&x| dist::t_sf(black_box(x), df))
+                    .sum::<f64>()
+            })
         });
         g.bench_with_input(BenchmarkId::new("t_ppf", df), &df, |b, &df| {
-            b.iter(|| ps.iter().map(|&p| dist::t_ppf(black_box(p), df)).sum::<f64>())
+            b.iter(|| {
+                ps.iter()
+                    .map(|&p| dist::t_ppf(black_box(p), df))
+                    .sum::<f64>()
+            })
         });
     }
     g.bench_function("chi2_sf_df10", |b| {
