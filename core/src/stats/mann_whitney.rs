@@ -6,6 +6,7 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::stats::dist::norm_cdf;
 use crate::stats::{check, rank, Alternative};
 use crate::{Error, Result};
 
@@ -189,22 +190,6 @@ fn z_score(u: f64, n1: usize, n2: usize, tie_term: f64, continuity: bool) -> f64
         numerator -= 0.5;
     }
     numerator / s
-}
-
-/// Standard normal CDF as scipy's `special.ndtr` computes it.
-fn norm_cdf(a: f64) -> f64 {
-    let x = a * std::f64::consts::FRAC_1_SQRT_2;
-    let z = x.abs();
-    if z < std::f64::consts::FRAC_1_SQRT_2 {
-        0.5 + 0.5 * libm::erf(x)
-    } else {
-        let y = 0.5 * libm::erfc(z);
-        if x > 0.0 {
-            1.0 - y
-        } else {
-            y
-        }
-    }
 }
 
 #[cfg(test)]
