@@ -1,6 +1,8 @@
 //! Mann–Whitney U and Wilcoxon signed-rank against scipy.stats (values in
 //! `datasets/reference/rank.json`, written by `datasets/scripts/reference/rank.py`).
 
+#![allow(clippy::unwrap_used)]
+
 mod common;
 
 use common::{assert_rel, float, reference, tol};

@@ -193,6 +193,7 @@ fn z_score(u: f64, n1: usize, n2: usize, tie_term: f64, continuity: bool) -> f64
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -115,7 +115,7 @@ impl Sorter<'_> {
             let mut lo = 0;
             for hi in ends {
                 if hi > lo {
-                    child.to_dst(
+                    child.sort_into(
                         &mut bk[lo..hi],
                         &mut bp[lo..hi],
                         &mut ak[lo..hi],
@@ -130,7 +130,7 @@ impl Sorter<'_> {
     }
 
     /// Sorts `s` into `d` (`s` is clobbered).
-    fn to_dst<T: Copy>(
+    fn sort_into<T: Copy>(
         &mut self,
         sk: &mut [u64],
         sp: &mut [T],
@@ -226,6 +226,7 @@ fn insertion<T: Copy>(k: &mut [u64], p: &mut [T]) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::stats::rng::Rng;
@@ -244,7 +245,10 @@ mod tests {
                 let mut idx: Vec<usize> = (0..n).collect();
                 let orig = keys.clone();
                 sort_with_payload(&mut keys, &mut idx);
-                assert!(keys.windows(2).all(|w| w[0] <= w[1]), "n={n} bits={range_bits}");
+                assert!(
+                    keys.windows(2).all(|w| w[0] <= w[1]),
+                    "n={n} bits={range_bits}"
+                );
                 for (k, &i) in keys.iter().zip(&idx) {
                     assert_eq!(*k, orig[i]);
                 }
