@@ -130,6 +130,19 @@ pub struct MannWhitneyU {
 ///
 /// Reference: Mann & Whitney (1947), Ann. Math. Statist. 18, 50–60; scipy.stats.mannwhitneyu.
 ///
+/// # Examples
+/// ```
+/// use shiftwatch::stats::mann_whitney::{mann_whitney_u, MwuMethod, MwuOptions};
+/// // The scipy.stats.mannwhitneyu docstring example (ages at diagnosis).
+/// let males = [19.0, 22.0, 16.0, 29.0, 24.0];
+/// let females = [20.0, 11.0, 17.0, 12.0];
+/// let r = mann_whitney_u(&males, &females, &MwuOptions::default())?;
+/// assert_eq!(r.statistic, 17.0);
+/// assert_eq!(r.method_used, MwuMethod::Exact);
+/// assert!((r.p_value - 0.1111111111111111).abs() < 1e-15);
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] if `x` or `y` is empty; [`Error::NonFinite`] naming the sample and
 /// index of the first NaN or ±∞; [`Error::Constant`] if every value in both samples is the

@@ -156,6 +156,18 @@ pub struct Wilcoxon {
 /// pairs we take upper tails by symmetry where scipy computes `1 − cdf` (which loses relative
 /// accuracy in the far tail).
 ///
+/// # Examples
+/// ```
+/// use shiftwatch::stats::wilcoxon::{wilcoxon, WilcoxonMethod, WilcoxonOptions};
+/// // Differences with a tie (two 2.0s): scipy's auto rule takes the exact permutation
+/// // distribution; scipy.stats.wilcoxon gives statistic 1.5, p-value 0.1875.
+/// let d = [1.0, 2.0, 2.0, 3.0, -1.0];
+/// let r = wilcoxon(&d, None, &WilcoxonOptions::default())?;
+/// assert_eq!(r.method_used, WilcoxonMethod::Permutation);
+/// assert_eq!((r.statistic, r.p_value), (1.5, 0.1875));
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] if `x` is empty; [`Error::LengthMismatch`] if `y` has another
 /// length; [`Error::NonFinite`] naming the input and index of the first NaN or ±∞ (also for a
