@@ -8,10 +8,12 @@
 //! digit(k) = ((k − min) >> shift) & (2^w − 1),   w = clamp(log₂(bucket size) − 2, 4, 11)
 //! ```
 //!
-//! Each level scatters a bucket between the input and one scratch buffer (ping-pong, stable);
-//! a level where every key shares the digit is skipped without moving data (ties, integer
-//! data); buckets of at most 48 keys finish with insertion sort. After the first level the
-//! buckets fit in cache. Recursion depth is at most 64 / 4 = 16.
+//! The digit is taken from the top of each bucket's own range (`min`, `max` recomputed per
+//! bucket), so low-entropy bits (sign, exponent of same-binade data, shared high bits of
+//! integer data) never cost a pass. Each level scatters a bucket between the input and one
+//! scratch buffer (ping-pong, stable); buckets of at most 48 keys finish with insertion sort.
+//! After the first level the buckets fit in cache. Every level consumes at least one bit, and a
+//! level's counters are reused by its siblings, so the counter stack is at most 64 levels.
 
 /// Below this length a comparison sort of (key, payload) pairs is used directly.
 pub(crate) const SMALL: usize = 256;
@@ -21,8 +23,8 @@ const INSERTION: usize = 48;
 const MAX_WIDTH: u32 = 11;
 /// Counters per recursion level.
 const LEVEL: usize = 1 << MAX_WIDTH;
-/// Deepest recursion (each level consumes at least 4 of the 64 bits).
-const MAX_DEPTH: usize = 17;
+/// Deepest recursion (each level consumes at least one of the 64 bits).
+const MAX_DEPTH: usize = 65;
 
 /// Sorts `keys` ascending and applies the same permutation to `payload` (stable).
 ///
@@ -40,34 +42,16 @@ pub(crate) fn sort_with_payload<T: Copy + Default>(keys: &mut [u64], payload: &m
         }
         return;
     }
-    let (mut min, mut max) = (u64::MAX, 0);
-    for &k in keys.iter() {
-        min = min.min(k);
-        max = max.max(k);
-    }
-    let bits = u64::BITS - (max - min).leading_zeros();
-    if bits == 0 {
-        return;
-    }
     let mut tmp_keys = vec![0u64; n];
     let mut tmp_payload = vec![T::default(); n];
     let mut counts = vec![0usize; LEVEL * MAX_DEPTH];
-    let mut s = Sorter {
-        min,
-        counts: &mut counts,
-    };
-    s.in_place(keys, payload, &mut tmp_keys, &mut tmp_payload, bits);
+    in_place(keys, payload, &mut tmp_keys, &mut tmp_payload, &mut counts);
 }
 
 /// Sorts `keys` ascending (no payload).
 pub(crate) fn sort(keys: &mut [u64]) {
     let mut unit = vec![(); keys.len()];
     sort_with_payload(keys, &mut unit);
-}
-
-struct Sorter<'a> {
-    min: u64,
-    counts: &'a mut [usize],
 }
 
 #[inline]
@@ -77,98 +61,95 @@ fn width(n: usize) -> u32 {
         .clamp(4, MAX_WIDTH)
 }
 
-impl Sorter<'_> {
-    /// Sorts `a` using `b` as scratch; the result ends in `a`. `bits` low bits of `k − min`
-    /// remain to be sorted on.
-    fn in_place<T: Copy>(
-        &mut self,
-        ak: &mut [u64],
-        ap: &mut [T],
-        bk: &mut [u64],
-        bp: &mut [T],
-        bits: u32,
-    ) {
-        let n = ak.len();
-        if n <= INSERTION {
-            insertion(ak, ap);
-            return;
-        }
-        let mut bits = bits;
-        loop {
-            if bits == 0 {
-                return;
-            }
-            let w = width(n).min(bits);
-            let shift = bits - w;
-            let (counts, rest) = self.counts.split_at_mut(LEVEL);
-            let counts = &mut counts[..1 << w];
-            let min = self.min;
-            histogram(ak, min, shift, counts);
-            if counts[digit(ak[0], min, shift, counts.len())] == n {
-                bits = shift; // every key shares this digit: go one digit deeper in place
-                continue;
-            }
-            scatter(ak, ap, bk, bp, min, shift, counts);
-            // `counts` now holds bucket ends.
-            let ends: Vec<usize> = counts.to_vec();
-            let mut child = Sorter { min, counts: rest };
-            let mut lo = 0;
-            for hi in ends {
-                if hi > lo {
-                    child.sort_into(
-                        &mut bk[lo..hi],
-                        &mut bp[lo..hi],
-                        &mut ak[lo..hi],
-                        &mut ap[lo..hi],
-                        shift,
-                    );
-                }
-                lo = hi;
-            }
-            return;
-        }
-    }
+/// Smallest and largest key.
+fn min_max(keys: &[u64]) -> (u64, u64) {
+    keys.iter()
+        .fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)))
+}
 
-    /// Sorts `s` into `d` (`s` is clobbered).
-    fn sort_into<T: Copy>(
-        &mut self,
-        sk: &mut [u64],
-        sp: &mut [T],
-        dk: &mut [u64],
-        dp: &mut [T],
-        bits: u32,
-    ) {
-        let n = sk.len();
-        if n <= INSERTION || bits == 0 {
-            dk.copy_from_slice(sk);
-            dp.copy_from_slice(sp);
-            if bits > 0 {
-                insertion(dk, dp);
-            }
-            return;
+/// The digit to split `keys` on: `(min, shift, width)` covering the top bits of the bucket's
+/// own range `max − min`, or `None` when all keys are equal.
+fn plan(keys: &[u64]) -> Option<(u64, u32, u32)> {
+    let (min, max) = min_max(keys);
+    let bits = u64::BITS - (max - min).leading_zeros();
+    if bits == 0 {
+        return None;
+    }
+    let w = width(keys.len()).min(bits);
+    Some((min, bits - w, w))
+}
+
+/// Sorts `a` using `b` as scratch; the result ends in `a`.
+fn in_place<T: Copy>(
+    ak: &mut [u64],
+    ap: &mut [T],
+    bk: &mut [u64],
+    bp: &mut [T],
+    counts: &mut [usize],
+) {
+    if ak.len() <= INSERTION {
+        insertion(ak, ap);
+        return;
+    }
+    let Some((min, shift, w)) = plan(ak) else {
+        return;
+    };
+    let (mine, rest) = counts.split_at_mut(LEVEL.min(counts.len()));
+    let mine = &mut mine[..1 << w];
+    histogram(ak, min, shift, mine);
+    scatter(ak, ap, bk, bp, min, shift, mine);
+    let mut lo = 0;
+    for i in 0..mine.len() {
+        let hi = mine[i]; // bucket end
+        if hi > lo {
+            sort_into(
+                &mut bk[lo..hi],
+                &mut bp[lo..hi],
+                &mut ak[lo..hi],
+                &mut ap[lo..hi],
+                rest,
+            );
         }
-        let w = width(n).min(bits);
-        let shift = bits - w;
-        let (counts, rest) = self.counts.split_at_mut(LEVEL);
-        let counts = &mut counts[..1 << w];
-        let min = self.min;
-        histogram(sk, min, shift, counts);
-        scatter(sk, sp, dk, dp, min, shift, counts);
-        let ends: Vec<usize> = counts.to_vec();
-        let mut child = Sorter { min, counts: rest };
-        let mut lo = 0;
-        for hi in ends {
-            if hi > lo + 1 {
-                child.in_place(
-                    &mut dk[lo..hi],
-                    &mut dp[lo..hi],
-                    &mut sk[lo..hi],
-                    &mut sp[lo..hi],
-                    shift,
-                );
-            }
-            lo = hi;
+        lo = hi;
+    }
+}
+
+/// Sorts `s` into `d` (`s` is clobbered).
+fn sort_into<T: Copy>(
+    sk: &mut [u64],
+    sp: &mut [T],
+    dk: &mut [u64],
+    dp: &mut [T],
+    counts: &mut [usize],
+) {
+    if sk.len() <= INSERTION {
+        dk.copy_from_slice(sk);
+        dp.copy_from_slice(sp);
+        insertion(dk, dp);
+        return;
+    }
+    let Some((min, shift, w)) = plan(sk) else {
+        dk.copy_from_slice(sk);
+        dp.copy_from_slice(sp);
+        return;
+    };
+    let (mine, rest) = counts.split_at_mut(LEVEL.min(counts.len()));
+    let mine = &mut mine[..1 << w];
+    histogram(sk, min, shift, mine);
+    scatter(sk, sp, dk, dp, min, shift, mine);
+    let mut lo = 0;
+    for i in 0..mine.len() {
+        let hi = mine[i];
+        if hi > lo + 1 {
+            in_place(
+                &mut dk[lo..hi],
+                &mut dp[lo..hi],
+                &mut sk[lo..hi],
+                &mut sp[lo..hi],
+                rest,
+            );
         }
+        lo = hi;
     }
 }
 
