@@ -99,8 +99,8 @@ fn in_place<T: Copy>(
     histogram(ak, min, shift, mine);
     scatter(ak, ap, bk, bp, min, shift, mine);
     let mut lo = 0;
-    for i in 0..mine.len() {
-        let hi = mine[i]; // bucket end
+    for &hi in mine.iter() {
+        // `hi` is the end of the next bucket
         if hi > lo {
             sort_into(
                 &mut bk[lo..hi],
@@ -138,8 +138,7 @@ fn sort_into<T: Copy>(
     histogram(sk, min, shift, mine);
     scatter(sk, sp, dk, dp, min, shift, mine);
     let mut lo = 0;
-    for i in 0..mine.len() {
-        let hi = mine[i];
+    for &hi in mine.iter() {
         if hi > lo + 1 {
             in_place(
                 &mut dk[lo..hi],
