@@ -6,6 +6,7 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::stats::dist::norm_cdf;
 use crate::stats::{check, rank, Alternative};
 use crate::{Error, Result};
 
@@ -129,6 +130,19 @@ pub struct MannWhitneyU {
 ///
 /// Reference: Mann & Whitney (1947), Ann. Math. Statist. 18, 50–60; scipy.stats.mannwhitneyu.
 ///
+/// # Examples
+/// ```
+/// use shiftwatch::stats::mann_whitney::{mann_whitney_u, MwuMethod, MwuOptions};
+/// // The scipy.stats.mannwhitneyu docstring example (ages at diagnosis).
+/// let males = [19.0, 22.0, 16.0, 29.0, 24.0];
+/// let females = [20.0, 11.0, 17.0, 12.0];
+/// let r = mann_whitney_u(&males, &females, &MwuOptions::default())?;
+/// assert_eq!(r.statistic, 17.0);
+/// assert_eq!(r.method_used, MwuMethod::Exact);
+/// assert!((r.p_value - 0.1111111111111111).abs() < 1e-15);
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] if `x` or `y` is empty; [`Error::NonFinite`] naming the sample and
 /// index of the first NaN or ±∞; [`Error::Constant`] if every value in both samples is the
@@ -191,23 +205,8 @@ fn z_score(u: f64, n1: usize, n2: usize, tie_term: f64, continuity: bool) -> f64
     numerator / s
 }
 
-/// Standard normal CDF as scipy's `special.ndtr` computes it.
-fn norm_cdf(a: f64) -> f64 {
-    let x = a * std::f64::consts::FRAC_1_SQRT_2;
-    let z = x.abs();
-    if z < std::f64::consts::FRAC_1_SQRT_2 {
-        0.5 + 0.5 * libm::erf(x)
-    } else {
-        let y = 0.5 * libm::erfc(z);
-        if x > 0.0 {
-            1.0 - y
-        } else {
-            y
-        }
-    }
-}
-
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

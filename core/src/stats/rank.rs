@@ -227,6 +227,7 @@ fn group_end(keys: &[u64], start: usize) -> usize {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -6,6 +6,7 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::stats::dist::norm_cdf;
 use crate::stats::{check, rank, Alternative};
 use crate::{Error, Result};
 use null::SignedSum;
@@ -155,6 +156,18 @@ pub struct Wilcoxon {
 /// pairs we take upper tails by symmetry where scipy computes `1 − cdf` (which loses relative
 /// accuracy in the far tail).
 ///
+/// # Examples
+/// ```
+/// use shiftwatch::stats::wilcoxon::{wilcoxon, WilcoxonMethod, WilcoxonOptions};
+/// // Differences with a tie (two 2.0s): scipy's auto rule takes the exact permutation
+/// // distribution; scipy.stats.wilcoxon gives statistic 1.5, p-value 0.1875.
+/// let d = [1.0, 2.0, 2.0, 3.0, -1.0];
+/// let r = wilcoxon(&d, None, &WilcoxonOptions::default())?;
+/// assert_eq!(r.method_used, WilcoxonMethod::Permutation);
+/// assert_eq!((r.statistic, r.p_value), (1.5, 0.1875));
+/// # Ok::<(), shiftwatch::Error>(())
+/// ```
+///
 /// # Errors
 /// [`Error::TooFewPoints`] if `x` is empty; [`Error::LengthMismatch`] if `y` has another
 /// length; [`Error::NonFinite`] naming the input and index of the first NaN or ±∞ (also for a
@@ -232,7 +245,7 @@ pub fn wilcoxon(x: &[f64], y: Option<&[f64]>, options: &WilcoxonOptions) -> Resu
             let mut weights = Vec::with_capacity(count);
             for g in &groups {
                 let nonzero = g.count[0] + g.count[1];
-                weights.extend(std::iter::repeat_n(g.doubled_rank, nonzero));
+                weights.extend(std::iter::repeat(g.doubled_rank).take(nonzero));
             }
             let dist = SignedSum::new(weights);
             let observed = sums.doubled[0] as i128;
@@ -329,23 +342,8 @@ fn z_score(
     z
 }
 
-/// Standard normal CDF as scipy's `special.ndtr` computes it.
-fn norm_cdf(a: f64) -> f64 {
-    let x = a * std::f64::consts::FRAC_1_SQRT_2;
-    let z = x.abs();
-    if z < std::f64::consts::FRAC_1_SQRT_2 {
-        0.5 + 0.5 * libm::erf(x)
-    } else {
-        let y = 0.5 * libm::erfc(z);
-        if x > 0.0 {
-            1.0 - y
-        } else {
-            y
-        }
-    }
-}
-
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -82,6 +82,7 @@ fn pmf_table(m: usize, n: usize, k_max: usize) -> Vec<f64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

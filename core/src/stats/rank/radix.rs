@@ -1,140 +1,244 @@
-//! LSD radix sort of `u64` keys carrying a payload, 11-bit digits.
+//! Radix sort of `u64` keys carrying a payload: most-significant-digit first, adaptive digits.
 //!
-//! Six passes over 11-bit digits cover the 64-bit key; a pass whose digit is the same for every
-//! key (common: sign and exponent bits of same-magnitude data, zero low bits of integer-valued
-//! data) is skipped. All six histograms are built in one read of the keys. The scatter is
-//! stable, so equal keys keep their input order (which the ranking does not need, but the
-//! payload order is then deterministic).
+//! Only `b = bits(max − min)` bits of the keys vary, and `n` distinct keys are told apart by
+//! about `log₂ n` of them, so an MSD sort that stops splitting once a bucket is small touches
+//! the data ~3 times where an LSD sort of 64-bit keys needs 6 passes over memory:
+//!
+//! ```text
+//! digit(k) = ((k − min) >> shift) & (2^w − 1),   w = clamp(log₂(bucket size) − 2, 4, 11)
+//! ```
+//!
+//! The digit is taken from the top of each bucket's own range (`min`, `max` recomputed per
+//! bucket), so low-entropy bits (sign, exponent of same-binade data, shared high bits of
+//! integer data) never cost a pass. Each level scatters a bucket between the input and one
+//! scratch buffer (ping-pong, stable); buckets of at most 48 keys finish with insertion sort.
+//! After the first level the buckets fit in cache. Every level consumes at least one bit, and a
+//! level's counters are reused by its siblings, so the counter stack is at most 64 levels.
 
-/// Bits per digit.
-const BITS: u32 = 11;
-/// Buckets per pass.
-const BUCKETS: usize = 1 << BITS;
-/// Passes needed for 64-bit keys (6 × 11 = 66 ≥ 64).
-const PASSES: usize = 6;
-/// Below this length a comparison sort of (key, payload) pairs is faster than six passes.
-pub(crate) const SMALL: usize = 512;
+/// Below this length a comparison sort of (key, payload) pairs is used directly.
+pub(crate) const SMALL: usize = 256;
+/// Buckets up to this size finish with insertion sort.
+const INSERTION: usize = 48;
+/// Widest digit.
+const MAX_WIDTH: u32 = 11;
+/// Counters per recursion level.
+const LEVEL: usize = 1 << MAX_WIDTH;
+/// Deepest recursion (each level consumes at least one of the 64 bits).
+const MAX_DEPTH: usize = 65;
 
-#[inline]
-fn digit(key: u64, pass: usize) -> usize {
-    ((key >> (pass as u32 * BITS)) & (BUCKETS as u64 - 1)) as usize
-}
-
-/// Sorts `keys` ascending and applies the same permutation to `payload`.
+/// Sorts `keys` ascending and applies the same permutation to `payload` (stable).
 ///
-/// `payload` must have the same length as `keys` (callers in this crate guarantee it; a
-/// shorter payload is a programming error and the extra keys are sorted without payload).
+/// `payload` must have the same length as `keys` (callers in this crate guarantee it; only the
+/// common prefix is sorted otherwise).
 pub(crate) fn sort_with_payload<T: Copy + Default>(keys: &mut [u64], payload: &mut [T]) {
     let n = keys.len().min(payload.len());
     let (keys, payload) = (&mut keys[..n], &mut payload[..n]);
     if n < SMALL {
         let mut pairs: Vec<(u64, T)> = keys.iter().copied().zip(payload.iter().copied()).collect();
-        pairs.sort_unstable_by_key(|p| p.0);
+        pairs.sort_by_key(|p| p.0);
         for (i, (k, p)) in pairs.into_iter().enumerate() {
             keys[i] = k;
             payload[i] = p;
         }
         return;
     }
-
-    let mut hist = vec![[0usize; BUCKETS]; PASSES];
-    for &k in keys.iter() {
-        for (pass, h) in hist.iter_mut().enumerate() {
-            h[digit(k, pass)] += 1;
-        }
-    }
-
     let mut tmp_keys = vec![0u64; n];
     let mut tmp_payload = vec![T::default(); n];
-    let mut in_tmp = false;
-    let first = keys[0];
-    for (pass, h) in hist.iter().enumerate() {
-        if h[digit(first, pass)] == n {
-            continue; // every key has this digit: the pass would be the identity
-        }
-        let mut offsets = [0usize; BUCKETS];
-        let mut sum = 0;
-        for (o, &c) in offsets.iter_mut().zip(h.iter()) {
-            *o = sum;
-            sum += c;
-        }
-        if in_tmp {
-            scatter(&tmp_keys, &tmp_payload, keys, payload, pass, &mut offsets);
-        } else {
-            scatter(
-                keys,
-                payload,
-                &mut tmp_keys,
-                &mut tmp_payload,
-                pass,
-                &mut offsets,
-            );
-        }
-        in_tmp = !in_tmp;
-    }
-    if in_tmp {
-        keys.copy_from_slice(&tmp_keys);
-        payload.copy_from_slice(&tmp_payload);
-    }
+    let mut counts = vec![0usize; LEVEL * MAX_DEPTH];
+    in_place(keys, payload, &mut tmp_keys, &mut tmp_payload, &mut counts);
 }
 
 /// Sorts `keys` ascending (no payload).
 pub(crate) fn sort(keys: &mut [u64]) {
-    let n = keys.len();
-    if n < SMALL {
-        keys.sort_unstable();
+    let mut unit = vec![(); keys.len()];
+    sort_with_payload(keys, &mut unit);
+}
+
+#[inline]
+fn width(n: usize) -> u32 {
+    (usize::BITS - n.leading_zeros())
+        .saturating_sub(2)
+        .clamp(4, MAX_WIDTH)
+}
+
+/// Smallest and largest key.
+fn min_max(keys: &[u64]) -> (u64, u64) {
+    keys.iter()
+        .fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)))
+}
+
+/// The digit to split `keys` on: `(min, shift, width)` covering the top bits of the bucket's
+/// own range `max − min`, or `None` when all keys are equal.
+fn plan(keys: &[u64]) -> Option<(u64, u32, u32)> {
+    let (min, max) = min_max(keys);
+    let bits = u64::BITS - (max - min).leading_zeros();
+    if bits == 0 {
+        return None;
+    }
+    let w = width(keys.len()).min(bits);
+    Some((min, bits - w, w))
+}
+
+/// Sorts `a` using `b` as scratch; the result ends in `a`.
+fn in_place<T: Copy>(
+    ak: &mut [u64],
+    ap: &mut [T],
+    bk: &mut [u64],
+    bp: &mut [T],
+    counts: &mut [usize],
+) {
+    if ak.len() <= INSERTION {
+        insertion(ak, ap);
         return;
     }
-    let mut hist = vec![[0usize; BUCKETS]; PASSES];
-    for &k in keys.iter() {
-        for (pass, h) in hist.iter_mut().enumerate() {
-            h[digit(k, pass)] += 1;
+    let Some((min, shift, w)) = plan(ak) else {
+        return;
+    };
+    let (mine, rest) = counts.split_at_mut(LEVEL.min(counts.len()));
+    let mine = &mut mine[..1 << w];
+    histogram(ak, min, shift, mine);
+    scatter(ak, ap, bk, bp, min, shift, mine);
+    let mut lo = 0;
+    for &hi in mine.iter() {
+        // `hi` is the end of the next bucket
+        if hi > lo {
+            sort_into(
+                &mut bk[lo..hi],
+                &mut bp[lo..hi],
+                &mut ak[lo..hi],
+                &mut ap[lo..hi],
+                rest,
+            );
         }
+        lo = hi;
     }
-    let mut tmp = vec![0u64; n];
-    let mut in_tmp = false;
-    let first = keys[0];
-    for (pass, h) in hist.iter().enumerate() {
-        if h[digit(first, pass)] == n {
-            continue;
-        }
-        let mut offsets = [0usize; BUCKETS];
-        let mut sum = 0;
-        for (o, &c) in offsets.iter_mut().zip(h.iter()) {
-            *o = sum;
-            sum += c;
-        }
-        let (src, dst): (&[u64], &mut [u64]) = if in_tmp {
-            (&tmp, keys)
-        } else {
-            (keys, &mut tmp)
-        };
-        for &k in src {
-            let d = digit(k, pass);
-            dst[offsets[d]] = k;
-            offsets[d] += 1;
-        }
-        in_tmp = !in_tmp;
+}
+
+/// Sorts `s` into `d` (`s` is clobbered).
+fn sort_into<T: Copy>(
+    sk: &mut [u64],
+    sp: &mut [T],
+    dk: &mut [u64],
+    dp: &mut [T],
+    counts: &mut [usize],
+) {
+    if sk.len() <= INSERTION {
+        dk.copy_from_slice(sk);
+        dp.copy_from_slice(sp);
+        insertion(dk, dp);
+        return;
     }
-    if in_tmp {
-        keys.copy_from_slice(&tmp);
+    let Some((min, shift, w)) = plan(sk) else {
+        dk.copy_from_slice(sk);
+        dp.copy_from_slice(sp);
+        return;
+    };
+    let (mine, rest) = counts.split_at_mut(LEVEL.min(counts.len()));
+    let mine = &mut mine[..1 << w];
+    histogram(sk, min, shift, mine);
+    scatter(sk, sp, dk, dp, min, shift, mine);
+    let mut lo = 0;
+    for &hi in mine.iter() {
+        if hi > lo + 1 {
+            in_place(
+                &mut dk[lo..hi],
+                &mut dp[lo..hi],
+                &mut sk[lo..hi],
+                &mut sp[lo..hi],
+                rest,
+            );
+        }
+        lo = hi;
     }
 }
 
 #[inline]
+fn digit(k: u64, min: u64, shift: u32, buckets: usize) -> usize {
+    (((k - min) >> shift) as usize) & (buckets - 1)
+}
+
+fn histogram(keys: &[u64], min: u64, shift: u32, counts: &mut [usize]) {
+    counts.fill(0);
+    let b = counts.len();
+    for &k in keys {
+        counts[digit(k, min, shift, b)] += 1;
+    }
+}
+
+/// Stable scatter of `s` into `d` by digit; on return `counts[i]` is the end of bucket `i`.
 fn scatter<T: Copy>(
-    src_keys: &[u64],
-    src_payload: &[T],
-    dst_keys: &mut [u64],
-    dst_payload: &mut [T],
-    pass: usize,
-    offsets: &mut [usize; BUCKETS],
+    sk: &[u64],
+    sp: &[T],
+    dk: &mut [u64],
+    dp: &mut [T],
+    min: u64,
+    shift: u32,
+    counts: &mut [usize],
 ) {
-    for (&k, &p) in src_keys.iter().zip(src_payload.iter()) {
-        let d = digit(k, pass);
-        let o = offsets[d];
-        dst_keys[o] = k;
-        dst_payload[o] = p;
-        offsets[d] = o + 1;
+    let mut sum = 0;
+    for c in counts.iter_mut() {
+        let start = sum;
+        sum += *c;
+        *c = start;
+    }
+    let b = counts.len();
+    for (&k, &p) in sk.iter().zip(sp.iter()) {
+        let d = digit(k, min, shift, b);
+        let o = counts[d];
+        dk[o] = k;
+        dp[o] = p;
+        counts[d] = o + 1;
+    }
+}
+
+fn insertion<T: Copy>(k: &mut [u64], p: &mut [T]) {
+    for i in 1..k.len().min(p.len()) {
+        let (key, pay) = (k[i], p[i]);
+        let mut j = i;
+        while j > 0 && k[j - 1] > key {
+            k[j] = k[j - 1];
+            p[j] = p[j - 1];
+            j -= 1;
+        }
+        k[j] = key;
+        p[j] = pay;
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::stats::rng::Rng;
+
+    #[test]
+    fn sorts_with_payload_across_sizes_and_ranges() {
+        let mut rng = Rng::new(11);
+        for &n in &[0usize, 1, 47, 48, 49, 255, 256, 257, 1000, 5000, 70_000] {
+            for range_bits in [1u32, 3, 12, 40, 64] {
+                let mask = if range_bits == 64 {
+                    u64::MAX
+                } else {
+                    (1 << range_bits) - 1
+                };
+                let mut keys: Vec<u64> = (0..n).map(|_| rng.next_u64() & mask).collect();
+                let mut idx: Vec<usize> = (0..n).collect();
+                let orig = keys.clone();
+                sort_with_payload(&mut keys, &mut idx);
+                assert!(
+                    keys.windows(2).all(|w| w[0] <= w[1]),
+                    "n={n} bits={range_bits}"
+                );
+                for (k, &i) in keys.iter().zip(&idx) {
+                    assert_eq!(*k, orig[i]);
+                }
+                // Stable: equal keys keep input order.
+                for w in keys.windows(2).zip(idx.windows(2)) {
+                    if w.0[0] == w.0[1] {
+                        assert!(w.1[0] < w.1[1]);
+                    }
+                }
+            }
+        }
     }
 }
