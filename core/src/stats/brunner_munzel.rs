@@ -97,18 +97,20 @@ pub struct BrunnerMunzel {
 
 /// Midranks (1-based, ties get the average rank), as `scipy.stats.rankdata(method='average')`.
 fn midranks(x: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..x.len()).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    // Sort (value, index) pairs: contiguous, so the sort stays in cache (sorting indices by
+    // `x[i]` is ~10x slower at 10^6 points).
+    let mut pairs: Vec<(f64, usize)> = x.iter().copied().zip(0..).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut ranks = vec![0.0; x.len()];
     let mut i = 0;
-    while i < idx.len() {
+    while i < pairs.len() {
         let mut j = i + 1;
-        while j < idx.len() && x[idx[j]] == x[idx[i]] {
+        while j < pairs.len() && pairs[j].0 == pairs[i].0 {
             j += 1;
         }
         // positions i..j (0-based) share ranks i+1..=j: average (i + 1 + j) / 2
         let r = (i + 1 + j) as f64 / 2.0;
-        for &k in &idx[i..j] {
+        for &(_, k) in &pairs[i..j] {
             ranks[k] = r;
         }
         i = j;

@@ -139,7 +139,8 @@ fn norm_isf_half(q: f64) -> f64 {
         let u = (norm_sf(x) - q) / pdf;
         let step = u / (1.0 - 0.5 * x * u);
         x += step;
-        if step.abs() <= 1e-17 * x.abs() {
+        // cubic convergence: after a step of relative size 1e-6 the error is ~1e-18
+        if step.abs() <= 1e-6 * x.abs() {
             break;
         }
     }
@@ -254,7 +255,8 @@ fn t_isf_half(q: f64, df: f64) -> f64 {
             step = -0.5 * t;
         }
         t += step;
-        if step.abs() <= 1e-16 * t {
+        // Halley converges cubically: after a step of relative size 1e-6 the error is ~1e-18.
+        if step.abs() <= 1e-6 * t {
             break;
         }
     }
@@ -461,6 +463,40 @@ mod tests {
         assert!((chi2_sf(3.0, 2.0) - (-1.5f64).exp()).abs() < 1e-16);
         assert!((norm_ppf(0.975) - 1.959_963_984_540_054).abs() < 1e-15);
         assert!((binom_pmf(3, 10, 0.5) - 120.0 / 1024.0).abs() < 2e-16);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// The quantile inverts the cdf (where the inverse is well conditioned).
+        #[test]
+        fn t_ppf_inverts_t_cdf(x in -40.0f64..40.0, ldf in -1.0f64..6.0) {
+            let df = 10f64.powf(ldf);
+            let p = t_cdf(x, df);
+            proptest::prop_assume!(p > 1e-300 && p < 1.0 - 1e-12);
+            let back = t_ppf(p, df);
+            // dx = dp / f(x); rounding p costs ε p
+            let slack = 1e-12 * (1.0 + x.abs()) + 4e-16 * p / t_pdf(x, df);
+            proptest::prop_assert!((back - x).abs() <= slack, "x {} df {} p {} back {}", x, df, p, back);
+        }
+
+        #[test]
+        fn norm_isf_inverts_norm_sf(x in -37.0f64..37.0) {
+            let q = norm_sf(x);
+            proptest::prop_assume!(q < 1.0 - 1e-12);
+            let back = norm_isf(q);
+            let slack = 1e-13 * (1.0 + x.abs()) + 4e-16 * q / norm_pdf(x);
+            proptest::prop_assert!((back - x).abs() <= slack, "x {} back {}", x, back);
+        }
+
+        #[test]
+        fn sf_and_cdf_add_to_one(x in 0.0f64..200.0, df in 0.1f64..300.0, k in 0u64..500, n in 1u64..1000) {
+            proptest::prop_assert!((chi2_sf(x, df) + chi2_cdf(x, df) - 1.0).abs() < 1e-14);
+            proptest::prop_assert!((t_sf(x - 100.0, df) + t_cdf(x - 100.0, df) - 1.0).abs() < 1e-14);
+            let p = (x / 200.0).clamp(1e-6, 1.0 - 1e-6);
+            proptest::prop_assert!((binom_sf(k, n, p) + binom_cdf(k, n, p) - 1.0).abs() < 1e-13);
+            proptest::prop_assert!((poisson_sf(k, x) + poisson_cdf(k, x) - 1.0).abs() < 1e-13);
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@
 //! Departures from scipy: where scipy returns NaN/±∞ with a warning, this returns `Err`:
 //! zero variance in both samples (or in the one-sample/paired differences) is
 //! [`Error::Constant`]; too few points is [`Error::TooFewPoints`]. Means and variances are
-//! computed with compensated (Neumaier) sums, at least as accurate as numpy's pairwise sums.
+//! computed with pairwise sums (as numpy) and the corrected two-pass variance.
 
 use serde::Serialize;
 
@@ -69,33 +69,57 @@ pub struct TTest {
     pub alternative: Alternative,
 }
 
-/// Neumaier-compensated sum.
-fn sum(x: impl Iterator<Item = f64>) -> f64 {
-    let (mut s, mut c) = (0.0_f64, 0.0_f64);
-    for v in x {
-        let t = s + v;
-        if s.abs() >= v.abs() {
-            c += (s - t) + v;
-        } else {
-            c += (v - t) + s;
+/// Pairwise sums of `f(xᵢ)` (both components): blocks of ≤ 128 values summed with 8
+/// independent accumulators (vectorisable), blocks combined pairwise, so the rounding error grows
+/// like `ε log n` (numpy's `np.sum` scheme).
+fn pairwise2<F: Fn(f64) -> (f64, f64) + Copy>(x: &[f64], f: F) -> (f64, f64) {
+    const BLOCK: usize = 128;
+    if x.len() <= BLOCK {
+        let (mut a, mut b) = ([0.0_f64; 8], [0.0_f64; 8]);
+        let chunks = x.chunks_exact(8);
+        let rem = chunks.remainder();
+        for c in chunks {
+            for k in 0..8 {
+                let (u, v) = f(c[k]);
+                a[k] += u;
+                b[k] += v;
+            }
         }
-        s = t;
+        let tree = |t: [f64; 8]| ((t[0] + t[1]) + (t[2] + t[3])) + ((t[4] + t[5]) + (t[6] + t[7]));
+        let (mut sa, mut sb) = (tree(a), tree(b));
+        for &v in rem {
+            let (u, w) = f(v);
+            sa += u;
+            sb += w;
+        }
+        (sa, sb)
+    } else {
+        let mid = x.len() / 2;
+        let (a1, b1) = pairwise2(&x[..mid], f);
+        let (a2, b2) = pairwise2(&x[mid..], f);
+        (a1 + a2, b1 + b2)
     }
-    s + c
 }
 
-/// Mean and unbiased variance (two-pass, compensated); variance is 0 for `n = 1`.
+/// Mean and unbiased variance: pairwise sums, then the corrected two-pass formula
+/// `s² = (Σ(x-m)² - (Σ(x-m))²/n) / (n-1)`; variance 0 for `n = 1` and for constant data.
 fn mean_var(x: &[f64]) -> (f64, f64) {
     let n = x.len() as f64;
-    let m = sum(x.iter().copied()) / n;
-    // second pass with the usual correction term for the rounding of the mean
-    let dev = sum(x.iter().map(|&v| v - m));
-    let m = m + dev / n;
+    let m0 = pairwise2(x, |v| (v, 0.0)).0 / n;
     if x.len() < 2 {
-        return (m, 0.0);
+        return (m0, 0.0);
     }
-    let ss = sum(x.iter().map(|&v| (v - m) * (v - m)));
-    (m, ss / (n - 1.0))
+    let (dev, ss) = pairwise2(x, |v| {
+        let d = v - m0;
+        (d, d * d)
+    });
+    let m = m0 + dev / n;
+    let ss = ss - dev * dev / n;
+    // Constant data leave only rounding residue (≤ n ε² m² or so); confirm exactly.
+    if ss <= 1e-24 * n * m0 * m0 && x.iter().all(|&v| v == x[0]) {
+        return (x[0], 0.0);
+    }
+    (m, ss.max(0.0) / (n - 1.0))
 }
 
 /// p-value and CI from a t statistic (scipy's `_get_pvalue` and `_t_confidence_interval`).
@@ -281,6 +305,10 @@ mod tests {
         assert!(matches!(
             ttest_ind(&[1.0, 2.0], &[1.0, 3.0], &bad_level),
             Err(Error::InvalidArgument { .. })
+        ));
+        assert!(matches!(
+            ttest_ind(&[0.1; 7], &[0.1; 5], &o),
+            Err(Error::Constant { .. })
         ));
         assert!(matches!(
             ttest_1samp(&[3.0, 3.0, 3.0], 0.0, Alternative::TwoSided, 0.95),
