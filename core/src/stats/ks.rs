@@ -7,6 +7,7 @@
 
 pub mod exact;
 pub mod kolmogorov;
+pub mod smirnov;
 
 use serde::Serialize;
 use std::fmt;
