@@ -4,7 +4,7 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
-use super::select::kth_pairwise_difference;
+use super::select::{kth_pairwise_difference, median_pairwise_difference};
 use crate::stats::dist::norm_ppf;
 use crate::stats::{check, Alternative, ConfidenceInterval};
 use crate::{Error, Result};
@@ -160,13 +160,7 @@ pub fn hodges_lehmann(
     x.sort_by(f64::total_cmp);
     y.sort_by(f64::total_cmp);
     let total = m * n;
-    let estimate = if total % 2 == 1 {
-        kth_pairwise_difference(&x, &y, total / 2)?
-    } else {
-        let a = kth_pairwise_difference(&x, &y, total / 2 - 1)?;
-        let b = kth_pairwise_difference(&x, &y, total / 2)?;
-        (a + b) / 2.0
-    };
+    let estimate = median_pairwise_difference(&x, &y)?;
 
     let mut pooled: Vec<f64> = x.iter().chain(&y).copied().collect();
     pooled.sort_by(f64::total_cmp);

@@ -51,7 +51,7 @@ pub fn kth_pairwise_difference(x: &[f64], y: &[f64], k: usize) -> Result<f64> {
     loop {
         let active: usize = lo.iter().zip(&hi).map(|(l, h)| h - l).sum();
         let below: usize = lo.iter().sum();
-        if active <= (4 * (m + n)).max(BRUTE_FORCE) {
+        if active <= (m + n).max(BRUTE_FORCE) {
             buf.clear();
             for j in 0..n {
                 buf.extend((lo[j]..hi[j]).map(|c| v(j, c)));
@@ -100,6 +100,35 @@ pub fn kth_pairwise_difference(x: &[f64], y: &[f64], k: usize) -> Result<f64> {
     }
 }
 
+/// The median of the `m·n` differences `y_j - x_i` (`x`, `y` sorted ascending, non-empty,
+/// finite): one selection of rank `⌊(mn - 1)/2⌋`, then for even `m·n` the next rank by one
+/// staircase pass (the smallest difference above the first, unless it is tied).
+pub(crate) fn median_pairwise_difference(x: &[f64], y: &[f64]) -> Result<f64> {
+    let (m, n) = (x.len(), y.len());
+    let total = m.saturating_mul(n);
+    if total % 2 == 1 {
+        return kth_pairwise_difference(x, y, total / 2);
+    }
+    let k = total / 2;
+    let a = kth_pairwise_difference(x, y, k - 1)?;
+    // Count differences ≤ a and find the smallest one above a, along the staircase.
+    let v = |j: usize, c: usize| y[j] - x[m - 1 - c];
+    let mut p = m;
+    let mut le = 0usize;
+    let mut above = f64::INFINITY;
+    for j in 0..n {
+        while p > 0 && v(j, p - 1) > a {
+            p -= 1;
+        }
+        le += p;
+        if p < m {
+            above = above.min(v(j, p));
+        }
+    }
+    let b = if le > k { a } else { above };
+    Ok((a + b) / 2.0)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -130,6 +159,13 @@ mod tests {
             let y: Vec<f64> = y.iter().map(|&v| v as f64 * scale).collect();
             let k = ((x.len() * y.len()) as f64 * frac) as usize;
             prop_assert_eq!(kth_pairwise_difference(&x, &y, k).unwrap(), brute(&x, &y, k));
+            let t = x.len() * y.len();
+            let med = if t % 2 == 1 {
+                brute(&x, &y, t / 2)
+            } else {
+                (brute(&x, &y, t / 2 - 1) + brute(&x, &y, t / 2)) / 2.0
+            };
+            prop_assert_eq!(median_pairwise_difference(&x, &y).unwrap(), med);
         }
     }
 
