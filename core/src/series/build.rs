@@ -43,6 +43,12 @@ impl SeriesSet {
         idx
     }
 
+    /// Forgets the raw-identity aliases (called between files: the same raw text may mean a
+    /// different series in another file, e.g. when the metric comes from the file stem).
+    pub fn new_file(&mut self) {
+        self.by_raw.clear();
+    }
+
     /// Index of the series with `key` (created if new).
     pub fn index_of(&mut self, key: SeriesKey, kind: Kind) -> usize {
         match self.by_key.get(&key) {
