@@ -203,7 +203,7 @@ fn write_table(out: &mut impl Write, rep: &InspectReport) -> std::io::Result<()>
             }
         }
         if !extra.is_empty() {
-            writeln!(out, "{:<49}  {}", "", extra.join(", "))?;
+            writeln!(out, "    {}", extra.join(", "))?;
         }
     }
     if rep.read.rows_skipped > 0 || rep.read.blank_lines > 0 || !rep.read.notes.is_empty() {

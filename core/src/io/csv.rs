@@ -292,7 +292,9 @@ pub fn located(file: &str, line: usize, column: usize, msg: impl Into<String>) -
 mod tests {
     use super::*;
 
-    fn all(text: &str, delim: u8) -> Result<Vec<(usize, Vec<String>, Vec<usize>)>> {
+    type Rows = Vec<(usize, Vec<String>, Vec<usize>)>;
+
+    fn all(text: &str, delim: u8) -> Result<Rows> {
         let mut r = CsvReader::new(text.as_bytes(), "t.csv", delim, 1);
         let mut out = Vec::new();
         while let Some(rec) = r.next_record()? {

@@ -130,10 +130,7 @@ pub(crate) fn read_with_header<R: BufRead>(
     let cols = header_cols(header, ctx.file)?;
     let fields = &header.fields;
     let mut raw = String::new();
-    loop {
-        let Some(rec) = reader.next_record()? else {
-            break;
-        };
+    while let Some(rec) = reader.next_record()? {
         if rec.is_blank() {
             ctx.report.blank_lines += 1;
             continue;
