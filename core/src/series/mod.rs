@@ -18,6 +18,7 @@ pub mod align;
 pub mod build;
 pub mod counter;
 pub mod histogram;
+pub mod prepare;
 pub mod time;
 pub mod warmup;
 
