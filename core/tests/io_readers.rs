@@ -359,3 +359,11 @@ fn merges_files_and_sorts() {
     assert!(matches!(e, shiftwatch::Error::Io { .. }));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn raw_identities_cannot_collide() {
+    // Fields containing separator-like bytes must not make two identities equal.
+    let text = "timestamp,metric,target,value\n1,a\u{1f}b,c,1\n1,a,b\u{1f}c,2\n";
+    let d = read(text.as_bytes(), "x.csv").expect("valid");
+    assert_eq!(d.series.len(), 2);
+}

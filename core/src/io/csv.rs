@@ -25,6 +25,7 @@ pub struct CsvReader<R> {
     next_line: usize,
     record_line: usize,
     col_lines: Vec<usize>,
+    had_cr: bool,
 }
 
 /// One record: fields as `&str`, with the line and column where each starts.
@@ -99,6 +100,7 @@ impl<R: BufRead> CsvReader<R> {
             next_line: first_line,
             record_line: first_line,
             col_lines: Vec::new(),
+            had_cr: false,
         }
     }
 
@@ -124,10 +126,12 @@ impl<R: BufRead> CsvReader<R> {
         if n == 0 {
             return Ok(false);
         }
+        self.had_cr = false;
         if self.line.last() == Some(&b'\n') {
             self.line.pop();
             if self.line.last() == Some(&b'\r') {
                 self.line.pop();
+                self.had_cr = true;
             }
         }
         self.next_line += 1;
@@ -173,6 +177,9 @@ impl<R: BufRead> CsvReader<R> {
                         }
                         None => {
                             self.buf.extend_from_slice(&self.line[pos..]);
+                            if self.had_cr {
+                                self.buf.push(b'\r');
+                            }
                             self.buf.push(b'\n');
                             if !self.read_line()? {
                                 return Err(self.error(

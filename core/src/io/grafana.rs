@@ -23,6 +23,7 @@
 //! are accepted only with an explicit fixed `timezone` (needed for NAB CSVs, which are UTC).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::BufRead;
 
 use super::csv::{located, CsvReader, Header, Record};
@@ -208,11 +209,13 @@ fn row(
                 parsed.push(parse_value(rec.get(*i)).map_err(|m| at(*i, m))?);
             }
             for ((vi, query), v) in values.iter().zip(parsed) {
+                // Length-prefixed so no cell content can make two identities collide.
                 raw.clear();
-                raw.push_str(&vi.to_string());
+                let _ = write!(raw, "{vi}");
                 for (li, _) in labels {
-                    raw.push('\x1f');
-                    raw.push_str(rec.get(*li));
+                    let cell = rec.get(*li);
+                    let _ = write!(raw, ";{}:", cell.len());
+                    raw.push_str(cell);
                 }
                 let idx = match ctx.set.lookup_raw(raw) {
                     Some(i) => i,

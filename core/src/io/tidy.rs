@@ -16,6 +16,7 @@
 //! labels, bad role/kind. Blank lines are ignored and counted.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::BufRead;
 
 use super::csv::{located, CsvReader, Header, Record};
@@ -176,11 +177,12 @@ fn row(
     };
     let target = field(TARGET);
     let labels_raw = field(LABELS);
+    // Length-prefixed so no field content can make two identities collide.
     raw.clear();
-    raw.push_str(metric);
-    raw.push('\x1f');
-    raw.push_str(target);
-    raw.push('\x1f');
+    for part in [metric, target] {
+        let _ = write!(raw, "{}:", part.len());
+        raw.push_str(part);
+    }
     raw.push_str(labels_raw);
     let idx = match ctx.set.lookup_raw(raw) {
         Some(i) => i,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use super::{Kind, RawSeries, ReleaseChange, Role, SeriesKey};
 
 /// Collects points for many series. Readers look series up by a cheap *raw identity* string
-/// (e.g. `metric\x1ftarget\x1flabels` exactly as written) so the hot loop does not allocate;
+/// (e.g. length-prefixed metric, target and labels exactly as written) so the hot loop does not allocate;
 /// only the first occurrence builds a [`SeriesKey`].
 #[derive(Debug, Default)]
 pub struct SeriesSet {
