@@ -39,7 +39,10 @@ fn tidy_rfc3339(rows: usize) -> String {
 fn grafana(rows: usize) -> String {
     let mut s = String::from("\"Time\"");
     for k in 0..8 {
-        let _ = write!(s, ",\"go_goroutines{{experiment=\"\"e\"\", target=\"\"kubo27-{k}\"\"}}\"");
+        let _ = write!(
+            s,
+            ",\"go_goroutines{{experiment=\"\"e\"\", target=\"\"kubo27-{k}\"\"}}\""
+        );
     }
     s.push_str("\r\n");
     for i in 0..rows / 8 {
@@ -66,7 +69,13 @@ fn prometheus(rows: usize) -> String {
             if i > 0 {
                 s.push(',');
             }
-            let _ = write!(s, r#"[{}.{:03},"{}"]"#, 1_714_564_800 + i * 15, i % 1000, 2.0e8 + (i % 997) as f64);
+            let _ = write!(
+                s,
+                r#"[{}.{:03},"{}"]"#,
+                1_714_564_800 + i * 15,
+                i % 1000,
+                2.0e8 + (i % 997) as f64
+            );
         }
         s.push_str("]}");
     }
@@ -89,12 +98,30 @@ fn openmetrics(rows: usize) -> String {
     s
 }
 
+/// Name, generator, format, sizes (rows).
+type Case = (&'static str, fn(usize) -> String, Format, &'static [usize]);
+
 fn bench(c: &mut Criterion) {
-    let cases: [(&str, fn(usize) -> String, Format, &[usize]); 5] = [
-        ("tidy_csv", tidy, Format::Auto, &[1_000, 10_000, 100_000, 1_000_000]),
-        ("tidy_csv_rfc3339", tidy_rfc3339, Format::Auto, &[1_000, 100_000]),
+    let cases: [Case; 5] = [
+        (
+            "tidy_csv",
+            tidy,
+            Format::Auto,
+            &[1_000, 10_000, 100_000, 1_000_000],
+        ),
+        (
+            "tidy_csv_rfc3339",
+            tidy_rfc3339,
+            Format::Auto,
+            &[1_000, 100_000],
+        ),
         ("grafana_wide", grafana, Format::Auto, &[1_000, 100_000]),
-        ("prometheus_json", prometheus, Format::Auto, &[1_000, 100_000]),
+        (
+            "prometheus_json",
+            prometheus,
+            Format::Auto,
+            &[1_000, 100_000],
+        ),
         ("openmetrics", openmetrics, Format::Auto, &[1_000, 100_000]),
     ];
     for (name, make, format, sizes) in cases {

@@ -23,7 +23,6 @@
 //! are accepted only with an explicit fixed `timezone` (needed for NAB CSVs, which are UTC).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::BufRead;
 
 use super::csv::{located, CsvReader, Header, Record};
@@ -35,6 +34,13 @@ use crate::series::{Kind, SeriesKey};
 use crate::Result;
 
 const TIME_NAMES: [&str; 5] = ["time", "timestamp", "date", "datetime", "_time"];
+
+/// Buffers reused across rows.
+#[derive(Default)]
+struct Scratch {
+    raw: Vec<u8>,
+    vals: Vec<Option<f64>>,
+}
 
 enum Form {
     /// Column → series index.
@@ -137,14 +143,14 @@ pub(crate) fn read_with_header<R: BufRead>(
         Form::Wide(cols)
     };
     let n = header.fields.len();
-    let mut raw = String::new();
+    let mut scratch = Scratch::default();
     while let Some(rec) = reader.next_record()? {
         if rec.is_blank() {
             ctx.report.blank_lines += 1;
             continue;
         }
         ctx.report.rows += 1;
-        if let Err(e) = row(&rec, n, time_col, &form, header, &mut raw, ctx) {
+        if let Err(e) = row(&rec, n, time_col, &form, header, &mut scratch, ctx) {
             ctx.skip_or_fail(e)?;
         }
     }
@@ -157,9 +163,10 @@ fn row(
     time_col: usize,
     form: &Form,
     header: &Header,
-    raw: &mut String,
+    scratch: &mut Scratch,
     ctx: &mut Ctx<'_>,
 ) -> Result<()> {
+    let Scratch { raw, vals } = scratch;
     let file = ctx.file;
     let at = |i: usize, msg: String| located(file, rec.field_line(i), rec.column(i), msg);
     if rec.len() != n {
@@ -177,11 +184,11 @@ fn row(
     match form {
         Form::Wide(cols) => {
             // Validate the whole row first so a bad cell never leaves half a row behind.
-            let mut parsed = [None; 0].to_vec();
+            vals.clear();
             for &(i, _) in cols {
-                parsed.push(parse_value(rec.get(i)).map_err(|m| at(i, m))?);
+                vals.push(parse_value(rec.get(i)).map_err(|m| at(i, m))?);
             }
-            for (&(_, idx), v) in cols.iter().zip(parsed) {
+            for (&(_, idx), &v) in cols.iter().zip(vals.iter()) {
                 match v {
                     Some(v) => ctx.set.push(idx, t, v),
                     None => ctx.set.missing(idx),
@@ -191,11 +198,11 @@ fn row(
         Form::Rows { series, value } => {
             let v = parse_value(rec.get(*value)).map_err(|m| at(*value, m))?;
             let name = rec.get(*series);
-            let idx = match ctx.set.lookup_raw(name) {
+            let idx = match ctx.set.lookup_raw(name.as_bytes()) {
                 Some(i) => i,
                 None => {
                     let key = key_from_name(name, ctx);
-                    ctx.set.insert(name, key, Kind::Unknown)
+                    ctx.set.insert(name.as_bytes(), key, Kind::Unknown)
                 }
             };
             match v {
@@ -211,11 +218,11 @@ fn row(
             for ((vi, query), v) in values.iter().zip(parsed) {
                 // Length-prefixed so no cell content can make two identities collide.
                 raw.clear();
-                let _ = write!(raw, "{vi}");
+                raw.extend_from_slice(&(*vi as u64).to_le_bytes());
                 for (li, _) in labels {
                     let cell = rec.get(*li);
-                    let _ = write!(raw, ";{}:", cell.len());
-                    raw.push_str(cell);
+                    raw.extend_from_slice(&(cell.len() as u64).to_le_bytes());
+                    raw.extend_from_slice(cell.as_bytes());
                 }
                 let idx = match ctx.set.lookup_raw(raw) {
                     Some(i) => i,

@@ -8,7 +8,7 @@
 //! | first meaningful content | format |
 //! |---|---|
 //! | `{` | Prometheus `query_range`/`query` JSON |
-//! | `# TYPE`/`# HELP`/`# UNIT`/`# EOF`, or `name{…} value ts` lines | OpenMetrics / Prometheus text |
+//! | a `#` comment (`# TYPE`, `# HELP`…), or `name{…} value ts` lines | OpenMetrics / Prometheus text |
 //! | a CSV header with `timestamp`, `metric` and `value` columns | tidy CSV |
 //! | any other CSV (a `Time` column) | Grafana CSV |
 //!
@@ -355,11 +355,8 @@ pub fn detect_format(head: &[u8]) -> Format {
         let end = rest.iter().position(|&c| c == b'\n').unwrap_or(rest.len());
         first = &rest[..end];
     }
-    if first.starts_with(b"# TYPE")
-        || first.starts_with(b"# HELP")
-        || first.starts_with(b"# UNIT")
-        || first.starts_with(b"# EOF")
-    {
+    if first.starts_with(b"#") {
+        // `# TYPE`, `# HELP`, `# UNIT`, `# EOF` or another comment: CSV has no comment syntax.
         return Format::OpenMetrics;
     }
     let n = labels::name_len(first);

@@ -235,7 +235,7 @@ fn sample(text: &str, line_no: usize, fam: &Families, ctx: &mut Ctx<'_>) -> Resu
         return Ok(());
     }
     let raw = &text[..p.end];
-    let idx = match ctx.set.lookup_raw(raw) {
+    let idx = match ctx.set.lookup_raw(raw.as_bytes()) {
         Some(i) => i,
         None => {
             let mut labels = p.labels;
@@ -245,7 +245,7 @@ fn sample(text: &str, line_no: usize, fam: &Families, ctx: &mut Ctx<'_>) -> Resu
                 target,
                 labels,
             };
-            let i = ctx.set.insert(raw, key, kind);
+            let i = ctx.set.insert(raw.as_bytes(), key, kind);
             if let Some(u) = fam.unit_of(&p.name) {
                 ctx.set.get_mut(i).unit = Some(u.clone());
             }

@@ -16,7 +16,6 @@
 //! labels, bad role/kind. Blank lines are ignored and counted.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::BufRead;
 
 use super::csv::{located, CsvReader, Header, Record};
@@ -130,7 +129,7 @@ pub(crate) fn read_with_header<R: BufRead>(
 ) -> Result<()> {
     let cols = header_cols(header, ctx.file)?;
     let fields = &header.fields;
-    let mut raw = String::new();
+    let mut raw = Vec::new();
     while let Some(rec) = reader.next_record()? {
         if rec.is_blank() {
             ctx.report.blank_lines += 1;
@@ -148,7 +147,7 @@ fn row(
     rec: &Record<'_>,
     cols: &Cols,
     fields: &[String],
-    raw: &mut String,
+    raw: &mut Vec<u8>,
     ctx: &mut Ctx<'_>,
 ) -> Result<()> {
     let file = ctx.file;
@@ -180,10 +179,10 @@ fn row(
     // Length-prefixed so no field content can make two identities collide.
     raw.clear();
     for part in [metric, target] {
-        let _ = write!(raw, "{}:", part.len());
-        raw.push_str(part);
+        raw.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        raw.extend_from_slice(part.as_bytes());
     }
-    raw.push_str(labels_raw);
+    raw.extend_from_slice(labels_raw.as_bytes());
     let idx = match ctx.set.lookup_raw(raw) {
         Some(i) => i,
         None => {
@@ -243,10 +242,21 @@ fn row(
 }
 
 fn parse_role(s: &str) -> Result<Option<Role>> {
-    if s.trim().is_empty() {
+    let t = s.trim();
+    // Allocation-free fast path for the per-row check.
+    for (name, role) in [
+        ("baseline", Role::Baseline),
+        ("candidate", Role::Candidate),
+        ("other", Role::Other),
+    ] {
+        if t.eq_ignore_ascii_case(name) {
+            return Ok(Some(role));
+        }
+    }
+    if t.is_empty() {
         Ok(None)
     } else {
-        s.parse().map(Some)
+        t.parse().map(Some)
     }
 }
 
