@@ -133,3 +133,18 @@ fn lenient_lists_skipped_rows() {
         "{stdout}"
     );
 }
+
+#[test]
+fn kinds_from_the_command_line() {
+    let out = inspect(&[
+        "--kind",
+        "request_duration_seconds=histogram",
+        "grafana/table_long.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert_eq!(stdout.matches("\nhistogram ").count(), 6, "{stdout}");
+    let out = inspect(&["--kind", "x=blob", "grafana/table_long.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("unknown kind 'blob'"));
+}

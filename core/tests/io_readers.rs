@@ -367,3 +367,27 @@ fn raw_identities_cannot_collide() {
     let d = read(text.as_bytes(), "x.csv").expect("valid");
     assert_eq!(d.series.len(), 2);
 }
+
+#[test]
+fn configured_kinds_fill_unknown_only() {
+    let text = "timestamp,metric,target,value,kind\n1,req_total,a,1,\n1,lat_bucket,a,1,\n1,lat_count,a,1,\n1,g,a,1,gauge\n1,peers_total,a,1,\n";
+    let mut kinds = std::collections::BTreeMap::new();
+    kinds.insert("req".to_string(), Kind::Counter);
+    kinds.insert("lat".to_string(), Kind::Histogram);
+    kinds.insert("g".to_string(), Kind::Counter); // the file's kind wins
+    kinds.insert("nothing".to_string(), Kind::Gauge);
+    let opts = ReadOptions {
+        kinds,
+        ..ReadOptions::default()
+    };
+    let d = read_with(text.as_bytes(), "k.csv", opts).expect("valid");
+    assert_eq!(find(&d, "req_total", "a").kind, Kind::Counter);
+    assert_eq!(find(&d, "lat_bucket", "a").kind, Kind::Histogram);
+    assert_eq!(find(&d, "lat_count", "a").kind, Kind::Counter);
+    assert_eq!(find(&d, "g", "a").kind, Kind::Gauge);
+    assert_eq!(find(&d, "peers_total", "a").kind, Kind::Unknown);
+    assert_eq!(
+        d.report.notes,
+        vec!["configured kind for 'nothing' matched no series"]
+    );
+}

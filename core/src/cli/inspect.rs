@@ -36,6 +36,10 @@ pub struct InspectArgs {
     /// Skip malformed rows (listed in the output) instead of failing.
     #[arg(long)]
     pub lenient: bool,
+    /// Declare a metric's kind when the file does not: METRIC=KIND (repeatable), e.g.
+    /// --kind http_requests=counter --kind rpc_duration_seconds=histogram.
+    #[arg(long = "kind", value_name = "METRIC=KIND", value_parser = parse_kind)]
+    pub kinds: Vec<(String, Kind)>,
     /// Output: table or json.
     #[arg(long, default_value = "table", value_parser = ["table", "json"])]
     pub format: String,
@@ -43,6 +47,14 @@ pub struct InspectArgs {
 
 fn parse_format(s: &str) -> Result<Format, String> {
     s.parse().map_err(|e: crate::Error| e.to_string())
+}
+
+fn parse_kind(s: &str) -> Result<(String, Kind), String> {
+    let (m, k) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}': expected METRIC=KIND"))?;
+    let kind = k.parse::<Kind>().map_err(|e| e.to_string())?;
+    Ok((m.trim().to_string(), kind))
 }
 
 fn parse_offset(s: &str) -> Result<FixedOffset, String> {
@@ -139,6 +151,7 @@ pub fn run(args: InspectArgs) -> anyhow::Result<u8> {
         metric: args.metric,
         target_label: args.target_label,
         lenient: args.lenient,
+        kinds: args.kinds.into_iter().collect(),
     };
     let data = read_paths(&args.files, &opts)?;
     let rep = report(&data);

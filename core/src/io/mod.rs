@@ -21,13 +21,14 @@
 //! [`crate::series::ReadReport`] instead. Structural problems (unterminated quote, bad header,
 //! invalid JSON) are always errors. Blank lines are ignored and counted.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::path::Path;
 use std::str::FromStr;
 
 use crate::series::time::FixedOffset;
-use crate::series::{Dataset, ReadReport, SeriesSet};
+use crate::series::{Dataset, Kind, RawSeries, ReadReport, SeriesSet};
 use crate::{Error, Result};
 
 pub mod csv;
@@ -101,6 +102,11 @@ pub struct ReadOptions {
     pub target_label: String,
     /// Skip malformed rows (listed in the report) instead of failing.
     pub lenient: bool,
+    /// Kinds declared by configuration, by metric or family name (`http_requests` → counter
+    /// also covers `http_requests_total`; a histogram family covers `_bucket`, `_sum`,
+    /// `_count`). Applied to series the file left [`Kind::Unknown`]; the file's `# TYPE` or
+    /// `kind` column wins.
+    pub kinds: BTreeMap<String, Kind>,
 }
 
 impl Default for ReadOptions {
@@ -111,6 +117,7 @@ impl Default for ReadOptions {
             metric: None,
             target_label: "target".to_string(),
             lenient: false,
+            kinds: BTreeMap::new(),
         }
     }
 }
@@ -161,10 +168,7 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P], opts: &ReadOptions) -> Result<Dat
             .unwrap_or_default();
         read_into(file, &name, &stem, opts, &mut set, &mut report)?;
     }
-    Ok(Dataset {
-        series: set.finish(),
-        report,
-    })
+    Ok(finish(set, report, opts))
 }
 
 /// Reads one file.
@@ -187,10 +191,36 @@ pub fn read_reader<R: Read>(reader: R, name: &str, opts: &ReadOptions) -> Result
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     read_into(reader, name, &stem, opts, &mut set, &mut report)?;
-    Ok(Dataset {
-        series: set.finish(),
-        report,
-    })
+    Ok(finish(set, report, opts))
+}
+
+fn finish(set: SeriesSet, mut report: ReadReport, opts: &ReadOptions) -> Dataset {
+    let mut series = set.finish();
+    if !opts.kinds.is_empty() {
+        apply_kinds(&mut series, &opts.kinds, &mut report);
+    }
+    Dataset { series, report }
+}
+
+fn apply_kinds(series: &mut [RawSeries], kinds: &BTreeMap<String, Kind>, report: &mut ReadReport) {
+    for s in series.iter_mut().filter(|s| s.kind == Kind::Unknown) {
+        let (kind, created) = openmetrics::family_kind(&s.key.metric, |n| kinds.get(n).copied());
+        if !created {
+            s.kind = kind;
+        }
+    }
+    for name in kinds.keys() {
+        let used = series.iter().any(|s| {
+            s.key.metric == *name
+                || s.key
+                    .metric
+                    .strip_prefix(name.as_str())
+                    .is_some_and(|rest| matches!(rest, "_total" | "_bucket" | "_sum" | "_count"))
+        });
+        if !used {
+            report.note(format!("configured kind for '{name}' matched no series"));
+        }
+    }
 }
 
 fn io_err(name: &str, source: std::io::Error) -> Error {

@@ -38,32 +38,7 @@ struct Families {
 impl Families {
     /// Kind of a sample name, and whether it is a `_created` sample.
     fn kind_of(&self, name: &str) -> (Kind, bool) {
-        if let Some(&k) = self.types.get(name) {
-            return (k, false);
-        }
-        for (suffix, when) in [
-            ("_total", &[Kind::Counter][..]),
-            ("_bucket", &[Kind::Histogram][..]),
-            ("_sum", &[Kind::Histogram, Kind::Summary][..]),
-            ("_count", &[Kind::Histogram, Kind::Summary][..]),
-            (
-                "_created",
-                &[Kind::Counter, Kind::Histogram, Kind::Summary][..],
-            ),
-        ] {
-            if let Some(family) = name.strip_suffix(suffix) {
-                if let Some(&k) = self.types.get(family) {
-                    if when.contains(&k) {
-                        return match suffix {
-                            "_created" => (Kind::Unknown, true),
-                            "_sum" | "_count" => (Kind::Counter, false),
-                            _ => (k, false),
-                        };
-                    }
-                }
-            }
-        }
-        (Kind::Unknown, false)
+        family_kind(name, |n| self.types.get(n).copied())
     }
 
     fn unit_of(&self, name: &str) -> Option<&String> {
@@ -73,6 +48,38 @@ impl Families {
                 .find_map(|s| name.strip_suffix(s).and_then(|f| self.units.get(f)))
         })
     }
+}
+
+/// Kind of sample `name` given declared family kinds (`types`): the exact name first, then the
+/// family of a `_total` (counter), `_bucket` (histogram), `_sum`/`_count` (counter of a histogram
+/// or summary) or `_created` sample. The flag is `true` for `_created` samples.
+pub(crate) fn family_kind(name: &str, types: impl Fn(&str) -> Option<Kind>) -> (Kind, bool) {
+    if let Some(k) = types(name) {
+        return (k, false);
+    }
+    for (suffix, when) in [
+        ("_total", &[Kind::Counter][..]),
+        ("_bucket", &[Kind::Histogram][..]),
+        ("_sum", &[Kind::Histogram, Kind::Summary][..]),
+        ("_count", &[Kind::Histogram, Kind::Summary][..]),
+        (
+            "_created",
+            &[Kind::Counter, Kind::Histogram, Kind::Summary][..],
+        ),
+    ] {
+        if let Some(family) = name.strip_suffix(suffix) {
+            if let Some(k) = types(family) {
+                if when.contains(&k) {
+                    return match suffix {
+                        "_created" => (Kind::Unknown, true),
+                        "_sum" | "_count" => (Kind::Counter, false),
+                        _ => (k, false),
+                    };
+                }
+            }
+        }
+    }
+    (Kind::Unknown, false)
 }
 
 pub(crate) fn read<R: BufRead>(mut reader: R, ctx: &mut Ctx<'_>) -> Result<()> {
