@@ -163,6 +163,42 @@ pub fn align(
     Ok(out)
 }
 
+/// A borrowed time series (timestamps and values of equal length).
+#[derive(Debug, Clone, Copy)]
+pub struct SeriesRef<'a> {
+    /// Epoch ms, sorted.
+    pub timestamps_ms: &'a [i64],
+    /// Values.
+    pub values: &'a [f64],
+}
+
+/// Several series on one common grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlignedSet {
+    /// The grid ([`Grid::common`] of the inputs).
+    pub grid: Grid,
+    /// One aligned series per input, in input order.
+    pub series: Vec<Aligned>,
+}
+
+/// Aligns every series onto their common grid with step `step_ms` (see [`Grid::common`]),
+/// carrying values forward at most `max_age_ms`.
+///
+/// # Errors
+/// As [`Grid::common`] and [`align`].
+pub fn align_many(series: &[SeriesRef<'_>], step_ms: i64, max_age_ms: i64) -> Result<AlignedSet> {
+    let stamps: Vec<&[i64]> = series.iter().map(|s| s.timestamps_ms).collect();
+    let grid = Grid::common(&stamps, step_ms)?;
+    let aligned = series
+        .iter()
+        .map(|s| align(s.timestamps_ms, s.values, &grid, max_age_ms))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(AlignedSet {
+        grid,
+        series: aligned,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,5 +234,41 @@ mod tests {
         assert!(Grid::common(&[], 1).is_err());
         assert!(Grid::new(0, 10, 0).is_err());
         assert!(align(&[1, 0], &[1.0, 2.0], &g, 0).is_err());
+    }
+
+    #[test]
+    fn many_with_different_phases_and_intervals() {
+        // A every 15 s from 0; B every 30 s from 10 s; C every 60 s from 5 s. Step 30 s.
+        let ta: Vec<i64> = (0..9).map(|i| i * 15_000).collect(); // 0..120 s
+        let tb: Vec<i64> = (0..4).map(|i| 10_000 + i * 30_000).collect(); // 10..100 s
+        let tc: Vec<i64> = vec![5_000, 65_000];
+        let va: Vec<f64> = (0..9).map(f64::from).collect();
+        let vb = vec![10.0, 11.0, 12.0, 13.0];
+        let vc = vec![20.0, 21.0];
+        let set = align_many(
+            &[
+                SeriesRef {
+                    timestamps_ms: &ta,
+                    values: &va,
+                },
+                SeriesRef {
+                    timestamps_ms: &tb,
+                    values: &vb,
+                },
+                SeriesRef {
+                    timestamps_ms: &tc,
+                    values: &vc,
+                },
+            ],
+            30_000,
+            60_000,
+        )
+        .expect("valid");
+        // Overlap: latest start 10 s, earliest end 65 s → grid 30, 60 s.
+        assert_eq!((set.grid.start_ms, set.grid.len), (30_000, 2));
+        assert_eq!(set.series[0].values, vec![Some(2.0), Some(4.0)]);
+        assert_eq!(set.series[1].values, vec![Some(10.0), Some(11.0)]); // 10 s, 40 s
+        assert_eq!(set.series[2].values, vec![Some(20.0), Some(20.0)]); // 5 s carried
+        assert_eq!(set.series[2].carried, 2);
     }
 }
