@@ -26,10 +26,14 @@ pub struct Grid {
 }
 
 impl Grid {
+    /// Largest grid accepted (guards against a step far too small for the time range).
+    pub const MAX_LEN: usize = 100_000_000;
+
     /// The grid `start, start + step, …` up to and including `end` when it falls on the grid.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] if `step_ms ≤ 0` or `end_ms < start_ms`.
+    /// [`Error::InvalidArgument`] if `step_ms ≤ 0`, `end_ms < start_ms`, or the grid would have
+    /// more than [`Grid::MAX_LEN`] points.
     pub fn new(start_ms: i64, end_ms: i64, step_ms: i64) -> Result<Grid> {
         if step_ms <= 0 {
             return Err(Error::invalid("step", format!("{step_ms} ms must be > 0")));
@@ -40,7 +44,18 @@ impl Grid {
                 format!("end {end_ms} is before start {start_ms}"),
             ));
         }
-        let len = ((end_ms - start_ms) / step_ms) as usize + 1;
+        let steps = end_ms.abs_diff(start_ms) / step_ms.unsigned_abs();
+        if steps >= Grid::MAX_LEN as u64 {
+            return Err(Error::invalid(
+                "grid",
+                format!(
+                    "{} points exceed the limit of {}; use a larger step",
+                    u128::from(steps) + 1,
+                    Grid::MAX_LEN
+                ),
+            ));
+        }
+        let len = steps as usize + 1;
         Ok(Grid {
             start_ms,
             step_ms,
@@ -72,7 +87,11 @@ impl Grid {
             hi = hi.min(b);
         }
         let start = lo.div_euclid(step_ms) * step_ms;
-        let start = if start < lo { start + step_ms } else { start };
+        let start = if start < lo {
+            start.saturating_add(step_ms)
+        } else {
+            start
+        };
         if start > hi {
             return Err(Error::invalid(
                 "grid",
@@ -84,7 +103,8 @@ impl Grid {
 
     /// Grid time `k` (epoch ms).
     pub fn time(&self, k: usize) -> i64 {
-        self.start_ms + k as i64 * self.step_ms
+        // i128: start + k·step ≤ end always fits i64, the intermediate product may not.
+        (i128::from(self.start_ms) + k as i128 * i128::from(self.step_ms)) as i64
     }
 }
 
@@ -145,7 +165,8 @@ pub fn align(
         while i < timestamps_ms.len() && timestamps_ms[i] <= g {
             i += 1;
         }
-        if i == 0 || g - timestamps_ms[i - 1] > max_age_ms {
+        // t ≤ g, so the age is g − t ≥ 0 (as u64: no overflow for any i64 pair).
+        if i == 0 || g.abs_diff(timestamps_ms[i - 1]) > max_age_ms.unsigned_abs() {
             out.values.push(None);
             out.missing += 1;
             continue;
@@ -233,6 +254,7 @@ mod tests {
         assert!(Grid::common(&[&[0, 1], &[5, 6]], 1).is_err());
         assert!(Grid::common(&[], 1).is_err());
         assert!(Grid::new(0, 10, 0).is_err());
+        assert!(Grid::new(i64::MIN, i64::MAX, 1).is_err());
         assert!(align(&[1, 0], &[1.0, 2.0], &g, 0).is_err());
     }
 

@@ -10,7 +10,8 @@
 //! returns at each sample (same reset rule as `rate()`/`increase()`: *any* decrease is a reset),
 //! so a restart never shows up as a negative spike. Departures from `rate()`: no window and no
 //! extrapolation to window boundaries — one rate per scrape interval, stamped at its end.
-//! The first point has no rate; NaN/±∞ points are skipped and counted.
+//! The first point has no rate; NaN/±∞ and negative values (impossible for a counter) are
+//! skipped and counted.
 
 use serde::Serialize;
 
@@ -36,8 +37,8 @@ pub struct Rates {
     pub values: Vec<f64>,
     /// Resets detected, in time order.
     pub resets: Vec<Reset>,
-    /// Points skipped because their value was NaN or ±∞.
-    pub non_finite_skipped: usize,
+    /// Points skipped because their value was NaN, ±∞ or negative.
+    pub invalid_skipped: usize,
 }
 
 /// Per-second rates of a counter sampled at `timestamps_ms` (formula in the module docs).
@@ -63,16 +64,16 @@ pub fn rates(timestamps_ms: &[i64], values: &[f64]) -> Result<Rates> {
         timestamps_ms: Vec::with_capacity(values.len().saturating_sub(1)),
         values: Vec::with_capacity(values.len().saturating_sub(1)),
         resets: Vec::new(),
-        non_finite_skipped: 0,
+        invalid_skipped: 0,
     };
     let mut prev: Option<(i64, f64)> = None;
     for (&t, &v) in timestamps_ms.iter().zip(values) {
-        if !v.is_finite() {
-            out.non_finite_skipped += 1;
+        if !v.is_finite() || v < 0.0 {
+            out.invalid_skipped += 1;
             continue;
         }
         if let Some((tp, vp)) = prev {
-            let dt = (t - tp) as f64 / 1000.0;
+            let dt = t.abs_diff(tp) as f64 / 1000.0;
             let increase = if v < vp {
                 out.resets.push(Reset {
                     at_ms: t,
@@ -115,7 +116,7 @@ mod tests {
                 after: 12.0
             }]
         );
-        assert_eq!(r.non_finite_skipped, 1);
+        assert_eq!(r.invalid_skipped, 1);
         assert!(r.values.iter().all(|&x| x >= 0.0));
     }
 
@@ -131,6 +132,9 @@ mod tests {
             rates(&[0, 0], &[1.0, 2.0]),
             Err(Error::InvalidArgument { .. })
         ));
+        // Negative values are not counter values: skipped and counted.
+        let r = rates(&[0, 1000, 2000], &[1.0, -5.0, 3.0]).expect("valid");
+        assert_eq!((r.values.clone(), r.invalid_skipped), (vec![1.0], 1));
         // Any decrease is a reset, even a tiny one (Prometheus semantics).
         let r = rates(&[0, 1000], &[10.0, 9.5]).expect("valid");
         assert_eq!(r.values, vec![9.5]);

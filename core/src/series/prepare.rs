@@ -60,7 +60,8 @@ pub struct PrepareReport {
     pub resets: Vec<Reset>,
     /// Bucket resets (histograms).
     pub bucket_resets: usize,
-    /// Points skipped by the transform (NaN/±∞ counter values, bucket timestamps not shared).
+    /// Points skipped by the transform (NaN/±∞/negative counter values, bucket timestamps not
+    /// shared by every bucket).
     pub skipped: usize,
     /// Points dropped as warm-up.
     pub warmup_trimmed: usize,
@@ -131,7 +132,7 @@ pub fn prepare(series: &[RawSeries], opts: &PrepareOptions) -> Result<Vec<Prepar
             Kind::Counter => {
                 let r = rates(&s.timestamps_ms, &s.values)?;
                 data.resets = r.resets;
-                data.skipped = r.non_finite_skipped;
+                data.skipped = r.invalid_skipped;
                 Prepared {
                     key: s.key.clone(),
                     kind: s.kind,
