@@ -32,6 +32,12 @@ const TIDY: &str = "timestamp,metric,target,value,labels,kind
 30,h_bucket,a,15,le=0.1,histogram
 30,h_bucket,a,30,le=1,histogram
 30,h_bucket,a,40,le=+Inf,histogram
+0,h_sum,a,0,,counter
+15,h_sum,a,3,,counter
+30,h_sum,a,9,,counter
+0,h_count,a,0,,counter
+15,h_count,a,20,,counter
+30,h_count,a,40,,counter
 ";
 
 #[test]
@@ -72,6 +78,17 @@ fn hand_computed_preparation() {
     assert_eq!(h90.values[1], 1.0);
     assert_eq!(by(&p, "h", Some("0.99")).values, vec![1.0, 1.0]);
     assert_eq!(h50.data.read.points, 9);
+    // Mean from _sum/_count: 3/20 = 0.15, (9−3)/(40−20) = 0.3.
+    let mean = p
+        .iter()
+        .find(|s| s.derived == Derived::Mean)
+        .expect("mean series");
+    assert_eq!(mean.key.metric, "h");
+    assert_eq!(
+        mean.key.labels.get("stat").map(String::as_str),
+        Some("mean")
+    );
+    assert_eq!(mean.values, vec![0.15, 0.3]);
 }
 
 #[test]
@@ -128,6 +145,17 @@ fn fixtures_counters_and_histograms() {
         .values
         .iter()
         .all(|&v| v <= 0.05));
+    // Mean per interval from _sum/_count: every observation is 0.02, 0.1 or 0.6 s
+    // (make_fixtures.py), so each interval mean lies in [0.02, 0.6].
+    let mean = p.iter().find(|s| s.derived == Derived::Mean).expect("mean");
+    assert_eq!(mean.values.len(), 39);
+    assert!(
+        mean.values
+            .iter()
+            .all(|&m| (0.02 - 1e-9..=0.6 + 1e-9).contains(&m)),
+        "{:?}",
+        mean.values
+    );
     // _sum/_count are counters → rates.
     assert_eq!(
         by(&p, "rpc_duration_seconds_count", None).derived,

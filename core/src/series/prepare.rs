@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::counter::{rates, Reset};
-use super::histogram::{le_of, quantiles_over_time, BucketSeries};
+use super::histogram::{le_of, mean_over_time, quantiles_over_time, BucketSeries};
 use super::warmup::trim_warmup;
 use super::{Kind, RawSeries, SeriesKey, SeriesReport};
 use crate::{Error, Result};
@@ -49,6 +49,8 @@ pub enum Derived {
         /// The quantile (0..=1).
         q: f64,
     },
+    /// Mean observation per scrape interval, `Δ_sum / Δ_count` of a histogram.
+    Mean,
 }
 
 /// What was done to one prepared series (joins the read counts).
@@ -104,7 +106,8 @@ fn trimmed(mut p: Prepared, start: Option<i64>, warmup_ms: i64) -> Result<Prepar
 }
 
 /// Prepares every series (rules in the module docs). Output order: non-histogram series in input
-/// order, then one series per histogram and quantile.
+/// order, then per histogram one series per quantile (key: family name, `quantile="q"`) and, when
+/// its `_sum` and `_count` series are present, one mean series (`stat="mean"`).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a quantile outside `[0, 1]`, a negative warm-up, or a bucket
@@ -184,6 +187,36 @@ pub fn prepare(series: &[RawSeries], opts: &PrepareOptions) -> Result<Vec<Prepar
         let mut read = SeriesReport::default();
         for m in &members {
             add(&mut read, &m.report);
+        }
+        let find = |suffix: &str| {
+            series.iter().find(|s| {
+                s.key.target == family.target
+                    && s.key.labels == family.labels
+                    && s.key.metric.strip_suffix(suffix) == Some(family.metric.as_str())
+            })
+        };
+        if let (Some(sum), Some(count)) = (find("_sum"), find("_count")) {
+            let m = mean_over_time(sum, count)?;
+            let mut key = family.clone();
+            key.labels.insert("stat".to_string(), "mean".to_string());
+            let mut read = sum.report.clone();
+            add(&mut read, &count.report);
+            let p = Prepared {
+                key,
+                kind: Kind::Histogram,
+                derived: Derived::Mean,
+                timestamps_ms: m.timestamps_ms,
+                values: m.values,
+                data: PrepareReport {
+                    read,
+                    resets: Vec::new(),
+                    bucket_resets: 0,
+                    skipped: 0,
+                    warmup_trimmed: 0,
+                    coarse: false,
+                },
+            };
+            out.push(trimmed(p, start, opts.warmup_ms)?);
         }
         for &q in &opts.quantiles {
             let qs = quantiles_over_time(q, &buckets)?;
