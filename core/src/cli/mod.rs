@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod compare;
+pub mod inspect;
 
 /// Did the new release regress? Compare service metrics between releases with statistics.
 #[derive(Debug, Parser)]
@@ -20,6 +21,8 @@ pub struct Cli {
 enum Command {
     /// Compare two numeric columns of a CSV file (baseline vs candidate).
     Compare(compare::Args),
+    /// Show what an export holds: series, kinds, points, interval, gaps, resets, time range.
+    Inspect(inspect::InspectArgs),
 }
 
 /// Exit code: nothing failing.
@@ -52,6 +55,7 @@ where
     };
     let outcome: anyhow::Result<u8> = match cli.command {
         Command::Compare(args) => compare::run(&args),
+        Command::Inspect(args) => inspect::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

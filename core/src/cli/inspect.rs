@@ -1,0 +1,238 @@
+//! `shiftwatch inspect FILES…`: what was found in unfamiliar exports — series, kinds, points,
+//! interval, gaps, counter resets, time range, and what was skipped or repaired.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::io::{read_paths, Format, ReadOptions};
+use crate::series::counter::rates;
+use crate::series::time::{format_rfc3339, FixedOffset};
+use crate::series::{Dataset, Kind, RawSeries, ReadReport, SeriesKey, SeriesReport};
+
+/// Arguments of `shiftwatch inspect`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  \
+    shiftwatch inspect grafana-export.csv\n  \
+    shiftwatch inspect --input-format openmetrics --target-label instance dump.txt\n  \
+    shiftwatch inspect --timezone UTC --metric cpu nab.csv --format json")]
+pub struct InspectArgs {
+    /// Files to read (tidy CSV, Grafana CSV, Prometheus JSON, OpenMetrics text).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Input format: auto, tidy, grafana, prometheus, openmetrics.
+    #[arg(long, default_value = "auto", value_parser = parse_format)]
+    pub input_format: Format,
+    /// Offset for timestamps without one (UTC, +02:00); otherwise they are an error.
+    #[arg(long, value_parser = parse_offset)]
+    pub timezone: Option<FixedOffset>,
+    /// Metric name when the data has none (default: the file stem).
+    #[arg(long)]
+    pub metric: Option<String>,
+    /// Label that names the target.
+    #[arg(long, default_value = "target")]
+    pub target_label: String,
+    /// Skip malformed rows (listed in the output) instead of failing.
+    #[arg(long)]
+    pub lenient: bool,
+    /// Declare a metric's kind when the file does not: METRIC=KIND (repeatable), e.g.
+    /// --kind http_requests=counter --kind rpc_duration_seconds=histogram.
+    #[arg(long = "kind", value_name = "METRIC=KIND", value_parser = parse_kind)]
+    pub kinds: Vec<(String, Kind)>,
+    /// Output: table or json.
+    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
+    pub format: String,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse().map_err(|e: crate::Error| e.to_string())
+}
+
+fn parse_kind(s: &str) -> Result<(String, Kind), String> {
+    let (m, k) = s
+        .split_once('=')
+        .ok_or_else(|| format!("'{s}': expected METRIC=KIND"))?;
+    let kind = k.parse::<Kind>().map_err(|e| e.to_string())?;
+    Ok((m.trim().to_string(), kind))
+}
+
+fn parse_offset(s: &str) -> Result<FixedOffset, String> {
+    s.parse().map_err(|e: crate::Error| e.to_string())
+}
+
+/// One series in the inspect output.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesSummary {
+    /// Identity.
+    pub key: SeriesKey,
+    /// Declared kind.
+    pub kind: Kind,
+    /// Unit when declared.
+    pub unit: Option<String>,
+    /// Median interval between points (ms).
+    pub interval_ms: Option<i64>,
+    /// Intervals longer than 1.5 × the median.
+    pub gaps: usize,
+    /// Counter resets (counters only).
+    pub resets: Option<usize>,
+    /// First timestamp, epoch ms.
+    pub first_ms: Option<i64>,
+    /// Last timestamp, epoch ms.
+    pub last_ms: Option<i64>,
+    /// First timestamp, RFC 3339.
+    pub first: Option<String>,
+    /// Last timestamp, RFC 3339.
+    pub last: Option<String>,
+    /// Repairs and drops.
+    pub data: SeriesReport,
+}
+
+/// The whole inspect output (`--format json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct InspectReport {
+    /// Output schema.
+    pub schema: &'static str,
+    /// Series found.
+    pub series: Vec<SeriesSummary>,
+    /// What happened while reading.
+    pub read: ReadReport,
+}
+
+fn summarize(s: &RawSeries) -> SeriesSummary {
+    let resets = (s.kind == Kind::Counter)
+        .then(|| {
+            rates(&s.timestamps_ms, &s.values)
+                .map(|r| r.resets.len())
+                .ok()
+        })
+        .flatten();
+    SeriesSummary {
+        key: s.key.clone(),
+        kind: s.kind,
+        unit: s.unit.clone(),
+        interval_ms: s.median_interval_ms(),
+        gaps: s.gaps(),
+        resets,
+        first_ms: s.timestamps_ms.first().copied(),
+        last_ms: s.timestamps_ms.last().copied(),
+        first: s.timestamps_ms.first().map(|&t| format_rfc3339(t)),
+        last: s.timestamps_ms.last().map(|&t| format_rfc3339(t)),
+        data: s.report.clone(),
+    }
+}
+
+/// Builds the inspect report of a dataset.
+pub fn report(d: &Dataset) -> InspectReport {
+    InspectReport {
+        schema: "shiftwatch.inspect/v1",
+        series: d.series.iter().map(summarize).collect(),
+        read: d.report.clone(),
+    }
+}
+
+fn duration(ms: i64) -> String {
+    match ms {
+        m if m % 3_600_000 == 0 && m > 0 => format!("{}h", m / 3_600_000),
+        m if m % 60_000 == 0 && m > 0 => format!("{}m", m / 60_000),
+        m if m % 1000 == 0 => format!("{}s", m / 1000),
+        m => format!("{m}ms"),
+    }
+}
+
+/// Runs `inspect`: exit code 0, or an error (exit 2) naming file:line:column.
+///
+/// # Errors
+/// Read and parse errors of the input files; write errors on stdout.
+pub fn run(args: InspectArgs) -> anyhow::Result<u8> {
+    let opts = ReadOptions {
+        format: args.input_format,
+        timezone: args.timezone,
+        metric: args.metric,
+        target_label: args.target_label,
+        lenient: args.lenient,
+        kinds: args.kinds.into_iter().collect(),
+    };
+    let data = read_paths(&args.files, &opts)?;
+    let rep = report(&data);
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.format == "json" {
+        serde_json::to_writer_pretty(&mut out, &rep)?;
+        writeln!(out)?;
+        return Ok(super::EXIT_OK);
+    }
+    write_table(&mut out, &rep)?;
+    Ok(super::EXIT_OK)
+}
+
+fn write_table(out: &mut impl Write, rep: &InspectReport) -> std::io::Result<()> {
+    let points: usize = rep.series.iter().map(|s| s.data.points).sum();
+    let first = rep.series.iter().filter_map(|s| s.first_ms).min();
+    let last = rep.series.iter().filter_map(|s| s.last_ms).max();
+    writeln!(out, "files:  {}", rep.read.files.join(", "))?;
+    writeln!(out, "series: {}   points: {points}", rep.series.len())?;
+    if let (Some(a), Some(b)) = (first, last) {
+        writeln!(
+            out,
+            "time:   {} .. {}",
+            format_rfc3339(a),
+            format_rfc3339(b)
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:<9} {:>7} {:>8} {:>5} {:>6} {:>7}  SERIES",
+        "KIND", "POINTS", "INTERVAL", "GAPS", "RESETS", "MISSING"
+    )?;
+    for s in &rep.series {
+        writeln!(
+            out,
+            "{:<9} {:>7} {:>8} {:>5} {:>6} {:>7}  {}",
+            s.kind.as_str(),
+            s.data.points,
+            s.interval_ms.map_or("-".to_string(), duration),
+            s.gaps,
+            s.resets.map_or("-".to_string(), |r| r.to_string()),
+            s.data.missing,
+            s.key,
+        )?;
+        let mut extra = Vec::new();
+        for (n, what) in [
+            (s.data.nan, "NaN"),
+            (s.data.infinite, "±Inf"),
+            (s.data.duplicates, "duplicate"),
+            (s.data.unsorted, "out-of-order"),
+        ] {
+            if n > 0 {
+                extra.push(format!("{n} {what}"));
+            }
+        }
+        // The time range only when it differs from the overall one.
+        if let (Some(a), Some(b)) = (&s.first, &s.last) {
+            if s.first_ms != first || s.last_ms != last {
+                extra.push(format!("{a} .. {b}"));
+            }
+        }
+        if !extra.is_empty() {
+            writeln!(out, "    {}", extra.join(", "))?;
+        }
+    }
+    if rep.read.rows_skipped > 0 || rep.read.blank_lines > 0 || !rep.read.notes.is_empty() {
+        writeln!(out)?;
+    }
+    if rep.read.blank_lines > 0 {
+        writeln!(out, "blank lines ignored: {}", rep.read.blank_lines)?;
+    }
+    if rep.read.rows_skipped > 0 {
+        writeln!(out, "rows skipped: {}", rep.read.rows_skipped)?;
+        for s in &rep.read.skipped {
+            writeln!(out, "  {}: {}", s.location, s.reason)?;
+        }
+    }
+    for n in &rep.read.notes {
+        writeln!(out, "note: {n}")?;
+    }
+    Ok(())
+}
