@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::cost::CostKind;
 use super::penalty::{NoiseScale, Penalty};
-use super::search::{search, Method, Stop};
+use super::search::{fpop, search, Method, Stop};
 use crate::{Error, Result};
 
 /// Options of [`detect`]; `Default` gives the documented defaults.
@@ -148,7 +148,11 @@ pub fn detect(values: &[f64], options: &DetectOptions) -> Result<Detection> {
     if n < 2 * min_size.max(cost.min_size()) {
         return Ok(detection);
     }
-    let seg = search(&*cost, options.method, Stop::Penalty(penalty), min_size)?;
+    let seg = match (options.cost, options.method) {
+        // Functional pruning: the same exact segmentation, near-linear with few changes.
+        (CostKind::L2, Method::Pelt | Method::Fpop) => fpop(values, penalty, min_size)?,
+        _ => search(&*cost, options.method, Stop::Penalty(penalty), min_size)?,
+    };
     detection.candidates = seg.breakpoints.clone();
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
     let mut bkps = seg.breakpoints;

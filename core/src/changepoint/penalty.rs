@@ -96,12 +96,12 @@ impl FromStr for Penalty {
 /// Robust noise scale of a series with possible level shifts and AR(1)-like dependence.
 ///
 /// ```text
-/// v_k  = (1.4826 · MAD(x_{i+k} - x_i))²            k = 1, 2   (robust variogram)
-/// φ    = clamp(v_2 / v_1 - 1, 0, 0.99)               (AR(1): v_k = 2 σ² (1 - φ^k))
+/// v_k  = (1.4826 · MAD(x_{i+k} - x_i))²            k = 1, 4   (robust variogram)
+/// φ    ∈ [0, 0.99] solving (1 - φ⁴)/(1 - φ) = v_4 / v_1   (AR(1): v_k = 2 σ² (1 - φ^k))
 /// σ²   = v_1 / (2 (1 - φ))                           marginal variance
 /// σ²_LR = σ² (1 + φ) / (1 - φ)                       long-run variance
 /// ```
-/// Differences at lags 1 and 2 see a level shift only once or twice, so sparse changes barely
+/// Differences at lags 1 and 4 see a level shift at most four times, so sparse changes barely
 /// move the medians (the classic MAD-of-first-differences estimate is `√(v_1 / 2)`, which equals
 /// σ only without dependence). Departure from the issue's sketch (residuals of a preliminary
 /// over-segmentation): over-segmenting an AR(1) series absorbs its slow wander and shrinks the
@@ -124,7 +124,7 @@ impl NoiseScale {
     pub fn estimate(x: &[f64]) -> Result<Self> {
         crate::stats::check::sample("values", x, 3)?;
         let v1 = mad_sq(x, 1);
-        let v2 = mad_sq(x, 2);
+        let v4 = mad_sq(x, LAG);
         if v1 <= 0.0 {
             // More than half the differences are 0 (plateaus, quantised data): fall back on the
             // standard deviation of the first differences.
@@ -138,7 +138,7 @@ impl NoiseScale {
                 long_run_sigma: sigma,
             });
         }
-        let phi = (v2 / v1 - 1.0).clamp(0.0, 0.99);
+        let phi = solve_phi(v4 / v1);
         let var = v1 / (2.0 * (1.0 - phi));
         Ok(NoiseScale {
             sigma: var.sqrt(),
@@ -174,6 +174,31 @@ impl NoiseScale {
                 / (mf * (1.0 - phi) * (1.0 - phi));
         s2 / mf * factor.max(1.0 / mf)
     }
+}
+
+/// The longer lag of the variogram (the ratio `v_4 / v_1 = 1 + φ + φ² + φ³` is four to six times
+/// more sensitive to φ near 1 than `v_2 / v_1 = 1 + φ`).
+const LAG: usize = 4;
+
+/// Solves `(1 - φ^LAG) / (1 - φ) = ratio` for φ in [0, 0.99] by bisection (monotone in φ).
+fn solve_phi(ratio: f64) -> f64 {
+    let g = |phi: f64| (0..LAG).map(|k| phi.powi(k as i32)).sum::<f64>();
+    if ratio.is_nan() || ratio <= 1.0 {
+        return 0.0;
+    }
+    let (mut lo, mut hi) = (0.0f64, 0.99f64);
+    if g(hi) <= ratio {
+        return hi;
+    }
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if g(mid) < ratio {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
 }
 
 /// `(1.4826 · MAD of the lag-k differences)²`.

@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod detect;
+
 /// Did the new release regress? Compare service metrics between releases with statistics.
 #[derive(Debug, Parser)]
 #[command(name = "shiftwatch", version, about, long_about = None)]
@@ -15,7 +17,10 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-enum Command {}
+enum Command {
+    /// Print the change points of one series (a column of a CSV file).
+    Detect(detect::DetectArgs),
+}
 
 /// Exit code: nothing failing.
 pub const EXIT_OK: u8 = 0;
@@ -36,12 +41,18 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
-            let code = if err.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let code = if err.use_stderr() {
+                EXIT_ERROR
+            } else {
+                EXIT_OK
+            };
             let _ = err.print();
             return ExitCode::from(code);
         }
     };
-    let outcome: anyhow::Result<u8> = match cli.command {};
+    let outcome: anyhow::Result<u8> = match cli.command {
+        Command::Detect(args) => detect::run(args),
+    };
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(err) => {

@@ -44,11 +44,7 @@ pub fn assert_rel(actual: f64, expected: f64, rel: f64, context: &str) {
 
 /// Reads a JSON array of numbers as `Vec<f64>` (`null` → NaN; strings "inf", "-inf", "nan").
 pub fn floats(v: &serde_json::Value) -> Vec<f64> {
-    v.as_array()
-        .expect("array")
-        .iter()
-        .map(float)
-        .collect()
+    v.as_array().expect("array").iter().map(float).collect()
 }
 
 /// Reads one JSON number (`null` → NaN; strings "inf", "-inf", "nan").

@@ -33,6 +33,13 @@ impl L2 {
     }
 }
 
+impl L2 {
+    /// Mean of the centred values over `[start, end)` (used by functional pruning).
+    pub(crate) fn centred_mean(&self, start: usize, end: usize) -> f64 {
+        (self.s1[end] - self.s1[start]) / (end - start) as f64
+    }
+}
+
 impl Cost for L2 {
     fn len(&self) -> usize {
         self.s1.len() - 1

@@ -10,10 +10,12 @@
 //! | [`optimal_partitioning`] | penalty | exact, O(n²): the test oracle |
 //! | [`segment_neighbourhood`] | number of changes | exact, O(k n²) (ruptures' `Dynp`) |
 //! | [`pelt`] | penalty | exact (= oracle), O(n) to O(n²) depending on pruning |
+//! | [`fpop`] (L2 only) | penalty | exact (= oracle), near-linear even with few changes |
 //! | [`binseg`] | either | greedy, O(n log n) typical |
 
 mod binseg;
 mod dp;
+mod fpop;
 mod pelt;
 
 use std::fmt;
@@ -21,6 +23,7 @@ use std::str::FromStr;
 
 pub use binseg::binseg;
 pub use dp::{optimal_partitioning, segment_neighbourhood};
+pub use fpop::fpop;
 pub use pelt::pelt;
 
 use super::cost::Cost;
@@ -73,6 +76,10 @@ pub enum Method {
     Dp,
     /// [`binseg`] (`"binseg"`).
     Binseg,
+    /// [`fpop`] (`"fpop"`): functional pruning, same result as PELT; used by
+    /// [`crate::changepoint::detect()`] for the L2 cost. Through [`search`], which only sees a
+    /// cost, it runs [`pelt`].
+    Fpop,
 }
 
 impl Method {
@@ -82,6 +89,7 @@ impl Method {
             Method::Pelt => "pelt",
             Method::Dp => "dp",
             Method::Binseg => "binseg",
+            Method::Fpop => "fpop",
         }
     }
 }
@@ -100,10 +108,11 @@ impl FromStr for Method {
             "pelt" => Ok(Method::Pelt),
             "dp" | "dynp" | "op" | "exact" => Ok(Method::Dp),
             "binseg" | "bs" => Ok(Method::Binseg),
+            "fpop" => Ok(Method::Fpop),
             _ => Err(Error::UnknownName {
                 kind: "method",
                 value: s.to_string(),
-                expected: "pelt, dp, binseg",
+                expected: "pelt, fpop, dp, binseg",
             }),
         }
     }
@@ -121,9 +130,9 @@ pub fn search<C: Cost + ?Sized>(
     min_size: usize,
 ) -> Result<Segmentation> {
     match (method, stop) {
-        (Method::Pelt, Stop::Penalty(p)) => pelt(cost, p, min_size),
+        (Method::Pelt | Method::Fpop, Stop::Penalty(p)) => pelt(cost, p, min_size),
         (Method::Dp, Stop::Penalty(p)) => optimal_partitioning(cost, p, min_size),
-        (Method::Pelt | Method::Dp, Stop::NumChanges(k)) => {
+        (Method::Pelt | Method::Fpop | Method::Dp, Stop::NumChanges(k)) => {
             segment_neighbourhood(cost, k, min_size)
         }
         (Method::Binseg, stop) => binseg(cost, stop, min_size),
