@@ -1,11 +1,12 @@
 //! Property tests: PELT returns exactly the optimal-partitioning (DP oracle) segmentation for
 //! every cost, and every search returns strictly increasing breakpoints with segments of at
 //! least `min_size` samples.
+#![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
 use shiftwatch::changepoint::cost::CostKind;
 use shiftwatch::changepoint::search::{
-    binseg, fpop, optimal_partitioning, pelt, segment_neighbourhood, Segmentation, Stop,
+    binseg, crops, fpop, optimal_partitioning, pelt, segment_neighbourhood, Segmentation, Stop,
 };
 
 /// Piecewise-constant signals with noise, or small integers (many ties), non-negative so that
@@ -132,4 +133,42 @@ fn bad_penalties_are_errors() {
         assert!(binseg(&*cost, Stop::Penalty(p), 1).is_err());
     }
     assert!(pelt(&*cost, 1.0, 4).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    /// Every segmentation on the CROPS path is the exact optimum for its number of changes, and
+    /// PELT at a penalty inside its interval returns it.
+    #[test]
+    fn crops_path_is_optimal(
+        x in signal(),
+        kind in prop::sample::select(vec![CostKind::L2, CostKind::Normal, CostKind::Poisson]),
+        min_size in 1usize..4,
+        hi in 1.0f64..200.0,
+    ) {
+        let cost = kind.build(&x).unwrap();
+        if x.len() < min_size.max(cost.min_size()) {
+            return Ok(());
+        }
+        let path = crops(0.0, hi, |b| pelt(&*cost, b, min_size)).unwrap();
+        prop_assert!(!path.path.is_empty());
+        let mut prev_k = usize::MAX;
+        for e in &path.path {
+            let k = e.segmentation.breakpoints.len();
+            prop_assert!(k < prev_k);
+            prev_k = k;
+            let best = segment_neighbourhood(&*cost, k, min_size).unwrap();
+            prop_assert!(
+                (best.cost - e.segmentation.cost).abs() <= 1e-9 * (1.0 + best.cost.abs()),
+                "k={} crops {} vs exact {}", k, e.segmentation.cost, best.cost
+            );
+            prop_assert!(e.penalty_min <= e.penalty_max + 1e-9);
+            if e.penalty_max - e.penalty_min > 1e-6 {
+                let mid = 0.5 * (e.penalty_min + e.penalty_max);
+                let at = pelt(&*cost, mid, min_size).unwrap();
+                prop_assert_eq!(at.breakpoints.len(), k);
+            }
+        }
+    }
 }

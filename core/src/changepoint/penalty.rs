@@ -266,7 +266,7 @@ mod tests {
                 x.push(e + if i > n / 3 { 5.0 } else { 0.0 } + if i > n / 2 { -3.0 } else { 0.0 });
             }
             let s = NoiseScale::estimate(&x).unwrap_or_else(|e| panic!("{e}"));
-            let sigma = 1.0 / (1.0 - phi * phi as f64).sqrt();
+            let sigma = 1.0 / (1.0 - phi * phi).sqrt();
             assert!((s.phi - phi).abs() < 0.06, "phi {phi}: {s:?}");
             assert!((s.sigma / sigma - 1.0).abs() < 0.15, "phi {phi}: {s:?}");
         }

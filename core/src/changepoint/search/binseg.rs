@@ -4,6 +4,9 @@ use super::{check_penalty, prepare, Segmentation, Stop};
 use crate::changepoint::cost::Cost;
 use crate::{Error, Result};
 
+/// A segment `[start, end)` with its cached best split (gain, breakpoint).
+type Piece = (usize, usize, Option<(f64, usize)>);
+
 /// Best single split of `[start, end)`: (gain, breakpoint), ties to the largest breakpoint as in
 /// ruptures (`max` over `(gain, bkp)` tuples).
 fn best_split<C: Cost + ?Sized>(
@@ -52,8 +55,7 @@ pub fn binseg<C: Cost + ?Sized>(cost: &C, stop: Stop, min_size: usize) -> Result
         }
     }
     // Segments in order with their cached best split.
-    let mut segs: Vec<(usize, usize, Option<(f64, usize)>)> =
-        vec![(0, n, best_split(cost, 0, n, m))];
+    let mut segs: Vec<Piece> = vec![(0, n, best_split(cost, 0, n, m))];
     loop {
         let mut pick: Option<(usize, f64, usize)> = None;
         for (i, &(_, _, split)) in segs.iter().enumerate() {

@@ -29,9 +29,9 @@ pub fn optimal_partitioning<C: Cost + ?Sized>(
     for s in m..=n {
         let mut best = f64::INFINITY;
         let mut arg = 0;
-        for t in 0..=s - m {
-            if f[t].is_finite() {
-                let v = f[t] + (cost.cost(t, s) + penalty);
+        for (t, &ft) in f.iter().enumerate().take(s - m + 1) {
+            if ft.is_finite() {
+                let v = ft + (cost.cost(t, s) + penalty);
                 if v < best {
                     best = v;
                     arg = t;
@@ -88,8 +88,8 @@ pub fn segment_neighbourhood<C: Cost + ?Sized>(
         let mut arg = vec![0usize; n + 1];
         for s in (j + 1) * m..=n {
             let mut best = f64::INFINITY;
-            for t in j * m..=s - m {
-                let v = prev[t] + cost.cost(t, s);
+            for (t, &pt) in prev.iter().enumerate().take(s - m + 1).skip(j * m) {
+                let v = pt + cost.cost(t, s);
                 if v < best {
                     best = v;
                     arg[s] = t;

@@ -12,8 +12,10 @@
 //! | [`pelt`] | penalty | exact (= oracle), O(n) to O(n²) depending on pruning |
 //! | [`fpop`] (L2 only) | penalty | exact (= oracle), near-linear even with few changes |
 //! | [`binseg`] | either | greedy, O(n log n) typical |
+//! | [`crops`] | penalty range | every optimal segmentation for penalties in a range |
 
 mod binseg;
+mod crops;
 mod dp;
 mod fpop;
 mod pelt;
@@ -22,6 +24,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use binseg::binseg;
+pub use crops::{crops, Crops, CropsEntry};
 pub use dp::{optimal_partitioning, segment_neighbourhood};
 pub use fpop::fpop;
 pub use pelt::pelt;
