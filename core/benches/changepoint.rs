@@ -48,16 +48,12 @@ fn searches(c: &mut Criterion) {
                 })
             });
             for kind in [CostKind::Normal, CostKind::L1, CostKind::Np] {
-                group.bench_with_input(
-                    BenchmarkId::new(format!("pelt_{kind}"), n),
-                    &x,
-                    |b, x| {
-                        b.iter(|| {
-                            let cost = kind.build(black_box(x)).ok();
-                            cost.map(|c| pelt(&*c, 3.0 * (n as f64).ln(), 2))
-                        })
-                    },
-                );
+                group.bench_with_input(BenchmarkId::new(format!("pelt_{kind}"), n), &x, |b, x| {
+                    b.iter(|| {
+                        let cost = kind.build(black_box(x)).ok();
+                        cost.map(|c| pelt(&*c, 3.0 * (n as f64).ln(), 2))
+                    })
+                });
             }
         }
     }
