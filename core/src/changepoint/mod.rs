@@ -1,2 +1,20 @@
 //! Change points inside one series: costs, exact and approximate searches, penalties,
 //! E-divisive, and a significance for every change point reported.
+//!
+//! - [`cost`]: the [`Cost`] trait and its models ([`CostKind`] chooses one by name).
+//! - [`search`]: PELT, exact DP (the oracle), binary segmentation ([`Method`], [`Stop`]).
+//! - [`penalty`]: BIC/MBIC/AIC/HQ and the robust, dependence-aware noise scale.
+//! - [`edivisive`]: E-divisive (energy statistic, seeded permutation test).
+//! - [`detect()`]: the default pipeline with a validated p-value per change point.
+
+pub mod cost;
+pub mod detect;
+pub mod edivisive;
+pub mod penalty;
+pub mod search;
+
+pub use cost::{Cost, CostKind};
+pub use detect::{detect, ChangeKind, ChangePoint, DetectOptions, Detection};
+pub use edivisive::{e_divisive, EDivisive, EDivisiveOptions};
+pub use penalty::{NoiseScale, Penalty};
+pub use search::{search, Method, Segmentation, Stop};

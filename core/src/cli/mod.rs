@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub mod compare;
+pub mod detect;
 pub mod inspect;
 
 /// Did the new release regress? Compare service metrics between releases with statistics.
@@ -23,6 +24,8 @@ enum Command {
     Compare(compare::Args),
     /// Show what an export holds: series, kinds, points, interval, gaps, resets, time range.
     Inspect(inspect::InspectArgs),
+    /// Print the change points of one series (a column of a CSV file).
+    Detect(detect::DetectArgs),
 }
 
 /// Exit code: nothing failing.
@@ -56,6 +59,7 @@ where
     let outcome: anyhow::Result<u8> = match cli.command {
         Command::Compare(args) => compare::run(&args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Detect(args) => detect::run(args),
     };
     match outcome {
         Ok(code) => ExitCode::from(code),

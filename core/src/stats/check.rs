@@ -77,14 +77,14 @@ mod tests {
 
     #[test]
     fn names_first_non_finite_index() {
-        let err = finite("x", &[1.0, f64::NAN, f64::INFINITY]).unwrap_err();
+        let err = finite("x", &[1.0, f64::NAN, f64::INFINITY]).expect_err("NaN");
         assert!(matches!(err, Error::NonFinite { index: 1, .. }));
         assert!(err.to_string().contains("index 1"));
     }
 
     #[test]
     fn too_few_is_insufficient_data() {
-        let err = sample("x", &[1.0], 2).unwrap_err();
+        let err = sample("x", &[1.0], 2).expect_err("too few");
         assert!(err.is_insufficient_data());
     }
 }

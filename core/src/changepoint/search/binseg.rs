@@ -1,0 +1,86 @@
+//! Binary segmentation.
+
+use super::{check_penalty, prepare, Segmentation, Stop};
+use crate::changepoint::cost::Cost;
+use crate::{Error, Result};
+
+/// A segment `[start, end)` with its cached best split (gain, breakpoint).
+type Piece = (usize, usize, Option<(f64, usize)>);
+
+/// Best single split of `[start, end)`: (gain, breakpoint), ties to the largest breakpoint as in
+/// ruptures (`max` over `(gain, bkp)` tuples).
+fn best_split<C: Cost + ?Sized>(
+    cost: &C,
+    start: usize,
+    end: usize,
+    m: usize,
+) -> Option<(f64, usize)> {
+    if end - start < 2 * m {
+        return None;
+    }
+    let whole = cost.cost(start, end);
+    let mut best: Option<(f64, usize)> = None;
+    for b in start + m..=end - m {
+        let gain = whole - cost.cost(start, b) - cost.cost(b, end);
+        if best.map_or(true, |(g, _)| gain >= g) {
+            best = Some((gain, b));
+        }
+    }
+    best
+}
+
+/// Binary segmentation (Scott & Knott 1974): repeatedly split the segment whose best single split
+/// lowers the total cost most, until `k` changes are found ([`Stop::NumChanges`]) or the best
+/// gain is ≤ the penalty ([`Stop::Penalty`]). Greedy, so not optimal; mirrors ruptures' `Binseg`
+/// with `jump = 1` (the first segment wins ties between segments, the largest breakpoint ties
+/// within one).
+///
+/// # Errors
+/// [`Error::TooFewPoints`] when `n < min_size`, or when `k` changes cannot fit;
+/// [`Error::InvalidArgument`] for a bad penalty.
+pub fn binseg<C: Cost + ?Sized>(cost: &C, stop: Stop, min_size: usize) -> Result<Segmentation> {
+    let m = prepare(cost, min_size)?;
+    let n = cost.len();
+    if let Stop::Penalty(p) = stop {
+        check_penalty(p)?;
+    }
+    if let Stop::NumChanges(k) = stop {
+        let needed = (k + 1).saturating_mul(m);
+        if n < needed {
+            return Err(Error::TooFewPoints {
+                what: "signal",
+                needed,
+                got: n,
+            });
+        }
+    }
+    // Segments in order with their cached best split.
+    let mut segs: Vec<Piece> = vec![(0, n, best_split(cost, 0, n, m))];
+    loop {
+        let mut pick: Option<(usize, f64, usize)> = None;
+        for (i, &(_, _, split)) in segs.iter().enumerate() {
+            if let Some((g, b)) = split {
+                if pick.map_or(true, |(_, pg, _)| g > pg) {
+                    pick = Some((i, g, b));
+                }
+            }
+        }
+        let Some((i, gain, b)) = pick else { break };
+        let go_on = match stop {
+            Stop::NumChanges(k) => segs.len() - 1 < k,
+            Stop::Penalty(p) => gain > p,
+        };
+        if !go_on {
+            break;
+        }
+        let (start, end, _) = segs[i];
+        segs[i] = (start, b, best_split(cost, start, b, m));
+        segs.insert(i + 1, (b, end, best_split(cost, b, end, m)));
+    }
+    let breakpoints: Vec<usize> = segs.iter().skip(1).map(|s| s.0).collect();
+    Ok(Segmentation {
+        cost: cost.sum_of_costs(&breakpoints),
+        breakpoints,
+        n,
+    })
+}

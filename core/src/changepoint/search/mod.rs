@@ -1,0 +1,182 @@
+//! Searches: which segmentation minimises the total cost (plus a penalty per change).
+//!
+//! Every search takes any [`Cost`] (generic, so `&dyn Cost` works too) and returns a
+//! [`Segmentation`] whose `breakpoints` are the 0-based indices of the first sample of each new
+//! segment — ruptures' convention without the trailing `n`. Every segment has at least
+//! `max(min_size, cost.min_size())` samples.
+//!
+//! | search | stop | result |
+//! |---|---|---|
+//! | [`optimal_partitioning`] | penalty | exact, O(n²): the test oracle |
+//! | [`segment_neighbourhood`] | number of changes | exact, O(k n²) (ruptures' `Dynp`) |
+//! | [`pelt`] | penalty | exact (= oracle), O(n) to O(n²) depending on pruning |
+//! | [`fpop`] (L2 only) | penalty | exact (= oracle), near-linear even with few changes |
+//! | [`binseg`] | either | greedy, O(n log n) typical |
+//! | [`crops`] | penalty range | every optimal segmentation for penalties in a range |
+
+mod binseg;
+mod crops;
+mod dp;
+mod fpop;
+mod pelt;
+
+use std::fmt;
+use std::str::FromStr;
+
+pub use binseg::binseg;
+pub use crops::{crops, Crops, CropsEntry};
+pub use dp::{optimal_partitioning, segment_neighbourhood};
+pub use fpop::fpop;
+pub use pelt::pelt;
+
+use super::cost::Cost;
+use crate::{Error, Result};
+
+/// When a search stops: a penalty per change point, or a fixed number of changes.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stop {
+    /// Minimise `Σ cost + penalty · (number of changes)`; the penalty is in cost units.
+    Penalty(f64),
+    /// Exactly this many change points (fewer only for binary segmentation when no split is
+    /// left).
+    NumChanges(usize),
+}
+
+/// The result of a search.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Segmentation {
+    /// 0-based index of the first sample of each new segment, strictly increasing, never 0 or n.
+    pub breakpoints: Vec<usize>,
+    /// Sum of the segment costs (without penalty).
+    pub cost: f64,
+    /// Number of samples segmented.
+    pub n: usize,
+}
+
+impl Segmentation {
+    /// Half-open segments `[start, end)` covering `0..n`.
+    pub fn segments(&self) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::with_capacity(self.breakpoints.len() + 1);
+        let mut start = 0;
+        for &b in self.breakpoints.iter().chain(std::iter::once(&self.n)) {
+            out.push(start..b);
+            start = b;
+        }
+        out
+    }
+}
+
+/// The search methods by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// [`pelt`] (`"pelt"`); with a number of changes it falls back to [`segment_neighbourhood`].
+    #[default]
+    Pelt,
+    /// Exact dynamic programming: [`optimal_partitioning`] with a penalty,
+    /// [`segment_neighbourhood`] with a number of changes (`"dp"`, `"dynp"`, `"op"`).
+    Dp,
+    /// [`binseg`] (`"binseg"`).
+    Binseg,
+    /// [`fpop`] (`"fpop"`): functional pruning, same result as PELT; used by
+    /// [`crate::changepoint::detect()`] for the L2 cost. Through [`search`], which only sees a
+    /// cost, it runs [`pelt`].
+    Fpop,
+}
+
+impl Method {
+    /// The canonical name accepted by [`FromStr`].
+    pub fn name(self) -> &'static str {
+        match self {
+            Method::Pelt => "pelt",
+            Method::Dp => "dp",
+            Method::Binseg => "binseg",
+            Method::Fpop => "fpop",
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Method {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "pelt" => Ok(Method::Pelt),
+            "dp" | "dynp" | "op" | "exact" => Ok(Method::Dp),
+            "binseg" | "bs" => Ok(Method::Binseg),
+            "fpop" => Ok(Method::Fpop),
+            _ => Err(Error::UnknownName {
+                kind: "method",
+                value: s.to_string(),
+                expected: "pelt, fpop, dp, binseg",
+            }),
+        }
+    }
+}
+
+/// Runs `method` with `stop` on `cost`.
+///
+/// # Errors
+/// As the search called: [`Error::TooFewPoints`] when the signal is shorter than one segment,
+/// [`Error::InvalidArgument`] for a negative/non-finite penalty or too many changes.
+pub fn search<C: Cost + ?Sized>(
+    cost: &C,
+    method: Method,
+    stop: Stop,
+    min_size: usize,
+) -> Result<Segmentation> {
+    match (method, stop) {
+        (Method::Pelt | Method::Fpop, Stop::Penalty(p)) => pelt(cost, p, min_size),
+        (Method::Dp, Stop::Penalty(p)) => optimal_partitioning(cost, p, min_size),
+        (Method::Pelt | Method::Fpop | Method::Dp, Stop::NumChanges(k)) => {
+            segment_neighbourhood(cost, k, min_size)
+        }
+        (Method::Binseg, stop) => binseg(cost, stop, min_size),
+    }
+}
+
+/// Effective minimum segment length and the checks shared by all searches.
+pub(crate) fn prepare<C: Cost + ?Sized>(cost: &C, min_size: usize) -> Result<usize> {
+    let m = min_size.max(cost.min_size()).max(1);
+    if cost.len() < m {
+        return Err(Error::TooFewPoints {
+            what: "signal",
+            needed: m,
+            got: cost.len(),
+        });
+    }
+    Ok(m)
+}
+
+/// Errors unless the penalty is finite and ≥ 0.
+pub(crate) fn check_penalty(penalty: f64) -> Result<()> {
+    if penalty.is_finite() && penalty >= 0.0 {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "penalty",
+            format!("must be finite and >= 0, got {penalty}"),
+        ))
+    }
+}
+
+/// Follows `last[s]` (start of the last segment ending at `s`) back from `n`.
+pub(crate) fn backtrack(last: &[usize], n: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut s = n;
+    while s > 0 {
+        s = last[s];
+        if s > 0 {
+            out.push(s);
+        }
+    }
+    out.reverse();
+    out
+}

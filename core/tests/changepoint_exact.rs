@@ -1,0 +1,174 @@
+//! Property tests: PELT returns exactly the optimal-partitioning (DP oracle) segmentation for
+//! every cost, and every search returns strictly increasing breakpoints with segments of at
+//! least `min_size` samples.
+#![allow(clippy::unwrap_used)]
+
+use proptest::prelude::*;
+use shiftwatch::changepoint::cost::CostKind;
+use shiftwatch::changepoint::search::{
+    binseg, crops, fpop, optimal_partitioning, pelt, segment_neighbourhood, Segmentation, Stop,
+};
+
+/// Piecewise-constant signals with noise, or small integers (many ties), non-negative so that
+/// the Poisson cost accepts them.
+fn signal() -> impl Strategy<Value = Vec<f64>> {
+    prop_oneof![
+        // A few regimes with Gaussian-ish noise built from uniforms.
+        (
+            prop::collection::vec((1usize..25, 0.0f64..20.0, 0.1f64..3.0), 1..6),
+            any::<u64>()
+        )
+            .prop_map(|(regimes, seed)| {
+                let mut rng = shiftwatch::stats::rng::Rng::new(seed);
+                let mut x = Vec::new();
+                for (len, level, sd) in regimes {
+                    for _ in 0..len {
+                        x.push((level + sd * rng.normal()).abs());
+                    }
+                }
+                x
+            }),
+        prop::collection::vec(0u8..6, 1..60).prop_map(|v| v.into_iter().map(f64::from).collect()),
+    ]
+}
+
+fn check_shape(seg: &Segmentation, n: usize, min_size: usize) {
+    let mut start = 0;
+    for &b in seg.breakpoints.iter().chain(std::iter::once(&n)) {
+        assert!(
+            b > start,
+            "breakpoints not increasing: {:?}",
+            seg.breakpoints
+        );
+        assert!(b - start >= min_size, "segment [{start},{b}) < {min_size}");
+        start = b;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn pelt_equals_optimal_partitioning(
+        x in signal(),
+        kind in prop::sample::select(CostKind::ALL.to_vec()),
+        penalty in prop_oneof![Just(0.0), 0.0f64..5.0, 5.0f64..100.0],
+        min_size in 1usize..6,
+    ) {
+        let cost = kind.build(&x).unwrap();
+        let m = min_size.max(cost.min_size());
+        if x.len() < m {
+            prop_assert!(pelt(&*cost, penalty, min_size).is_err());
+            return Ok(());
+        }
+        let oracle = optimal_partitioning(&*cost, penalty, min_size).unwrap();
+        let fast = pelt(&*cost, penalty, min_size).unwrap();
+        check_shape(&fast, x.len(), m);
+        let pen_oracle = oracle.cost + penalty * oracle.breakpoints.len() as f64;
+        let pen_fast = fast.cost + penalty * fast.breakpoints.len() as f64;
+        prop_assert!(
+            (pen_fast - pen_oracle).abs() <= 1e-9 * (1.0 + pen_oracle.abs()),
+            "{kind}: pelt {pen_fast} vs oracle {pen_oracle}"
+        );
+        prop_assert_eq!(&fast.breakpoints, &oracle.breakpoints, "{}", kind);
+        if kind == CostKind::L2 {
+            let functional = fpop(&x, penalty, min_size).unwrap();
+            prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints, "fpop");
+        }
+    }
+
+    #[test]
+    fn fpop_equals_optimal_partitioning_on_long_segments(
+        x in signal(),
+        reps in 1usize..4,
+        penalty in 0.0f64..60.0,
+        min_size in 1usize..8,
+    ) {
+        // Longer signals with few changes: where functional pruning matters.
+        let x: Vec<f64> = x.iter().flat_map(|&v| std::iter::repeat_n(v, reps)).collect();
+        let cost = CostKind::L2.build(&x).unwrap();
+        if x.len() < min_size {
+            prop_assert!(fpop(&x, penalty, min_size).is_err());
+            return Ok(());
+        }
+        let oracle = optimal_partitioning(&*cost, penalty, min_size).unwrap();
+        let functional = fpop(&x, penalty, min_size).unwrap();
+        prop_assert_eq!(functional.breakpoints, oracle.breakpoints);
+    }
+
+    #[test]
+    fn binseg_and_segment_neighbourhood_shapes(
+        x in signal(),
+        kind in prop::sample::select(CostKind::ALL.to_vec()),
+        k in 0usize..4,
+        min_size in 1usize..5,
+    ) {
+        let cost = kind.build(&x).unwrap();
+        let m = min_size.max(cost.min_size());
+        if x.len() < (k + 1) * m {
+            prop_assert!(segment_neighbourhood(&*cost, k, min_size).is_err());
+            prop_assert!(binseg(&*cost, Stop::NumChanges(k), min_size).is_err());
+            return Ok(());
+        }
+        let exact = segment_neighbourhood(&*cost, k, min_size).unwrap();
+        prop_assert_eq!(exact.breakpoints.len(), k);
+        check_shape(&exact, x.len(), m);
+        let greedy = binseg(&*cost, Stop::NumChanges(k), min_size).unwrap();
+        check_shape(&greedy, x.len(), m);
+        prop_assert!(greedy.breakpoints.len() <= k);
+        if greedy.breakpoints.len() == k {
+            // The exact search is never worse than the greedy one.
+            prop_assert!(exact.cost <= greedy.cost + 1e-9 * (1.0 + greedy.cost.abs()));
+        }
+        prop_assert!((cost.sum_of_costs(&exact.breakpoints) - exact.cost).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn bad_penalties_are_errors() {
+    let cost = CostKind::L2.build(&[1.0, 2.0, 3.0]).unwrap();
+    for p in [-1.0, f64::NAN, f64::INFINITY] {
+        assert!(pelt(&*cost, p, 1).is_err());
+        assert!(optimal_partitioning(&*cost, p, 1).is_err());
+        assert!(binseg(&*cost, Stop::Penalty(p), 1).is_err());
+    }
+    assert!(pelt(&*cost, 1.0, 4).is_err());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 60, ..ProptestConfig::default() })]
+
+    /// Every segmentation on the CROPS path is the exact optimum for its number of changes, and
+    /// PELT at a penalty inside its interval returns it.
+    #[test]
+    fn crops_path_is_optimal(
+        x in signal(),
+        kind in prop::sample::select(vec![CostKind::L2, CostKind::Normal, CostKind::Poisson]),
+        min_size in 1usize..4,
+        hi in 1.0f64..200.0,
+    ) {
+        let cost = kind.build(&x).unwrap();
+        if x.len() < min_size.max(cost.min_size()) {
+            return Ok(());
+        }
+        let path = crops(0.0, hi, |b| pelt(&*cost, b, min_size)).unwrap();
+        prop_assert!(!path.path.is_empty());
+        let mut prev_k = usize::MAX;
+        for e in &path.path {
+            let k = e.segmentation.breakpoints.len();
+            prop_assert!(k < prev_k);
+            prev_k = k;
+            let best = segment_neighbourhood(&*cost, k, min_size).unwrap();
+            prop_assert!(
+                (best.cost - e.segmentation.cost).abs() <= 1e-9 * (1.0 + best.cost.abs()),
+                "k={} crops {} vs exact {}", k, e.segmentation.cost, best.cost
+            );
+            prop_assert!(e.penalty_min <= e.penalty_max + 1e-9);
+            if e.penalty_max - e.penalty_min > 1e-6 {
+                let mid = 0.5 * (e.penalty_min + e.penalty_max);
+                let at = pelt(&*cost, mid, min_size).unwrap();
+                prop_assert_eq!(at.breakpoints.len(), k);
+            }
+        }
+    }
+}
