@@ -123,9 +123,7 @@ fn sort_into<T: Copy>(
     counts: &mut [usize],
 ) {
     if sk.len() <= INSERTION {
-        dk.copy_from_slice(sk);
-        dp.copy_from_slice(sp);
-        insertion(dk, dp);
+        insertion_into(sk, sp, dk, dp);
         return;
     }
     let Some((min, shift, w)) = plan(sk) else {
@@ -188,6 +186,22 @@ fn scatter<T: Copy>(
         dk[o] = k;
         dp[o] = p;
         counts[d] = o + 1;
+    }
+}
+
+/// Insertion sort of `s` written into `d` (no separate copy pass).
+fn insertion_into<T: Copy>(sk: &[u64], sp: &[T], dk: &mut [u64], dp: &mut [T]) {
+    let n = sk.len().min(sp.len()).min(dk.len()).min(dp.len());
+    for i in 0..n {
+        let (key, pay) = (sk[i], sp[i]);
+        let mut j = i;
+        while j > 0 && dk[j - 1] > key {
+            dk[j] = dk[j - 1];
+            dp[j] = dp[j - 1];
+            j -= 1;
+        }
+        dk[j] = key;
+        dp[j] = pay;
     }
 }
 
