@@ -73,7 +73,10 @@ where
         }
         let beta = ((q1 - q0) / (k0 - k1) as f64).clamp(min_penalty, max_penalty);
         let mid = run(beta, &mut found)?;
-        if mid.0 != k0 && mid.0 != k1 {
+        // Recurse only strictly inside (k₁, k₀): exact ties or round-off can make the number
+        // of changes non-monotone in the penalty, which must not loop (the range of k
+        // strictly shrinks, so this terminates).
+        if mid.0 < k0 && mid.0 > k1 {
             stack.push(((k0, q0), mid));
             stack.push((mid, (k1, q1)));
         }
