@@ -81,7 +81,7 @@ where
             stack.push((mid, (k1, q1)));
         }
     }
-    found.sort_by(|a, b| b.breakpoints.len().cmp(&a.breakpoints.len()));
+    found.sort_by_key(|s| std::cmp::Reverse(s.breakpoints.len()));
     let mut path: Vec<CropsEntry> = Vec::with_capacity(found.len());
     for (i, seg) in found.iter().enumerate() {
         let k = seg.breakpoints.len() as f64;
