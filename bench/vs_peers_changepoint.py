@@ -4,7 +4,9 @@ Seeded piecewise-constant signals with 10 changes (steps of 2σ, unit Gaussian n
 method gets the same L2 penalty 2·ln(n) (σ = 1 known), jump = 1, min_size = 2:
 
 - shiftwatch: the release CLI, `detect --cost l2 --method fpop|pelt|binseg --penalty <pen>
-  --alpha 1 --min-size 2` (end to end: process start, CSV parsing, search; validation off);
+  --alpha 1 --min-size 2` (end to end: process start, CSV parsing, search; validation off;
+  note that `detect` runs the L2 cost's `pelt` as functional pruning too, so those two rows
+  time the same search);
 - ruptures (in-process, /work/venv): Pelt(model="l2"), Binseg(model="l2") with pen,
   KernelCPD(kernel="linear") with pen (C implementation).
 

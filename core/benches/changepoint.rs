@@ -6,7 +6,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use shiftwatch::changepoint::cost::{CostKind, L2};
 use shiftwatch::changepoint::search::{binseg, fpop, pelt, Stop};
-use shiftwatch::changepoint::{detect, DetectOptions};
+use shiftwatch::changepoint::{detect, e_divisive, DetectOptions, EDivisiveOptions};
 use shiftwatch::stats::rng::Rng;
 
 fn signal(n: usize, changes: usize, seed: u64) -> Vec<f64> {
@@ -47,7 +47,11 @@ fn searches(c: &mut Criterion) {
                     cost.map(|c| pelt(&c, pen, 1))
                 })
             });
-            for kind in [CostKind::Normal, CostKind::L1, CostKind::Np] {
+            // The other costs have no functional pruning: quadratic here, so 10³ only.
+            for kind in [CostKind::Normal, CostKind::L1, CostKind::Np]
+                .into_iter()
+                .filter(|_| n <= 1_000)
+            {
                 group.bench_with_input(BenchmarkId::new(format!("pelt_{kind}"), n), &x, |b, x| {
                     b.iter(|| {
                         let cost = kind.build(black_box(x)).ok();
@@ -60,5 +64,19 @@ fn searches(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, searches);
+/// E-divisive with 99 permutations (α = 1: O(n log n) per scan) on 10 changes.
+fn edivisive(c: &mut Criterion) {
+    let mut group = c.benchmark_group("edivisive");
+    group.sample_size(10);
+    for &n in &[1_000usize, 10_000] {
+        let x = signal(n, 10, 7);
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("e_divisive_99", n), &x, |b, x| {
+            b.iter(|| e_divisive(black_box(x), &EDivisiveOptions::default()))
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, searches, edivisive);
 criterion_main!(benches);

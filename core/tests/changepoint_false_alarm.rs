@@ -32,6 +32,19 @@ fn iid_gaussian_at_most_one_per_1e5_points() {
 }
 
 #[test]
+fn iid_gaussian_one_series_of_1e5_points() {
+    for seed in [1u64, 2, 3] {
+        let x = ar1(5000 + seed, 100_000, 0.0);
+        let d = detect(&x, &DetectOptions::default()).unwrap();
+        assert!(
+            d.change_points.len() <= 1,
+            "seed {seed}: {:?}",
+            d.change_points
+        );
+    }
+}
+
+#[test]
 fn heavy_tailed_iid_stays_quiet() {
     // Student-like heavy tails: normal / sqrt(uniform) mixtures.
     let mut rng = Rng::new(77);

@@ -150,3 +150,43 @@ fn poisson_and_np_costs_match_formulas() {
         }
     }
 }
+
+/// E-divisive's statistic curve against a brute-force numpy transcription of
+/// signal-processing-algorithms' T statistic (full distance matrix), on MongoDB's test series
+/// and seeded signals; and the change points found on `robust_series`.
+#[test]
+fn edivisive_curves_match_brute_force() {
+    use shiftwatch::changepoint::edivisive::statistic_curve;
+    use shiftwatch::changepoint::{e_divisive, EDivisiveOptions};
+    let doc = reference("changepoint");
+    let cases = doc["edivisive_cases"].as_array().unwrap();
+    assert!(cases.len() >= 4);
+    for case in cases {
+        let name = case["name"].as_str().unwrap();
+        let x = floats(&case["x"]);
+        let alpha = case["alpha"].as_f64().unwrap();
+        let want = floats(&case["curve"]);
+        let got = statistic_curve(&x, alpha);
+        assert_eq!(got.len(), want.len());
+        let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        for (tau, (g, w)) in got.iter().zip(&want).enumerate() {
+            // Prefix sums of |x_i - x_j| vs numpy's blocked sums: relative to the curve's maximum.
+            assert!(
+                (g - w).abs() <= tol::ASYMPTOTIC * scale.max(1.0),
+                "{name} α={alpha} τ={tau}: {g} vs {w}"
+            );
+        }
+        if name == "robust_series" && alpha == 1.0 {
+            let found = e_divisive(&x, &EDivisiveOptions::default()).unwrap();
+            let idx: Vec<usize> = found.change_points.iter().map(|c| c.index).collect();
+            eprintln!("robust_series: {:?}", found.change_points);
+            // The README's visually apparent shifts: up at 25, ramp down near 64–70, up at 114.
+            assert!(idx.iter().any(|&i| (i as i64 - 114).abs() <= 2), "{idx:?}");
+            assert!(idx.iter().any(|&i| (i as i64 - 25).abs() <= 2), "{idx:?}");
+        }
+        if name == "real_series" && alpha == 1.0 {
+            let found = e_divisive(&x, &EDivisiveOptions::default()).unwrap();
+            eprintln!("real_series: {:?}", found.change_points);
+        }
+    }
+}

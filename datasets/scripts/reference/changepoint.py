@@ -15,7 +15,9 @@ Run: /work/venv/bin/python datasets/scripts/reference/changepoint.py
 
 from __future__ import annotations
 
+import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import ruptures as rpt
@@ -71,6 +73,41 @@ def exact_op(c, n, pen, min_size):
                 best, arg = v, t
         f[s], last[s] = best, arg
     return f[n]
+
+
+SPA = Path("/work/shared/datasets/external/mongodb-signal-processing-algorithms")
+
+
+def energy_curve(x, alpha=1.0):
+    """T(tau) of signal-processing-algorithms' e_divisive (energy_statistics.py, t statistic),
+    by brute force over the full distance matrix."""
+    n = len(x)
+    D = np.abs(x[:, None] - x[None, :]) ** alpha
+    out = [0.0]
+    for t in range(1, n):
+        a, b = t, n - t
+        e = 2 * D[:t, t:].sum() / (a * b) - D[:t, :t].sum() / a**2 - D[t:, t:].sum() / b**2
+        out.append(a * b / (a + b) * e)
+    out.append(0.0)
+    return out
+
+
+def edivisive_cases():
+    """MongoDB's test series (Apache-2.0, see the README next to them) and seeded signals."""
+    rng = np.random.default_rng(7)
+    series = {}
+    for name in ["robust_series", "real_series"]:
+        path = SPA / f"{name}.json"
+        if path.exists():
+            series[name] = [float(v) for v in json.loads(path.read_text())]
+    series["seeded_step"] = np.round(np.concatenate([rng.normal(0, 1, 80), rng.normal(1.5, 1, 70)]), 4).tolist()
+    series["seeded_ties"] = rng.integers(0, 4, 60).astype(float).tolist()
+    cases = []
+    for name, x in series.items():
+        x = np.asarray(x, dtype=float)
+        for alpha in [1.0, 0.5]:
+            cases.append({"name": name, "alpha": alpha, "x": x.tolist(), "curve": energy_curve(x, alpha)})
+    return cases
 
 
 def main():
@@ -149,7 +186,8 @@ def main():
             npc.append(2 * np.log(2 * n - 1) / k * total)
         formula_cases.append({"x": x.tolist(), "segments": segs, "poisson": pois, "np": npc})
 
-    write("changepoint", cases, packages=["ruptures", "numpy"], formula_cases=formula_cases)
+    write("changepoint", cases, packages=["ruptures", "numpy"], formula_cases=formula_cases,
+          edivisive_cases=edivisive_cases())
 
 
 if __name__ == "__main__":

@@ -73,12 +73,15 @@ where
         }
         let beta = ((q1 - q0) / (k0 - k1) as f64).clamp(min_penalty, max_penalty);
         let mid = run(beta, &mut found)?;
-        if mid.0 != k0 && mid.0 != k1 {
+        // Recurse only strictly inside (k₁, k₀): exact ties or round-off can make the number
+        // of changes non-monotone in the penalty, which must not loop (the range of k
+        // strictly shrinks, so this terminates).
+        if mid.0 < k0 && mid.0 > k1 {
             stack.push(((k0, q0), mid));
             stack.push((mid, (k1, q1)));
         }
     }
-    found.sort_by(|a, b| b.breakpoints.len().cmp(&a.breakpoints.len()));
+    found.sort_by_key(|s| std::cmp::Reverse(s.breakpoints.len()));
     let mut path: Vec<CropsEntry> = Vec::with_capacity(found.len());
     for (i, seg) in found.iter().enumerate() {
         let k = seg.breakpoints.len() as f64;

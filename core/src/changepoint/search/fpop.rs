@@ -4,21 +4,37 @@ use super::{backtrack, check_penalty, prepare, Segmentation};
 use crate::changepoint::cost::{Cost, L2};
 use crate::Result;
 
+/// A piece `[lo, hi]` of the μ line and the candidate that is best on it.
+type Piece = (f64, f64, usize);
+
+/// Appends a piece, merging it with the previous one when the owner is the same.
+fn push_piece(out: &mut Vec<Piece>, lo: f64, hi: f64, t: usize) {
+    if let Some(last) = out.last_mut() {
+        if last.2 == t {
+            last.1 = hi;
+            return;
+        }
+    }
+    out.push((lo, hi, t));
+}
+
 /// FPOP (Maidstone, Hocking, Rigaill & Fearnhead 2017, "On optimal multiple changepoint
 /// algorithms for large data", Statistics and Computing 27:519–533) for the L2 cost: the exact
 /// optimal-partitioning solution (same breakpoints as [`super::optimal_partitioning`] and
 /// [`super::pelt`]) in near-linear time even when segments are long, where PELT degrades to
 /// O(n²).
 ///
-/// Each candidate last change τ keeps the interval of means μ on which it can still beat every
-/// newer candidate. Against a newer τ' the difference of their functional costs does not change
-/// as data arrive:
+/// The functional cost `Q_s(μ) = min_τ f_τ(μ)` (best cost of the data so far if the last segment
+/// has mean μ, last change at τ) is kept as sorted pieces of the line, each labelled with the
+/// candidate τ that is best there; a candidate no longer labelling any piece can never be optimal
+/// again and is dropped. The difference of two candidates' functional costs does not change as
+/// data arrive, so a newcomer τ' only has to be compared once with each piece's owner τ:
 ///
 /// ```text
 /// f_τ(μ) - f_τ'(μ) = F(τ) - F(τ') + Σ_{τ<=i<τ'} (x_i - μ)²   <= 0
 ///   ⇔  |μ - x̄_{τ:τ'}| <= √((F(τ') - F(τ) - C(τ, τ')) / (τ' - τ))
 /// ```
-/// so the interval only shrinks, and τ is dropped for good when it is empty. With a minimum
+/// τ keeps that interval of its pieces, τ' takes the rest. With a minimum
 /// segment length m a candidate joins the comparison only once it is admissible (at s = τ + m),
 /// which keeps the pruning exact. A relative margin of 1e-10 widens the intervals against
 /// round-off.
@@ -33,31 +49,54 @@ pub fn fpop(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation> {
     let mut f = vec![f64::INFINITY; n + 1];
     let mut last = vec![0usize; n + 1];
     f[0] = 0.0;
-    // Alive candidates, increasing τ: (τ, lo, hi) interval of μ (centred units).
-    let mut cands: Vec<(usize, f64, f64)> = Vec::new();
+    // The functional cost min_τ f_τ(μ) as sorted pieces (lo, hi, τ) covering the real line.
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut next: Vec<Piece> = Vec::new();
+    // Candidates labelling at least one piece, increasing τ.
+    let mut alive: Vec<usize> = Vec::new();
+    let mut seen = vec![usize::MAX; n + 1];
     for s in m..=n {
         let t_new = s - m;
         if f[t_new].is_finite() {
-            let fn_new = f[t_new];
-            cands.retain_mut(|c| {
-                let (t, lo, hi) = *c;
-                let len = (t_new - t) as f64;
-                let slack = fn_new - f[t] - cost.cost(t, t_new);
-                let margin = 1e-10 * (fn_new.abs() + penalty) + f64::MIN_POSITIVE;
-                if slack + margin < 0.0 {
-                    return false;
+            next.clear();
+            if pieces.is_empty() {
+                next.push((f64::NEG_INFINITY, f64::INFINITY, t_new));
+            }
+            let margin = 1e-10 * (f[t_new].abs() + penalty) + f64::MIN_POSITIVE;
+            for &(lo, hi, t) in &pieces {
+                // τ keeps |μ - x̄_{τ:τ'}| <= r within its piece; the newcomer takes the rest.
+                let slack = f[t_new] - f[t] - cost.cost(t, t_new) + margin;
+                if slack < 0.0 {
+                    push_piece(&mut next, lo, hi, t_new);
+                    continue;
                 }
                 let centre = cost.centred_mean(t, t_new);
-                let r = ((slack + margin).max(0.0) / len).sqrt();
-                let (lo, hi) = (lo.max(centre - r), hi.min(centre + r));
-                *c = (t, lo, hi);
-                lo <= hi
-            });
-            cands.push((t_new, f64::NEG_INFINITY, f64::INFINITY));
+                let r = (slack / (t_new - t) as f64).sqrt();
+                let (a, b) = (lo.max(centre - r), hi.min(centre + r));
+                if a > b {
+                    push_piece(&mut next, lo, hi, t_new);
+                } else {
+                    if lo < a {
+                        push_piece(&mut next, lo, a, t_new);
+                    }
+                    push_piece(&mut next, a, b, t);
+                    if b < hi {
+                        push_piece(&mut next, b, hi, t_new);
+                    }
+                }
+            }
+            std::mem::swap(&mut pieces, &mut next);
+            for &(_, _, t) in &pieces {
+                seen[t] = s;
+            }
+            alive.retain(|&t| seen[t] == s);
+            if seen[t_new] == s {
+                alive.push(t_new);
+            }
         }
         let mut best = f64::INFINITY;
         let mut arg = 0;
-        for &(t, _, _) in &cands {
+        for &t in &alive {
             let total = f[t] + (cost.cost(t, s) + penalty);
             if total < best {
                 best = total;
