@@ -238,7 +238,7 @@ fn extremes(x: &[f64], y: &[f64]) -> Extremes {
 
 fn sorted(x: &[f64]) -> Vec<f64> {
     let mut v = x.to_vec();
-    v.sort_unstable_by(f64::total_cmp);
+    super::rank::sort_f64(&mut v);
     v
 }
 
