@@ -330,6 +330,7 @@ pub fn beta_ppf(p: f64, a: f64, b: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::f64::consts::PI;
 
     #[test]
     fn symmetry_and_closed_forms() {
@@ -337,7 +338,7 @@ mod tests {
         assert_eq!(t_sf(0.0, 3.7), 0.5);
         // Cauchy: t_sf(x, 1) = ½ - atan(x)/π
         let x: f64 = 2.5;
-        assert!((t_sf(x, 1.0) - (0.5 - x.atan() / std::f64::consts::PI)).abs() < 1e-15);
+        assert!((t_sf(x, 1.0) - (0.5 - x.atan() / PI)).abs() < 1e-15);
         // chi2 with 2 df is exponential with mean 2
         assert!((chi2_sf(3.0, 2.0) - (-1.5f64).exp()).abs() < 1e-16);
         assert!((norm_ppf(0.975) - 1.959_963_984_540_054).abs() < 1e-15);
@@ -376,6 +377,28 @@ mod tests {
             proptest::prop_assert!((binom_sf(k, n, p) + binom_cdf(k, n, p) - 1.0).abs() < 1e-13);
             proptest::prop_assert!((poisson_sf(k, x) + poisson_cdf(k, x) - 1.0).abs() < 1e-13);
         }
+    }
+
+    /// Counts beyond the reference JSON (mpmath is too slow there and scipy is off), checked
+    /// against Edgeworth / saddle-point expansions whose own error is far below the tolerance.
+    #[test]
+    fn huge_counts_follow_asymptotics() {
+        let mu: f64 = 1e9;
+        let sigma = mu.sqrt();
+        // P[X ≤ μ] = ½ + (2/3) φ(0) / σ + O(1/σ²)
+        let want = 0.5 + 2.0 / 3.0 * INV_SQRT_2PI / sigma;
+        assert!((poisson_cdf(1_000_000_000, mu) - want).abs() < 1e-8);
+        // 10 sd above μ: continuity-corrected Edgeworth, relative error ~1e-5
+        let k = 1_000_316_232_u64;
+        let z = (k as f64 + 0.5 - mu) / sigma;
+        let want = norm_sf(z) + norm_pdf(z) * (z * z - 1.0) / (6.0 * sigma);
+        assert!((poisson_sf(k, mu) / want - 1.0).abs() < 1e-3);
+        // P(a, x) for x = 0.999 a: x^a e^{-x} / (Γ(a) (a - x)) · (1 + O(1/(a (1-λ)²)))
+        let (a, x) = (1e9_f64, 0.999e9_f64);
+        let r = (x - a) / a;
+        let front = (a / (2.0 * PI)).sqrt() * (-a * (r - r.ln_1p())).exp();
+        let want = front / (a - x);
+        assert!((special::gamma_p(a, x) / want - 1.0).abs() < 3e-3);
     }
 
     #[test]
