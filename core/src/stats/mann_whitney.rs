@@ -119,7 +119,8 @@ pub struct MannWhitneyU {
 ///
 /// Assumptions: independent observations within and between samples (scraped metrics are
 /// autocorrelated: see `stats::compare` for the calibrated default comparison). The exact
-/// method assumes no ties; with ties it is conservative-ish and scipy still allows it, so we do.
+/// method assumes no ties; with ties its p-value is only approximate, but scipy allows it
+/// (truncating U to an integer), so we do the same.
 /// The `auto` rule is scipy's: exact when `min(n_x, n_y) ≤ 8` and there are no ties.
 ///
 /// Departures from scipy: identical values everywhere is an error (scipy returns p = 1 or NaN

@@ -12,8 +12,9 @@
 //! bucket), so low-entropy bits (sign, exponent of same-binade data, shared high bits of
 //! integer data) never cost a pass. Each level scatters a bucket between the input and one
 //! scratch buffer (ping-pong, stable); buckets of at most 48 keys finish with insertion sort.
-//! After the first level the buckets fit in cache. Every level consumes at least one bit, and a
-//! level's counters are reused by its siblings, so the counter stack is at most 64 levels.
+//! After the first level the buckets fit in cache. A level's counters are reused by its
+//! siblings; beyond 7 levels (keys spaced so that each level splits off few bits) a bucket
+//! falls back to a stable comparison sort.
 
 /// Below this length a comparison sort of (key, payload) pairs is used directly.
 pub(crate) const SMALL: usize = 256;
@@ -23,8 +24,9 @@ const INSERTION: usize = 48;
 const MAX_WIDTH: u32 = 11;
 /// Counters per recursion level.
 const LEVEL: usize = 1 << MAX_WIDTH;
-/// Deepest recursion (each level consumes at least one of the 64 bits).
-const MAX_DEPTH: usize = 65;
+/// Radix levels with their own counters (112 KiB, below glibc's mmap threshold); deeper
+/// buckets fall back to a comparison sort. Typical data need 2–3 levels.
+const MAX_DEPTH: usize = 7;
 
 /// Sorts `keys` ascending and applies the same permutation to `payload` (stable).
 ///
@@ -34,18 +36,24 @@ pub(crate) fn sort_with_payload<T: Copy + Default>(keys: &mut [u64], payload: &m
     let n = keys.len().min(payload.len());
     let (keys, payload) = (&mut keys[..n], &mut payload[..n]);
     if n < SMALL {
-        let mut pairs: Vec<(u64, T)> = keys.iter().copied().zip(payload.iter().copied()).collect();
-        pairs.sort_by_key(|p| p.0);
-        for (i, (k, p)) in pairs.into_iter().enumerate() {
-            keys[i] = k;
-            payload[i] = p;
-        }
+        sort_pairs(keys, payload);
         return;
     }
     let mut tmp_keys = vec![0u64; n];
     let mut tmp_payload = vec![T::default(); n];
     let mut counts = vec![0usize; LEVEL * MAX_DEPTH];
     in_place(keys, payload, &mut tmp_keys, &mut tmp_payload, &mut counts);
+}
+
+/// Stable comparison sort of (key, payload) pairs: small inputs, and buckets deeper than the
+/// counter stack (which needs pathological key spacing, each level splitting off few bits).
+fn sort_pairs<T: Copy>(keys: &mut [u64], payload: &mut [T]) {
+    let mut pairs: Vec<(u64, T)> = keys.iter().copied().zip(payload.iter().copied()).collect();
+    pairs.sort_by_key(|p| p.0);
+    for ((k, p), (key, pay)) in keys.iter_mut().zip(payload.iter_mut()).zip(pairs) {
+        *k = key;
+        *p = pay;
+    }
 }
 
 /// Sorts `keys` ascending (no payload).
@@ -91,6 +99,10 @@ fn in_place<T: Copy>(
         insertion(ak, ap);
         return;
     }
+    if counts.len() < LEVEL {
+        sort_pairs(ak, ap);
+        return;
+    }
     let Some((min, shift, w)) = plan(ak) else {
         return;
     };
@@ -123,9 +135,13 @@ fn sort_into<T: Copy>(
     counts: &mut [usize],
 ) {
     if sk.len() <= INSERTION {
+        insertion_into(sk, sp, dk, dp);
+        return;
+    }
+    if counts.len() < LEVEL {
         dk.copy_from_slice(sk);
         dp.copy_from_slice(sp);
-        insertion(dk, dp);
+        sort_pairs(dk, dp);
         return;
     }
     let Some((min, shift, w)) = plan(sk) else {
@@ -191,6 +207,22 @@ fn scatter<T: Copy>(
     }
 }
 
+/// Insertion sort of `s` written into `d` (no separate copy pass).
+fn insertion_into<T: Copy>(sk: &[u64], sp: &[T], dk: &mut [u64], dp: &mut [T]) {
+    let n = sk.len().min(sp.len()).min(dk.len()).min(dp.len());
+    for i in 0..n {
+        let (key, pay) = (sk[i], sp[i]);
+        let mut j = i;
+        while j > 0 && dk[j - 1] > key {
+            dk[j] = dk[j - 1];
+            dp[j] = dp[j - 1];
+            j -= 1;
+        }
+        dk[j] = key;
+        dp[j] = pay;
+    }
+}
+
 fn insertion<T: Copy>(k: &mut [u64], p: &mut [T]) {
     for i in 1..k.len().min(p.len()) {
         let (key, pay) = (k[i], p[i]);
@@ -210,6 +242,24 @@ fn insertion<T: Copy>(k: &mut [u64], p: &mut [T]) {
 mod tests {
     use super::*;
     use crate::stats::rng::Rng;
+
+    #[test]
+    fn deep_buckets_fall_back_to_comparison_sort() {
+        // 60 copies of each power of two: every level splits off only its top bits, so the
+        // bucket of small keys goes deeper than the counter stack.
+        let mut rng = Rng::new(5);
+        let mut keys: Vec<u64> = (0..64).flat_map(|i| vec![1u64 << i; 60]).collect();
+        rng.shuffle(&mut keys);
+        let mut idx: Vec<usize> = (0..keys.len()).collect();
+        let orig = keys.clone();
+        sort_with_payload(&mut keys, &mut idx);
+        let mut expected = orig.clone();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+        for (k, &i) in keys.iter().zip(&idx) {
+            assert_eq!(*k, orig[i]);
+        }
+    }
 
     #[test]
     fn sorts_with_payload_across_sizes_and_ranges() {
