@@ -105,11 +105,7 @@ def test_one_value_each_raises_insufficient_data(name):
 @pytest.mark.parametrize(
     "name",
     ["ttest_ind", "ttest_rel", "brunnermunzel", "wilcoxon", "ansari", "anderson_ksamp",
-     "mannwhitneyu",
-     # Engine bug (stats/scale.rs): the zero-variance check compares the rounded variance of
-     # identical scores with 0, and rounding makes it ~1e-33 > 0, so constant samples give
-     # statistic 19, p = 1e-5 (as scipy) instead of an error. Strict: passes once fixed.
-     pytest.param("fligner", marks=pytest.mark.xfail(strict=True, reason="engine bug"))],
+     "mannwhitneyu", "fligner"],
 )
 def test_constant_samples_raise_insufficient_data(name):
     with pytest.raises(shiftwatch.InsufficientDataError):

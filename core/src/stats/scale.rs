@@ -324,6 +324,15 @@ pub fn fligner(samples: &[&[f64]], center: Center) -> Result<Fligner> {
         let c = center_of(s, center)?;
         dev.extend(s.iter().map(|v| (v - c).abs()));
     }
+    // All centred values tie: the scores are all equal and the statistic is 0/0. Test the
+    // ties exactly; the rounded score variance is ~1e-33, not 0.
+    if dev.iter().all(|&d| d == dev[0]) {
+        return Err(Error::Constant {
+            what: "samples",
+            value: dev[0],
+            why: "all centred values tie, so the Fligner-Killeen statistic is undefined",
+        });
+    }
     let big_n = dev.len();
     let (ranks, _) = average_ranks(&dev);
     let denom = 2.0 * (big_n as f64 + 1.0);
@@ -381,6 +390,11 @@ mod tests {
         ));
         assert!(matches!(
             fligner(&[&[1.0, 1.0], &[1.0, 1.0]], Center::Median),
+            Err(Error::Constant { .. })
+        ));
+        // Ten equal values: the normal scores' rounded variance is ~1e-33, not 0; still an error.
+        assert!(matches!(
+            fligner(&[&[2.0; 10], &[2.0; 10]], Center::Median),
             Err(Error::Constant { .. })
         ));
         assert!(fligner(&[&[1.0, 2.0], &[3.0, 5.0]], Center::Trimmed(0.7)).is_err());
