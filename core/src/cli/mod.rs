@@ -10,9 +10,17 @@ pub mod compare;
 pub mod detect;
 pub mod inspect;
 
+const EXAMPLES: &str = "Examples:
+  shiftwatch compare ttfb.csv --baseline baseline --candidate candidate
+  shiftwatch compare ttfb.csv --baseline old --candidate new --paired log-ratio --format json
+  shiftwatch detect cpu.csv --column load --penalty mbic
+  shiftwatch inspect grafana_export.csv prometheus_range.json
+
+Exit codes: 0 nothing failing, 1 a failing finding, 2 usage or input error.";
+
 /// Did the new release regress? Compare service metrics between releases with statistics.
 #[derive(Debug, Parser)]
-#[command(name = "shiftwatch", version, about, long_about = None)]
+#[command(name = "shiftwatch", version, about, long_about = None, after_help = EXAMPLES)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
