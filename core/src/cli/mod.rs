@@ -12,7 +12,7 @@ pub mod inspect;
 
 const EXAMPLES: &str = "Examples:
   shiftwatch compare ttfb.csv --baseline baseline --candidate candidate
-  shiftwatch compare ttfb.csv --baseline old --candidate new --paired log-ratio --format json
+  shiftwatch compare ttfb.csv --baseline old --candidate new --paired log-ratio
   shiftwatch detect cpu.csv --column load --penalty mbic
   shiftwatch inspect grafana_export.csv prometheus_range.json
 
@@ -30,7 +30,7 @@ pub struct Cli {
 enum Command {
     /// Compare two numeric columns of a CSV file (baseline vs candidate).
     Compare(compare::Args),
-    /// Show what an export holds: series, kinds, points, interval, gaps, resets, time range.
+    /// Show what an export holds: series, kinds, points, interval, gaps, resets.
     Inspect(inspect::InspectArgs),
     /// Print the change points of one series (a column of a CSV file).
     Detect(detect::DetectArgs),
