@@ -30,7 +30,7 @@ pub struct Cli {
 enum Command {
     /// Compare two numeric columns of a CSV file (baseline vs candidate).
     Compare(compare::Args),
-    /// Show what an export holds: series, kinds, points, interval, gaps, resets.
+    /// Show what an export holds: series, kinds, points, gaps, resets.
     Inspect(inspect::InspectArgs),
     /// Print the change points of one series (a column of a CSV file).
     Detect(detect::DetectArgs),
