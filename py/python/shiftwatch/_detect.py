@@ -240,9 +240,10 @@ def detect(
 
     Examples:
         >>> import shiftwatch
-        >>> x = [0.0, 0.1, -0.1, 0.05, 0.0, -0.05, 0.1, 5.0, 5.1, 4.9, 5.05, 5.0, 4.95, 5.1]
-        >>> shiftwatch.detect(x, min_size=3).indices
-        [7]
+        >>> noise = [0.0, 0.3, -0.2, 0.1, -0.3, 0.2, -0.1, 0.0] * 4
+        >>> x = noise + [2.0 + e for e in noise]
+        >>> shiftwatch.detect(x).indices
+        [32]
     """
     name = _penalty_name(penalty)
     x = as_float64(values, "values")
@@ -345,7 +346,7 @@ def crops(
 
     Examples:
         >>> import shiftwatch
-        >>> x = [0.0] * 10 + [5.0] * 10 + [1.0] * 10
+        >>> x = [0.0] * 10 + [5.0] * 10 + [6.0] * 10
         >>> [list(s.indices) for s in shiftwatch.crops(x, 0.1, 1000.0, min_size=2)]
         [[10, 20], [10], []]
     """
