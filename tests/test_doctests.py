@@ -7,6 +7,7 @@ import doctest
 import pytest
 import shiftwatch._compare
 import shiftwatch._convert
+import shiftwatch._detect
 import shiftwatch.stats._dependence
 import shiftwatch.stats._distribution
 import shiftwatch.stats._effects
@@ -23,6 +24,7 @@ MODULES = [
     shiftwatch.stats._resampling,
     shiftwatch._compare,
     shiftwatch._convert,
+    shiftwatch._detect,
 ]
 
 

@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 
 mod arrays;
 mod compare;
+mod detect;
 mod dist;
 mod disttests;
 mod errors;
@@ -36,6 +37,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
     compare::register(m)?;
+    detect::register(m)?;
     dist::register(m)?;
     disttests::register(m)?;
     rank::register(m)?;

@@ -1,19 +1,26 @@
 """shiftwatch: did the new release regress?
 
 Statistics for comparing service metrics between a baseline and a candidate release:
-``shiftwatch.compare`` (the calibrated default comparison) and ``shiftwatch.stats``
+``shiftwatch.compare`` (the calibrated default comparison), ``shiftwatch.detect`` and
+``shiftwatch.crops`` (change points inside one series) and ``shiftwatch.stats``
 (scipy.stats-compatible tests, effect sizes and resampling, computed in Rust).
 """
 
 from shiftwatch import stats
 from shiftwatch._compare import Comparison, SampleSummary, compare
+from shiftwatch._detect import ChangePoint, CropsPath, Detection, crops, detect
 from shiftwatch._native import InsufficientDataError, __version__
 
 __all__ = [
+    "ChangePoint",
     "Comparison",
+    "CropsPath",
+    "Detection",
     "InsufficientDataError",
     "SampleSummary",
     "__version__",
     "compare",
+    "crops",
+    "detect",
     "stats",
 ]

@@ -18,6 +18,8 @@ __all__ = [
     "brunnermunzel",
     "cliffs_delta",
     "compare",
+    "crops",
+    "detect",
     "effective_sample_size",
     "false_discovery_control",
     "fligner",
@@ -123,3 +125,16 @@ def compare(
 def false_discovery_control(ps: _F64, method: str) -> list[float]: ...
 def acf(x: _F64, max_lag: int) -> _Dict: ...
 def effective_sample_size(x: _F64) -> _Dict: ...
+
+# change points
+def detect(
+    values: _F64, method: str, cost: str, penalty: str, min_size: int, alpha: float
+) -> _Dict: ...
+def crops(
+    values: _F64,
+    penalty_min: float,
+    penalty_max: float,
+    cost: str,
+    method: str,
+    min_size: int,
+) -> _Dict: ...

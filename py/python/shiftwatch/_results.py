@@ -34,7 +34,9 @@ def _short(value: Any) -> str:
         return f"[{head}, … ({len(value)} items)]"
     if isinstance(value, (list, tuple)):
         inner = ", ".join(_short(v) for v in value)
-        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+        if isinstance(value, tuple):
+            return f"({inner},)" if len(value) == 1 else f"({inner})"
+        return f"[{inner}]"
     if isinstance(value, dict) and len(value) > 6:
         return f"{{… {len(value)} keys}}"
     return repr(value)

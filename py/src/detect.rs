@@ -1,0 +1,84 @@
+//! Change points inside one series: the default `detect` pipeline and the CROPS path.
+
+use pyo3::prelude::*;
+use serde::Serialize;
+
+use shiftwatch::changepoint::search::{crops as crops_engine, fpop, search};
+use shiftwatch::changepoint::{
+    detect as detect_engine, CostKind, DetectOptions, Detection, Method, Penalty, Stop,
+};
+
+use crate::arrays::{call, parse, slice, Arr};
+
+/// The engine's result with the penalty spelled as the CLI's JSON spells it.
+#[derive(Serialize)]
+struct Detected {
+    detection: Detection,
+    penalty: String,
+}
+
+/// The default change-point pipeline; returns `{"detection": <engine's Detection>,
+/// "penalty": <canonical penalty name>}`.
+#[pyfunction]
+#[pyo3(signature = (values, method, cost, penalty, min_size, alpha))]
+fn detect(
+    py: Python<'_>,
+    values: Arr<'_>,
+    method: &str,
+    cost: &str,
+    penalty: &str,
+    min_size: usize,
+    alpha: f64,
+) -> PyResult<Py<PyAny>> {
+    let penalty: Penalty = parse(penalty)?;
+    let options = DetectOptions {
+        cost: parse(cost)?,
+        method: parse(method)?,
+        penalty,
+        min_size,
+        alpha,
+    };
+    let x = slice(&values);
+    call(py, || {
+        detect_engine(&x, &options).map(|detection| Detected {
+            detection,
+            penalty: penalty.to_string(),
+        })
+    })
+}
+
+/// Every segmentation optimal for a penalty in `[penalty_min, penalty_max]` (cost units);
+/// returns the engine's `Crops` as a dict.
+#[pyfunction]
+#[pyo3(signature = (values, penalty_min, penalty_max, cost, method, min_size))]
+fn crops(
+    py: Python<'_>,
+    values: Arr<'_>,
+    penalty_min: f64,
+    penalty_max: f64,
+    cost: &str,
+    method: &str,
+    min_size: usize,
+) -> PyResult<Py<PyAny>> {
+    let kind: CostKind = parse(cost)?;
+    let method: Method = parse(method)?;
+    let x = slice(&values);
+    call(py, || {
+        shiftwatch::stats::check::sample("values", &x, 2)?;
+        if kind == CostKind::L2 && matches!(method, Method::Pelt | Method::Fpop) {
+            crops_engine(penalty_min, penalty_max, |b| fpop(&x, b, min_size))
+        } else {
+            let c = kind.build(&x)?;
+            crops_engine(penalty_min, penalty_max, |b| {
+                search(&*c, method, Stop::Penalty(b), min_size)
+            })
+        }
+    })
+}
+
+/// Adds this family's functions to the module.
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(detect, m)?)?;
+    m.add_function(wrap_pyfunction!(crops, m)?)?;
+    Ok(())
+}
