@@ -8,6 +8,7 @@ mod compare;
 mod dist;
 mod disttests;
 mod errors;
+mod io;
 mod rank;
 mod resample;
 mod topy;
@@ -40,5 +41,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     disttests::register(m)?;
     rank::register(m)?;
     resample::register(m)?;
+    io::register(m)?;
     Ok(())
 }
