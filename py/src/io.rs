@@ -143,12 +143,17 @@ fn options(
     metric: Option<String>,
     target_label: Option<String>,
     lenient: bool,
+    kinds: BTreeMap<String, String>,
 ) -> PyResult<ReadOptions> {
     let mut opts = ReadOptions {
         format: parse(format)?,
         timezone: timezone.map(parse).transpose()?,
         metric,
         lenient,
+        kinds: kinds
+            .into_iter()
+            .map(|(m, k)| Ok((m, parse::<Kind>(&k)?)))
+            .collect::<PyResult<_>>()?,
         ..ReadOptions::default()
     };
     if let Some(t) = target_label {
@@ -182,7 +187,7 @@ where
 /// Reads one file or buffer; returns `{timestamp_ms, value, series, meta, report}` (see the
 /// module docs).
 #[pyfunction]
-#[pyo3(signature = (path, data, name, format, timezone, metric, target_label, lenient))]
+#[pyo3(signature = (path, data, name, format, timezone, metric, target_label, lenient, kinds))]
 #[allow(clippy::too_many_arguments)]
 fn read(
     py: Python<'_>,
@@ -194,15 +199,16 @@ fn read(
     metric: Option<String>,
     target_label: Option<String>,
     lenient: bool,
+    kinds: BTreeMap<String, String>,
 ) -> PyResult<Py<PyAny>> {
-    let opts = options(format, timezone, metric, target_label, lenient)?;
+    let opts = options(format, timezone, metric, target_label, lenient, kinds)?;
     run(py, || raw_columnar(&read_source(path, data, name, &opts)?))
 }
 
 /// Reads one file or buffer and prepares its series (counters → rates, histograms →
 /// quantiles); returns the same layout as `read` with per-series `derived` and `data`.
 #[pyfunction]
-#[pyo3(signature = (path, data, name, format, timezone, metric, target_label, lenient, warmup_ms, quantiles))]
+#[pyo3(signature = (path, data, name, format, timezone, metric, target_label, lenient, kinds, warmup_ms, quantiles))]
 #[allow(clippy::too_many_arguments)]
 fn prepare(
     py: Python<'_>,
@@ -214,10 +220,11 @@ fn prepare(
     metric: Option<String>,
     target_label: Option<String>,
     lenient: bool,
+    kinds: BTreeMap<String, String>,
     warmup_ms: i64,
     quantiles: Vec<f64>,
 ) -> PyResult<Py<PyAny>> {
-    let opts = options(format, timezone, metric, target_label, lenient)?;
+    let opts = options(format, timezone, metric, target_label, lenient, kinds)?;
     let popts = PrepareOptions {
         warmup_ms,
         quantiles,
