@@ -54,18 +54,16 @@ struct Columnar {
 
 fn columns<'a>(
     parts: impl Iterator<Item = (&'a [i64], &'a [f64])>,
-) -> (Vec<i64>, Vec<f64>, Vec<u32>) {
+) -> shiftwatch::Result<(Vec<i64>, Vec<f64>, Vec<u32>)> {
     let (mut t, mut v, mut idx) = (Vec::new(), Vec::new(), Vec::new());
     for (i, (ts, vs)) in parts.enumerate() {
+        let id = u32::try_from(i)
+            .map_err(|_| shiftwatch::Error::invalid("series", "more than 2^32 series"))?;
         t.extend_from_slice(ts);
         v.extend_from_slice(vs);
-        // More than 2^32 series cannot be held in memory alongside their points.
-        idx.extend(std::iter::repeat_n(
-            u32::try_from(i).unwrap_or(u32::MAX),
-            ts.len(),
-        ));
+        idx.resize(idx.len() + ts.len(), id);
     }
-    (t, v, idx)
+    Ok((t, v, idx))
 }
 
 fn ser<T: Serialize>(x: &T) -> shiftwatch::Result<topy::Val> {
@@ -77,7 +75,7 @@ fn raw_columnar(ds: &Dataset) -> shiftwatch::Result<Columnar> {
         ds.series
             .iter()
             .map(|s| (s.timestamps_ms.as_slice(), s.values.as_slice())),
-    );
+    )?;
     let meta: Vec<RawMeta<'_>> = ds
         .series
         .iter()
@@ -105,7 +103,7 @@ fn prepared_columnar(ds: &Dataset, opts: &PrepareOptions) -> shiftwatch::Result<
         prepared
             .iter()
             .map(|s| (s.timestamps_ms.as_slice(), s.values.as_slice())),
-    );
+    )?;
     let meta: Vec<PreparedMeta<'_>> = prepared
         .iter()
         .map(|s| PreparedMeta {
