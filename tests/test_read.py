@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import doctest
 import io
 import json
 import pathlib
@@ -13,6 +14,7 @@ import sys
 import numpy as np
 import pytest
 import shiftwatch
+import shiftwatch._io
 
 pl = pytest.importorskip("polars")
 
@@ -249,3 +251,9 @@ def test_native_columns_are_numpy():
     assert out["timestamp_ms"].dtype == np.int64
     assert out["value"].dtype == np.float64
     assert out["series"].dtype == np.uint32
+
+
+def test_docstring_examples():
+    result = doctest.testmod(shiftwatch._io, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0
+    assert result.failed == 0

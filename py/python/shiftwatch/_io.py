@@ -345,6 +345,18 @@ def prepare(
         FileNotFoundError: The path does not exist.
         ValueError: Malformed content (message with ``file:line:column``), a quantile outside
             [0, 1], a negative warm-up, or a bucket series without a numeric ``le`` label.
+
+    Example:
+        >>> import shiftwatch
+        >>> csv = b"timestamp,metric,target,role,release,value,labels,kind\\n" \\
+        ...       b"1700000000000,req_total,a,,,10,,counter\\n" \\
+        ...       b"1700000010000,req_total,a,,,40,,counter\\n" \\
+        ...       b"1700000020000,req_total,a,,,5,,counter\\n"
+        >>> df, report = shiftwatch.prepare(csv, with_report=True)
+        >>> df["value"].to_list()  # 30/10 s, then a reset: 5/10 s
+        [3.0, 0.5]
+        >>> report["series"][0]["data"]["resets"]
+        [{'at_ms': 1700000020000, 'before': 40.0, 'after': 5.0}]
     """
     warmup_ms = round(warmup_s * 1000.0)
     qs = [float(q) for q in quantiles]
