@@ -9,6 +9,7 @@ mod detect;
 mod dist;
 mod disttests;
 mod errors;
+mod io;
 mod rank;
 mod resample;
 mod topy;
@@ -42,5 +43,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     disttests::register(m)?;
     rank::register(m)?;
     resample::register(m)?;
+    io::register(m)?;
     Ok(())
 }

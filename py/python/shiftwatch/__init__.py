@@ -4,11 +4,13 @@ Statistics for comparing service metrics between a baseline and a candidate rele
 ``shiftwatch.compare`` (the calibrated default comparison), ``shiftwatch.detect`` and
 ``shiftwatch.crops`` (change points inside one series) and ``shiftwatch.stats``
 (scipy.stats-compatible tests, effect sizes and resampling, computed in Rust).
+``shiftwatch.read`` and ``shiftwatch.prepare`` turn metrics exports into tidy polars frames.
 """
 
 from shiftwatch import stats
 from shiftwatch._compare import Comparison, SampleSummary, compare
 from shiftwatch._detect import ChangePoint, CropsPath, Detection, crops, detect
+from shiftwatch._io import prepare, read
 from shiftwatch._native import InsufficientDataError, __version__
 
 __all__ = [
@@ -22,5 +24,7 @@ __all__ = [
     "compare",
     "crops",
     "detect",
+    "prepare",
+    "read",
     "stats",
 ]

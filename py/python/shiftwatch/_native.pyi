@@ -29,6 +29,9 @@ __all__ = [
     "optimal_block_length",
     "permutation_test",
     "poisson_rate_ratio",
+    "prepare",
+    "prepare_columns",
+    "read",
     "run_cli",
     "t_ppf",
     "ttest_1samp",
@@ -46,6 +49,44 @@ class InsufficientDataError(ValueError):
     """Not enough usable data for the computation (too few points, or all values equal)."""
 
 def run_cli(argv: list[str]) -> int: ...
+
+# readers: columnar results {timestamp_ms: int64, value: float64, series: uint32 (index into
+# meta), meta: list of per-series dicts, report: read report dict}
+def read(
+    path: str | None,
+    data: bytes | None,
+    name: str,
+    format: str,
+    timezone: str | None,
+    metric: str | None,
+    target_label: str | None,
+    lenient: bool,
+    kinds: dict[str, str],
+) -> _Dict: ...
+def prepare(
+    path: str | None,
+    data: bytes | None,
+    name: str,
+    format: str,
+    timezone: str | None,
+    metric: str | None,
+    target_label: str | None,
+    lenient: bool,
+    kinds: dict[str, str],
+    warmup_ms: int,
+    quantiles: list[float],
+) -> _Dict: ...
+def prepare_columns(
+    metric: list[str],
+    target: list[str],
+    labels: list[dict[str, str]],
+    kind: list[str],
+    series: NDArray[np.uint32],
+    timestamp_ms: NDArray[np.int64],
+    value: _F64,
+    warmup_ms: int,
+    quantiles: list[float],
+) -> _Dict: ...
 
 # rank tests
 def mannwhitneyu(
