@@ -226,6 +226,7 @@ fn prepare(
     let popts = PrepareOptions {
         warmup_ms,
         quantiles,
+        ..PrepareOptions::default()
     };
     run(py, || {
         prepared_columnar(&read_source(path, data, name, &opts)?, &popts)
@@ -267,6 +268,7 @@ fn prepare_columns(
     let popts = PrepareOptions {
         warmup_ms,
         quantiles,
+        ..PrepareOptions::default()
     };
     run(py, move || {
         if idx.len() != ts.len() || ts.len() != vs.len() {

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::counter::{rates, Reset};
 use super::histogram::{le_of, mean_over_time, quantiles_over_time, BucketSeries};
-use super::warmup::trim_warmup;
+use super::warmup::{auto_warmup, trim_warmup, AUTO_WARMUP_MAX_FRACTION};
 use super::{Kind, RawSeries, SeriesKey, SeriesReport};
 use crate::{Error, Result};
 
@@ -25,6 +25,9 @@ pub struct PrepareOptions {
     pub warmup_ms: i64,
     /// Quantiles computed from histograms. Default `[0.5, 0.9, 0.99]`.
     pub quantiles: Vec<f64>,
+    /// After the fixed warm-up, also cut a warm-up found in the data
+    /// ([`super::warmup::auto_warmup`], within the first quarter). Default off.
+    pub auto_warmup: bool,
 }
 
 impl Default for PrepareOptions {
@@ -32,6 +35,7 @@ impl Default for PrepareOptions {
         PrepareOptions {
             warmup_ms: 0,
             quantiles: vec![0.5, 0.9, 0.99],
+            auto_warmup: false,
         }
     }
 }
@@ -97,11 +101,19 @@ fn add(a: &mut SeriesReport, b: &SeriesReport) {
     a.unsorted += b.unsorted;
 }
 
-fn trimmed(mut p: Prepared, start: Option<i64>, warmup_ms: i64) -> Result<Prepared> {
-    let w = trim_warmup(&p.timestamps_ms, start, warmup_ms)?;
-    p.timestamps_ms.drain(..w.first_kept);
-    p.values.drain(..w.first_kept);
-    p.data.warmup_trimmed = w.trimmed;
+fn trimmed(mut p: Prepared, start: Option<i64>, opts: &PrepareOptions) -> Result<Prepared> {
+    let w = trim_warmup(&p.timestamps_ms, start, opts.warmup_ms)?;
+    let mut first_kept = w.first_kept;
+    if opts.auto_warmup {
+        let rest = &p.values[first_kept..];
+        // Too short or non-finite to search: keep it; the analysis reports those points.
+        if rest.len() >= 20 && rest.iter().all(|v| v.is_finite()) {
+            first_kept += auto_warmup(rest, AUTO_WARMUP_MAX_FRACTION)?.first_kept;
+        }
+    }
+    p.timestamps_ms.drain(..first_kept);
+    p.values.drain(..first_kept);
+    p.data.warmup_trimmed = first_kept;
     Ok(p)
 }
 
@@ -163,7 +175,7 @@ pub fn prepare(series: &[RawSeries], opts: &PrepareOptions) -> Result<Vec<Prepar
                 data,
             },
         };
-        out.push(trimmed(p, start, opts.warmup_ms)?);
+        out.push(trimmed(p, start, opts)?);
     }
     for (family, members) in histograms {
         let mut les = Vec::with_capacity(members.len());
@@ -216,7 +228,7 @@ pub fn prepare(series: &[RawSeries], opts: &PrepareOptions) -> Result<Vec<Prepar
                     coarse: false,
                 },
             };
-            out.push(trimmed(p, start, opts.warmup_ms)?);
+            out.push(trimmed(p, start, opts)?);
         }
         for &q in &opts.quantiles {
             let qs = quantiles_over_time(q, &buckets)?;
@@ -237,7 +249,7 @@ pub fn prepare(series: &[RawSeries], opts: &PrepareOptions) -> Result<Vec<Prepar
                     coarse: true,
                 },
             };
-            out.push(trimmed(p, start, opts.warmup_ms)?);
+            out.push(trimmed(p, start, opts)?);
         }
     }
     Ok(out)
