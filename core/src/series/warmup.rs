@@ -96,8 +96,8 @@ pub fn auto_warmup(values: &[f64], max_fraction: f64) -> Result<AutoWarmup> {
     let last_early = detection
         .change_points
         .iter()
-        .filter(|c| c.index as f64 <= limit)
-        .last();
+        .rev()
+        .find(|c| c.index as f64 <= limit);
     Ok(AutoWarmup {
         first_kept: last_early.map_or(0, |c| c.index),
         p_value: last_early.map(|c| c.p_adjusted),
