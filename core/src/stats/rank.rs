@@ -140,12 +140,20 @@ pub struct PooledRanks {
 /// [`crate::Error::NonFinite`] naming the sample (`"x"` or `"y"`) and index of the first NaN
 /// or ±∞.
 pub fn pooled(x: &[f64], y: &[f64]) -> Result<PooledRanks> {
-    check::finite("x", x)?;
-    check::finite("y", y)?;
     let (n_x, n_y) = (x.len(), y.len());
     let mut keys = Vec::with_capacity(n_x + n_y);
-    keys.extend(x.iter().map(|&v| key(v)));
-    keys.extend(y.iter().map(|&v| key(v)));
+    // The finiteness check rides on the key pass; the checks name the culprit only on failure.
+    let mut non_finite = false;
+    let mut key_of = |&v: &f64| {
+        non_finite |= !v.is_finite();
+        key(v)
+    };
+    keys.extend(x.iter().map(&mut key_of));
+    keys.extend(y.iter().map(&mut key_of));
+    if non_finite {
+        check::finite("x", x)?;
+        check::finite("y", y)?;
+    }
     let mut tags = vec![0u8; n_x];
     tags.resize(n_x + n_y, 1);
     let sums = tagged_rank_sums(&mut keys, &mut tags);
