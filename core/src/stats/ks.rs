@@ -236,9 +236,10 @@ fn extremes(x: &[f64], y: &[f64]) -> Extremes {
     }
 }
 
-fn sorted(x: &[f64]) -> Vec<f64> {
+/// A sorted copy of `x`; the sort may use two threads if `threads` and `x` is large.
+fn sorted(x: &[f64], threads: bool) -> Vec<f64> {
     let mut v = x.to_vec();
-    super::rank::sort_f64(&mut v);
+    super::rank::sort_f64_threads(&mut v, threads && x.len() >= super::rank::PARALLEL_SORT);
     v
 }
 
@@ -301,9 +302,20 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 pub fn ks_2samp(x: &[f64], y: &[f64], options: &KsOptions) -> Result<Ks2Samp> {
     check::sample("x", x, 1)?;
     check::sample("y", y, 1)?;
-    let xs = sorted(x);
-    let ys = sorted(y);
-    ks_2samp_sorted(&xs, &ys, options)
+    let (xs, ys) = if x.len().min(y.len()) >= super::rank::PARALLEL_SORT {
+        // One sample per core; the sorts' results do not depend on the threads.
+        std::thread::scope(|s| {
+            let ys = s.spawn(|| sorted(y, false));
+            let xs = sorted(x, false);
+            (xs, ys.join())
+        })
+    } else {
+        (sorted(x, true), Ok(sorted(y, true)))
+    };
+    // Unreachable `Err` (sorting does not panic): sort on this thread instead.
+    let ys = ys.unwrap_or_else(|_| sorted(y, true));
+    // Sorted here and checked finite above: skip `ks_2samp_sorted`'s checks.
+    from_sorted(&xs, &ys, options)
 }
 
 /// [`ks_2samp`] for samples that are already sorted ascending (no copy, no sort).
@@ -319,6 +331,11 @@ pub fn ks_2samp_sorted(x: &[f64], y: &[f64], options: &KsOptions) -> Result<Ks2S
     if y.windows(2).any(|w| w[0] > w[1]) {
         return Err(Error::invalid("y", "must be sorted ascending"));
     }
+    from_sorted(x, y, options)
+}
+
+/// [`ks_2samp_sorted`] after its checks (samples non-empty, finite, sorted).
+fn from_sorted(x: &[f64], y: &[f64], options: &KsOptions) -> Result<Ks2Samp> {
     let (n1, n2) = (x.len(), y.len());
     let ext = extremes(x, y);
     let min_s = (-ext.min).clamp(0.0, 1.0);
@@ -403,7 +420,7 @@ mod tests {
     /// scipy's definition, literally: ECDF difference at every element of
     /// `concat(sort(x), sort(y))`, first arg-max / arg-min.
     fn naive(x: &[f64], y: &[f64]) -> (f64, f64, f64, f64) {
-        let (xs, ys) = (sorted(x), sorted(y));
+        let (xs, ys) = (sorted(x, true), sorted(y, true));
         let all: Vec<f64> = xs.iter().chain(&ys).copied().collect();
         let cdf = |s: &[f64], v: f64| s.iter().filter(|&&t| t <= v).count() as f64 / s.len() as f64;
         let diffs: Vec<f64> = all.iter().map(|&v| cdf(&xs, v) - cdf(&ys, v)).collect();
@@ -427,7 +444,7 @@ mod tests {
         ) {
             let x: Vec<f64> = x.into_iter().map(f64::from).collect();
             let y: Vec<f64> = y.into_iter().map(|v| f64::from(v) * 0.5).collect();
-            let e = extremes(&sorted(&x), &sorted(&y));
+            let e = extremes(&sorted(&x, true), &sorted(&y, true));
             let (max, max_at, min, min_at) = naive(&x, &y);
             proptest::prop_assert_eq!(e.max.to_bits(), max.to_bits());
             proptest::prop_assert_eq!(e.max_at, max_at);

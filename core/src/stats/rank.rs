@@ -51,15 +51,24 @@ fn from_total_key(k: u64) -> f64 {
     f64::from_bits(k ^ mask)
 }
 
+/// Length from which [`sort_f64`] and the pooled rankers use two threads.
+pub(crate) const PARALLEL_SORT: usize = radix::PARALLEL;
+
 /// Sorts `x` ascending in the order of [`f64::total_cmp`] (−0.0 before +0.0, NaNs at the ends
 /// by sign), in O(n) by radix sort of the bit patterns; comparison sort for small inputs.
 pub fn sort_f64(x: &mut [f64]) {
+    sort_f64_threads(x, x.len() >= radix::PARALLEL);
+}
+
+/// [`sort_f64`], on two threads if `threads` (callers that already run two sorts at once pass
+/// `false`). The result does not depend on `threads`.
+pub(crate) fn sort_f64_threads(x: &mut [f64], threads: bool) {
     if x.len() < radix::SMALL {
         x.sort_unstable_by(f64::total_cmp);
         return;
     }
     let mut keys: Vec<u64> = x.iter().map(|&v| total_key(v)).collect();
-    radix::sort(&mut keys);
+    radix::sort(&mut keys, threads);
     for (v, k) in x.iter_mut().zip(keys) {
         *v = from_total_key(k);
     }
@@ -131,12 +140,20 @@ pub struct PooledRanks {
 /// [`crate::Error::NonFinite`] naming the sample (`"x"` or `"y"`) and index of the first NaN
 /// or ±∞.
 pub fn pooled(x: &[f64], y: &[f64]) -> Result<PooledRanks> {
-    check::finite("x", x)?;
-    check::finite("y", y)?;
     let (n_x, n_y) = (x.len(), y.len());
     let mut keys = Vec::with_capacity(n_x + n_y);
-    keys.extend(x.iter().map(|&v| key(v)));
-    keys.extend(y.iter().map(|&v| key(v)));
+    // The finiteness check rides on the key pass; the checks name the culprit only on failure.
+    let mut non_finite = false;
+    let mut key_of = |&v: &f64| {
+        non_finite |= !v.is_finite();
+        key(v)
+    };
+    keys.extend(x.iter().map(&mut key_of));
+    keys.extend(y.iter().map(&mut key_of));
+    if non_finite {
+        check::finite("x", x)?;
+        check::finite("y", y)?;
+    }
     let mut tags = vec![0u8; n_x];
     tags.resize(n_x + n_y, 1);
     let sums = tagged_rank_sums(&mut keys, &mut tags);
@@ -160,15 +177,46 @@ pub(crate) struct TaggedSums {
 }
 
 /// Sorts `keys` (carrying `tags` ∈ {0, 1, 2}) and sums the midranks per tag.
+///
+/// From [`radix::PARALLEL`] keys on, the sort and the summing pass each run on two threads;
+/// the sums are exact integers, so the result does not depend on how the work is split.
 pub(crate) fn tagged_rank_sums(keys: &mut [u64], tags: &mut [u8]) -> TaggedSums {
     radix::sort_with_payload(keys, tags);
+    let n = keys.len().min(tags.len());
+    let (keys, tags) = (&keys[..n], &tags[..n]);
+    if n < radix::PARALLEL {
+        return range_sums(keys, tags, 0);
+    }
+    // Cut at a tie-group boundary near the middle.
+    let mut cut = n / 2;
+    while cut < n && keys[cut] == keys[cut - 1] {
+        cut += 1;
+    }
+    let (lo, hi) = std::thread::scope(|s| {
+        let hi = s.spawn(|| range_sums(&keys[cut..], &tags[cut..], cut));
+        let lo = range_sums(&keys[..cut], &tags[..cut], 0);
+        (lo, hi.join())
+    });
+    match hi {
+        Ok(hi) => TaggedSums {
+            doubled: [0, 1, 2].map(|g| lo.doubled[g] + hi.doubled[g]),
+            tie_term: lo.tie_term + hi.tie_term,
+        },
+        // Unreachable (the summing loop does not panic); recompute on this thread.
+        Err(_) => range_sums(keys, tags, 0),
+    }
+}
+
+/// Midrank sums per tag and tie term of sorted `keys` that start with a whole tie group and
+/// sit at 0-based position `offset` of the full sorted sample.
+fn range_sums(keys: &[u64], tags: &[u8], offset: usize) -> TaggedSums {
     let n = keys.len().min(tags.len());
     let mut out = TaggedSums::default();
     let mut i = 0;
     while i < n {
         let j = group_end(keys, i);
         let t = (j - i) as u128;
-        let doubled = 2 * i as u128 + t + 1;
+        let doubled = 2 * (offset + i) as u128 + t + 1;
         if t == 1 {
             out.doubled[usize::from(tags[i]) % 3] += doubled;
         } else {
@@ -349,6 +397,28 @@ mod tests {
             }
         ));
         assert!(midranks(&[f64::NAN]).is_err());
+    }
+
+    #[test]
+    fn threads_do_not_change_results() {
+        let mut rng = crate::stats::rng::Rng::new(9);
+        for n in [radix::PARALLEL, 3 * radix::PARALLEL + 7] {
+            let x: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+            let ties: Vec<f64> = x.iter().map(|v| (v * 3.0).round()).collect();
+            for data in [&x, &ties] {
+                let (mut a, mut b) = (data.clone(), data.clone());
+                sort_f64_threads(&mut a, true);
+                sort_f64_threads(&mut b, false);
+                let bits = |v: &[f64]| v.iter().map(|w| w.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&a), bits(&b));
+                let mut keys: Vec<u64> = data.iter().map(|&v| key(v)).collect();
+                let mut tags: Vec<u8> = (0..n).map(|i| (i % 3) as u8).collect();
+                let par = tagged_rank_sums(&mut keys, &mut tags);
+                let serial = range_sums(&keys, &tags, 0);
+                assert_eq!(par.doubled, serial.doubled);
+                assert_eq!(par.tie_term, serial.tie_term);
+            }
+        }
     }
 
     #[test]

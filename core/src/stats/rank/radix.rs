@@ -15,9 +15,15 @@
 //! After the first level the buckets fit in cache. A level's counters are reused by its
 //! siblings; beyond 7 levels (keys spaced so that each level splits off few bits) a bucket
 //! falls back to a stable comparison sort.
+//!
+//! Inputs of at least [`PARALLEL`] keys split the first level's buckets into two halves of
+//! about equal size and finish them on two threads (`std::thread::scope`). The sort is stable,
+//! so its output is uniquely determined and identical to the single-threaded result.
 
 /// Below this length a comparison sort of (key, payload) pairs is used directly.
 pub(crate) const SMALL: usize = 256;
+/// From this length on, the buckets of the first level are finished on two threads.
+pub(crate) const PARALLEL: usize = 50_000;
 /// Buckets up to this size finish with insertion sort.
 const INSERTION: usize = 48;
 /// Widest digit.
@@ -32,7 +38,17 @@ const MAX_DEPTH: usize = 7;
 ///
 /// `payload` must have the same length as `keys` (callers in this crate guarantee it; only the
 /// common prefix is sorted otherwise).
-pub(crate) fn sort_with_payload<T: Copy + Default>(keys: &mut [u64], payload: &mut [T]) {
+pub(crate) fn sort_with_payload<T: Copy + Default + Send>(keys: &mut [u64], payload: &mut [T]) {
+    let threads = keys.len() >= PARALLEL;
+    sort_with_payload_threads(keys, payload, threads);
+}
+
+/// [`sort_with_payload`], on two threads if `threads` (and the input is not small).
+pub(crate) fn sort_with_payload_threads<T: Copy + Default + Send>(
+    keys: &mut [u64],
+    payload: &mut [T],
+    threads: bool,
+) {
     let n = keys.len().min(payload.len());
     let (keys, payload) = (&mut keys[..n], &mut payload[..n]);
     if n < SMALL {
@@ -42,7 +58,11 @@ pub(crate) fn sort_with_payload<T: Copy + Default>(keys: &mut [u64], payload: &m
     let mut tmp_keys = vec![0u64; n];
     let mut tmp_payload = vec![T::default(); n];
     let mut counts = vec![0usize; LEVEL * MAX_DEPTH];
-    in_place(keys, payload, &mut tmp_keys, &mut tmp_payload, &mut counts);
+    if threads && n > INSERTION {
+        in_place_parallel(keys, payload, &mut tmp_keys, &mut tmp_payload, &mut counts);
+    } else {
+        in_place(keys, payload, &mut tmp_keys, &mut tmp_payload, &mut counts);
+    }
 }
 
 /// Stable comparison sort of (key, payload) pairs: small inputs, and buckets deeper than the
@@ -56,10 +76,10 @@ fn sort_pairs<T: Copy>(keys: &mut [u64], payload: &mut [T]) {
     }
 }
 
-/// Sorts `keys` ascending (no payload).
-pub(crate) fn sort(keys: &mut [u64]) {
+/// Sorts `keys` ascending (no payload), on two threads if `threads`.
+pub(crate) fn sort(keys: &mut [u64], threads: bool) {
     let mut unit = vec![(); keys.len()];
-    sort_with_payload(keys, &mut unit);
+    sort_with_payload_threads(keys, &mut unit, threads);
 }
 
 #[inline]
@@ -120,6 +140,67 @@ fn in_place<T: Copy>(
                 &mut ak[lo..hi],
                 &mut ap[lo..hi],
                 rest,
+            );
+        }
+        lo = hi;
+    }
+}
+
+/// [`in_place`] whose first-level buckets are finished on two threads: the buckets are cut
+/// where the running total first reaches half the keys, and the second thread gets its own
+/// counter stack (as deep as the first thread's, so both take the same fallbacks).
+fn in_place_parallel<T: Copy + Send>(
+    ak: &mut [u64],
+    ap: &mut [T],
+    bk: &mut [u64],
+    bp: &mut [T],
+    counts: &mut [usize],
+) {
+    let Some((min, shift, w)) = plan(ak) else {
+        return;
+    };
+    let (mine, rest) = counts.split_at_mut(LEVEL.min(counts.len()));
+    let mine = &mut mine[..1 << w];
+    histogram(ak, min, shift, mine);
+    scatter(ak, ap, bk, bp, min, shift, mine);
+    let n = ak.len();
+    let split = mine
+        .iter()
+        .position(|&end| 2 * end >= n)
+        .map_or(0, |i| i + 1);
+    let (ends_lo, ends_hi) = mine.split_at(split);
+    let cut = ends_lo.last().copied().unwrap_or(0);
+    let (ak_lo, ak_hi) = ak.split_at_mut(cut);
+    let (ap_lo, ap_hi) = ap.split_at_mut(cut);
+    let (bk_lo, bk_hi) = bk.split_at_mut(cut);
+    let (bp_lo, bp_hi) = bp.split_at_mut(cut);
+    let mut counts_hi = vec![0usize; rest.len()];
+    std::thread::scope(|s| {
+        s.spawn(|| finish_buckets(bk_hi, bp_hi, ak_hi, ap_hi, ends_hi, cut, &mut counts_hi));
+        finish_buckets(bk_lo, bp_lo, ak_lo, ap_lo, ends_lo, 0, rest);
+    });
+}
+
+/// Sorts each bucket of `s` into `d`; `ends` are the buckets' ends, offset by `base`.
+fn finish_buckets<T: Copy>(
+    sk: &mut [u64],
+    sp: &mut [T],
+    dk: &mut [u64],
+    dp: &mut [T],
+    ends: &[usize],
+    base: usize,
+    counts: &mut [usize],
+) {
+    let mut lo = 0;
+    for &end in ends {
+        let hi = end - base;
+        if hi > lo {
+            sort_into(
+                &mut sk[lo..hi],
+                &mut sp[lo..hi],
+                &mut dk[lo..hi],
+                &mut dp[lo..hi],
+                counts,
             );
         }
         lo = hi;
