@@ -130,20 +130,7 @@ fn in_place<T: Copy>(
     let mine = &mut mine[..1 << w];
     histogram(ak, min, shift, mine);
     scatter(ak, ap, bk, bp, min, shift, mine);
-    let mut lo = 0;
-    for &hi in mine.iter() {
-        // `hi` is the end of the next bucket
-        if hi > lo {
-            sort_into(
-                &mut bk[lo..hi],
-                &mut bp[lo..hi],
-                &mut ak[lo..hi],
-                &mut ap[lo..hi],
-                rest,
-            );
-        }
-        lo = hi;
-    }
+    finish_buckets(bk, bp, ak, ap, mine, 0, rest);
 }
 
 /// [`in_place`] whose first-level buckets are finished on two threads: the buckets are cut
