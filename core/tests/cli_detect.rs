@@ -125,3 +125,45 @@ fn input_errors_exit_2_with_location() {
     assert_eq!(code, 2);
     assert!(err.contains("need at least 3 values"), "{err}");
 }
+
+/// A Prometheus `query_range` export: 60 points of one series stepping from 10 to 20 at index 30,
+/// plus a second series, so the series must be chosen by metric name.
+fn step_prometheus() -> String {
+    let point = |i: usize| {
+        let noise = [0.05, -0.1, 0.08, -0.02, 0.1, -0.07][i % 6];
+        let v = if i < 30 { 10.0 } else { 20.0 } + noise;
+        format!("[{}, \"{v}\"]", 1_767_225_600 + 60 * i)
+    };
+    let values: Vec<String> = (0..60).map(point).collect();
+    let flat: Vec<String> = (0..60)
+        .map(|i| format!("[{}, \"1\"]", 1_767_225_600 + 60 * i))
+        .collect();
+    format!(
+        r#"{{"status":"success","data":{{"resultType":"matrix","result":[
+        {{"metric":{{"__name__":"ttfb_ms","instance":"gw-1"}},"values":[{}]}},
+        {{"metric":{{"__name__":"peers","instance":"gw-1"}},"values":[{}]}}]}}}}"#,
+        values.join(","),
+        flat.join(",")
+    )
+}
+
+#[test]
+fn prometheus_series_by_metric_name_with_times() {
+    let path = fixture("step.json", &step_prometheus());
+    let p = path.to_str().unwrap();
+    let (out, err, code) = run(&["detect", p, "--column", "ttfb_ms", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let cps = doc["change_points"].as_array().unwrap();
+    assert_eq!(cps.len(), 1, "{out}");
+    assert_eq!(cps[0]["index"], 30);
+    assert_eq!(cps[0]["time"], "2026-01-01T00:30:00Z");
+    assert!(
+        doc["column"].as_str().unwrap().starts_with("ttfb_ms"),
+        "{out}"
+    );
+    // Two series and no choice: exit 2 naming both.
+    let (_, err, code) = run(&["detect", p]);
+    assert_eq!(code, 2);
+    assert!(err.contains("ttfb_ms") && err.contains("peers"), "{err}");
+}

@@ -1,4 +1,5 @@
-//! `shiftwatch detect FILE`: change points of one series read from a plain CSV column.
+//! `shiftwatch detect FILE`: change points of one series: a CSV column, or one series of a
+//! tidy CSV, Prometheus JSON or OpenMetrics file.
 
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -16,15 +17,18 @@ use crate::Error;
   shiftwatch detect latency.csv
   shiftwatch detect bench.csv --column ops_per_sec --penalty bic --format json
   shiftwatch detect counts.csv --cost poisson --min-size 10
+  shiftwatch detect prometheus_range.json --column 'process_resident_memory_bytes'
   cat values.csv | shiftwatch detect -
 
 Indices are 0-based and name the first sample of each new segment. When the file has a
 column named time, timestamp or date, its value at each change point is printed too.")]
 pub struct DetectArgs {
-    /// CSV file with a header line (`-` reads standard input).
+    /// A CSV file with a header line, or a tidy CSV, Prometheus JSON or OpenMetrics file (`-`
+    /// reads standard input).
     pub file: PathBuf,
     /// Column to analyse: a header name or a 1-based number (default: the first numeric
-    /// column that is not a time column).
+    /// column that is not a time column); for tidy, Prometheus and OpenMetrics input, a metric
+    /// name or series key (needed when the file holds several series).
     #[arg(long, short = 'c')]
     pub column: Option<String>,
     /// Search: pelt (exact), fpop (exact, l2 only), dp (exact, slow oracle), binseg (greedy).
@@ -49,10 +53,10 @@ pub struct DetectArgs {
 }
 
 /// One numeric column read from a CSV file, with the time column if any.
-struct Column {
-    name: String,
-    values: Vec<f64>,
-    times: Option<Vec<String>>,
+pub(crate) struct Column {
+    pub name: String,
+    pub values: Vec<f64>,
+    pub times: Option<Vec<String>>,
 }
 
 const TIME_NAMES: [&str; 4] = ["time", "timestamp", "date", "datetime"];
@@ -90,7 +94,7 @@ fn parse_error(file: &str, line: usize, column: usize, msg: String) -> Error {
 }
 
 /// Reads the column `want` (name or 1-based number) of a CSV text.
-fn read_column(file: &str, text: &str, want: Option<&str>) -> Result<Column, Error> {
+pub(crate) fn read_column(file: &str, text: &str, want: Option<&str>) -> Result<Column, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines().enumerate();
     let header = loop {
@@ -227,7 +231,10 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
         })?;
         (label, text)
     };
-    let column = read_column(&label, &text, args.column.as_deref())?;
+    let column = super::detect_input::read_series(&label, &text, args.column.as_deref())?;
+    for note in &column.notes {
+        eprintln!("{label}: {note}");
+    }
     let detection = detect(&column.values, &options)
         .with_context(|| format!("{label}: column '{}'", column.name))?;
     let time_at = |i: usize| column.times.as_ref().and_then(|t| t.get(i).cloned());
@@ -260,6 +267,7 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
             "min_size": options.min_size,
             "alpha": options.alpha,
             "noise": detection.noise,
+            "notes": column.notes,
             "change_points": cps,
         });
         writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
