@@ -256,7 +256,7 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
                 })
             })
             .collect();
-        let doc = serde_json::json!({
+        let mut doc = serde_json::json!({
             "file": label,
             "column": column.name,
             "n": detection.n,
@@ -267,9 +267,12 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
             "min_size": options.min_size,
             "alpha": options.alpha,
             "noise": detection.noise,
-            "notes": column.notes,
             "change_points": cps,
         });
+        if !column.notes.is_empty() {
+            // What reading did to the series (rates, skipped points): only when there is some.
+            doc["notes"] = serde_json::json!(column.notes);
+        }
         writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
     } else {
         writeln!(
