@@ -7,6 +7,11 @@ bursts), each has its own AR(1) noise (lag-1 about 0.85) and rare heavy-tailed s
 (Pareto), and the candidate is about 6 % slower. Two candidate scrapes are missing (empty
 cells) to show how missing values are reported.
 
+gateway_memory.csv: 6 h of 30 s scrapes (720 rows) of a canary's resident memory (MiB), for
+the change-point notebook: AR(1) noise (lag-1 0.7, sd 6 MiB) around 410 MiB, a deploy at row 240
+that adds 35 MiB (a step), and a leak from row 480 that adds 0.25 MiB per scrape (a trend).
+It has its own random stream, so gateway_ttfb.csv does not change when it does.
+
 Run: /work/venv/bin/python datasets/scripts/make_examples.py
 """
 
@@ -57,6 +62,23 @@ def main() -> None:
     path = OUT / "gateway_ttfb.csv"
     path.write_text("\n".join(lines) + "\n")
     print(f"wrote {path} ({N} rows)")
+    memory()
+
+
+def memory() -> None:
+    rng = np.random.default_rng(2026_11_26)
+    n, deploy, leak = 720, 240, 480
+    t = np.arange(n)
+    level = 410.0 + np.where(t >= deploy, 35.0, 0.0) + np.where(t >= leak, 0.25 * (t - leak), 0.0)
+    rss = level + ar1(rng, 0.7, 6.0, n)
+    start = datetime(2026, 11, 21, 9, 0, 0, tzinfo=timezone.utc)
+    lines = ["timestamp,rss_mib"]
+    for i in range(n):
+        ts = (start + timedelta(seconds=30 * i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        lines.append(f"{ts},{rss[i]:.1f}")
+    path = OUT / "gateway_memory.csv"
+    path.write_text("\n".join(lines) + "\n")
+    print(f"wrote {path} ({n} rows)")
 
 
 if __name__ == "__main__":
