@@ -19,6 +19,7 @@
 //!   a longer deterministic sequence per series.
 //!
 //! [`Rng`]: shiftwatch::stats::rng::Rng
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod common;
 
