@@ -180,3 +180,63 @@ fn p_value_rules() {
         assert_eq!(rule.name().parse::<PValueRule>().unwrap(), rule);
     }
 }
+
+/// `shiftwatch detect --method edivisive` with SPA's options reproduces SPA on robust_series.
+#[test]
+fn cli_edivisive_matches_signal_processing_algorithms() {
+    let doc = reference("changepoint_spa");
+    let case = doc["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "robust_series")
+        .unwrap();
+    let x = floats(&case["x"]);
+    let dir = std::env::temp_dir().join(format!("shiftwatch-edivisive-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("robust_series.csv");
+    let body: Vec<String> = x.iter().map(|v| format!("{v:?}")).collect();
+    std::fs::write(&path, format!("value\n{}\n", body.join("\n"))).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_shiftwatch"))
+        .arg("detect")
+        .arg(&path)
+        .args([
+            "--method",
+            "edivisive",
+            "--min-size",
+            "1",
+            "--p-value-rule",
+            "spa",
+        ])
+        .args(["--permutations", &case["permutations"].to_string()])
+        .args(["--alpha", &case["pvalue"].to_string(), "--format", "json"])
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got = got["change_points"].as_array().unwrap();
+    let spa = case["trace"].as_array().unwrap();
+    let significant: Vec<&serde_json::Value> = spa
+        .iter()
+        .filter(|s| s["significant"].as_bool().unwrap())
+        .collect();
+    assert_eq!(got.len(), significant.len());
+    for c in got {
+        let want = significant
+            .iter()
+            .find(|s| s["index"] == c["index"])
+            .unwrap_or_else(|| panic!("{c} not found by SPA"));
+        assert_rel(
+            c["statistic"].as_f64().unwrap(),
+            want["statistic"].as_f64().unwrap(),
+            tol::ASYMPTOTIC,
+            "robust_series via the CLI",
+        );
+    }
+    assert_eq!(doc["peer_versions"]["c_extension_loaded"], true);
+}

@@ -27,7 +27,9 @@ pub struct DetectArgs {
     /// column that is not a time column).
     #[arg(long, short = 'c')]
     pub column: Option<String>,
-    /// Search: pelt (exact), fpop (exact, l2 only), dp (exact, slow oracle), binseg (greedy).
+    /// Search: pelt (exact), fpop (exact, l2 only), dp (exact, slow oracle), binseg (greedy),
+    /// edivisive (energy statistic with a permutation test per change; ignores --cost and
+    /// --penalty, uses --min-size, --alpha as its level, --permutations, --seed).
     #[arg(long, default_value = "pelt")]
     pub method: String,
     /// Segment cost: l2 (mean), normal (mean+variance), poisson (counts), linear (trend),
@@ -46,13 +48,23 @@ pub struct DetectArgs {
     /// Output format: table or json.
     #[arg(long, default_value = "table")]
     pub format: String,
+    /// E-divisive: permutations per test.
+    #[arg(long, default_value_t = 99)]
+    pub permutations: usize,
+    /// E-divisive: seed of the permutations.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// E-divisive: permutation p-value, add-one ((1+b)/(1+P)) or spa (b/(1+P), as
+    /// signal-processing-algorithms).
+    #[arg(long, default_value = "add-one")]
+    pub p_value_rule: String,
 }
 
 /// One numeric column read from a CSV file, with the time column if any.
-struct Column {
-    name: String,
-    values: Vec<f64>,
-    times: Option<Vec<String>>,
+pub(super) struct Column {
+    pub(super) name: String,
+    pub(super) values: Vec<f64>,
+    pub(super) times: Option<Vec<String>>,
 }
 
 const TIME_NAMES: [&str; 4] = ["time", "timestamp", "date", "datetime"];
@@ -90,7 +102,7 @@ fn parse_error(file: &str, line: usize, column: usize, msg: String) -> Error {
 }
 
 /// Reads the column `want` (name or 1-based number) of a CSV text.
-fn read_column(file: &str, text: &str, want: Option<&str>) -> Result<Column, Error> {
+pub(super) fn read_column(file: &str, text: &str, want: Option<&str>) -> Result<Column, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines().enumerate();
     let header = loop {
@@ -203,6 +215,9 @@ fn read_column(file: &str, text: &str, want: Option<&str>) -> Result<Column, Err
 /// # Errors
 /// Unreadable file, malformed CSV (with file:line:column), bad option values, or too few values.
 pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
+    if args.method.trim().eq_ignore_ascii_case("edivisive") {
+        return super::edivisive::run(args);
+    }
     let options = DetectOptions {
         cost: args.cost.parse::<CostKind>()?,
         method: args.method.parse::<Method>()?,
@@ -319,7 +334,7 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
     Ok(crate::cli::EXIT_OK)
 }
 
-fn fmt_num(v: f64) -> String {
+pub(super) fn fmt_num(v: f64) -> String {
     if v != 0.0 && (v.abs() >= 1e6 || v.abs() < 1e-3) {
         format!("{v:.4e}")
     } else {
@@ -327,7 +342,7 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-fn fmt_p(p: f64) -> String {
+pub(super) fn fmt_p(p: f64) -> String {
     if p < 1e-4 {
         format!("{p:.1e}")
     } else {

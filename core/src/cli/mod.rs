@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 
 pub mod compare;
 pub mod detect;
+mod edivisive;
 pub mod inspect;
 
 const EXAMPLES: &str = "Examples:
