@@ -34,8 +34,8 @@ pub struct EDivisiveOptions {
 /// spa:     p =      b  / (1 + P)     (signal-processing-algorithms' e_divisive)
 /// ```
 ///
-/// `add-one` counts the observed arrangement as one of the permutations, so `p` is never 0 and
-/// `P(p <= α) <= α` holds exactly under no change; `spa` is `1/(1 + P)` smaller and slightly
+/// `add-one` counts the observed arrangement as one of the permutations, so `p` is never 0 and,
+/// for one test on exchangeable data, `P(p <= α) <= α`; `spa` is `1/(1 + P)` smaller and slightly
 /// liberal (with 99 permutations at α = 0.05 it accepts `b = 5`, whose add-one p-value is 0.06).
 /// Choose `spa` only to reproduce signal-processing-algorithms' results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -463,5 +463,50 @@ mod tests {
         let x: Vec<f64> = (0..300).map(|_| rng.normal()).collect();
         let a = e_divisive(&x, &EDivisiveOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         assert!(a.change_points.len() <= 1, "{:?}", a.change_points);
+    }
+
+    #[test]
+    fn rejected_split_and_p_value_rules() {
+        let mut rng = Rng::new(12);
+        let x: Vec<f64> = (0..120)
+            .map(|i| rng.normal() + if i >= 60 { 3.0 } else { 0.0 })
+            .collect();
+        let o = EDivisiveOptions::default();
+        let a = e_divisive(&x, &o).unwrap_or_else(|e| panic!("{e}"));
+        // The search stops at a non-significant split, reported with the next order.
+        let r = a
+            .rejected
+            .clone()
+            .unwrap_or_else(|| panic!("no rejected split"));
+        assert!(r.p_value > o.p_value);
+        assert_eq!(r.order, a.change_points.len());
+        // Add-one p-values are at least 1/(1+P); SPA's are exactly 1/(1+P) smaller.
+        let spa = EDivisiveOptions {
+            p_value_rule: PValueRule::Spa,
+            ..o
+        };
+        let b = e_divisive(&x, &spa).unwrap_or_else(|e| panic!("{e}"));
+        let step = 1.0 / (1 + o.permutations) as f64;
+        for (ca, cb) in a.change_points.iter().zip(&b.change_points) {
+            assert!(ca.p_value >= step);
+            assert_eq!((ca.index, ca.statistic), (cb.index, cb.statistic));
+            assert!((ca.p_value - cb.p_value - step).abs() < 1e-15);
+        }
+        // Every split accepted: the search ends when no segment can be split (2 * min_size).
+        let all = EDivisiveOptions {
+            min_size: 20,
+            p_value: 0.99,
+            permutations: 1,
+            p_value_rule: PValueRule::Spa,
+            ..o
+        };
+        let c = e_divisive(&x, &all).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.rejected.is_none());
+        let mut bounds = vec![0];
+        bounds.extend(c.change_points.iter().map(|c| c.index));
+        bounds.push(x.len());
+        assert!(bounds.windows(2).all(|w| (20..40).contains(&(w[1] - w[0]))));
+        assert_eq!("spa".parse::<PValueRule>().ok(), Some(PValueRule::Spa));
+        assert!("x".parse::<PValueRule>().is_err());
     }
 }
