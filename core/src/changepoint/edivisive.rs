@@ -1,6 +1,9 @@
 //! E-divisive: hierarchical divisive segmentation with the energy statistic and a seeded
 //! permutation test, for history series (one value per build) with any distributional change.
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::Serialize;
 
 use crate::stats::rng::Rng;
@@ -20,6 +23,70 @@ pub struct EDivisiveOptions {
     pub p_value: f64,
     /// Seed of the permutations (default 0); results are reproducible per seed.
     pub seed: u64,
+    /// How the permutation p-value is formed (default [`PValueRule::AddOne`]).
+    pub p_value_rule: PValueRule,
+}
+
+/// The permutation p-value of [`e_divisive`] from `b = #{T_perm >= T}` out of `P` permutations.
+///
+/// ```text
+/// add-one: p = (1 + b) / (1 + P)     (Phipson & Smyth 2010; R's ecp::e.divisive)
+/// spa:     p =      b  / (1 + P)     (signal-processing-algorithms' e_divisive)
+/// ```
+///
+/// `add-one` counts the observed arrangement as one of the permutations, so `p` is never 0 and,
+/// for one test on exchangeable data, `P(p <= α) <= α`; `spa` is `1/(1 + P)` smaller and slightly
+/// liberal (with 99 permutations at α = 0.05 it accepts `b = 5`, whose add-one p-value is 0.06).
+/// Choose `spa` only to reproduce signal-processing-algorithms' results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PValueRule {
+    /// `(1 + b) / (1 + P)` (`"add-one"`, also `"ecp"`).
+    #[default]
+    AddOne,
+    /// `b / (1 + P)` (`"spa"`).
+    Spa,
+}
+
+impl PValueRule {
+    /// The canonical name accepted by [`FromStr`].
+    pub fn name(self) -> &'static str {
+        match self {
+            PValueRule::AddOne => "add-one",
+            PValueRule::Spa => "spa",
+        }
+    }
+
+    /// The p-value for `exceed` permutation statistics ≥ the observed one out of `permutations`.
+    pub fn p_value(self, exceed: usize, permutations: usize) -> f64 {
+        let b = match self {
+            PValueRule::AddOne => exceed + 1,
+            PValueRule::Spa => exceed,
+        };
+        b as f64 / (1 + permutations) as f64
+    }
+}
+
+impl fmt::Display for PValueRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for PValueRule {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "add-one" | "addone" | "ecp" => Ok(PValueRule::AddOne),
+            "spa" | "signal-processing-algorithms" => Ok(PValueRule::Spa),
+            other => Err(Error::UnknownName {
+                kind: "p-value rule",
+                value: other.to_string(),
+                expected: "add-one, spa",
+            }),
+        }
+    }
 }
 
 impl Default for EDivisiveOptions {
@@ -30,6 +97,7 @@ impl Default for EDivisiveOptions {
             permutations: 99,
             p_value: 0.05,
             seed: 0,
+            p_value_rule: PValueRule::AddOne,
         }
     }
 }
@@ -41,7 +109,8 @@ pub struct EDivisiveChange {
     pub index: usize,
     /// The statistic `T` at the split (see [`energy_statistics`]).
     pub statistic: f64,
-    /// Permutation p-value `(1 + #{T_perm >= T}) / (1 + permutations)`.
+    /// Permutation p-value (see [`PValueRule`]; by default
+    /// `(1 + #{T_perm >= T}) / (1 + permutations)`).
     pub p_value: f64,
     /// Order in which the divisive search found it (0 = first).
     pub order: usize,
@@ -52,6 +121,9 @@ pub struct EDivisiveChange {
 pub struct EDivisive {
     /// Significant change points, sorted by index.
     pub change_points: Vec<EDivisiveChange>,
+    /// The best split that failed its permutation test, where the search stopped (`None` when
+    /// no segment could be split any further).
+    pub rejected: Option<EDivisiveChange>,
     /// Options used.
     pub options: EDivisiveOptions,
 }
@@ -219,12 +291,26 @@ fn best_split(x: &[f64], exponent: f64, m: usize) -> Option<(usize, f64)> {
 ///                      - 2/(n-τ)² Σ_{τ<=i<j} |x_i-x_j|^α ]
 /// ```
 /// over the current segments, and keep it when a permutation test (values shuffled within each
-/// segment, the maximum of T over all segments recomputed) gives
-/// `p = (1 + #{T_perm >= T}) / (1 + permutations) <= p_value`; stop at the first
-/// non-significant split. Departures: the p-value counts the observed statistic (as R's `ecp`,
-/// where signal-processing-algorithms uses `#{T_perm >= T} / (1 + permutations)`), segments are
-/// at least `min_size` long, and permutations come from the seeded [`Rng`]. No n×n matrix is
-/// stored: memory is O(n).
+/// segment, the maximum of T over all segments recomputed) gives a p-value `<= p_value`
+/// (see [`PValueRule`]); stop at the first non-significant split, which is returned as
+/// [`EDivisive::rejected`].
+///
+/// Agreement with signal-processing-algorithms 2.1.6 (`core/tests/reference_edivisive.rs`,
+/// data from `datasets/scripts/reference/changepoint_spa.py`): with `exponent = 1`,
+/// `min_size = 1` (SPA has no minimum segment size), the same `permutations` and `p_value` and
+/// [`PValueRule::Spa`], the sequence of best splits and their statistics `T` are the same (ties
+/// go to the first maximum, within a segment and across segments in position order, as SPA's
+/// `argmax`/`max`). Departures, all deliberate:
+/// - the default p-value is [`PValueRule::AddOne`], `(1 + b)/(1 + P)` as R's `ecp` (SPA's
+///   `b/(1 + P)` can be 0 and is slightly liberal);
+/// - permutations come from the seeded [`Rng`], not numpy's global RNG, so p-values are equal
+///   only in distribution, and a split whose p-value is near `p_value` can be accepted by one and
+///   rejected by the other;
+/// - segments are at least `min_size` long (default 5; SPA: 1), which also restricts the
+///   permuted statistics to the same splits;
+/// - `exponent` α ∈ (0, 2] (SPA: α = 1 only);
+/// - no n×n distance matrix is stored: memory is O(n) (SPA: O(n²)), and for α = 1 each curve
+///   costs O(n log n) (SPA: O(n²)).
 ///
 /// # Errors
 /// [`Error::TooFewPoints`] for fewer than 2 values, [`Error::NonFinite`],
@@ -240,6 +326,7 @@ pub fn e_divisive(x: &[f64], options: &EDivisiveOptions) -> Result<EDivisive> {
     let m = options.min_size.max(1);
     let a = options.exponent;
     let mut found: Vec<EDivisiveChange> = Vec::new();
+    let mut rejected = None;
     let mut bounds: Vec<usize> = vec![0, x.len()];
     // Best split per segment, by segment start.
     let mut memo: std::collections::HashMap<(usize, usize), Option<(usize, f64)>> =
@@ -275,22 +362,24 @@ pub fn e_divisive(x: &[f64], options: &EDivisiveOptions) -> Result<EDivisive> {
                 exceed += 1;
             }
         }
-        let p_value = (1 + exceed) as f64 / (1 + options.permutations) as f64;
-        if p_value > options.p_value {
-            break;
-        }
-        found.push(EDivisiveChange {
+        let change = EDivisiveChange {
             index: tau,
             statistic: stat,
-            p_value,
+            p_value: options.p_value_rule.p_value(exceed, options.permutations),
             order,
-        });
+        };
+        if change.p_value > options.p_value {
+            rejected = Some(change);
+            break;
+        }
+        found.push(change);
         let pos = bounds.partition_point(|&b| b < tau);
         bounds.insert(pos, tau);
     }
     found.sort_by_key(|c| c.index);
     Ok(EDivisive {
         change_points: found,
+        rejected,
         options: *options,
     })
 }
@@ -374,5 +463,50 @@ mod tests {
         let x: Vec<f64> = (0..300).map(|_| rng.normal()).collect();
         let a = e_divisive(&x, &EDivisiveOptions::default()).unwrap_or_else(|e| panic!("{e}"));
         assert!(a.change_points.len() <= 1, "{:?}", a.change_points);
+    }
+
+    #[test]
+    fn rejected_split_and_p_value_rules() {
+        let mut rng = Rng::new(12);
+        let x: Vec<f64> = (0..120)
+            .map(|i| rng.normal() + if i >= 60 { 3.0 } else { 0.0 })
+            .collect();
+        let o = EDivisiveOptions::default();
+        let a = e_divisive(&x, &o).unwrap_or_else(|e| panic!("{e}"));
+        // The search stops at a non-significant split, reported with the next order.
+        let r = a
+            .rejected
+            .clone()
+            .unwrap_or_else(|| panic!("no rejected split"));
+        assert!(r.p_value > o.p_value);
+        assert_eq!(r.order, a.change_points.len());
+        // Add-one p-values are at least 1/(1+P); SPA's are exactly 1/(1+P) smaller.
+        let spa = EDivisiveOptions {
+            p_value_rule: PValueRule::Spa,
+            ..o
+        };
+        let b = e_divisive(&x, &spa).unwrap_or_else(|e| panic!("{e}"));
+        let step = 1.0 / (1 + o.permutations) as f64;
+        for (ca, cb) in a.change_points.iter().zip(&b.change_points) {
+            assert!(ca.p_value >= step);
+            assert_eq!((ca.index, ca.statistic), (cb.index, cb.statistic));
+            assert!((ca.p_value - cb.p_value - step).abs() < 1e-15);
+        }
+        // Every split accepted: the search ends when no segment can be split (2 * min_size).
+        let all = EDivisiveOptions {
+            min_size: 20,
+            p_value: 0.99,
+            permutations: 1,
+            p_value_rule: PValueRule::Spa,
+            ..o
+        };
+        let c = e_divisive(&x, &all).unwrap_or_else(|e| panic!("{e}"));
+        assert!(c.rejected.is_none());
+        let mut bounds = vec![0];
+        bounds.extend(c.change_points.iter().map(|c| c.index));
+        bounds.push(x.len());
+        assert!(bounds.windows(2).all(|w| (20..40).contains(&(w[1] - w[0]))));
+        assert_eq!("spa".parse::<PValueRule>().ok(), Some(PValueRule::Spa));
+        assert!("x".parse::<PValueRule>().is_err());
     }
 }

@@ -1,7 +1,7 @@
 //! `shiftwatch detect FILE`: change points of one series: a CSV column, or one series of a
 //! tidy CSV, Prometheus JSON or OpenMetrics file.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 
 use anyhow::Context;
@@ -31,7 +31,9 @@ pub struct DetectArgs {
     /// name or series key (needed when the file holds several series).
     #[arg(long, short = 'c')]
     pub column: Option<String>,
-    /// Search: pelt (exact), fpop (exact, l2 only), dp (exact, slow oracle), binseg (greedy).
+    /// Search: pelt (exact), fpop (exact, l2 only), dp (exact, slow oracle), binseg (greedy),
+    /// edivisive (energy statistic with a permutation test per change; ignores --cost and
+    /// --penalty, uses --min-size, --alpha as its level, --permutations, --seed).
     #[arg(long, default_value = "pelt")]
     pub method: String,
     /// Segment cost: l2 (mean), normal (mean+variance), poisson (counts), linear (trend),
@@ -50,13 +52,23 @@ pub struct DetectArgs {
     /// Output format: table or json.
     #[arg(long, default_value = "table")]
     pub format: String,
+    /// E-divisive: permutations per test.
+    #[arg(long, default_value_t = 99)]
+    pub permutations: usize,
+    /// E-divisive: seed of the permutations.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// E-divisive: permutation p-value, add-one ((1+b)/(1+P)) or spa (b/(1+P), as
+    /// signal-processing-algorithms).
+    #[arg(long, default_value = "add-one")]
+    pub p_value_rule: String,
 }
 
 /// One numeric column read from a CSV file, with the time column if any.
-pub(crate) struct Column {
-    pub name: String,
-    pub values: Vec<f64>,
-    pub times: Option<Vec<String>>,
+pub(super) struct Column {
+    pub(super) name: String,
+    pub(super) values: Vec<f64>,
+    pub(super) times: Option<Vec<String>>,
 }
 
 const TIME_NAMES: [&str; 4] = ["time", "timestamp", "date", "datetime"];
@@ -94,7 +106,7 @@ fn parse_error(file: &str, line: usize, column: usize, msg: String) -> Error {
 }
 
 /// Reads the column `want` (name or 1-based number) of a CSV text.
-pub(crate) fn read_column(file: &str, text: &str, want: Option<&str>) -> Result<Column, Error> {
+pub(super) fn read_column(file: &str, text: &str, want: Option<&str>) -> Result<Column, Error> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut lines = text.lines().enumerate();
     let header = loop {
@@ -207,6 +219,9 @@ pub(crate) fn read_column(file: &str, text: &str, want: Option<&str>) -> Result<
 /// # Errors
 /// Unreadable file, malformed CSV (with file:line:column), bad option values, or too few values.
 pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
+    if args.method.trim().eq_ignore_ascii_case("edivisive") {
+        return super::edivisive::run(args);
+    }
     let options = DetectOptions {
         cost: args.cost.parse::<CostKind>()?,
         method: args.method.parse::<Method>()?,
@@ -219,18 +234,7 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
         "table" => false,
         other => anyhow::bail!("unknown format '{other}'; expected one of: table, json"),
     };
-    let (label, text) = if args.file.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).context("<stdin>")?;
-        ("<stdin>".to_string(), s)
-    } else {
-        let label = args.file.display().to_string();
-        let text = std::fs::read_to_string(&args.file).map_err(|source| Error::Io {
-            path: label.clone(),
-            source,
-        })?;
-        (label, text)
-    };
+    let (label, text) = super::detect_input::read_text(&args.file)?;
     let column = super::detect_input::read_series(&label, &text, args.column.as_deref())?;
     for note in &column.notes {
         eprintln!("{label}: {note}");
@@ -330,7 +334,7 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
     Ok(crate::cli::EXIT_OK)
 }
 
-fn fmt_num(v: f64) -> String {
+pub(super) fn fmt_num(v: f64) -> String {
     if v != 0.0 && (v.abs() >= 1e6 || v.abs() < 1e-3) {
         format!("{v:.4e}")
     } else {
@@ -338,7 +342,7 @@ fn fmt_num(v: f64) -> String {
     }
 }
 
-fn fmt_p(p: f64) -> String {
+pub(super) fn fmt_p(p: f64) -> String {
     if p < 1e-4 {
         format!("{p:.1e}")
     } else {

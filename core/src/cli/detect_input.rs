@@ -1,7 +1,8 @@
 //! The series `shiftwatch detect` analyses: a plain or Grafana CSV column, or one series of a
 //! tidy CSV, Prometheus JSON or OpenMetrics file (read by [`crate::io`]).
 
-use std::io::Cursor;
+use std::io::{Cursor, Read};
+use std::path::Path;
 
 use crate::io::{detect_format, read_reader, Format, ReadOptions};
 use crate::series::counter::rates;
@@ -20,6 +21,29 @@ pub(crate) struct InputSeries {
     pub times: Option<Vec<String>>,
     /// What was done to the series on the way (counter → rate, points skipped), for the user.
     pub notes: Vec<String>,
+}
+
+/// The text of `path` (`-` is standard input) with the label errors use for it.
+///
+/// # Errors
+/// [`Error::Io`] when the file (or standard input) cannot be read as UTF-8 text.
+pub(crate) fn read_text(path: &Path) -> Result<(String, String), Error> {
+    if path.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|source| Error::Io {
+                path: "<stdin>".to_string(),
+                source,
+            })?;
+        return Ok(("<stdin>".to_string(), s));
+    }
+    let label = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: label.clone(),
+        source,
+    })?;
+    Ok((label, text))
 }
 
 /// Reads the series `want` from `text` (named `file` in errors). Plain and Grafana CSV files

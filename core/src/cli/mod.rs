@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 pub mod compare;
 pub mod detect;
 mod detect_input;
+mod edivisive;
 pub mod inspect;
 
 const EXAMPLES: &str = "Examples:
