@@ -81,3 +81,27 @@ fn real_shifts_are_still_found_under_ar1_noise() {
     assert_eq!(d.change_points.len(), 1, "{:?}", d.change_points);
     assert!((d.change_points[0].index as i64 - 2_000).abs() <= 10);
 }
+
+/// TigerBeetle benchmark history (Apache Otava's test series, `datasets/tigerbeetle/`): the
+/// default finds the two strong shifts (down at 15, up at 71) and does not report the
+/// single-point drop at 10 as a change (its segment's mean moves, its median does not).
+#[test]
+fn single_outlier_is_not_a_change_point() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../datasets/tigerbeetle/tigerbeetle_series.csv"),
+    )
+    .unwrap();
+    let x: Vec<f64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(1).unwrap().trim().parse().unwrap())
+        .collect();
+    assert_eq!(x.len(), 365);
+    let d = detect(&x, &DetectOptions::default()).unwrap();
+    let idx: Vec<usize> = d.change_points.iter().map(|c| c.index).collect();
+    assert!(idx.contains(&15) && idx.contains(&71), "{idx:?}");
+    assert!(!idx.iter().any(|&i| (9..=11).contains(&i)), "{idx:?}");
+    // Without the median test the search's candidate at 10 survives validation.
+    assert!(d.candidates.contains(&10), "{:?}", d.candidates);
+}

@@ -1,13 +1,15 @@
 //! The default change-point pipeline: robust penalty, exact search, validated change points.
 //!
 //! # What `detect` does by default
-//! The noise scale of the series is estimated robustly from its lag-1 and lag-2 differences
+//! The noise scale of the series is estimated robustly from its lag-1 and lag-4 differences
 //! (so a few level shifts do not inflate it), together with its lag-1 autocorrelation φ; the
 //! penalty per change point is MBIC, `3 ln n` in units of the *long-run* variance
 //! `σ² (1 + φ)/(1 - φ)`, so that slowly wandering (autocorrelated) noise is not mistaken for
-//! shifts. PELT then finds the exact best segmentation of the Gaussian-mean (L2) cost with
-//! segments of at least 5 points. Every change point is then validated: a z-test of the means
-//! of its two adjacent segments, whose variances account for AR(1) dependence, gives a p-value;
+//! shifts. An exact search (functional pruning, equal to PELT and optimal partitioning) then
+//! finds the best segmentation of the Gaussian-mean (L2) cost with
+//! segments of at least 5 points. Every change point is then validated: z-tests of the means
+//! and of the medians of its two adjacent segments, whose variances account for AR(1)
+//! dependence, give a p-value (the larger of the two, so a lone outlier is not a change);
 //! p-values are Holm-adjusted within the series, and the least significant change point is
 //! dropped (and its neighbours re-tested) until all adjusted p-values are ≤ α = 0.05. Each
 //! survivor reports the level before and after, and whether it looks like a step, the onset of
@@ -105,13 +107,20 @@ pub struct Detection {
 /// Validation test of a change point at τ between segments `[a, τ)` and `[τ, b)`:
 ///
 /// ```text
-/// z_mean = (x̄_R - x̄_L) / √(V(m_L) + V(m_R)),   V(m) = Var of a mean of m AR(1) values
-/// z_var  = ln(s²_R / s²_L) / √((2/(m_L-1) + 2/(m_R-1)) (1 + φ²)/(1 - φ²))
-/// p      = 2 Φ(-|z_mean|)                 (L2, L1, linear, Poisson costs)
-/// p      = min(1, 2 · min(p_mean, p_var))  (normal and np costs: mean or spread)
+/// z_mean   = (x̄_R - x̄_L) / √(V(m_L) + V(m_R)),   V(m) = Var of a mean of m AR(1) values
+/// z_median = (med_R - med_L) / √(π/2 · (V(m_L) + V(m_R)))
+/// z_var    = ln(s²_R / s²_L) / √((2/(m_L-1) + 2/(m_R-1)) (1 + φ²)/(1 - φ²))
+/// p_level  = max(2 Φ(-|z_mean|), 2 Φ(-|z_median|))
+/// p        = p_level                                (L2, L1, linear, Poisson costs)
+/// p        = min(1, 2 · min(p_level, p_var))        (normal and np costs: level or spread)
 /// ```
-/// The adjacent means are positively correlated under positive dependence, which the test
-/// ignores (conservative).
+/// `p_level` is an intersection–union test: a level change must move both the mean and the
+/// median, so a single outlier (which drags a short segment's mean but not its median) is not
+/// reported as a change, and the test keeps its level α. `π/2` is the Gaussian
+/// median-to-mean variance ratio; under positive AR(1) dependence the true ratio is smaller
+/// (the long-run variance of the median is `π/2 + 2 Σ arcsin ρ_k` against `1 + 2 Σ ρ_k` for
+/// the mean), so the median test is conservative. The adjacent means are positively
+/// correlated under positive dependence, which the tests ignore (conservative too).
 ///
 /// # Errors
 /// [`Error::TooFewPoints`] for fewer than 3 values, [`Error::NonFinite`],
@@ -180,6 +189,7 @@ pub fn detect(values: &[f64], options: &DetectOptions) -> Result<Detection> {
 fn validate(x: &[f64], bkps: &[usize], noise: &NoiseScale, spread: bool) -> Vec<ChangePoint> {
     let n = x.len();
     let mut out: Vec<ChangePoint> = Vec::with_capacity(bkps.len());
+    let mut scratch: Vec<f64> = Vec::new();
     for (j, &tau) in bkps.iter().enumerate() {
         let a = if j == 0 { 0 } else { bkps[j - 1] };
         let b = bkps.get(j + 1).copied().unwrap_or(n);
@@ -187,7 +197,10 @@ fn validate(x: &[f64], bkps: &[usize], noise: &NoiseScale, spread: bool) -> Vec<
         let (ml, vl) = mean_var(left);
         let (mr, vr) = mean_var(right);
         let se = (noise.var_of_mean(left.len()) + noise.var_of_mean(right.len())).sqrt();
-        let p_mean = two_sided((mr - ml) / se);
+        let shift_median = median(left, &mut scratch) - median(right, &mut scratch);
+        let p_mean = two_sided((mr - ml) / se).max(two_sided(
+            shift_median / (se * std::f64::consts::FRAC_PI_2.sqrt()),
+        ));
         let p_var = if left.len() > 2 && right.len() > 2 && vl > 0.0 && vr > 0.0 {
             let phi2 = noise.phi * noise.phi;
             let s = ((2.0 / (left.len() - 1) as f64 + 2.0 / (right.len() - 1) as f64)
@@ -242,6 +255,13 @@ fn two_sided(z: f64) -> f64 {
         return 1.0;
     }
     libm::erfc(z.abs() / std::f64::consts::SQRT_2)
+}
+
+/// Median of a non-empty slice, through a reused scratch buffer.
+fn median(x: &[f64], scratch: &mut Vec<f64>) -> f64 {
+    scratch.clear();
+    scratch.extend_from_slice(x);
+    super::penalty::median_in_place(scratch)
 }
 
 /// Mean and (population) variance.
