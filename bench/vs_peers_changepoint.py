@@ -27,7 +27,7 @@ Sections and what each tool is given:
    (window_len=50, max_pvalue=0.001, min_magnitude=0.0; what `otava analyze` runs per metric)
    vs `shiftwatch detect FILE` with its defaults (pelt/l2 → FPOP, MBIC penalty with the robust
    dependence-aware noise scale, min size 5, validated change points at Holm-adjusted 0.05).
-4. The TigerBeetle benchmark series (`../shared/datasets/external/otava-tigerbeetle/`, 365
+4. The TigerBeetle benchmark series (`datasets/tigerbeetle/`, 365
    points, no ground truth; see its README for the expected shifts at 15 and 71): otava and
    shiftwatch defaults, SPA and shiftwatch E-divisive; prints each change-point list.
 
@@ -64,9 +64,7 @@ from tcpd_score import f_measure  # noqa: E402
 
 CACHE = Path(os.environ.get("SHIFTWATCH_CACHE", Path.home() / ".cache" / "shiftwatch")) / "peers"
 RUN_PEER = ROOT / "bench" / "peers" / "run_peer.py"
-TIGERBEETLE = ROOT.parent / "shared" / "datasets" / "external" / "otava-tigerbeetle" / "tigerbeetle_series.csv"
-if not TIGERBEETLE.exists():
-    TIGERBEETLE = Path("/work/shared/datasets/external/otava-tigerbeetle/tigerbeetle_series.csv")
+TIGERBEETLE = ROOT / "datasets" / "tigerbeetle" / "tigerbeetle_series.csv"
 
 
 def signal(n, changes=10, seed=42):
