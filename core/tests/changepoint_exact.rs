@@ -6,7 +6,8 @@
 use proptest::prelude::*;
 use shiftwatch::changepoint::cost::CostKind;
 use shiftwatch::changepoint::search::{
-    binseg, crops, fpop, optimal_partitioning, pelt, segment_neighbourhood, Segmentation, Stop,
+    binseg, crops, fpop, fpop_poisson, optimal_partitioning, pelt, segment_neighbourhood,
+    Segmentation, Stop,
 };
 
 /// Piecewise-constant signals with noise, or small integers (many ties), non-negative so that
@@ -75,6 +76,11 @@ proptest! {
             let functional = fpop(&x, penalty, min_size).unwrap();
             prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints, "fpop");
         }
+        if kind == CostKind::Poisson && penalty >= 1e-6 {
+            // (Near-)zero penalties: ties decided by round-off, see the Poisson test below.
+            let functional = fpop_poisson(&x, penalty, min_size).unwrap();
+            prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints, "fpop_poisson");
+        }
     }
 
     #[test]
@@ -121,6 +127,71 @@ proptest! {
             prop_assert!(exact.cost <= greedy.cost + 1e-9 * (1.0 + greedy.cost.abs()));
         }
         prop_assert!((cost.sum_of_costs(&exact.breakpoints) - exact.cost).abs() < 1e-12);
+    }
+}
+
+/// Count data for the Poisson cost: regimes with small (≤ 1) or large (up to 10⁴) rates drawn as
+/// Poisson-like integers, runs of exact zeros, and occasional outliers.
+fn counts() -> impl Strategy<Value = Vec<f64>> {
+    (
+        prop::collection::vec(
+            (
+                1usize..60,
+                prop_oneof![Just(0.0), 0.0f64..1.0, 1.0f64..30.0, 100.0f64..10_000.0],
+            ),
+            1..7,
+        ),
+        any::<u64>(),
+        1usize..4,
+    )
+        .prop_map(|(regimes, seed, reps)| {
+            let mut rng = shiftwatch::stats::rng::Rng::new(seed);
+            let mut x = Vec::new();
+            for (len, rate) in regimes {
+                for _ in 0..len * reps {
+                    // Normal approximation for large rates, Bernoulli sums for small ones.
+                    let v: f64 = if rate >= 30.0 {
+                        (rate + rate.sqrt() * rng.normal()).round()
+                    } else {
+                        (0..30).filter(|_| rng.uniform() < rate / 30.0).count() as f64
+                    };
+                    x.push(v.max(0.0));
+                }
+            }
+            x
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Functional pruning over the Poisson rate returns the oracle's segmentation.
+    #[test]
+    fn fpop_poisson_equals_optimal_partitioning(
+        x in counts(),
+        penalty in prop_oneof![Just(0.0), 0.0f64..5.0, 5.0f64..60.0, 60.0f64..2000.0],
+        min_size in 1usize..8,
+    ) {
+        let cost = CostKind::Poisson.build(&x).unwrap();
+        if x.len() < min_size {
+            prop_assert!(fpop_poisson(&x, penalty, min_size).is_err());
+            return Ok(());
+        }
+        let oracle = optimal_partitioning(&*cost, penalty, min_size).unwrap();
+        let functional = fpop_poisson(&x, penalty, min_size).unwrap();
+        check_shape(&functional, x.len(), min_size);
+        let k = |s: &Segmentation| penalty * s.breakpoints.len() as f64;
+        prop_assert!(
+            (functional.cost + k(&functional) - oracle.cost - k(&oracle)).abs()
+                <= 1e-9 * (1.0 + oracle.cost.abs()),
+            "fpop {} vs oracle {}", functional.cost, oracle.cost
+        );
+        // With a (near-)zero penalty, splitting a run of equal counts anywhere costs the same in
+        // exact arithmetic (the Poisson cost of a constant run is linear in its length), so the
+        // breakpoints of such ties are decided by round-off; there only the optimum is compared.
+        if penalty >= 1e-6 {
+            prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints);
+        }
     }
 }
 

@@ -27,7 +27,7 @@ pub struct DetectArgs {
     /// column that is not a time column).
     #[arg(long, short = 'c')]
     pub column: Option<String>,
-    /// Search: pelt (exact), fpop (exact, l2 only), dp (exact, slow oracle), binseg (greedy).
+    /// Search: pelt (exact), fpop (exact, l2 and poisson), dp (exact, slow oracle), binseg (greedy).
     #[arg(long, default_value = "pelt")]
     pub method: String,
     /// Segment cost: l2 (mean), normal (mean+variance), poisson (counts), linear (trend),
