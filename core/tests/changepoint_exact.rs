@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
-use shiftwatch::changepoint::cost::CostKind;
+use shiftwatch::changepoint::cost::{Cost, CostKind, L2Multi};
 use shiftwatch::changepoint::search::{
     binseg, crops, fpop, fpop_poisson, optimal_partitioning, pelt, segment_neighbourhood,
     Segmentation, Stop,
@@ -71,13 +71,18 @@ proptest! {
             (pen_fast - pen_oracle).abs() <= 1e-9 * (1.0 + pen_oracle.abs()),
             "{kind}: pelt {pen_fast} vs oracle {pen_oracle}"
         );
+        if penalty < 1e-6 {
+            // A (near-)zero penalty makes splits inside runs of equal values exact ties (cost 0
+            // for l2, linear in the length for poisson) decided by round-off of ~1e-16; there
+            // only the optimum above is compared (a seeded case with L2 failed this way).
+            return Ok(());
+        }
         prop_assert_eq!(&fast.breakpoints, &oracle.breakpoints, "{}", kind);
         if kind == CostKind::L2 {
             let functional = fpop(&x, penalty, min_size).unwrap();
             prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints, "fpop");
         }
-        if kind == CostKind::Poisson && penalty >= 1e-6 {
-            // (Near-)zero penalties: ties decided by round-off, see the Poisson test below.
+        if kind == CostKind::Poisson {
             let functional = fpop_poisson(&x, penalty, min_size).unwrap();
             prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints, "fpop_poisson");
         }
@@ -241,5 +246,37 @@ proptest! {
                 prop_assert_eq!(at.breakpoints.len(), k);
             }
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// PELT with the multivariate L2 cost returns the oracle's segmentation (d = 1..5 columns
+    /// built from the univariate signals, on different scales).
+    #[test]
+    fn pelt_equals_optimal_partitioning_multivariate(
+        x in signal(),
+        d in 1usize..6,
+        shift in 0usize..7,
+        penalty in prop_oneof![Just(0.0), 0.0f64..5.0, 5.0f64..200.0],
+        min_size in 1usize..6,
+    ) {
+        let n = x.len();
+        let cols: Vec<Vec<f64>> = (0..d)
+            .map(|j| (0..n).map(|i| x[(i + j * shift) % n] * (1.0 + j as f64)).collect())
+            .collect();
+        let views: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+        let cost = L2Multi::new(&views).unwrap();
+        prop_assert_eq!(cost.params_per_segment(), d);
+        if n < min_size {
+            prop_assert!(pelt(&cost, penalty, min_size).is_err());
+            return Ok(());
+        }
+        let oracle = optimal_partitioning(&cost, penalty, min_size).unwrap();
+        let fast = pelt(&cost, penalty, min_size).unwrap();
+        check_shape(&fast, n, min_size);
+        prop_assert_eq!(&fast.breakpoints, &oracle.breakpoints);
+        prop_assert!((fast.cost - oracle.cost).abs() <= 1e-9 * (1.0 + oracle.cost.abs()));
     }
 }
