@@ -23,7 +23,7 @@ use std::str::FromStr;
 pub use l1::L1;
 pub use l2::L2;
 pub use l2multi::L2Multi;
-pub(crate) use l2multi::{check_columns, column_name};
+pub(crate) use l2multi::check_columns;
 pub use linear::Linear;
 pub use normal::Normal;
 pub use np::Np;
