@@ -22,8 +22,8 @@ use std::str::FromStr;
 
 pub use l1::L1;
 pub use l2::L2;
-pub use l2multi::L2Multi;
 pub(crate) use l2multi::check_columns;
+pub use l2multi::L2Multi;
 pub use linear::Linear;
 pub use normal::Normal;
 pub use np::Np;
