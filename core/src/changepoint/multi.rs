@@ -66,6 +66,9 @@ pub struct MultiDetection {
     pub penalty_value: f64,
     /// Estimated noise scale of each column.
     pub noise: Vec<NoiseScale>,
+    /// Divisor that standardised each column for the search (`σ_j √((1 + φ_j)/(1 - φ_j))`, 1
+    /// for a constant column): the search segments `x_j / scale_j` with the L2 cost.
+    pub scale: Vec<f64>,
     /// Change points found by the search before validation.
     pub candidates: Vec<usize>,
 }
@@ -125,23 +128,27 @@ pub fn detect_multivariate(columns: &[&[f64]], options: &DetectOptions) -> Resul
         options: *options,
         penalty_value: f64::NAN,
         noise: noise.clone(),
+        scale: Vec::new(),
         candidates: Vec::new(),
     };
     let usable = |s: &NoiseScale| s.sigma > 0.0 && s.sigma.is_finite();
+    detection.scale = noise
+        .iter()
+        .map(|s| {
+            if usable(s) {
+                s.sigma * s.inflation().sqrt()
+            } else {
+                1.0
+            }
+        })
+        .collect();
     if !noise.iter().any(usable) {
         return Ok(detection);
     }
     let standardised: Vec<Vec<f64>> = columns
         .iter()
-        .zip(&noise)
-        .map(|(c, s)| {
-            let scale = if usable(s) {
-                s.sigma * s.inflation().sqrt()
-            } else {
-                1.0
-            };
-            c.iter().map(|v| v / scale).collect()
-        })
+        .zip(&detection.scale)
+        .map(|(c, &scale)| c.iter().map(|v| v / scale).collect())
         .collect();
     let views: Vec<&[f64]> = standardised.iter().map(Vec::as_slice).collect();
     let cost = L2Multi::new(&views)?;
