@@ -276,7 +276,15 @@ proptest! {
         let oracle = optimal_partitioning(&cost, penalty, min_size).unwrap();
         let fast = pelt(&cost, penalty, min_size).unwrap();
         check_shape(&fast, n, min_size);
-        prop_assert_eq!(&fast.breakpoints, &oracle.breakpoints);
-        prop_assert!((fast.cost - oracle.cost).abs() <= 1e-9 * (1.0 + oracle.cost.abs()));
+        let k = |s: &Segmentation| penalty * s.breakpoints.len() as f64;
+        prop_assert!(
+            (fast.cost + k(&fast) - oracle.cost - k(&oracle)).abs()
+                <= 1e-9 * (1.0 + oracle.cost.abs())
+        );
+        // (Near-)zero penalties: splits inside runs of equal rows are exact ties decided by
+        // round-off (see pelt_equals_optimal_partitioning); only the optimum is compared there.
+        if penalty >= 1e-6 {
+            prop_assert_eq!(&fast.breakpoints, &oracle.breakpoints);
+        }
     }
 }

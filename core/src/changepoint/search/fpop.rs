@@ -54,7 +54,7 @@ where
     let mut next: Vec<Piece> = Vec::new();
     // Candidates labelling at least one piece, increasing τ.
     let mut alive: Vec<usize> = Vec::new();
-    let mut marked: Vec<usize> = Vec::new();
+    let mut seen = vec![usize::MAX; n + 1];
     for s in m..=n {
         let t_new = s - m;
         if f[t_new].is_finite() {
@@ -87,12 +87,14 @@ where
             }
             if changed {
                 std::mem::swap(&mut pieces, &mut next);
-                // Owners of the pieces, increasing τ (pieces are ordered by θ, not by τ).
-                marked.clear();
-                marked.extend(pieces.iter().map(|p| p.2));
-                marked.sort_unstable();
-                marked.dedup();
-                std::mem::swap(&mut alive, &mut marked);
+                // Keep the candidates still owning a piece (increasing τ; the newcomer is last).
+                for &(_, _, t) in &pieces {
+                    seen[t] = s;
+                }
+                alive.retain(|&t| seen[t] == s);
+                if seen[t_new] == s {
+                    alive.push(t_new);
+                }
             }
         }
         let mut best = f64::INFINITY;
