@@ -595,7 +595,8 @@ def crops(
         penalty_max: Largest penalty (finite, ≥ ``penalty_min``).
         cost: Segment cost, as in :func:`detect`.
         min_size: Minimum segment length.
-        method: Exact search: ``'pelt'`` (functional pruning for l2), ``'fpop'`` or ``'dp'``.
+        method: Exact search: ``'pelt'`` (functional pruning for l2 and poisson), ``'fpop'``
+            or ``'dp'``.
 
     Returns:
         A :class:`CropsPath` (no validation step: raw optimal segmentations).
