@@ -10,7 +10,9 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use shiftwatch::changepoint::cost::{CostKind, Poisson, L2};
 use shiftwatch::changepoint::search::{binseg, fpop, fpop_poisson, pelt, Stop};
-use shiftwatch::changepoint::{detect, e_divisive, DetectOptions, EDivisiveOptions};
+use shiftwatch::changepoint::{
+    detect, detect_multivariate, e_divisive, DetectOptions, EDivisiveOptions,
+};
 use shiftwatch::stats::rng::Rng;
 
 fn signal(n: usize, changes: usize, seed: u64) -> Vec<f64> {
@@ -63,6 +65,24 @@ fn poisson(c: &mut Criterion) {
                 })
             });
         }
+    }
+    group.finish();
+}
+
+/// The default multivariate pipeline (PELT on the summed L2 cost of 3 standardised columns, each
+/// with the 10 changes of `signal`); PELT is quadratic with long segments, so 10⁴ rows at most.
+fn multivariate(c: &mut Criterion) {
+    let mut group = c.benchmark_group("changepoint_multi");
+    group.sample_size(10);
+    for &n in &[1_000usize, 10_000] {
+        let cols: Vec<Vec<f64>> = (0..3).map(|j| signal(n, 10, 100 + j)).collect();
+        group.throughput(Throughput::Elements((3 * n) as u64));
+        group.bench_with_input(BenchmarkId::new("detect_d3", n), &cols, |b, cols| {
+            b.iter(|| {
+                let views: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+                detect_multivariate(black_box(&views), &DetectOptions::default())
+            })
+        });
     }
     group.finish();
 }
@@ -142,5 +162,5 @@ fn edivisive(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, searches, poisson, large, edivisive);
+criterion_group!(benches, searches, poisson, multivariate, large, edivisive);
 criterion_main!(benches);
