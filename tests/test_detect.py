@@ -188,7 +188,7 @@ def test_bad_names_and_arguments():
     with pytest.raises(TypeError):
         shiftwatch.detect(x, penalty=True)  # type: ignore[arg-type]
     with pytest.raises(ValueError):
-        shiftwatch.detect(np.ones((10, 2)))
+        shiftwatch.detect(np.ones((10, 2, 2)))
 
 
 def test_constant_series_has_no_change_and_json_safe_dict():

@@ -1,12 +1,18 @@
 //! Change-point searches on seeded piecewise-constant signals with 10 changes and unit Gaussian
-//! noise (steps of ±2σ), BIC-like penalty `2 ln n` (σ = 1).
+//! noise (steps of ±2σ), BIC-like penalty `2 ln n` (σ = 1); Poisson counts with 10 rate changes
+//! (rates alternating 5 and 8) for the Poisson cost.
+//!
+//! `SHIFTWATCH_BENCH_LARGE=1` adds FPOP (L2) at 10⁷ points (the issue's ≤ 10 s target); it is off
+//! by default so that `cargo test --benches` stays quick.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use shiftwatch::changepoint::cost::{CostKind, L2};
-use shiftwatch::changepoint::search::{binseg, fpop, pelt, Stop};
-use shiftwatch::changepoint::{detect, e_divisive, DetectOptions, EDivisiveOptions};
+use shiftwatch::changepoint::cost::{CostKind, Poisson, L2};
+use shiftwatch::changepoint::search::{binseg, fpop, fpop_poisson, pelt, Stop};
+use shiftwatch::changepoint::{
+    detect, detect_multivariate, e_divisive, DetectOptions, EDivisiveOptions,
+};
 use shiftwatch::stats::rng::Rng;
 
 fn signal(n: usize, changes: usize, seed: u64) -> Vec<f64> {
@@ -18,6 +24,84 @@ fn signal(n: usize, changes: usize, seed: u64) -> Vec<f64> {
             level + rng.normal()
         })
         .collect()
+}
+
+/// Poisson counts with `changes` rate changes (rates 5 and 8), drawn by inversion.
+fn counts(n: usize, changes: usize, seed: u64) -> Vec<f64> {
+    let mut rng = Rng::new(seed);
+    let seg = n / (changes + 1);
+    (0..n)
+        .map(|i| {
+            let rate: f64 = if (i / seg.max(1)) % 2 == 1 { 8.0 } else { 5.0 };
+            let (mut k, mut p, u) = (0.0, (-rate).exp(), rng.uniform());
+            let mut cdf = p;
+            while u > cdf && k < 1000.0 {
+                k += 1.0;
+                p *= rate / k;
+                cdf += p;
+            }
+            k
+        })
+        .collect()
+}
+
+/// FPOP over the Poisson rate against PELT with the Poisson cost on the same counts.
+fn poisson(c: &mut Criterion) {
+    let mut group = c.benchmark_group("changepoint_poisson");
+    group.sample_size(10);
+    for &n in &[1_000usize, 10_000, 100_000, 1_000_000] {
+        let x = counts(n, 10, 11);
+        let pen = 3.0 * (n as f64).ln();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("fpop_poisson", n), &x, |b, x| {
+            b.iter(|| fpop_poisson(black_box(x), pen, 1))
+        });
+        if n <= 100_000 {
+            // Quadratic with 10 long segments (≈ 2 s per run at 10⁵); not run at 10⁶.
+            group.bench_with_input(BenchmarkId::new("pelt_poisson", n), &x, |b, x| {
+                b.iter(|| {
+                    let cost = Poisson::new(black_box(x)).ok();
+                    cost.map(|c| pelt(&c, pen, 1))
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+/// The default multivariate pipeline (PELT on the summed L2 cost of 3 standardised columns, each
+/// with the 10 changes of `signal`); PELT is quadratic with long segments, so 10⁴ rows at most.
+fn multivariate(c: &mut Criterion) {
+    let mut group = c.benchmark_group("changepoint_multi");
+    group.sample_size(10);
+    for &n in &[1_000usize, 10_000] {
+        let cols: Vec<Vec<f64>> = (0..3).map(|j| signal(n, 10, 100 + j)).collect();
+        group.throughput(Throughput::Elements((3 * n) as u64));
+        group.bench_with_input(BenchmarkId::new("detect_d3", n), &cols, |b, cols| {
+            b.iter(|| {
+                let views: Vec<&[f64]> = cols.iter().map(Vec::as_slice).collect();
+                detect_multivariate(black_box(&views), &DetectOptions::default())
+            })
+        });
+    }
+    group.finish();
+}
+
+/// FPOP (L2) at 10⁷ points with 10 changes, only with `SHIFTWATCH_BENCH_LARGE=1`.
+fn large(c: &mut Criterion) {
+    if !matches!(std::env::var("SHIFTWATCH_BENCH_LARGE").as_deref(), Ok("1")) {
+        return;
+    }
+    let mut group = c.benchmark_group("changepoint_large");
+    group.sample_size(10);
+    let n = 10_000_000usize;
+    let x = signal(n, 10, 42);
+    let pen = 2.0 * (n as f64).ln();
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_with_input(BenchmarkId::new("fpop_l2", n), &x, |b, x| {
+        b.iter(|| fpop(black_box(x), pen, 1))
+    });
+    group.finish();
 }
 
 fn searches(c: &mut Criterion) {
@@ -78,5 +162,5 @@ fn edivisive(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, searches, edivisive);
+criterion_group!(benches, searches, poisson, multivariate, large, edivisive);
 criterion_main!(benches);

@@ -167,3 +167,60 @@ fn prometheus_series_by_metric_name_with_times() {
     assert_eq!(code, 2);
     assert!(err.contains("ttfb_ms") && err.contains("peers"), "{err}");
 }
+
+/// 80 rows, three columns on different scales: `a` steps at 50, `b` at 25, `c` never.
+fn multi_csv() -> String {
+    let mut s = String::from("time,a,b,c\n");
+    for i in 0..80 {
+        let e = [0.05, -0.1, 0.08, -0.02, 0.1, -0.07, 0.03][i % 7];
+        let a = if i < 50 { 10.0 } else { 20.0 } + e;
+        let b = if i < 25 { 0.001 } else { 0.003 } + e / 1000.0;
+        let c = 500.0 + 10.0 * [0.3, -0.1, 0.2, -0.4, 0.0][i % 5];
+        s.push_str(&format!(
+            "2026-01-01T00:{:02}:{:02}Z,{a},{b},{c}\n",
+            i / 60,
+            i % 60
+        ));
+    }
+    s
+}
+
+#[test]
+fn several_columns_table_and_json() {
+    let f = fixture("multi.csv", &multi_csv());
+    let path = f.to_str().unwrap();
+    // Repeated and comma-separated spellings give the same result.
+    let (table, err, code) = run(&["detect", path, "--column", "a", "--column", "b,c"]);
+    assert_eq!(code, 0, "{err}");
+    let (again, _, _) = run(&["detect", path, "-c", "a,b,c"]);
+    assert_eq!(table, again);
+    assert!(
+        table.contains("columns 'a', 'b', 'c', 80 rows, 2 change points"),
+        "{table}"
+    );
+    assert!(table
+        .lines()
+        .all(|l| l.chars().count() <= 80 || l.contains(": columns")));
+    let (out, err, code) = run(&["detect", path, "-c", "a,b,c", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["d"], 3);
+    assert_eq!(v["columns"], serde_json::json!(["a", "b", "c"]));
+    let cps = v["change_points"].as_array().unwrap();
+    let idx: Vec<u64> = cps.iter().map(|c| c["index"].as_u64().unwrap()).collect();
+    assert_eq!(idx, vec![25, 50], "{out}");
+    let dims = cps[1]["dims"].as_array().unwrap();
+    assert_eq!(dims.len(), 3);
+    assert_eq!(dims[0]["column"], "a");
+    assert!((dims[0]["before"].as_f64().unwrap() - 10.0).abs() < 0.1);
+    assert!((dims[0]["after"].as_f64().unwrap() - 20.0).abs() < 0.1);
+    assert_eq!(cps[0]["time"], "2026-01-01T00:00:25Z");
+    assert!(cps[0]["p_adjusted"].as_f64().unwrap() < 1e-6);
+    // A missing column is an input error; a non-l2 cost is refused for several columns.
+    let (_, err, code) = run(&["detect", path, "-c", "a,zz"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no column 'zz'"), "{err}");
+    let (_, err, code) = run(&["detect", path, "-c", "a,b", "--cost", "normal"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("l2 cost only"), "{err}");
+}

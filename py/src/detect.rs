@@ -3,9 +3,10 @@
 use pyo3::prelude::*;
 use serde::Serialize;
 
-use shiftwatch::changepoint::search::{crops as crops_engine, fpop, search};
+use shiftwatch::changepoint::search::{crops as crops_engine, fpop, fpop_poisson, search};
 use shiftwatch::changepoint::{
-    detect as detect_engine, CostKind, DetectOptions, Detection, Method, Penalty, Stop,
+    detect as detect_engine, detect_multivariate as detect_multi_engine, CostKind, DetectOptions,
+    Detection, Method, MultiDetection, Penalty, Stop,
 };
 
 use crate::arrays::{call, parse, slice, Arr};
@@ -47,6 +48,44 @@ fn detect(
     })
 }
 
+/// The engine's multivariate result with the penalty spelled as the CLI's JSON spells it.
+#[derive(Serialize)]
+struct DetectedMulti {
+    detection: MultiDetection,
+    penalty: String,
+}
+
+/// Change points shared by several aligned columns; returns `{"detection": <engine's
+/// MultiDetection>, "penalty": <canonical penalty name>}`.
+#[pyfunction]
+#[pyo3(signature = (columns, method, cost, penalty, min_size, alpha))]
+fn detect_multivariate(
+    py: Python<'_>,
+    columns: Vec<Arr<'_>>,
+    method: &str,
+    cost: &str,
+    penalty: &str,
+    min_size: usize,
+    alpha: f64,
+) -> PyResult<Py<PyAny>> {
+    let penalty: Penalty = parse(penalty)?;
+    let options = DetectOptions {
+        cost: parse(cost)?,
+        method: parse(method)?,
+        penalty,
+        min_size,
+        alpha,
+    };
+    let cols: Vec<_> = columns.iter().map(slice).collect();
+    call(py, || {
+        let views: Vec<&[f64]> = cols.iter().map(|c| &**c).collect();
+        detect_multi_engine(&views, &options).map(|detection| DetectedMulti {
+            detection,
+            penalty: penalty.to_string(),
+        })
+    })
+}
+
 /// Every segmentation optimal for a penalty in `[penalty_min, penalty_max]` (cost units);
 /// returns the engine's `Crops` as a dict.
 #[pyfunction]
@@ -65,8 +104,11 @@ fn crops(
     let x = slice(&values);
     call(py, || {
         shiftwatch::stats::check::sample("values", &x, 2)?;
-        if kind == CostKind::L2 && matches!(method, Method::Pelt | Method::Fpop) {
+        let functional = matches!(method, Method::Pelt | Method::Fpop);
+        if kind == CostKind::L2 && functional {
             crops_engine(penalty_min, penalty_max, |b| fpop(&x, b, min_size))
+        } else if kind == CostKind::Poisson && functional {
+            crops_engine(penalty_min, penalty_max, |b| fpop_poisson(&x, b, min_size))
         } else {
             let c = kind.build(&x)?;
             crops_engine(penalty_min, penalty_max, |b| {
@@ -79,6 +121,7 @@ fn crops(
 /// Adds this family's functions to the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(detect, m)?)?;
+    m.add_function(wrap_pyfunction!(detect_multivariate, m)?)?;
     m.add_function(wrap_pyfunction!(crops, m)?)?;
     Ok(())
 }

@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use super::cost::CostKind;
 use super::penalty::{NoiseScale, Penalty};
-use super::search::{fpop, search, Method, Stop};
+use super::search::{fpop, fpop_poisson, search, Method, Stop};
 use crate::{Error, Result};
 
 /// Options of [`detect`]; `Default` gives the documented defaults.
@@ -160,6 +160,9 @@ pub fn detect(values: &[f64], options: &DetectOptions) -> Result<Detection> {
     let seg = match (options.cost, options.method) {
         // Functional pruning: the same exact segmentation, near-linear with few changes.
         (CostKind::L2, Method::Pelt | Method::Fpop) => fpop(values, penalty, min_size)?,
+        (CostKind::Poisson, Method::Pelt | Method::Fpop) => {
+            fpop_poisson(values, penalty, min_size)?
+        }
         _ => search(&*cost, options.method, Stop::Penalty(penalty), min_size)?,
     };
     detection.candidates = seg.breakpoints.clone();

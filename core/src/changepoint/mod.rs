@@ -6,15 +6,18 @@
 //! - [`penalty`]: BIC/MBIC/AIC/HQ and the robust, dependence-aware noise scale.
 //! - [`edivisive`]: E-divisive (energy statistic, seeded permutation test).
 //! - [`detect()`]: the default pipeline with a validated p-value per change point.
+//! - [`detect_multivariate`]: the same for several aligned series ([`cost::L2Multi`]).
 
 pub mod cost;
 pub mod detect;
 pub mod edivisive;
+pub mod multi;
 pub mod penalty;
 pub mod search;
 
 pub use cost::{Cost, CostKind};
 pub use detect::{detect, ChangeKind, ChangePoint, DetectOptions, Detection};
 pub use edivisive::{e_divisive, EDivisive, EDivisiveOptions};
+pub use multi::{detect_multivariate, DimensionChange, MultiChangePoint, MultiDetection};
 pub use penalty::{NoiseScale, Penalty};
 pub use search::{search, Method, Segmentation, Stop};

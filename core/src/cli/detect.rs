@@ -1,5 +1,6 @@
-//! `shiftwatch detect FILE`: change points of one series: a CSV column, or one series of a
-//! tidy CSV, Prometheus JSON or OpenMetrics file.
+//! `shiftwatch detect FILE`: change points of one series (a CSV column, or one series of a
+//! tidy CSV, Prometheus JSON or OpenMetrics file), or of several aligned columns at once
+//! (`--column a --column b`, or `--column a,b`).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -7,7 +8,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 
-use crate::changepoint::{detect, CostKind, DetectOptions, Method, Penalty};
+use crate::changepoint::{
+    detect, detect_multivariate, CostKind, DetectOptions, Method, MultiDetection, Penalty,
+};
 use crate::error::Location;
 use crate::Error;
 
@@ -18,22 +21,26 @@ use crate::Error;
   shiftwatch detect bench.csv --column ops_per_sec --penalty bic --format json
   shiftwatch detect counts.csv --cost poisson --min-size 10
   shiftwatch detect prometheus_range.json --column 'process_resident_memory_bytes'
+  shiftwatch detect service.csv --column latency,cpu,errors --format json
   cat values.csv | shiftwatch detect -
 
 Indices are 0-based and name the first sample of each new segment. When the file has a
-column named time, timestamp or date, its value at each change point is printed too.")]
+column named time, timestamp or date, its value at each change point is printed too.
+With several columns, change points are searched jointly (multivariate l2 cost, each column
+standardised by its own noise scale) and each is reported with every column's levels.")]
 pub struct DetectArgs {
     /// A CSV file with a header line, or a tidy CSV, Prometheus JSON or OpenMetrics file (`-`
     /// reads standard input).
     pub file: PathBuf,
     /// Column to analyse: a header name or a 1-based number (default: the first numeric
     /// column that is not a time column); for tidy, Prometheus and OpenMetrics input, a metric
-    /// name or series key (needed when the file holds several series).
-    #[arg(long, short = 'c')]
-    pub column: Option<String>,
-    /// Search: pelt (exact), fpop (exact, l2 only), dp (exact, slow oracle), binseg (greedy),
-    /// edivisive (energy statistic with a permutation test per change; ignores --cost and
-    /// --penalty, uses --min-size, --alpha as its level, --permutations, --seed).
+    /// name or series key (needed when the file holds several series). Repeat it, or separate
+    /// names by commas, to analyse several aligned columns jointly.
+    #[arg(long, short = 'c', value_delimiter = ',')]
+    pub column: Vec<String>,
+    /// Search: pelt (exact), fpop (exact, l2 and poisson), dp (exact, slow oracle), binseg
+    /// (greedy), edivisive (energy statistic with a permutation test per change; ignores --cost
+    /// and --penalty, uses --min-size, --alpha as its level, --permutations, --seed).
     #[arg(long, default_value = "pelt")]
     pub method: String,
     /// Segment cost: l2 (mean), normal (mean+variance), poisson (counts), linear (trend),
@@ -235,7 +242,22 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
         other => anyhow::bail!("unknown format '{other}'; expected one of: table, json"),
     };
     let (label, text) = super::detect_input::read_text(&args.file)?;
-    let column = super::detect_input::read_series(&label, &text, args.column.as_deref())?;
+    if args.column.len() > 1 {
+        let columns = args
+            .column
+            .iter()
+            .map(|c| super::detect_input::read_series(&label, &text, Some(c)))
+            .collect::<Result<Vec<_>, _>>()?;
+        let views: Vec<&[f64]> = columns.iter().map(|c| c.values.as_slice()).collect();
+        let names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
+        let detection = detect_multivariate(&views, &options)
+            .with_context(|| format!("{label}: columns '{}'", names.join("', '")))?;
+        let times = columns.first().and_then(|c| c.times.as_deref());
+        print_multi(&label, &names, times, &detection, &options, json)?;
+        return Ok(crate::cli::EXIT_OK);
+    }
+    let column =
+        super::detect_input::read_series(&label, &text, args.column.first().map(String::as_str))?;
     for note in &column.notes {
         eprintln!("{label}: {note}");
     }
@@ -332,6 +354,120 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
     }
     out.flush()?;
     Ok(crate::cli::EXIT_OK)
+}
+
+/// Prints the change points of several columns: a table (one line per column and change
+/// point) or a JSON object with per-column levels.
+fn print_multi(
+    label: &str,
+    names: &[&str],
+    times: Option<&[String]>,
+    detection: &MultiDetection,
+    options: &DetectOptions,
+    json: bool,
+) -> anyhow::Result<()> {
+    let time_at = |i: usize| times.and_then(|t| t.get(i).cloned());
+    let mut out = std::io::stdout().lock();
+    if json {
+        let cps: Vec<serde_json::Value> = detection
+            .change_points
+            .iter()
+            .map(|c| {
+                let dims: Vec<serde_json::Value> = c
+                    .dims
+                    .iter()
+                    .zip(names)
+                    .map(|(d, name)| {
+                        serde_json::json!({
+                            "column": name,
+                            "before": d.before,
+                            "after": d.after,
+                            "magnitude": d.magnitude,
+                            "z": d.z,
+                            "p_value": d.p_value,
+                        })
+                    })
+                    .collect();
+                serde_json::json!({
+                    "index": c.index,
+                    "time": time_at(c.index),
+                    "p_value": c.p_value,
+                    "p_adjusted": c.p_adjusted,
+                    "dims": dims,
+                })
+            })
+            .collect();
+        let doc = serde_json::json!({
+            "file": label,
+            "columns": names,
+            "n": detection.n,
+            "d": detection.d,
+            "method": options.method,
+            "cost": options.cost,
+            "penalty": options.penalty.to_string(),
+            "penalty_value": detection.penalty_value,
+            "min_size": options.min_size,
+            "alpha": options.alpha,
+            "noise": detection.noise,
+            "scale": detection.scale,
+            "change_points": cps,
+        });
+        writeln!(out, "{}", serde_json::to_string_pretty(&doc)?)?;
+    } else {
+        let k = detection.change_points.len();
+        writeln!(
+            out,
+            "{label}: columns '{}', {} rows, {k} change point{} ({} {}, penalty {}, min size {})",
+            names.join("', '"),
+            detection.n,
+            if k == 1 { "" } else { "s" },
+            options.method,
+            options.cost,
+            options.penalty,
+            options.min_size,
+        )?;
+        if k > 0 {
+            let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(6);
+            let width = width.clamp(6, 14);
+            let has_time = times.is_some();
+            if has_time {
+                write!(out, "{:>8}  {:<20}", "index", "time")?;
+            } else {
+                write!(out, "{:>8}", "index")?;
+            }
+            writeln!(
+                out,
+                " {:>9}  {:<width$} {:>11} {:>11}",
+                "p_adj", "column", "before", "after"
+            )?;
+            for c in &detection.change_points {
+                for (j, (d, name)) in c.dims.iter().zip(names).enumerate() {
+                    let short: String = name.chars().take(width).collect();
+                    if j == 0 {
+                        if has_time {
+                            let t = time_at(c.index).unwrap_or_default();
+                            write!(out, "{:>8}  {:<20}", c.index, t)?;
+                        } else {
+                            write!(out, "{:>8}", c.index)?;
+                        }
+                        write!(out, " {:>9}", fmt_p(c.p_adjusted))?;
+                    } else {
+                        let pad = if has_time { 8 + 2 + 20 } else { 8 };
+                        write!(out, "{:pad$} {:>9}", "", "")?;
+                    }
+                    writeln!(
+                        out,
+                        "  {:<width$} {:>11} {:>11}",
+                        short,
+                        fmt_num(d.before),
+                        fmt_num(d.after)
+                    )?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
 }
 
 pub(super) fn fmt_num(v: f64) -> String {

@@ -36,7 +36,17 @@ pub(super) fn run(args: DetectArgs) -> anyhow::Result<u8> {
         other => anyhow::bail!("unknown format '{other}'; expected one of: table, json"),
     };
     let (label, text) = super::detect_input::read_text(&args.file)?;
-    let column = super::detect_input::read_series(&label, &text, args.column.as_deref())?;
+    if args.column.len() > 1 {
+        anyhow::bail!(
+            "--method edivisive analyses one column; got {}",
+            args.column.join(", ")
+        );
+    }
+    let column =
+        super::detect_input::read_series(&label, &text, args.column.first().map(String::as_str))?;
+    for note in &column.notes {
+        eprintln!("{label}: {note}");
+    }
     let x = &column.values;
     let result =
         e_divisive(x, &options).with_context(|| format!("{label}: column '{}'", column.name))?;

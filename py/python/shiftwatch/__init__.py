@@ -2,14 +2,22 @@
 
 Statistics for comparing service metrics between a baseline and a candidate release:
 ``shiftwatch.compare`` (the calibrated default comparison), ``shiftwatch.detect`` and
-``shiftwatch.crops`` (change points inside one series) and ``shiftwatch.stats``
+``shiftwatch.crops`` (change points inside one series, or shared by several) and ``shiftwatch.stats``
 (scipy.stats-compatible tests, effect sizes and resampling, computed in Rust).
 ``shiftwatch.read`` and ``shiftwatch.prepare`` turn metrics exports into tidy polars frames.
 """
 
 from shiftwatch import stats
 from shiftwatch._compare import Comparison, SampleSummary, compare
-from shiftwatch._detect import ChangePoint, CropsPath, Detection, crops, detect
+from shiftwatch._detect import (
+    ChangePoint,
+    CropsPath,
+    Detection,
+    MultiChangePoint,
+    MultiDetection,
+    crops,
+    detect,
+)
 from shiftwatch._io import prepare, read
 from shiftwatch._native import InsufficientDataError, __version__
 
@@ -19,6 +27,8 @@ __all__ = [
     "CropsPath",
     "Detection",
     "InsufficientDataError",
+    "MultiChangePoint",
+    "MultiDetection",
     "SampleSummary",
     "__version__",
     "compare",

@@ -1,11 +1,13 @@
-"""``shiftwatch.detect`` and ``shiftwatch.crops``: change points inside one series."""
+"""``shiftwatch.detect`` and ``shiftwatch.crops``: change points inside one series or shared by
+several aligned series."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from shiftwatch import _native
@@ -17,9 +19,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "ChangePoint",
+    "ColumnChange",
     "CropsPath",
     "CropsSegmentation",
     "Detection",
+    "MultiChangePoint",
+    "MultiDetection",
     "NoiseScale",
     "crops",
     "detect",
@@ -205,38 +210,280 @@ class Detection(Result):
         )
 
 
+@dataclass(frozen=True, repr=False)
+class ColumnChange(Result):
+    """The change of one column at a multivariate change point.
+
+    Attributes:
+        column: The column's name (``'0'``, ``'1'``, … for unnamed inputs).
+        before: Mean of the column over the segment before.
+        after: Mean of the column over the segment after.
+        magnitude: ``after - before``.
+        z: z statistic of the column's AR(1)-aware test of the adjacent means.
+        p_value: Two-sided p-value of that test (not adjusted).
+    """
+
+    column: str
+    before: float
+    after: float
+    magnitude: float
+    z: float
+    p_value: float
+
+
+@dataclass(frozen=True, repr=False)
+class MultiChangePoint(Result):
+    """One validated change point shared by several columns.
+
+    Attributes:
+        index: 0-based index of the first row of the new segment.
+        p_value: ``min(1, d · min_j p_j)``: Bonferroni over the d columns.
+        p_adjusted: Holm-adjusted ``p_value`` within the series.
+        dims: One :class:`ColumnChange` per column, in input order.
+    """
+
+    index: int
+    p_value: float
+    p_adjusted: float
+    dims: tuple[ColumnChange, ...]
+
+
+@dataclass(frozen=True, repr=False)
+class MultiDetection(Result):
+    """Result of :func:`detect` on several aligned columns; ``to_dict()`` has the field names
+    of ``shiftwatch detect --column a,b --format json`` (without ``file`` and ``time``).
+
+    Attributes:
+        change_points: Validated change points, in order.
+        n: Number of rows.
+        d: Number of columns.
+        columns: Column names.
+        method: Search used.
+        cost: Segment cost used (``'l2'``).
+        penalty: Penalty name (or the number given, in units of the standardised cost).
+        penalty_value: Penalty per change in units of the standardised cost.
+        min_size: Minimum segment length.
+        alpha: Level of the Holm-adjusted validation.
+        noise: Estimated noise scale of each column.
+        scale: Divisor that standardised each column for the search.
+        candidates: Change points the search found before validation.
+    """
+
+    change_points: tuple[MultiChangePoint, ...]
+    n: int
+    d: int
+    columns: tuple[str, ...]
+    method: str
+    cost: str
+    penalty: str
+    penalty_value: float
+    min_size: int
+    alpha: float
+    noise: tuple[NoiseScale, ...]
+    scale: tuple[float, ...]
+    candidates: tuple[int, ...] = field(repr=False)
+
+    @property
+    def indices(self) -> list[int]:
+        """0-based index of the first row of each new segment."""
+        return [c.index for c in self.change_points]
+
+    @property
+    def segments(self) -> list[tuple[int, int]]:
+        """Half-open ``(start, end)`` ranges covering ``0..n``."""
+        bounds = [0, *self.indices, self.n]
+        return list(zip(bounds[:-1], bounds[1:]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result with the CLI's JSON field names (NaN/±∞ as ``None``).
+
+        Returns:
+            A JSON-serialisable dict: ``columns``, ``n``, ``d``, ``method``, ``cost``,
+            ``penalty``, ``penalty_value``, ``min_size``, ``alpha``, ``noise`` (one per column),
+            ``scale`` and ``change_points`` (``index``, ``p_value``, ``p_adjusted``, ``dims``:
+            ``column``, ``before``, ``after``, ``magnitude``, ``z``, ``p_value``).
+        """
+        def fl(d: dict[str, Any]) -> dict[str, Any]:
+            return {k: (_json_float(v) if isinstance(v, float) else v) for k, v in d.items()}
+
+        return {
+            "columns": list(self.columns),
+            "n": self.n,
+            "d": self.d,
+            "method": self.method,
+            "cost": self.cost,
+            "penalty": self.penalty,
+            "penalty_value": _json_float(self.penalty_value),
+            "min_size": self.min_size,
+            "alpha": self.alpha,
+            "noise": [fl(s.to_dict()) for s in self.noise],
+            "scale": [_json_float(v) for v in self.scale],
+            "change_points": [
+                {
+                    "index": c.index,
+                    "p_value": _json_float(c.p_value),
+                    "p_adjusted": _json_float(c.p_adjusted),
+                    "dims": [fl(d.to_dict()) for d in c.dims],
+                }
+                for c in self.change_points
+            ],
+        }
+
+    def to_polars(self) -> polars.DataFrame:
+        """One row per change point and column (polars is imported here, only when called).
+
+        Returns:
+            A ``polars.DataFrame`` with columns ``index``, ``column``, ``before``, ``after``,
+            ``magnitude``, ``z``, ``p_value`` (the column's), ``p_adjusted`` (the change
+            point's).
+        """
+        import polars as pl
+
+        schema = {
+            "index": pl.Int64, "column": pl.String, "before": pl.Float64, "after": pl.Float64,
+            "magnitude": pl.Float64, "z": pl.Float64, "p_value": pl.Float64,
+            "p_adjusted": pl.Float64,
+        }
+        rows = [
+            (c.index, d.column, d.before, d.after, d.magnitude, d.z, d.p_value, c.p_adjusted)
+            for c in self.change_points
+            for d in c.dims
+        ]
+        return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(
+            schema=schema
+        )
+
+    def __repr__(self) -> str:
+        cps = ", ".join(f"{c.index} (p_adj={c.p_adjusted:.2g})" for c in self.change_points[:8])
+        if len(self.change_points) > 8:
+            cps += f", … ({len(self.change_points)} in all)"
+        return (
+            f"MultiDetection(n={self.n}, d={self.d}, columns={list(self.columns)!r}, "
+            f"{len(self.change_points)} change point{'' if len(self.change_points) == 1 else 's'}"
+            f": [{cps}], method={self.method!r}, penalty={self.penalty!r} "
+            f"({self.penalty_value:.4g}), min_size={self.min_size}, alpha={self.alpha})"
+        )
+
+    @classmethod
+    def _from_engine(cls, out: dict[str, Any], names: tuple[str, ...]) -> MultiDetection:
+        d = out["detection"]
+        opts = d["options"]
+        nan = float("nan")
+
+        def f(v: Any) -> float:
+            return nan if v is None else float(v)
+
+        return cls(
+            change_points=tuple(
+                MultiChangePoint(
+                    index=int(c["index"]), p_value=f(c["p_value"]),
+                    p_adjusted=f(c["p_adjusted"]),
+                    dims=tuple(
+                        ColumnChange(
+                            column=name, before=f(x["before"]), after=f(x["after"]),
+                            magnitude=f(x["magnitude"]), z=f(x["z"]), p_value=f(x["p_value"]),
+                        )
+                        for name, x in zip(names, c["dims"])
+                    ),
+                )
+                for c in d["change_points"]
+            ),
+            n=int(d["n"]),
+            d=int(d["d"]),
+            columns=names,
+            method=str(opts["method"]),
+            cost=str(opts["cost"]),
+            penalty=str(out["penalty"]),
+            penalty_value=f(d["penalty_value"]),
+            min_size=int(opts["min_size"]),
+            alpha=float(opts["alpha"]),
+            noise=tuple(NoiseScale(**{k: f(v) for k, v in s.items()}) for s in d["noise"]),
+            scale=tuple(f(v) for v in d["scale"]),
+            candidates=tuple(int(i) for i in d["candidates"]),
+        )
+
+
+def _is_frame(values: Any) -> bool:
+    module = type(values).__module__ or ""
+    return module.startswith(("pandas", "polars")) and hasattr(values, "columns")
+
+
+def _columns_of(values: Any, columns: Sequence[str] | None) -> list[tuple[str, Any]] | None:
+    """The named columns of a multivariate input, or ``None`` for a single series."""
+    if _is_frame(values):
+        names = [str(c) for c in values.columns]
+        if columns is None:
+            module = type(values).__module__ or ""
+            if module.startswith("polars"):
+                chosen = [c for c in values.columns if values[c].dtype.is_numeric()]
+            else:
+                chosen = [c for c in values.columns if values[c].dtype.kind in "biuf"]
+            if not chosen:
+                raise TypeError("the DataFrame has no numeric column")
+        else:
+            missing = [c for c in columns if str(c) not in names]
+            if missing:
+                raise ValueError(f"no column {missing[0]!r}; the frame has: {', '.join(names)}")
+            chosen = list(columns)
+        return [(str(c), values[c]) for c in chosen]
+    if columns is not None:
+        raise TypeError("columns= selects columns of a pandas or polars DataFrame")
+    if isinstance(values, np.ndarray) and values.ndim == 2:
+        return [(str(j), values[:, j]) for j in range(values.shape[1])]
+    if isinstance(values, (list, tuple)) and values and all(
+        not isinstance(v, (str, bytes)) and np.ndim(v) == 1 for v in values
+    ):
+        return [(str(j), v) for j, v in enumerate(values)]
+    return None
+
+
 def detect(
-    values: ArrayLike,
+    values: ArrayLike | Any,
     method: str = "pelt",
     cost: str = "l2",
     penalty: str | float = "mbic",
     min_size: int = 5,
     alpha: float = 0.05,
-) -> Detection:
-    """Finds and validates change points in one series (same engine as ``shiftwatch detect``).
+    columns: Sequence[str] | None = None,
+) -> Detection | MultiDetection:
+    """Finds and validates change points in one series, or jointly in several aligned series
+    (same engine as ``shiftwatch detect``).
 
     By default: robust, autocorrelation-aware noise scale; MBIC penalty; exact search of the
     Gaussian-mean (L2) segmentation with segments of at least 5 points; every change point
     validated by a test of its adjacent segments' means, Holm-adjusted at ``alpha``.
 
+    Several columns (a 2-D array ``n × d``, a pandas/polars DataFrame, or a list of 1-D
+    arrays) are segmented jointly with the multivariate L2 cost, each column standardised by
+    its own noise scale so the penalty counts d parameters per segment; a change point's
+    p-value is the smallest per-column p-value times d (Bonferroni), Holm-adjusted across
+    change points, and each reports every column's level before and after. A single column
+    gives the same :class:`Detection` as a 1-D input.
+
     Args:
-        values: The series in time order (list, numpy array, pandas or polars Series).
-        method: ``'pelt'`` (exact), ``'fpop'`` (exact, l2), ``'dp'`` (exact, slow) or
-            ``'binseg'`` (greedy).
+        values: The series in time order (list, numpy array, pandas or polars Series), or
+            several aligned series: a 2-D numpy array (rows = time), a pandas or polars
+            DataFrame, or a list of 1-D arrays.
+        method: ``'pelt'`` (exact), ``'fpop'`` (exact; functional pruning for l2 and poisson),
+            ``'dp'`` (exact, slow) or ``'binseg'`` (greedy).
         cost: ``'l2'`` (mean), ``'normal'`` (mean and variance), ``'poisson'``, ``'linear'``
-            (trend), ``'l1'`` (robust) or ``'np'`` (distribution).
+            (trend), ``'l1'`` (robust) or ``'np'`` (distribution); several columns: ``'l2'``.
         penalty: ``'mbic'``, ``'bic'``, ``'aic'``, ``'hq'`` (scaled by the noise), or a
-            number: the penalty per change in cost units (as ruptures' ``pen``).
+            number: the penalty per change in cost units (as ruptures' ``pen``; for several
+            columns, in units of the standardised columns).
         min_size: Minimum segment length.
         alpha: Level of the Holm-adjusted validation; 1 keeps every change point found.
+        columns: For a DataFrame, the columns to use (default: every numeric column).
 
     Returns:
-        A :class:`Detection`.
+        A :class:`Detection` for one series, a :class:`MultiDetection` for several.
 
     Raises:
         InsufficientDataError: Fewer than 3 values.
-        ValueError: NaN/±∞ (naming the first index), unknown names, ``alpha`` outside
-            (0, 1], or a Poisson cost on negative values.
+        ValueError: NaN/±∞ (naming the first index, and the column), columns of different
+            lengths, unknown names, ``alpha`` outside (0, 1], a Poisson cost on negative
+            values, or a cost other than l2 with several columns.
+        TypeError: Non-numeric input, or ``columns=`` without a DataFrame.
 
     Examples:
         >>> import shiftwatch
@@ -244,8 +491,21 @@ def detect(
         >>> x = noise + [2.0 + e for e in noise]
         >>> shiftwatch.detect(x).indices
         [32]
+        >>> y = [10 * e for e in noise] * 2
+        >>> shiftwatch.detect([x, y]).indices
+        [32]
     """
     name = _penalty_name(penalty)
+    cols = _columns_of(values, columns)
+    if cols is not None and len(cols) > 1:
+        names = tuple(n for n, _ in cols)
+        arrays = [as_float64(c, f"values[{n!r}]") for n, c in cols]
+        d = _native.detect_multivariate(
+            arrays, method, cost, name, int(min_size), float(alpha)
+        )
+        return MultiDetection._from_engine(d, names)
+    if cols is not None:
+        values = cols[0][1]
     x = as_float64(values, "values")
     d = _native.detect(x, method, cost, name, int(min_size), float(alpha))
     return Detection._from_engine(d)
@@ -335,7 +595,8 @@ def crops(
         penalty_max: Largest penalty (finite, ≥ ``penalty_min``).
         cost: Segment cost, as in :func:`detect`.
         min_size: Minimum segment length.
-        method: Exact search: ``'pelt'`` (functional pruning for l2), ``'fpop'`` or ``'dp'``.
+        method: Exact search: ``'pelt'`` (functional pruning for l2 and poisson), ``'fpop'``
+            or ``'dp'``.
 
     Returns:
         A :class:`CropsPath` (no validation step: raw optimal segmentations).

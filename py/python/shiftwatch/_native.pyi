@@ -20,6 +20,7 @@ __all__ = [
     "compare",
     "crops",
     "detect",
+    "detect_multivariate",
     "effective_sample_size",
     "false_discovery_control",
     "fligner",
@@ -170,6 +171,9 @@ def effective_sample_size(x: _F64) -> _Dict: ...
 # change points
 def detect(
     values: _F64, method: str, cost: str, penalty: str, min_size: int, alpha: float
+) -> _Dict: ...
+def detect_multivariate(
+    columns: list[_F64], method: str, cost: str, penalty: str, min_size: int, alpha: float
 ) -> _Dict: ...
 def crops(
     values: _F64,

@@ -11,6 +11,7 @@
 
 mod l1;
 mod l2;
+mod l2multi;
 mod linear;
 mod normal;
 mod np;
@@ -21,6 +22,8 @@ use std::str::FromStr;
 
 pub use l1::L1;
 pub use l2::L2;
+pub(crate) use l2multi::check_columns;
+pub use l2multi::L2Multi;
 pub use linear::Linear;
 pub use normal::Normal;
 pub use np::Np;

@@ -39,6 +39,14 @@ impl Poisson {
     }
 }
 
+impl Poisson {
+    /// Sum of the counts over `[start, end)` (used by functional pruning).
+    #[inline]
+    pub(crate) fn sum(&self, start: usize, end: usize) -> f64 {
+        self.s[end] - self.s[start]
+    }
+}
+
 impl Cost for Poisson {
     fn len(&self) -> usize {
         self.s.len() - 1

@@ -1,13 +1,15 @@
-//! Functional pruning (FPOP) for the Gaussian-mean (L2) cost.
+//! Functional pruning (FPOP) for the Gaussian-mean (L2) cost, and the driver shared with the
+//! Poisson cost ([`super::fpop_poisson()`]).
 
 use super::{backtrack, check_penalty, prepare, Segmentation};
 use crate::changepoint::cost::{Cost, L2};
 use crate::Result;
 
-/// A piece `[lo, hi]` of the μ line and the candidate that is best on it.
+/// A piece `[lo, hi]` of the parameter line and the candidate that is best on it.
 type Piece = (f64, f64, usize);
 
 /// Appends a piece, merging it with the previous one when the owner is the same.
+#[inline]
 fn push_piece(out: &mut Vec<Piece>, lo: f64, hi: f64, t: usize) {
     if let Some(last) = out.last_mut() {
         if last.2 == t {
@@ -16,6 +18,103 @@ fn push_piece(out: &mut Vec<Piece>, lo: f64, hi: f64, t: usize) {
         }
     }
     out.push((lo, hi, t));
+}
+
+/// The exact FPOP recursion over any cost whose per-candidate functional costs differ by a
+/// function convex in the segment parameter θ (so the set where the older candidate wins is an
+/// interval).
+///
+/// The pieces cover the whole line of the parameter θ (a mean, or the log of a rate).
+/// `keep(t, t_new, base, lo, hi)` returns the part of the piece `[lo, hi]` where the older
+/// candidate `t` is at least as good as the newcomer `t_new`, given
+/// `base = F(t_new) - F(t) + margin`; `None` when it is empty (always when
+/// `slack = base - C(t, t_new) < 0`: the newcomer is better even at the older candidate's best θ).
+/// As the set is an interval, the part is one sub-interval.
+///
+/// Work per step: one pass over the pieces (O(number of pieces)) and one over the candidates
+/// still labelling a piece; the buffers are reused, so no allocation after the first steps.
+pub(crate) fn fpop_driver<C, K>(
+    cost: &C,
+    penalty: f64,
+    min_size: usize,
+    keep: K,
+) -> Result<Segmentation>
+where
+    C: Cost + ?Sized,
+    K: Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)>,
+{
+    check_penalty(penalty)?;
+    let m = prepare(cost, min_size)?;
+    let n = cost.len();
+    let mut f = vec![f64::INFINITY; n + 1];
+    let mut last = vec![0usize; n + 1];
+    f[0] = 0.0;
+    // The functional cost min_τ f_τ(θ) as sorted pieces (lo, hi, τ) covering the domain.
+    let mut pieces: Vec<Piece> = Vec::new();
+    let mut next: Vec<Piece> = Vec::new();
+    // Candidates labelling at least one piece, increasing τ.
+    let mut alive: Vec<usize> = Vec::new();
+    let mut seen = vec![usize::MAX; n + 1];
+    for s in m..=n {
+        let t_new = s - m;
+        if f[t_new].is_finite() {
+            next.clear();
+            if pieces.is_empty() {
+                next.push((f64::NEG_INFINITY, f64::INFINITY, t_new));
+            }
+            let margin = 1e-10 * (f[t_new].abs() + penalty) + f64::MIN_POSITIVE;
+            let mut changed = pieces.is_empty();
+            for &(lo, hi, t) in &pieces {
+                let base = f[t_new] - f[t] + margin;
+                let kept = keep(t, t_new, base, lo, hi).filter(|&(a, b)| a <= b);
+                match kept {
+                    None => {
+                        changed = true;
+                        push_piece(&mut next, lo, hi, t_new);
+                    }
+                    Some((a, b)) => {
+                        if lo < a {
+                            changed = true;
+                            push_piece(&mut next, lo, a, t_new);
+                        }
+                        push_piece(&mut next, a, b, t);
+                        if b < hi {
+                            changed = true;
+                            push_piece(&mut next, b, hi, t_new);
+                        }
+                    }
+                }
+            }
+            if changed {
+                std::mem::swap(&mut pieces, &mut next);
+                // Keep the candidates still owning a piece (increasing τ; the newcomer is last).
+                for &(_, _, t) in &pieces {
+                    seen[t] = s;
+                }
+                alive.retain(|&t| seen[t] == s);
+                if seen[t_new] == s {
+                    alive.push(t_new);
+                }
+            }
+        }
+        let mut best = f64::INFINITY;
+        let mut arg = 0;
+        for &t in &alive {
+            let total = f[t] + (cost.cost(t, s) + penalty);
+            if total < best {
+                best = total;
+                arg = t;
+            }
+        }
+        f[s] = best;
+        last[s] = arg;
+    }
+    let breakpoints = backtrack(&last, n);
+    Ok(Segmentation {
+        cost: cost.sum_of_costs(&breakpoints),
+        breakpoints,
+        n,
+    })
 }
 
 /// FPOP (Maidstone, Hocking, Rigaill & Fearnhead 2017, "On optimal multiple changepoint
@@ -42,74 +141,14 @@ fn push_piece(out: &mut Vec<Piece>, lo: f64, hi: f64, t: usize) {
 /// # Errors
 /// As [`super::pelt`], and [`crate::Error::NonFinite`] for NaN/±∞ in `x`.
 pub fn fpop(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation> {
-    check_penalty(penalty)?;
     let cost = L2::new(x)?;
-    let m = prepare(&cost, min_size)?;
-    let n = x.len();
-    let mut f = vec![f64::INFINITY; n + 1];
-    let mut last = vec![0usize; n + 1];
-    f[0] = 0.0;
-    // The functional cost min_τ f_τ(μ) as sorted pieces (lo, hi, τ) covering the real line.
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut next: Vec<Piece> = Vec::new();
-    // Candidates labelling at least one piece, increasing τ.
-    let mut alive: Vec<usize> = Vec::new();
-    let mut seen = vec![usize::MAX; n + 1];
-    for s in m..=n {
-        let t_new = s - m;
-        if f[t_new].is_finite() {
-            next.clear();
-            if pieces.is_empty() {
-                next.push((f64::NEG_INFINITY, f64::INFINITY, t_new));
-            }
-            let margin = 1e-10 * (f[t_new].abs() + penalty) + f64::MIN_POSITIVE;
-            for &(lo, hi, t) in &pieces {
-                // τ keeps |μ - x̄_{τ:τ'}| <= r within its piece; the newcomer takes the rest.
-                let slack = f[t_new] - f[t] - cost.cost(t, t_new) + margin;
-                if slack < 0.0 {
-                    push_piece(&mut next, lo, hi, t_new);
-                    continue;
-                }
-                let centre = cost.centred_mean(t, t_new);
-                let r = (slack / (t_new - t) as f64).sqrt();
-                let (a, b) = (lo.max(centre - r), hi.min(centre + r));
-                if a > b {
-                    push_piece(&mut next, lo, hi, t_new);
-                } else {
-                    if lo < a {
-                        push_piece(&mut next, lo, a, t_new);
-                    }
-                    push_piece(&mut next, a, b, t);
-                    if b < hi {
-                        push_piece(&mut next, b, hi, t_new);
-                    }
-                }
-            }
-            std::mem::swap(&mut pieces, &mut next);
-            for &(_, _, t) in &pieces {
-                seen[t] = s;
-            }
-            alive.retain(|&t| seen[t] == s);
-            if seen[t_new] == s {
-                alive.push(t_new);
-            }
+    fpop_driver(&cost, penalty, min_size, |t, t_new, base, lo, hi| {
+        let slack = base - cost.cost(t, t_new);
+        if slack < 0.0 {
+            return None;
         }
-        let mut best = f64::INFINITY;
-        let mut arg = 0;
-        for &t in &alive {
-            let total = f[t] + (cost.cost(t, s) + penalty);
-            if total < best {
-                best = total;
-                arg = t;
-            }
-        }
-        f[s] = best;
-        last[s] = arg;
-    }
-    let breakpoints = backtrack(&last, n);
-    Ok(Segmentation {
-        cost: cost.sum_of_costs(&breakpoints),
-        breakpoints,
-        n,
+        let centre = cost.centred_mean(t, t_new);
+        let r = (slack / (t_new - t) as f64).sqrt();
+        Some((lo.max(centre - r), hi.min(centre + r)))
     })
 }

@@ -10,7 +10,7 @@
 //! | [`optimal_partitioning`] | penalty | exact, O(n²): the test oracle |
 //! | [`segment_neighbourhood`] | number of changes | exact, O(k n²) (ruptures' `Dynp`) |
 //! | [`pelt`] | penalty | exact (= oracle), O(n) to O(n²) depending on pruning |
-//! | [`fpop`] (L2 only) | penalty | exact (= oracle), near-linear even with few changes |
+//! | [`fpop`] (L2), [`fpop_poisson`] | penalty | exact (= oracle), near-linear even with few changes |
 //! | [`binseg`] | either | greedy, O(n log n) typical |
 //! | [`crops`] | penalty range | every optimal segmentation for penalties in a range |
 
@@ -18,6 +18,7 @@ mod binseg;
 mod crops;
 mod dp;
 mod fpop;
+mod fpop_poisson;
 mod pelt;
 
 use std::fmt;
@@ -27,6 +28,7 @@ pub use binseg::binseg;
 pub use crops::{crops, Crops, CropsEntry};
 pub use dp::{optimal_partitioning, segment_neighbourhood};
 pub use fpop::fpop;
+pub use fpop_poisson::fpop_poisson;
 pub use pelt::pelt;
 
 use super::cost::Cost;
@@ -79,9 +81,9 @@ pub enum Method {
     Dp,
     /// [`binseg`] (`"binseg"`).
     Binseg,
-    /// [`fpop`] (`"fpop"`): functional pruning, same result as PELT; used by
-    /// [`crate::changepoint::detect()`] for the L2 cost. Through [`search`], which only sees a
-    /// cost, it runs [`pelt`].
+    /// [`fpop`] / [`fpop_poisson`] (`"fpop"`): functional pruning, same result as PELT; used by
+    /// [`crate::changepoint::detect()`] for the L2 and Poisson costs. Through [`search`], which
+    /// only sees a cost, it runs [`pelt`].
     Fpop,
 }
 
