@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import pathlib
 import subprocess
 import sys
 
@@ -238,3 +239,72 @@ def test_cli_json_equals_to_dict(tmp_path, flags, kwargs):
     for cp in cli["change_points"]:
         assert cp.pop("time") is None
     assert cli == shiftwatch.detect(latency, **kwargs).to_dict()
+
+
+# --- E-divisive through shiftwatch.detect(method="edivisive") --------------------------------
+
+SPA_REFERENCE = pathlib.Path(__file__).resolve().parents[1] / "datasets" / "reference" / "changepoint_spa.json"
+
+
+def test_edivisive_reproduces_signal_processing_algorithms_on_robust_series():
+    """SPA 2.1.6's e_divisive change points (recorded by datasets/scripts/reference/
+    changepoint_spa.py) with SPA's conventions: no minimum size, p = b/(P+1)."""
+    doc = json.loads(SPA_REFERENCE.read_text())
+    case = next(c for c in doc["cases"] if c["name"] == "robust_series")
+    d = shiftwatch.detect(
+        np.array(case["x"]), method="edivisive", min_size=1, alpha=float(case["pvalue"]),
+        permutations=int(case["permutations"]), p_value_rule="spa",
+    )
+    assert d.indices == sorted(case["change_points"])
+    by_index = {t["index"]: t["statistic"] for t in case["trace"]}
+    for c in d.change_points:
+        assert c.statistic == pytest.approx(by_index[c.index], rel=1e-9)
+
+
+def test_edivisive_is_seeded_and_equals_the_cli_json(tmp_path):
+    rng = np.random.default_rng(5)
+    x = np.round(np.concatenate([rng.normal(0, 1, 60), rng.standard_t(3, 60) * 3]), 4)
+    a = shiftwatch.detect(x, method="edivisive", seed=7)
+    b = shiftwatch.detect(x.tolist(), method="edivisive", seed=7)
+    assert a == b and isinstance(a, shiftwatch.EDivisiveDetection)
+    assert a.indices and all(c.kind == "distribution" for c in a.change_points)
+    cli = _cli_detect_json(tmp_path, {"v": x}, "--method", "edivisive", "--seed", "7")
+    assert cli.pop("file").endswith("series.csv")
+    assert cli.pop("column") == "v"
+    for cp in cli["change_points"]:
+        assert cp.pop("time") is None
+    assert cli == a.to_dict()
+    assert a.to_polars()["index"].to_list() == a.indices
+
+
+def test_edivisive_rejects_several_columns_and_bad_rules():
+    x = np.arange(40.0)
+    with pytest.raises(ValueError, match="one series"):
+        shiftwatch.detect(np.c_[x, x], method="edivisive")
+    with pytest.raises(ValueError, match="p-value rule"):
+        shiftwatch.detect(x, method="edivisive", p_value_rule="bogus")
+
+
+# --- notebook display -------------------------------------------------------------------------
+
+
+def test_detection_html_and_plot():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    rng = np.random.default_rng(9)
+    x = np.r_[rng.normal(0, 1, 80), rng.normal(4, 1, 80)]
+    d = shiftwatch.detect(x)
+    html = d._repr_html_()
+    assert "<td>80</td>" in html and "step" in html
+    ax = d.plot(x)
+    # The series, one mean line per segment, one dashed line per change point.
+    assert len(ax.lines) == 1 + len(d.change_points)
+    assert ax.lines[1].get_xdata()[0] == 80
+    assert len(ax.collections) == len(d.segments)
+    with pytest.raises(ValueError, match="values has 3 elements"):
+        d.plot([1.0, 2.0, 3.0])
+    empty = shiftwatch.detect(rng.normal(size=50))
+    assert "no change point" in empty._repr_html_()
+    e = shiftwatch.detect(x, method="edivisive")
+    assert "E-divisive" in e._repr_html_()
+    assert len(e.plot(x).lines) == 1 + len(e.change_points)

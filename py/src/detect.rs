@@ -3,10 +3,12 @@
 use pyo3::prelude::*;
 use serde::Serialize;
 
+use shiftwatch::changepoint::edivisive::PValueRule;
 use shiftwatch::changepoint::search::{crops as crops_engine, fpop, fpop_poisson, search};
 use shiftwatch::changepoint::{
-    detect as detect_engine, detect_multivariate as detect_multi_engine, CostKind, DetectOptions,
-    Detection, Method, MultiDetection, Penalty, Stop,
+    detect as detect_engine, detect_multivariate as detect_multi_engine,
+    e_divisive as e_divisive_engine, CostKind, DetectOptions, Detection, EDivisiveOptions, Method,
+    MultiDetection, Penalty, Stop,
 };
 
 use crate::arrays::{call, parse, slice, Arr};
@@ -119,8 +121,55 @@ fn crops(
 }
 
 /// Adds this family's functions to the module.
+/// E-divisive (energy statistic, seeded permutation test per change); returns `{"result": the
+/// engine's EDivisive (change_points, rejected, options), "means": [mean of each segment]}`.
+#[pyfunction]
+#[pyo3(signature = (values, min_size, permutations, alpha, seed, p_value_rule, exponent))]
+#[allow(clippy::too_many_arguments)]
+fn e_divisive(
+    py: Python<'_>,
+    values: Arr<'_>,
+    min_size: usize,
+    permutations: usize,
+    alpha: f64,
+    seed: u64,
+    p_value_rule: &str,
+    exponent: f64,
+) -> PyResult<Py<PyAny>> {
+    let options = EDivisiveOptions {
+        exponent,
+        min_size,
+        permutations,
+        p_value: alpha,
+        seed,
+        p_value_rule: parse::<PValueRule>(p_value_rule)?,
+    };
+    let x = slice(&values);
+    call(py, || {
+        e_divisive_engine(&x, &options).map(|result| {
+            let mut bounds = vec![0];
+            bounds.extend(result.change_points.iter().map(|c| c.index));
+            bounds.push(x.len());
+            // Segment means, summed as `shiftwatch detect --method edivisive` sums them.
+            let means = bounds
+                .windows(2)
+                .map(|w| x[w[0]..w[1]].iter().sum::<f64>() / (w[1] - w[0]) as f64)
+                .collect();
+            EDivisiveOut { result, means }
+        })
+    })
+}
+
+/// E-divisive's result and the mean of each segment it delimits.
+#[derive(Serialize)]
+struct EDivisiveOut {
+    result: shiftwatch::changepoint::EDivisive,
+    means: Vec<f64>,
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(detect, m)?)?;
+    m.add_function(wrap_pyfunction!(e_divisive, m)?)?;
     m.add_function(wrap_pyfunction!(detect_multivariate, m)?)?;
     m.add_function(wrap_pyfunction!(crops, m)?)?;
     Ok(())

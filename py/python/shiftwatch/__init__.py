@@ -18,6 +18,7 @@ from shiftwatch._detect import (
     crops,
     detect,
 )
+from shiftwatch._edivisive import EDivisiveChangePoint, EDivisiveDetection
 from shiftwatch._io import prepare, read
 from shiftwatch._native import InsufficientDataError, __version__
 
@@ -26,6 +27,8 @@ __all__ = [
     "Comparison",
     "CropsPath",
     "Detection",
+    "EDivisiveChangePoint",
+    "EDivisiveDetection",
     "InsufficientDataError",
     "MultiChangePoint",
     "MultiDetection",

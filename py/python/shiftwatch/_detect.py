@@ -12,10 +12,13 @@ from numpy.typing import ArrayLike
 
 from shiftwatch import _native
 from shiftwatch._convert import as_float64
+from shiftwatch._detect_display import detection_html, plot_detection
+from shiftwatch._edivisive import EDivisiveDetection, e_divisive
 from shiftwatch._results import Result
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
+    from matplotlib.axes import Axes
 
 __all__ = [
     "ChangePoint",
@@ -166,6 +169,33 @@ class Detection(Result):
         rows = [c.to_dict() for c in self.change_points]
         return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(
             schema=schema
+        )
+
+    def plot(
+        self, values: ArrayLike, *, x: Any = None, ax: Axes | None = None,
+        label: str | None = None,
+    ) -> Axes:
+        """Plots the series, each segment's mean as a step line, and a dashed line labelled
+        with the kind and Holm-adjusted p-value at each change point (needs matplotlib).
+
+        Args:
+            values: The values that were segmented.
+            x: Positions or times to plot against (e.g. a pandas index; default ``0..n-1``).
+            ax: Axes to draw on (default: a new figure).
+            label: Legend label of the series.
+
+        Returns:
+            The matplotlib ``Axes``.
+
+        Raises:
+            ValueError: ``values`` or ``x`` does not have ``n`` elements.
+        """
+        return plot_detection(self, values, x=x, ax=ax, label=label)
+
+    def _repr_html_(self) -> str:
+        return detection_html(
+            self, f"n={self.n}, {self.method} {self.cost}, penalty {self.penalty}, "
+            f"min size {self.min_size}, Holm level {self.alpha}"
         )
 
     def __repr__(self) -> str:
@@ -445,13 +475,22 @@ def detect(
     min_size: int = 5,
     alpha: float = 0.05,
     columns: Sequence[str] | None = None,
-) -> Detection | MultiDetection:
+    *,
+    permutations: int = 99,
+    seed: int = 0,
+    p_value_rule: str = "add-one",
+) -> Detection | MultiDetection | EDivisiveDetection:
     """Finds and validates change points in one series, or jointly in several aligned series
     (same engine as ``shiftwatch detect``).
 
     By default: robust, autocorrelation-aware noise scale; MBIC penalty; exact search of the
     Gaussian-mean (L2) segmentation with segments of at least 5 points; every change point
-    validated by a test of its adjacent segments' means, Holm-adjusted at ``alpha``.
+    validated by tests of its adjacent segments' means and medians (a lone outlier is not a
+    change), Holm-adjusted at ``alpha``.
+
+    ``method='edivisive'`` runs E-divisive instead (Matteson & James 2014; energy statistic,
+    any change of distribution, a seeded permutation test per split at level ``alpha``;
+    ``cost`` and ``penalty`` do not apply), for short histories such as one value per build.
 
     Several columns (a 2-D array ``n × d``, a pandas/polars DataFrame, or a list of 1-D
     arrays) are segmented jointly with the multivariate L2 cost, each column standardised by
@@ -465,7 +504,7 @@ def detect(
             several aligned series: a 2-D numpy array (rows = time), a pandas or polars
             DataFrame, or a list of 1-D arrays.
         method: ``'pelt'`` (exact), ``'fpop'`` (exact; functional pruning for l2 and poisson),
-            ``'dp'`` (exact, slow) or ``'binseg'`` (greedy).
+            ``'dp'`` (exact, slow), ``'binseg'`` (greedy) or ``'edivisive'``.
         cost: ``'l2'`` (mean), ``'normal'`` (mean and variance), ``'poisson'``, ``'linear'``
             (trend), ``'l1'`` (robust) or ``'np'`` (distribution); several columns: ``'l2'``.
         penalty: ``'mbic'``, ``'bic'``, ``'aic'``, ``'hq'`` (scaled by the noise), or a
@@ -474,9 +513,14 @@ def detect(
         min_size: Minimum segment length.
         alpha: Level of the Holm-adjusted validation; 1 keeps every change point found.
         columns: For a DataFrame, the columns to use (default: every numeric column).
+        permutations: E-divisive only: permutations per test.
+        seed: E-divisive only: seed of the permutations (same seed, same result).
+        p_value_rule: E-divisive only: ``'add-one'`` (``(1 + b)/(1 + P)``, a valid
+            permutation p-value) or ``'spa'`` (``b/(1 + P)``, as signal-processing-algorithms).
 
     Returns:
-        A :class:`Detection` for one series, a :class:`MultiDetection` for several.
+        A :class:`Detection` for one series, a :class:`MultiDetection` for several, an
+        :class:`EDivisiveDetection` for ``method='edivisive'``.
 
     Raises:
         InsufficientDataError: Fewer than 3 values.
@@ -497,6 +541,14 @@ def detect(
     """
     name = _penalty_name(penalty)
     cols = _columns_of(values, columns)
+    if method.strip().lower() == "edivisive":
+        if cols is not None and len(cols) > 1:
+            raise ValueError("method='edivisive' analyses one series; got several columns")
+        x = as_float64(values if cols is None else cols[0][1], "values")
+        return e_divisive(
+            x, min_size=min_size, permutations=permutations, alpha=alpha, seed=seed,
+            p_value_rule=p_value_rule,
+        )
     if cols is not None and len(cols) > 1:
         names = tuple(n for n, _ in cols)
         arrays = [as_float64(c, f"values[{n!r}]") for n, c in cols]

@@ -55,7 +55,8 @@ def plot_detection(
     ax: Axes | None = None,
     label: str | None = None,
 ) -> Axes:
-    """The series, each segment's mean as a step line, and a dashed line at each change point.
+    """The series, each segment's mean as a step line, and a dashed line at each change point
+    (labelled with its kind and Holm-adjusted p-value when there are at most 8).
 
     Args:
         d: A detection over ``values``.
@@ -87,8 +88,11 @@ def plot_detection(
             y[a:b].mean(), xs[a], xs[b - 1], colors="C0", lw=2,
             label="segment mean" if i == 0 else None,
         )
+    label_each = len(d.change_points) <= 8  # beyond that the labels overlap
     for c in d.change_points:
         ax.axvline(xs[c.index], color="C3", ls="--", lw=1)
+        if not label_each:
+            continue
         ax.annotate(
             f"{c.kind}\np={c.p_adjusted:.1g}", (xs[c.index], 1.0),
             xycoords=("data", "axes fraction"), va="top", fontsize=8, color="C3",

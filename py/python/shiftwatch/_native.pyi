@@ -21,6 +21,7 @@ __all__ = [
     "crops",
     "detect",
     "detect_multivariate",
+    "e_divisive",
     "effective_sample_size",
     "false_discovery_control",
     "fligner",
@@ -174,6 +175,15 @@ def detect(
 ) -> _Dict: ...
 def detect_multivariate(
     columns: list[_F64], method: str, cost: str, penalty: str, min_size: int, alpha: float
+) -> _Dict: ...
+def e_divisive(
+    values: _F64,
+    min_size: int,
+    permutations: int,
+    alpha: float,
+    seed: int,
+    p_value_rule: str,
+    exponent: float,
 ) -> _Dict: ...
 def crops(
     values: _F64,

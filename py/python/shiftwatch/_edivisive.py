@@ -1,0 +1,187 @@
+"""``shiftwatch.detect(values, method="edivisive")``: E-divisive change points of one series."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from shiftwatch import _native
+from shiftwatch._detect_display import detection_html, plot_detection
+from shiftwatch._results import Result
+
+if TYPE_CHECKING:  # pragma: no cover
+    import polars
+    from matplotlib.axes import Axes
+
+__all__ = ["EDivisiveChangePoint", "EDivisiveDetection", "e_divisive"]
+
+
+@dataclass(frozen=True, repr=False)
+class EDivisiveChangePoint(Result):
+    """One change point accepted by E-divisive.
+
+    Attributes:
+        index: 0-based index of the first sample of the new segment.
+        before: Mean of the segment before.
+        after: Mean of the segment after.
+        magnitude: ``after - before``.
+        p_value: Permutation p-value of the split when it was tested.
+        p_adjusted: Equal to ``p_value`` (E-divisive stops at the first split that is not
+            significant; there is no family to adjust over). Present so tables and plots treat
+            every detection alike.
+        statistic: The energy statistic ``T`` of the split.
+        order: 0 for the first split accepted, 1 for the next, …
+        kind: Always ``'distribution'``: E-divisive detects any change of distribution.
+    """
+
+    index: int
+    before: float
+    after: float
+    magnitude: float
+    p_value: float
+    p_adjusted: float
+    statistic: float
+    order: int
+    kind: str
+
+
+@dataclass(frozen=True, repr=False)
+class EDivisiveDetection(Result):
+    """Result of :func:`shiftwatch.detect` with ``method='edivisive'``; ``to_dict()`` equals
+    ``shiftwatch detect --method edivisive --format json`` without ``file``, ``column`` and the
+    change points' ``time``.
+
+    Attributes:
+        change_points: Accepted change points, in index order.
+        n: Number of values.
+        min_size: Minimum segment length.
+        alpha: Level of each permutation test.
+        permutations: Permutations per test.
+        seed: Seed of the permutations.
+        p_value_rule: ``'add-one'`` (``(1 + b)/(1 + P)``) or ``'spa'`` (``b/(1 + P)``).
+        rejected: The split at which the search stopped (``index``, ``statistic``,
+            ``p_value``, ``order``), or ``None`` when no split was left to test.
+    """
+
+    change_points: tuple[EDivisiveChangePoint, ...]
+    n: int
+    min_size: int
+    alpha: float
+    permutations: int
+    seed: int
+    p_value_rule: str
+    rejected: dict[str, Any] | None
+
+    method = "edivisive"
+
+    @property
+    def indices(self) -> list[int]:
+        """0-based index of the first sample of each new segment."""
+        return [c.index for c in self.change_points]
+
+    @property
+    def segments(self) -> list[tuple[int, int]]:
+        """Half-open ``(start, end)`` ranges covering ``0..n``."""
+        bounds = [0, *self.indices, self.n]
+        return list(zip(bounds[:-1], bounds[1:]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result with the CLI's JSON field names.
+
+        Returns:
+            A JSON-serialisable dict.
+        """
+        cps = []
+        for c in self.change_points:
+            cps.append({
+                "index": c.index, "before": c.before, "after": c.after, "p_value": c.p_value,
+                "statistic": c.statistic, "order": c.order, "kind": c.kind,
+            })
+        return {
+            "n": self.n, "method": "edivisive", "min_size": self.min_size, "alpha": self.alpha,
+            "permutations": self.permutations, "seed": self.seed,
+            "p_value_rule": self.p_value_rule, "change_points": cps, "rejected": self.rejected,
+        }
+
+    def to_polars(self) -> polars.DataFrame:
+        """One row per change point (polars is imported here, only when called).
+
+        Returns:
+            A ``polars.DataFrame`` with columns ``index``, ``before``, ``after``,
+            ``magnitude``, ``p_value``, ``statistic``, ``order``.
+        """
+        import polars as pl
+
+        schema = {
+            "index": pl.Int64, "before": pl.Float64, "after": pl.Float64,
+            "magnitude": pl.Float64, "p_value": pl.Float64, "statistic": pl.Float64,
+            "order": pl.Int64,
+        }
+        rows = [[c.index, c.before, c.after, c.magnitude, c.p_value, c.statistic, c.order]
+                for c in self.change_points]
+        return pl.DataFrame(rows, schema=schema, orient="row")
+
+    def plot(
+        self, values: ArrayLike, *, x: Any = None, ax: Axes | None = None,
+        label: str | None = None,
+    ) -> Axes:
+        """Plots the series, segment means and change points (see :meth:`Detection.plot`).
+
+        Returns:
+            The matplotlib ``Axes``.
+        """
+        return plot_detection(self, values, x=x, ax=ax, label=label)
+
+    def _repr_html_(self) -> str:
+        return detection_html(
+            self, f"E-divisive: n={self.n}, {self.permutations} permutations, "
+            f"level {self.alpha}, min size {self.min_size}"
+        )
+
+    def __repr__(self) -> str:
+        cps = ", ".join(
+            f"{c.index} ({c.before:.4g}→{c.after:.4g}, p={c.p_value:.2g})"
+            for c in self.change_points[:8]
+        )
+        if len(self.change_points) > 8:
+            cps += f", … ({len(self.change_points)} in all)"
+        k = len(self.change_points)
+        return (
+            f"EDivisiveDetection(n={self.n}, {k} change point{'' if k == 1 else 's'}: [{cps}], "
+            f"permutations={self.permutations}, alpha={self.alpha}, min_size={self.min_size}, "
+            f"seed={self.seed})"
+        )
+
+
+def e_divisive(
+    x: np.ndarray, *, min_size: int, permutations: int, alpha: float, seed: int,
+    p_value_rule: str, exponent: float = 1.0,
+) -> EDivisiveDetection:
+    """Runs the engine on a float64 array and adds each change point's levels."""
+    out = _native.e_divisive(
+        x, int(min_size), int(permutations), float(alpha), int(seed), str(p_value_rule),
+        float(exponent),
+    )
+    res = out["result"]
+    found = res["change_points"]
+    means = [float(m) for m in out["means"]]
+    cps = tuple(
+        EDivisiveChangePoint(
+            index=int(c["index"]), before=means[k], after=means[k + 1],
+            magnitude=means[k + 1] - means[k], p_value=float(c["p_value"]),
+            p_adjusted=float(c["p_value"]), statistic=float(c["statistic"]),
+            order=int(c["order"]), kind="distribution",
+        )
+        for k, c in enumerate(found)
+    )
+    opts = res["options"]
+    rejected = res["rejected"]
+    return EDivisiveDetection(
+        change_points=cps, n=len(x), min_size=int(opts["min_size"]),
+        alpha=float(opts["p_value"]), permutations=int(opts["permutations"]),
+        seed=int(opts["seed"]), p_value_rule=str(opts["p_value_rule"]),
+        rejected=None if rejected is None else dict(rejected),
+    )
