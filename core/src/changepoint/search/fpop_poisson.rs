@@ -28,9 +28,13 @@ use crate::Result;
 /// ```
 /// found by Newton's method on the convex function of v, started from the series reversion of
 /// each branch (exact to round-off for small k, where no step is needed); after one step the
-/// iterates approach the root monotonically, so they cannot jump branches. The pieces live on θ = ln λ, and a root is only computed when the signs at a
-/// piece's ends show it lies inside the piece. The same relative margin of 1e-10 as the L2 FPOP
-/// widens the intervals against round-off. Reference: Maidstone et al. (2017),
+/// iterates approach the root monotonically, so they cannot jump branches. The pieces live on
+/// θ = ln λ, and a root is only computed when the signs at a piece's ends show it lies inside
+/// the piece. The same relative margin of 1e-10 as the L2 FPOP widens the intervals against
+/// round-off. Limitation: the margin is relative to |F|, which for the Poisson cost includes the
+/// large `S ln λ` terms (|F| ≈ 10¹² for counts near 10⁹); when the penalty is not large against
+/// `1e-10 |F|`, a newcomer better by less than the margin can be pruned, and the result can be
+/// worse than the optimum by about that margin. Reference: Maidstone et al. (2017),
 /// whose FPOP covers "any cost from the exponential family"; the Poisson intervals are derived
 /// here, not transcribed.
 ///
@@ -223,6 +227,37 @@ mod tests {
         assert!(fpop_poisson(&[1.0, f64::NAN], 1.0, 1).is_err());
         assert!(fpop_poisson(&[1.0, 2.0], -1.0, 1).is_err());
         assert!(fpop_poisson(&[1.0, 2.0], 1.0, 3).is_err());
+    }
+
+    /// `detect` with the Poisson cost runs this search (PELT and FPOP give the same candidates).
+    #[test]
+    fn detect_uses_it_for_poisson() {
+        use crate::changepoint::search::{pelt, Method};
+        use crate::changepoint::{detect, CostKind, DetectOptions};
+        let mut rng = crate::stats::rng::Rng::new(4);
+        let x: Vec<f64> = (0..3000)
+            .map(|i| {
+                let rate = if (1000..2200).contains(&i) { 9.0 } else { 6.0 };
+                (0..40).filter(|_| rng.uniform() < rate / 40.0).count() as f64
+            })
+            .collect();
+        for method in [Method::Pelt, Method::Fpop] {
+            let o = DetectOptions {
+                cost: CostKind::Poisson,
+                method,
+                ..DetectOptions::default()
+            };
+            let d = detect(&x, &o).unwrap_or_else(|e| panic!("{e}"));
+            let cost = Poisson::new(&x).unwrap_or_else(|e| panic!("{e}"));
+            let exact = pelt(&cost, d.penalty_value, o.min_size).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(d.candidates, exact.breakpoints);
+            let idx: Vec<usize> = d.change_points.iter().map(|c| c.index).collect();
+            assert_eq!(idx.len(), 2, "{idx:?}");
+            assert!(
+                idx[0].abs_diff(1000) <= 10 && idx[1].abs_diff(2200) <= 10,
+                "{idx:?}"
+            );
+        }
     }
 
     #[test]
