@@ -13,6 +13,25 @@ use shiftwatch::changepoint::{
 
 use crate::arrays::{call, parse, slice, Arr};
 
+/// Parses the options shared by `detect` and `detect_multivariate`; also returns the penalty.
+fn options(
+    method: &str,
+    cost: &str,
+    penalty: &str,
+    min_size: usize,
+    alpha: f64,
+) -> PyResult<(DetectOptions, Penalty)> {
+    let penalty: Penalty = parse(penalty)?;
+    let options = DetectOptions {
+        cost: parse(cost)?,
+        method: parse(method)?,
+        penalty,
+        min_size,
+        alpha,
+    };
+    Ok((options, penalty))
+}
+
 /// The engine's result with the penalty spelled as the CLI's JSON spells it.
 #[derive(Serialize)]
 struct Detected {
@@ -33,14 +52,7 @@ fn detect(
     min_size: usize,
     alpha: f64,
 ) -> PyResult<Py<PyAny>> {
-    let penalty: Penalty = parse(penalty)?;
-    let options = DetectOptions {
-        cost: parse(cost)?,
-        method: parse(method)?,
-        penalty,
-        min_size,
-        alpha,
-    };
+    let (options, penalty) = options(method, cost, penalty, min_size, alpha)?;
     let x = slice(&values);
     call(py, || {
         detect_engine(&x, &options).map(|detection| Detected {
@@ -70,14 +82,7 @@ fn detect_multivariate(
     min_size: usize,
     alpha: f64,
 ) -> PyResult<Py<PyAny>> {
-    let penalty: Penalty = parse(penalty)?;
-    let options = DetectOptions {
-        cost: parse(cost)?,
-        method: parse(method)?,
-        penalty,
-        min_size,
-        alpha,
-    };
+    let (options, penalty) = options(method, cost, penalty, min_size, alpha)?;
     let cols: Vec<_> = columns.iter().map(slice).collect();
     call(py, || {
         let views: Vec<&[f64]> = cols.iter().map(|c| &**c).collect();

@@ -167,23 +167,37 @@ pub fn detect(values: &[f64], options: &DetectOptions) -> Result<Detection> {
     };
     detection.candidates = seg.breakpoints.clone();
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
-    let mut bkps = seg.breakpoints;
+    detection.change_points = prune_until_significant(
+        seg.breakpoints,
+        options.alpha,
+        |bkps| validate(values, bkps, &noise, tests_spread),
+        |c| (c.p_value, c.p_adjusted),
+    );
+    Ok(detection)
+}
+
+/// Validates `bkps` with `test` and, while some Holm-adjusted p-value exceeds `alpha`, drops
+/// the change point with the largest raw p-value among those and re-tests (its neighbours'
+/// segments grow). With `alpha = 1` everything is kept. `p` reads (raw, adjusted) p-values.
+pub(super) fn prune_until_significant<T>(
+    mut bkps: Vec<usize>,
+    alpha: f64,
+    mut test: impl FnMut(&[usize]) -> Vec<T>,
+    p: impl Fn(&T) -> (f64, f64),
+) -> Vec<T> {
     loop {
-        let tested = validate(values, &bkps, &noise, tests_spread);
+        let tested = test(&bkps);
         let worst = tested
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.p_adjusted > options.alpha)
-            .max_by(|a, b| a.1.p_value.total_cmp(&b.1.p_value))
+            .filter(|(_, c)| p(c).1 > alpha)
+            .max_by(|a, b| p(a.1).0.total_cmp(&p(b.1).0))
             .map(|(i, _)| i);
         match worst {
-            Some(i) if options.alpha < 1.0 => {
+            Some(i) if alpha < 1.0 => {
                 bkps.remove(i);
             }
-            _ => {
-                detection.change_points = tested;
-                return Ok(detection);
-            }
+            _ => return tested,
         }
     }
 }

@@ -160,25 +160,13 @@ pub fn detect_multivariate(columns: &[&[f64]], options: &DetectOptions) -> Resul
     }
     let seg = search(&cost, options.method, Stop::Penalty(penalty), min_size)?;
     detection.candidates = seg.breakpoints.clone();
-    let mut bkps = seg.breakpoints;
-    loop {
-        let tested = validate(columns, &bkps, &noise);
-        let worst = tested
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| c.p_adjusted > options.alpha)
-            .max_by(|a, b| a.1.p_value.total_cmp(&b.1.p_value))
-            .map(|(i, _)| i);
-        match worst {
-            Some(i) if options.alpha < 1.0 => {
-                bkps.remove(i);
-            }
-            _ => {
-                detection.change_points = tested;
-                return Ok(detection);
-            }
-        }
-    }
+    detection.change_points = super::detect::prune_until_significant(
+        seg.breakpoints,
+        options.alpha,
+        |bkps| validate(columns, bkps, &noise),
+        |c| (c.p_value, c.p_adjusted),
+    );
+    Ok(detection)
 }
 
 /// Per-column z-tests of every change point, Bonferroni over columns, Holm across change points.

@@ -57,7 +57,7 @@ pub struct DetectArgs {
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
     /// Output format: table or json.
-    #[arg(long, default_value = "table")]
+    #[arg(long, default_value = "table", value_parser = ["table", "json"])]
     pub format: String,
     /// E-divisive: permutations per test.
     #[arg(long, default_value_t = 99)]
@@ -236,11 +236,7 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
         min_size: args.min_size,
         alpha: args.alpha,
     };
-    let json = match args.format.as_str() {
-        "json" => true,
-        "table" => false,
-        other => anyhow::bail!("unknown format '{other}'; expected one of: table, json"),
-    };
+    let json = args.format == "json";
     let (label, text) = super::detect_input::read_text(&args.file)?;
     if args.column.len() > 1 {
         let columns = args

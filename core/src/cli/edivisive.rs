@@ -30,11 +30,7 @@ pub(super) fn run(args: DetectArgs) -> anyhow::Result<u8> {
         seed: args.seed,
         p_value_rule: args.p_value_rule.parse::<PValueRule>()?,
     };
-    let json = match args.format.as_str() {
-        "json" => true,
-        "table" => false,
-        other => anyhow::bail!("unknown format '{other}'; expected one of: table, json"),
-    };
+    let json = args.format == "json";
     let (label, text) = super::detect_input::read_text(&args.file)?;
     if args.column.len() > 1 {
         anyhow::bail!(

@@ -12,13 +12,12 @@ from numpy.typing import ArrayLike
 
 from shiftwatch import _native
 from shiftwatch._convert import as_float64
-from shiftwatch._detect_display import detection_html, plot_detection
+from shiftwatch._detect_display import Plottable, Segmented, detection_html
 from shiftwatch._edivisive import EDivisiveDetection, e_divisive
 from shiftwatch._results import Result
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
-    from matplotlib.axes import Axes
 
 __all__ = [
     "ChangePoint",
@@ -88,7 +87,7 @@ class NoiseScale(Result):
 
 
 @dataclass(frozen=True, repr=False)
-class Detection(Result):
+class Detection(Result, Plottable):
     """Result of :func:`detect`; ``to_dict()`` has the field names of
     ``shiftwatch detect --format json`` (without ``file``, ``column`` and ``time``).
 
@@ -115,18 +114,6 @@ class Detection(Result):
     alpha: float
     noise: NoiseScale
     candidates: tuple[int, ...] = field(repr=False)
-
-    @property
-    def indices(self) -> list[int]:
-        """0-based index of the first sample of each new segment (ruptures' breakpoints
-        without the trailing ``n``)."""
-        return [c.index for c in self.change_points]
-
-    @property
-    def segments(self) -> list[tuple[int, int]]:
-        """Half-open ``(start, end)`` ranges covering ``0..n``."""
-        bounds = [0, *self.indices, self.n]
-        return list(zip(bounds[:-1], bounds[1:]))
 
     def to_dict(self) -> dict[str, Any]:
         """The result with the CLI's JSON field names (NaN/±∞ as ``None``).
@@ -170,27 +157,6 @@ class Detection(Result):
         return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(
             schema=schema
         )
-
-    def plot(
-        self, values: ArrayLike, *, x: Any = None, ax: Axes | None = None,
-        label: str | None = None,
-    ) -> Axes:
-        """Plots the series, each segment's mean as a step line, and a dashed line labelled
-        with the kind and Holm-adjusted p-value at each change point (needs matplotlib).
-
-        Args:
-            values: The values that were segmented.
-            x: Positions or times to plot against (e.g. a pandas index; default ``0..n-1``).
-            ax: Axes to draw on (default: a new figure).
-            label: Legend label of the series.
-
-        Returns:
-            The matplotlib ``Axes``.
-
-        Raises:
-            ValueError: ``values`` or ``x`` does not have ``n`` elements.
-        """
-        return plot_detection(self, values, x=x, ax=ax, label=label)
 
     def _repr_html_(self) -> str:
         return detection_html(
@@ -279,7 +245,7 @@ class MultiChangePoint(Result):
 
 
 @dataclass(frozen=True, repr=False)
-class MultiDetection(Result):
+class MultiDetection(Result, Segmented):
     """Result of :func:`detect` on several aligned columns; ``to_dict()`` has the field names
     of ``shiftwatch detect --column a,b --format json`` (without ``file`` and ``time``).
 
@@ -312,17 +278,6 @@ class MultiDetection(Result):
     noise: tuple[NoiseScale, ...]
     scale: tuple[float, ...]
     candidates: tuple[int, ...] = field(repr=False)
-
-    @property
-    def indices(self) -> list[int]:
-        """0-based index of the first row of each new segment."""
-        return [c.index for c in self.change_points]
-
-    @property
-    def segments(self) -> list[tuple[int, int]]:
-        """Half-open ``(start, end)`` ranges covering ``0..n``."""
-        bounds = [0, *self.indices, self.n]
-        return list(zip(bounds[:-1], bounds[1:]))
 
     def to_dict(self) -> dict[str, Any]:
         """The result with the CLI's JSON field names (NaN/±∞ as ``None``).

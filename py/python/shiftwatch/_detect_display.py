@@ -11,15 +11,77 @@ from numpy.typing import ArrayLike
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from shiftwatch._detect import ChangePoint
+
+
+class _ChangeLike(Protocol):
+    @property
+    def index(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def before(self) -> float: ...
+    @property
+    def after(self) -> float: ...
+    @property
+    def magnitude(self) -> float: ...
+    @property
+    def p_value(self) -> float: ...
+    @property
+    def p_adjusted(self) -> float: ...
 
 
 class _HasChangePoints(Protocol):
     @property
-    def change_points(self) -> tuple[ChangePoint, ...]: ...
+    def change_points(self) -> Sequence[_ChangeLike]: ...
 
     @property
     def n(self) -> int: ...
+
+
+class Segmented:
+    """What every change-point result shares: ``indices`` and ``segments`` of its
+    ``change_points`` over ``n`` values."""
+
+    change_points: tuple[Any, ...]
+    n: int
+
+    @property
+    def indices(self) -> list[int]:
+        """0-based index of the first sample of each new segment (ruptures' breakpoints
+        without the trailing ``n``)."""
+        return [c.index for c in self.change_points]
+
+    @property
+    def segments(self) -> list[tuple[int, int]]:
+        """Half-open ``(start, end)`` ranges covering ``0..n``."""
+        bounds = [0, *self.indices, self.n]
+        return list(zip(bounds[:-1], bounds[1:]))
+
+
+class Plottable(Segmented):
+    """A one-series result: also ``plot(values)``."""
+
+    def plot(
+        self, values: ArrayLike, *, x: Any = None, ax: Axes | None = None,
+        label: str | None = None,
+    ) -> Axes:
+        """Plots the series, each segment's mean as a step line, and a dashed line at each
+        change point, labelled with its kind and p-value when there are at most 8 (needs
+        matplotlib).
+
+        Args:
+            values: The values that were segmented.
+            x: Positions or times to plot against (e.g. a pandas index; default ``0..n-1``).
+            ax: Axes to draw on (default: a new figure).
+            label: Legend label of the series.
+
+        Returns:
+            The matplotlib ``Axes``.
+
+        Raises:
+            ValueError: ``values`` or ``x`` does not have ``n`` elements.
+        """
+        return plot_detection(self, values, x=x, ax=ax, label=label)
 
 
 def _fmt(v: float) -> str:
@@ -86,7 +148,7 @@ def plot_detection(
     for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
         ax.hlines(
             y[a:b].mean(), xs[a], xs[b - 1], colors="C0", lw=2,
-            label="segment mean" if i == 0 else None,
+            label="segment mean" if i == 0 else "_nolegend_",
         )
     label_each = len(d.change_points) <= 8  # beyond that the labels overlap
     for c in d.change_points:

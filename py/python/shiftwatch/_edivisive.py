@@ -6,15 +6,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
 from shiftwatch import _native
-from shiftwatch._detect_display import detection_html, plot_detection
+from shiftwatch._detect_display import Plottable, detection_html
 from shiftwatch._results import Result
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
-    from matplotlib.axes import Axes
 
 __all__ = ["EDivisiveChangePoint", "EDivisiveDetection", "e_divisive"]
 
@@ -49,7 +47,7 @@ class EDivisiveChangePoint(Result):
 
 
 @dataclass(frozen=True, repr=False)
-class EDivisiveDetection(Result):
+class EDivisiveDetection(Result, Plottable):
     """Result of :func:`shiftwatch.detect` with ``method='edivisive'``; ``to_dict()`` equals
     ``shiftwatch detect --method edivisive --format json`` without ``file``, ``column`` and the
     change points' ``time``.
@@ -76,17 +74,6 @@ class EDivisiveDetection(Result):
     rejected: dict[str, Any] | None
 
     method = "edivisive"
-
-    @property
-    def indices(self) -> list[int]:
-        """0-based index of the first sample of each new segment."""
-        return [c.index for c in self.change_points]
-
-    @property
-    def segments(self) -> list[tuple[int, int]]:
-        """Half-open ``(start, end)`` ranges covering ``0..n``."""
-        bounds = [0, *self.indices, self.n]
-        return list(zip(bounds[:-1], bounds[1:]))
 
     def to_dict(self) -> dict[str, Any]:
         """The result with the CLI's JSON field names.
@@ -123,17 +110,6 @@ class EDivisiveDetection(Result):
         rows = [[c.index, c.before, c.after, c.magnitude, c.p_value, c.statistic, c.order]
                 for c in self.change_points]
         return pl.DataFrame(rows, schema=schema, orient="row")
-
-    def plot(
-        self, values: ArrayLike, *, x: Any = None, ax: Axes | None = None,
-        label: str | None = None,
-    ) -> Axes:
-        """Plots the series, segment means and change points (see :meth:`Detection.plot`).
-
-        Returns:
-            The matplotlib ``Axes``.
-        """
-        return plot_detection(self, values, x=x, ax=ax, label=label)
 
     def _repr_html_(self) -> str:
         return detection_html(
