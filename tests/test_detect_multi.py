@@ -176,3 +176,19 @@ def test_cli_json_equals_to_dict(tmp_path):
     import pandas as pd
 
     assert cli == shiftwatch.detect(pd.DataFrame(x, columns=names)).to_dict()
+
+
+def test_multidetection_plot_one_panel_per_column():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    rng = np.random.default_rng(4)
+    x = np.c_[np.r_[rng.normal(0, 1, 60), rng.normal(5, 1, 60)], rng.normal(0, 3, 120)]
+    d = shiftwatch.detect(x)
+    assert d.indices == [60]
+    axes = d.plot(x)
+    assert len(axes) == 2
+    for ax in axes:
+        assert len(ax.lines) == 2  # the column and the change line
+        assert ax.lines[1].get_xdata()[0] == 60
+    with pytest.raises(ValueError, match="expected 2 columns"):
+        d.plot(x[:, 0])

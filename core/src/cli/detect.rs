@@ -34,7 +34,7 @@ pub struct DetectArgs {
     pub file: PathBuf,
     /// Column to analyse: a header name or a 1-based number (default: the first numeric
     /// column that is not a time column); for tidy, Prometheus and OpenMetrics input, a metric
-    /// name or series key (needed when the file holds several series). Repeat it, or separate
+    /// name, a target or a series key (needed when the file holds several series). Repeat it, or separate
     /// names by commas, to analyse several aligned columns jointly.
     #[arg(long, short = 'c', value_delimiter = ',')]
     pub column: Vec<String>,

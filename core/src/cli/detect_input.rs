@@ -48,8 +48,8 @@ pub(crate) fn read_text(path: &Path) -> Result<(String, String), Error> {
 
 /// Reads the series `want` from `text` (named `file` in errors). Plain and Grafana CSV files
 /// are read as columns (`want` is a header name or a 1-based number); tidy CSV, Prometheus
-/// JSON and OpenMetrics text are read as series (`want` is a metric name or a full series key,
-/// required when the file holds more than one series). Counters become per-second rates.
+/// JSON and OpenMetrics text are read as series (`want` is a series key, a metric name or a
+/// target, required when the file holds more than one series). Counters become per-second rates.
 /// Non-finite points of a series are skipped and counted in `notes`; in a CSV column they
 /// are an error with file:line:column.
 pub(crate) fn read_series(
@@ -119,7 +119,8 @@ fn from_dataset(file: &str, text: &str, want: Option<&str>) -> Result<InputSerie
     })
 }
 
-/// The series named `want` (full key, or metric name when that is unique), or the only one.
+/// The series named `want` (its full key, or its metric name or target when that picks one
+/// series), or the only one.
 fn select<'a>(
     file: &str,
     all: &'a [RawSeries],
@@ -139,7 +140,7 @@ fn select<'a>(
             _ => Err(Error::invalid(
                 "--column",
                 format!(
-                    "{file} holds {} series; choose one with --column (a metric name or a \
+                    "{file} holds {} series; choose one with --column (a metric name, a target or a \
                      series key): {}",
                     all.len(),
                     listing()
@@ -150,8 +151,11 @@ fn select<'a>(
     if let Some(s) = all.iter().find(|s| s.key.to_string() == w) {
         return Ok(s);
     }
-    let by_metric: Vec<&RawSeries> = all.iter().filter(|s| s.key.metric == w).collect();
-    match by_metric.as_slice() {
+    let mut matches: Vec<&RawSeries> = all.iter().filter(|s| s.key.metric == w).collect();
+    if matches.is_empty() {
+        matches = all.iter().filter(|s| s.key.target == w).collect();
+    }
+    match matches.as_slice() {
         [one] => Ok(one),
         [] => Err(Error::invalid(
             "--column",
@@ -160,7 +164,7 @@ fn select<'a>(
         many => Err(Error::invalid(
             "--column",
             format!(
-                "{file}: {} series of metric '{w}'; name one by its key: {}",
+                "{file}: {} series match '{w}'; name one by its key: {}",
                 many.len(),
                 many.iter()
                     .take(10)
@@ -229,6 +233,18 @@ mod tests {
             msg.contains("no series 'disk'") && msg.contains("mem"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn a_target_picks_one_series() {
+        let text = TIDY.replace("cpu,a,", "mem,b,");
+        let msg = read_series("t.csv", &text, Some("mem"))
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(msg.contains("2 series match 'mem'"), "{msg}");
+        let s = read_series("t.csv", &text, Some("b")).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.values, vec![0.5]);
     }
 
     #[test]

@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 
 from shiftwatch import _native
 from shiftwatch._convert import as_float64
-from shiftwatch._detect_display import Plottable, Segmented, detection_html
+from shiftwatch._detect_display import Plottable, Segmented, detection_html, plot_detection
 from shiftwatch._edivisive import EDivisiveDetection, e_divisive
 from shiftwatch._results import Result
 
@@ -336,6 +336,47 @@ class MultiDetection(Result, Segmented):
         ]
         return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(
             schema=schema
+        )
+
+    def plot(self, values: Any, *, x: Any = None) -> Any:
+        """One panel per column, sharing the time axis: each column, its segment means, and a
+        dashed line at each shared change point (needs matplotlib).
+
+        Args:
+            values: What was given to :func:`detect` (2-D array, DataFrame or list of arrays);
+                a DataFrame is read by this result's column names.
+            x: Positions or times to plot against (default ``0..n-1``).
+
+        Returns:
+            The numpy array of matplotlib ``Axes``, one per column.
+
+        Raises:
+            ValueError: The input does not have this result's columns and rows.
+        """
+        import matplotlib.pyplot as plt
+
+        cols = _columns_of(values, list(self.columns) if _is_frame(values) else None)
+        if cols is None or len(cols) != self.d:
+            raise ValueError(f"expected {self.d} columns like the input of detect")
+        fig, axes = plt.subplots(self.d, 1, sharex=True, figsize=(9, 1.8 * self.d + 0.6))
+        axes = np.atleast_1d(axes)
+        for ax, name, (_, column) in zip(axes, self.columns, cols):
+            plot_detection(self._one(), column, x=x, ax=ax, label=name)
+        return axes
+
+    def _one(self) -> Detection:
+        """The change points as a one-series :class:`Detection` (levels of no column), for
+        drawing segment means and change lines."""
+        nan = float("nan")
+        return Detection(
+            change_points=tuple(
+                ChangePoint(index=c.index, before=nan, after=nan, magnitude=nan,
+                            p_value=c.p_value, p_adjusted=c.p_adjusted, kind="step")
+                for c in self.change_points
+            ),
+            n=self.n, method=self.method, cost=self.cost, penalty=self.penalty,
+            penalty_value=self.penalty_value, min_size=self.min_size, alpha=self.alpha,
+            noise=self.noise[0], candidates=self.candidates,
         )
 
     def __repr__(self) -> str:
