@@ -283,6 +283,10 @@ def test_edivisive_rejects_several_columns_and_bad_rules():
         shiftwatch.detect(np.c_[x, x], method="edivisive")
     with pytest.raises(ValueError, match="p-value rule"):
         shiftwatch.detect(x, method="edivisive", p_value_rule="bogus")
+    with pytest.raises(ValueError, match="alpha"):
+        shiftwatch.detect(x, method="edivisive", alpha=1.5)
+    with pytest.raises(ValueError, match="seed"):
+        shiftwatch.detect(x, method="edivisive", seed=-1)
 
 
 # --- notebook display -------------------------------------------------------------------------

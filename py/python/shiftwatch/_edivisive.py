@@ -137,6 +137,12 @@ def e_divisive(
     p_value_rule: str, exponent: float = 1.0,
 ) -> EDivisiveDetection:
     """Runs the engine on a float64 array and adds each change point's levels."""
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(
+            f"alpha (the level of each permutation test) must lie in (0, 1), got {alpha}"
+        )
+    if seed < 0:
+        raise ValueError(f"seed must be >= 0, got {seed}")
     out = _native.e_divisive(
         x, int(min_size), int(permutations), float(alpha), int(seed), str(p_value_rule),
         float(exponent),
