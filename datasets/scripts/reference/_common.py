@@ -54,3 +54,18 @@ def write(name: str, cases: list, packages: list[str], **extra) -> Path:
     path.write_text(json.dumps(doc, separators=(",", ":")) + "\n")
     print(f"wrote {path} ({len(cases)} cases)")
     return path
+
+
+def draw_noise(rng, kind, n):
+    """n noise values of a named kind from the numpy Generator ``rng`` (one draw each, so a
+    script's stream of random numbers does not depend on this helper):
+    ``gauss``, ``cauchy``, ``lognormal``, or ``ties`` (integers 0..2 as floats)."""
+    if kind == "gauss":
+        return rng.normal(size=n)
+    if kind == "cauchy":
+        return rng.standard_cauchy(size=n)
+    if kind == "lognormal":
+        return rng.lognormal(size=n)
+    if kind == "ties":
+        return rng.integers(0, 3, size=n).astype(float)
+    raise ValueError(kind)

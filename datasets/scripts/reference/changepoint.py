@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import ruptures as rpt
 
-from _common import write
+from _common import draw_noise, write
 
 warnings.filterwarnings("ignore", category=UserWarning)
 
@@ -32,17 +32,9 @@ def make_signal(rng, n, noise, n_regimes):
     bkps = np.sort(rng.choice(np.arange(1, n), size=n_regimes - 1, replace=False)) if n_regimes > 1 else np.array([], dtype=int)
     levels = rng.normal(0, 3, size=n_regimes)
     mean = np.repeat(levels, np.diff(np.concatenate([[0], bkps, [n]]).astype(int)))
-    if noise == "gauss":
-        e = rng.normal(size=n)
-    elif noise == "cauchy":
-        e = rng.standard_cauchy(size=n)
-    elif noise == "lognormal":
-        e = rng.lognormal(size=n)
-    elif noise == "ties":
-        e = rng.integers(0, 3, size=n).astype(float)
+    e = draw_noise(rng, noise, n)
+    if noise == "ties":
         mean = np.round(mean)
-    else:
-        raise ValueError(noise)
     return np.round(mean + e, 3)
 
 

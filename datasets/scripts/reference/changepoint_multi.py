@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 import ruptures as rpt
 
-from _common import write
+from _common import draw_noise, write
 from changepoint import exact_op
 
 warnings.filterwarnings("ignore", category=UserWarning)
@@ -35,18 +35,10 @@ def make_signal(rng, n, d, noise):
         if j == d - 1 and n > 4:
             at = int(rng.integers(1, n))
             mean[at:] += rng.normal(0, 4)
-        if noise == "gauss":
-            e = rng.normal(size=n)
-        elif noise == "cauchy":
-            e = rng.standard_cauchy(size=n)
-        elif noise == "lognormal":
-            e = rng.lognormal(size=n)
-        elif noise == "ties":
-            e = rng.integers(0, 3, size=n).astype(float)
+        e = draw_noise(rng, noise, n)
+        if noise == "ties":
             mean = np.round(mean)
             scale = 1.0
-        else:
-            raise ValueError(noise)
         cols.append(np.round(scale * (mean + e), 3))
     return np.column_stack(cols)
 

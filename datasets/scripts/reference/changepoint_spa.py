@@ -40,7 +40,7 @@ from more_itertools import pairwise
 from signal_processing_algorithms.energy_statistics import energy_statistics as spa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import write  # noqa: E402
+from _common import draw_noise, write  # noqa: E402
 
 SPA_DATA = Path("/work/shared/datasets/external/mongodb-signal-processing-algorithms")
 
@@ -114,14 +114,7 @@ def signals():
     def steps(lengths, levels, scale=1.0, noise="gauss"):
         mean = np.repeat(levels, lengths)
         n = len(mean)
-        if noise == "gauss":
-            e = rng.normal(size=n)
-        elif noise == "cauchy":
-            e = rng.standard_cauchy(size=n)
-        elif noise == "lognormal":
-            e = rng.lognormal(size=n)
-        else:
-            raise ValueError(noise)
+        e = draw_noise(rng, noise, n)
         return np.round(mean + scale * e, 4)
 
     out = {}
