@@ -315,23 +315,19 @@ pub fn run(args: DetectArgs) -> anyhow::Result<u8> {
         )?;
         if !detection.change_points.is_empty() {
             let has_time = column.times.is_some();
-            if has_time {
-                write!(out, "{:>8}  {:<20}", "index", "time")?;
-            } else {
-                write!(out, "{:>8}", "index")?;
-            }
+            write_lead(&mut out, &"index", has_time.then_some("time"))?;
             writeln!(
                 out,
                 " {:>11} {:>11} {:>9} {:>9}",
                 "before", "after", "p_adj", "kind"
             )?;
             for c in &detection.change_points {
-                if has_time {
-                    let t = time_at(c.index).unwrap_or_default();
-                    write!(out, "{:>8}  {:<20}", c.index, t)?;
-                } else {
-                    write!(out, "{:>8}", c.index)?;
-                }
+                let t = time_at(c.index);
+                write_lead(
+                    &mut out,
+                    &c.index,
+                    has_time.then(|| t.as_deref().unwrap_or("")),
+                )?;
                 let kind = match c.kind {
                     crate::changepoint::ChangeKind::Step => "step",
                     crate::changepoint::ChangeKind::Trend => "trend",
@@ -426,11 +422,7 @@ fn print_multi(
             let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(6);
             let width = width.clamp(6, 14);
             let has_time = times.is_some();
-            if has_time {
-                write!(out, "{:>8}  {:<20}", "index", "time")?;
-            } else {
-                write!(out, "{:>8}", "index")?;
-            }
+            write_lead(&mut out, &"index", has_time.then_some("time"))?;
             writeln!(
                 out,
                 " {:>9}  {:<width$} {:>11} {:>11}",
@@ -440,12 +432,9 @@ fn print_multi(
                 for (j, (d, name)) in c.dims.iter().zip(names).enumerate() {
                     let short: String = name.chars().take(width).collect();
                     if j == 0 {
-                        if has_time {
-                            let t = time_at(c.index).unwrap_or_default();
-                            write!(out, "{:>8}  {:<20}", c.index, t)?;
-                        } else {
-                            write!(out, "{:>8}", c.index)?;
-                        }
+                        let t = time_at(c.index);
+                        let t = has_time.then(|| t.as_deref().unwrap_or(""));
+                        write_lead(&mut out, &c.index, t)?;
                         write!(out, " {:>9}", fmt_p(c.p_adjusted))?;
                     } else {
                         let pad = if has_time { 8 + 2 + 20 } else { 8 };
@@ -464,6 +453,18 @@ fn print_multi(
     }
     out.flush()?;
     Ok(())
+}
+
+/// Writes the leading cells of a table row: the index, and the time when the input has times.
+fn write_lead(
+    out: &mut impl Write,
+    index: &dyn std::fmt::Display,
+    time: Option<&str>,
+) -> std::io::Result<()> {
+    match time {
+        Some(t) => write!(out, "{index:>8}  {t:<20}"),
+        None => write!(out, "{index:>8}"),
+    }
 }
 
 pub(super) fn fmt_num(v: f64) -> String {
