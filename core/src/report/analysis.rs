@@ -1,0 +1,1 @@
+//! The `shiftwatch analyze` report (`schema: "shiftwatch.report/v1"`).

@@ -1,0 +1,1 @@
+//! Renderers of an analysis [`super::Report`]: table, Markdown, JUnit XML.
