@@ -6,5 +6,3 @@
 
 pub mod analysis;
 pub mod render;
-
-pub use analysis::*;
