@@ -30,6 +30,7 @@ pub mod paired;
 pub mod policy;
 pub mod roles;
 pub mod rules;
+pub mod spec;
 pub mod verdict;
 
 pub use config::Config;
@@ -37,6 +38,7 @@ use estimate::Aspect;
 use group::{Group, Outcome};
 use policy::{MetricClass, PolicyTable};
 use rules::Rule;
+pub use spec::{read_options, Spec};
 use verdict::{judge_interval, judge_level, minutes_to_resolve, pct, pct_ci};
 
 /// Built-in bundles of policy and rules.
@@ -225,10 +227,15 @@ pub fn analyze(data: &Dataset, opts: &AnalyzeOptions) -> Result<Report> {
         return Err(Error::invalid("input", "no series found in the input"));
     }
     let table = PolicyTable::new(opts.config.metrics.clone());
-    let series: Cow<'_, [RawSeries]> = if opts.config.metrics.iter().any(|m| m.kind.is_some()) {
+    let declared = |s: &RawSeries| {
+        (s.kind == Kind::Unknown)
+            .then(|| table.kind(&s.key.metric, &s.key.labels))
+            .flatten()
+    };
+    let series: Cow<'_, [RawSeries]> = if data.series.iter().any(|s| declared(s).is_some()) {
         let mut owned = data.series.clone();
-        for s in owned.iter_mut().filter(|s| s.kind == Kind::Unknown) {
-            if let Some(k) = table.kind(&s.key.metric, &s.key.labels) {
+        for s in owned.iter_mut() {
+            if let Some(k) = declared(s) {
                 s.kind = k;
             }
         }

@@ -227,6 +227,14 @@ pub fn builtin_table() -> Vec<MetricEntry> {
     t
 }
 
+/// Metrics that are counters wherever they appear (Prometheus' process collector, Kubo's
+/// load harness), used when the file does not declare a kind.
+pub const BUILTIN_COUNTERS: [&str; 3] = [
+    "process_cpu_seconds_total",
+    "thunderdome_dealgood_responses_total",
+    "go_gc_duration_seconds_count",
+];
+
 /// Resolves policies: config entries, then the built-in table, then class defaults.
 #[derive(Debug, Clone, Default)]
 pub struct PolicyTable {
@@ -243,9 +251,12 @@ impl PolicyTable {
         }
     }
 
-    /// Kind declared for `metric` by the configuration (most specific entry with a kind).
+    /// Kind declared for `metric` by the configuration (most specific entry with a kind), else
+    /// by the built-in list of well-known counters ([`BUILTIN_COUNTERS`]).
     pub fn kind(&self, metric: &str, labels: &BTreeMap<String, String>) -> Option<Kind> {
-        best(&self.config, metric, labels, |e| e.kind.is_some()).and_then(|e| e.kind)
+        best(&self.config, metric, labels, |e| e.kind.is_some())
+            .and_then(|e| e.kind)
+            .or_else(|| BUILTIN_COUNTERS.contains(&metric).then_some(Kind::Counter))
     }
 
     /// The policy of one series identity.

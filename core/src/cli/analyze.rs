@@ -6,12 +6,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::analyze::duration::parse_duration_ms;
-use crate::analyze::{analyze, AnalyzeOptions, Config, Preset};
-use crate::io::{read_paths, ReadOptions};
-use crate::report::{render, Attribution, Mode, Report, Verdict};
-use crate::series::time::parse_timestamp;
-use crate::stats::multiplicity::Correction;
+use crate::analyze::{analyze, read_options, Spec};
+use crate::io::read_paths;
+use crate::report::{render, Attribution, Report, Verdict};
 
 /// Output format of `analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,7 +53,7 @@ pub struct AnalyzeArgs {
     /// paired, deploy or history (default: paired when baseline and candidate are both
     /// present, else deploy).
     #[arg(long)]
-    pub mode: Option<Mode>,
+    pub mode: Option<String>,
     /// Glob over target names selecting the baseline (e.g. 'kubo-base-*').
     #[arg(long)]
     pub baseline: Option<String>,
@@ -71,13 +68,13 @@ pub struct AnalyzeArgs {
     pub config: Option<PathBuf>,
     /// Built-in policy and rules: kubo.
     #[arg(long)]
-    pub preset: Option<Preset>,
+    pub preset: Option<String>,
     /// Significance level.
     #[arg(long, default_value_t = 0.05)]
     pub alpha: f64,
     /// Multiplicity correction across the report: bh, by, holm, bonferroni, none.
     #[arg(long, default_value = "bh")]
-    pub correction: Correction,
+    pub correction: String,
     /// Warm-up trimmed from the start of every series (and after a deploy), e.g. 5m; 0 keeps all.
     #[arg(long, default_value = "5m")]
     pub warmup: String,
@@ -98,41 +95,23 @@ pub struct AnalyzeArgs {
     pub seed: u64,
 }
 
-/// Builds the core options from the arguments (reads the config file).
-///
-/// # Errors
-/// Bad durations, times and config files.
-pub fn options(args: &AnalyzeArgs) -> anyhow::Result<AnalyzeOptions> {
-    let config = match &args.config {
-        Some(p) => Config::read(p)?,
-        None => Config::default(),
-    };
-    let deploy_at_ms = args
-        .deploy_at
-        .as_deref()
-        .map(|t| {
-            parse_timestamp(t, None).map_err(|e| anyhow::anyhow!("--deploy-at: {}", e.message(t)))
-        })
-        .transpose()?;
-    Ok(AnalyzeOptions {
-        mode: args.mode,
-        baseline: args.baseline.clone(),
-        candidate: args.candidate.clone(),
-        deploy_at_ms,
-        config,
-        config_name: args.config.as_ref().map(|p| p.display().to_string()),
-        preset: args.preset,
-        alpha: args.alpha,
-        correction: args.correction,
-        warmup_ms: parse_duration_ms("warmup", &args.warmup)?,
-        step_ms: args
-            .step
-            .as_deref()
-            .map(|s| parse_duration_ms("step", s))
-            .transpose()?,
-        seed: args.seed,
-        threads: 0,
-    })
+impl AnalyzeArgs {
+    /// The options as text, parsed once by the core ([`Spec::options`]).
+    pub fn spec(&self) -> Spec {
+        Spec {
+            mode: self.mode.clone(),
+            baseline: self.baseline.clone(),
+            candidate: self.candidate.clone(),
+            deploy_at: self.deploy_at.clone(),
+            config: self.config.clone(),
+            preset: self.preset.clone(),
+            alpha: Some(self.alpha),
+            correction: Some(self.correction.clone()),
+            warmup: Some(self.warmup.clone()),
+            step: self.step.clone(),
+            seed: self.seed,
+        }
+    }
 }
 
 /// The exit code a report gives under `fail_on`.
@@ -185,14 +164,8 @@ pub fn render_report(
 /// # Errors
 /// Input, config and usage errors (exit 2).
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
-    let opts = options(&args)?;
-    let mut read = ReadOptions::default();
-    for m in &opts.config.metrics {
-        if let (Some(kind), false) = (m.kind, crate::analyze::glob::is_glob(&m.name)) {
-            read.kinds.insert(m.name.clone(), kind);
-        }
-    }
-    let data = read_paths(&args.files, &read)?;
+    let opts = args.spec().options()?;
+    let data = read_paths(&args.files, &read_options(&opts))?;
     let report = analyze(&data, &opts)?;
     let to_tty = args.output.is_none() && std::io::stdout().is_terminal();
     let colour = to_tty && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty());
