@@ -557,10 +557,10 @@ fn reason_line(id: &str, a: &Aspect, verdict: Verdict, step_s: f64, floor: Optio
             " (absolute)",
         ),
     };
-    let what = match e.statistic.as_str() {
-        "trend_per_h" => " per hour",
-        "sd_ratio" => " spread",
-        _ => "",
+    let (what, unit) = match e.statistic.as_str() {
+        "trend_per_h" => (" per hour", if unit.is_empty() { "/h" } else { unit }),
+        "sd_ratio" => (" spread", unit),
+        _ => ("", unit),
     };
     let cmp = match verdict {
         Verdict::Regression | Verdict::Improvement => {

@@ -154,8 +154,7 @@ pub fn table(r: &Report, colour_on: bool) -> String {
                 Some(Attribution::Baseline) => "baseline only",
                 None => "",
             };
-            let _ = writeln!(
-                s,
+            let line = format!(
                 "- {} on {} ({}) at {}: {}",
                 x.rule,
                 x.target,
@@ -163,6 +162,7 @@ pub fn table(r: &Report, colour_on: bool) -> String {
                 x.fired_at.as_deref().unwrap_or(""),
                 who
             );
+            s.push_str(&wrap(&line, 78, "  ").replacen("  - ", "- ", 1));
         }
     }
     s
