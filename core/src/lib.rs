@@ -4,6 +4,7 @@ pub mod analyze;
 pub mod changepoint;
 pub mod error;
 pub mod io;
+pub mod policy;
 pub mod report;
 pub mod series;
 pub mod stats;

@@ -107,6 +107,11 @@ pub struct ReadOptions {
     /// `_count`). Applied to series the file left [`Kind::Unknown`]; the file's `# TYPE` or
     /// `kind` column wins.
     pub kinds: BTreeMap<String, Kind>,
+    /// A CSV without a time column is read as Grafana wide form with its rows numbered 0, 1,
+    /// 2… in place of timestamps (a plain `value` column, standard input), and
+    /// [`crate::series::ReadReport::row_numbers`] is set; without it such a file is an error.
+    /// For commands that analyse one series in order (`detect`, `compare`); off by default.
+    pub number_rows: bool,
 }
 
 impl Default for ReadOptions {
@@ -118,6 +123,7 @@ impl Default for ReadOptions {
             target_label: "target".to_string(),
             lenient: false,
             kinds: BTreeMap::new(),
+            number_rows: false,
         }
     }
 }
