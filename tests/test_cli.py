@@ -107,6 +107,35 @@ def test_cli_and_python_agree_on_missing_cells(tmp_path):
     assert shiftwatch.compare(baseline, candidate, nan_policy="omit").to_dict() == expected
 
 
+@pytest.mark.parametrize(
+    "direction, regression", [("higher_is_worse", True), ("lower_is_worse", False), ("either", True)]
+)
+def test_cli_direction_and_exit_code_equal_python(tmp_path, direction, regression):
+    import json
+
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    baseline = rng.normal(100, 2, 300)
+    candidate = rng.normal(104, 2, 300)
+    path = tmp_path / "series.csv"
+    rows = ["baseline,candidate"]
+    rows += [f"{float(b)!r},{float(c)!r}" for b, c in zip(baseline, candidate)]
+    path.write_text("\n".join(rows) + "\n")
+    out = subprocess.run(
+        [sys.executable, "-c", "from shiftwatch._cli import main; main()", "compare", str(path),
+         "--baseline", "baseline", "--candidate", "candidate", "--direction", direction,
+         "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == (1 if regression else 0), out.stderr
+    cli = json.loads(out.stdout)
+    cli.pop("input")
+    got = shiftwatch.compare(baseline.tolist(), candidate.tolist(), direction=direction)
+    assert got.regression is regression and got.significant
+    assert got.to_dict() == cli
+
+
 def test_cli_compare_missing_file_exits_two(tmp_path):
     code = run_cli(["shiftwatch", "compare", str(tmp_path / "nope.csv"), "--baseline", "a",
                     "--candidate", "b"])
