@@ -383,6 +383,24 @@ fn a_column_without_times_from_stdin_shows_indices() {
 }
 
 #[test]
+fn an_index_value_csv_without_times_is_read_as_columns() {
+    // `index,value` has no time column: both are series (never a Grafana table with an
+    // `index` label), and `value` is chosen by name.
+    let file = common::dataset("tigerbeetle/tigerbeetle_series.csv")
+        .display()
+        .to_string();
+    let v = json_report(&["detect", &file, "-c", "value", "--format", "json"], false);
+    let rows = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert_eq!(v["n"], rows as u64);
+    assert_eq!(v["column"], "value");
+}
+
+#[test]
 fn a_very_wide_csv_is_read_in_linear_time() {
     // 100 000 columns: the old per-line splitter was quadratic in the line length.
     let cols = 100_000;

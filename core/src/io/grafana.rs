@@ -16,8 +16,8 @@
 //! Time column: `Time`, `timestamp`, `date`, `datetime` or `_time`, holding epoch ms (or any
 //! epoch by magnitude) or RFC 3339. Empty cells are missing points; a trailing blank line is
 //! ignored. A file without a time column is an error, unless
-//! [`super::ReadOptions::number_rows`] is set: then every column is a wide-form series and the
-//! rows are numbered 0, 1, 2… in place of timestamps (noted, and flagged in
+//! [`super::ReadOptions::number_rows`] is set: then every column (a `value` column too) is a
+//! wide-form series and the rows are numbered 0, 1, 2… in place of timestamps (noted, and flagged in
 //! [`crate::series::ReadReport::row_numbers`]).
 //!
 //! **"Formatted data" exports** (local times without offset, values like `1.25 GiB`, `61.2%`)
@@ -115,7 +115,12 @@ pub(crate) fn read_with_header<R: BufRead>(
         ));
     }
     let is_value = |n: &str| n == "value" || n.starts_with("value #");
-    let form = if let (Some(series), Some(value), 3) = (
+    // Without a time column (numbered rows) every column is a series, `value` included: a
+    // plain CSV, never a Grafana table whose label columns need a time column.
+    let wide_only = time_col.is_none();
+    let form = if wide_only {
+        Form::Wide(wide_columns(header, time_col, ctx))
+    } else if let (Some(series), Some(value), 3) = (
         names.iter().position(|n| n == "series"),
         names.iter().position(|n| n == "value"),
         names.len(),
@@ -143,15 +148,7 @@ pub(crate) fn read_with_header<R: BufRead>(
             labels: label_cols,
         }
     } else {
-        let mut cols = Vec::new();
-        for (i, f) in header.fields.iter().enumerate() {
-            if Some(i) == time_col {
-                continue;
-            }
-            let key = key_from_name(f, ctx);
-            cols.push((i, ctx.set.index_of(key, Kind::Unknown)));
-        }
-        Form::Wide(cols)
+        Form::Wide(wide_columns(header, time_col, ctx))
     };
     let n = header.fields.len();
     let mut scratch = Scratch::default();
@@ -173,6 +170,23 @@ pub(crate) fn read_with_header<R: BufRead>(
         }
     }
     Ok(())
+}
+
+/// Wide form: every column but the time column is a series; (column, series index) pairs.
+fn wide_columns(
+    header: &Header,
+    time_col: Option<usize>,
+    ctx: &mut Ctx<'_>,
+) -> Vec<(usize, usize)> {
+    let mut cols = Vec::new();
+    for (i, f) in header.fields.iter().enumerate() {
+        if Some(i) == time_col {
+            continue;
+        }
+        let key = key_from_name(f, ctx);
+        cols.push((i, ctx.set.index_of(key, Kind::Unknown)));
+    }
+    cols
 }
 
 /// Where a row's time comes from.
