@@ -251,6 +251,10 @@ fn rows_without_times_pair_by_row_and_grafana_targets_by_time() {
     assert_eq!(v["input"]["missing_baseline"], 1);
     assert_eq!(v["input"]["missing_candidate"], 1);
     assert_eq!(v["input"]["rows_dropped"], 2);
+    // The counts behind them: an empty cell is missing on read, NaN is skipped after.
+    assert_eq!(v["input"]["candidate_data"]["read"]["missing"], 1);
+    assert_eq!(v["input"]["baseline_data"]["read"]["nan"], 1);
+    assert_eq!(v["input"]["baseline_data"]["skipped"], 1);
     assert_eq!(v["baseline"]["n"], 4);
     // Mean of the differences (0.1, 0.3, 0.2, 0.3) computed by hand.
     assert!(

@@ -100,6 +100,8 @@ pub fn run(args: &Args) -> anyhow::Result<u8> {
         missing_baseline: b.missing(),
         missing_candidate: c.missing(),
         rows_dropped: samples.rows_dropped,
+        baseline_data: b.data.clone(),
+        candidate_data: c.data.clone(),
     };
     let report = CompareReport::new(result, args.direction, Some(read));
     let stdout = std::io::stdout();

@@ -5,10 +5,11 @@
 use serde::Serialize;
 
 use crate::policy::Direction;
+use crate::series::prepare::PrepareReport;
 use crate::stats::compare::Comparison;
 
 /// What `compare` read from its file (absent for arrays given to Python).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CompareInput {
     /// The file as given.
     pub file: String,
@@ -24,6 +25,10 @@ pub struct CompareInput {
     pub missing_candidate: usize,
     /// Rows not used (paired: a value missing on either side).
     pub rows_dropped: usize,
+    /// The baseline series' read counts, resets and points skipped.
+    pub baseline_data: PrepareReport,
+    /// The candidate series' read counts, resets and points skipped.
+    pub candidate_data: PrepareReport,
 }
 
 /// `shiftwatch compare --format json`.
