@@ -1,4 +1,5 @@
-//! Per-metric policy shared by `compare` and `analyze`: which direction of change is bad.
+//! Which direction of change is worse for a metric: the one decision every verdict needs
+//! (`analyze`, `compare --direction`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -7,20 +8,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Error, Result};
 
-/// Which direction of change is a regression for a metric.
+/// Which direction of change is a regression.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Direction {
-    /// An increase is bad (latency, memory, errors).
+    /// Up is worse (latency, memory, errors).
     HigherIsWorse,
-    /// A decrease is bad (throughput, peers).
+    /// Down is worse (throughput, connected peers).
     LowerIsWorse,
-    /// Any change is bad.
+    /// Any change beyond the minimum effect is a finding.
     Either,
 }
 
 impl Direction {
-    /// The spelling used in JSON and accepted by [`FromStr`].
+    /// The canonical spelling (`higher_is_worse`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::HigherIsWorse => "higher_is_worse",
@@ -49,12 +50,12 @@ impl fmt::Display for Direction {
 impl FromStr for Direction {
     type Err = Error;
 
-    /// `higher_is_worse`, `lower_is_worse`, `either` (case-insensitive; `-` for `_` too).
+    /// `higher_is_worse`, `lower_is_worse`, `either` (also with `-`, case-insensitive).
     fn from_str(s: &str) -> Result<Self> {
         match s.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "higher_is_worse" => Ok(Direction::HigherIsWorse),
-            "lower_is_worse" => Ok(Direction::LowerIsWorse),
-            "either" => Ok(Direction::Either),
+            "higher_is_worse" | "higher" | "up" => Ok(Direction::HigherIsWorse),
+            "lower_is_worse" | "lower" | "down" => Ok(Direction::LowerIsWorse),
+            "either" | "both" => Ok(Direction::Either),
             _ => Err(Error::UnknownName {
                 kind: "direction",
                 value: s.to_string(),
@@ -79,7 +80,7 @@ mod tests {
             assert_eq!(s.parse::<Direction>().ok(), Some(d));
             assert_eq!(d.as_str().parse::<Direction>().ok(), Some(d));
         }
-        assert!("up".parse::<Direction>().is_err());
+        assert!("sideways".parse::<Direction>().is_err());
         assert!(Direction::HigherIsWorse.is_worse(0.1) && !Direction::HigherIsWorse.is_worse(-0.1));
         assert!(Direction::LowerIsWorse.is_worse(-0.1) && !Direction::LowerIsWorse.is_worse(0.1));
         assert!(Direction::Either.is_worse(-0.1) && Direction::Either.is_worse(0.1));

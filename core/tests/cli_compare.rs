@@ -221,7 +221,7 @@ fn direction_sets_the_exit_code() {
         "--candidate",
         "candidate",
         "--direction",
-        "up",
+        "sideways",
     ]);
     assert_eq!(out.status.code(), Some(2));
 }

@@ -9,3 +9,4 @@ pub mod compare;
 pub mod detect;
 pub mod inspect;
 pub mod render;
+pub use analysis::*;

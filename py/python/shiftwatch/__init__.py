@@ -8,6 +8,7 @@ Statistics for comparing service metrics between a baseline and a candidate rele
 """
 
 from shiftwatch import stats
+from shiftwatch._analyze import Report, analyze
 from shiftwatch._compare import Comparison, SampleSummary, compare
 from shiftwatch._detect import (
     ChangePoint,
@@ -24,6 +25,8 @@ from shiftwatch._native import InsufficientDataError, __version__
 
 __all__ = [
     "ChangePoint",
+    "Report",
+    "analyze",
     "Comparison",
     "CropsPath",
     "Detection",

@@ -201,10 +201,9 @@ def _parse_labels(s: str) -> dict[str, str]:
     return {k: v for k, v in pairs}
 
 
-def _prepare_frame(
-    frame: Any, warmup_ms: int, quantiles: list[float]
-) -> dict[str, Any]:
-    """Prepares series given as a tidy frame (as returned by :func:`read`)."""
+def _frame_columns(frame: Any) -> dict[str, Any]:
+    """The columns of a tidy frame (as returned by :func:`read`) in the layout the native
+    ``*_columns`` functions take: per-series lists and per-point arrays."""
     import polars as pl
 
     if not isinstance(frame, pl.DataFrame):
@@ -219,17 +218,19 @@ def _prepare_frame(
         ts_ms = ts
     else:
         raise ValueError("timestamp must be a Datetime column or integer epoch milliseconds")
+    blank = pl.repeat("", frame.height, eager=True)
     cols = {
         "metric": frame["metric"].cast(pl.String).fill_null(""),
         "target": (
-            frame["target"].cast(pl.String).fill_null("")
-            if "target" in frame.columns
-            else pl.repeat("", frame.height, eager=True)
+            frame["target"].cast(pl.String).fill_null("") if "target" in frame.columns else blank
         ),
         "kind": (
             frame["kind"].cast(pl.String).fill_null("unknown")
             if "kind" in frame.columns
             else pl.repeat("unknown", frame.height, eager=True)
+        ),
+        "role": (
+            frame["role"].cast(pl.String).fill_null("") if "role" in frame.columns else blank
         ),
     }
     if "labels" in frame.columns and isinstance(frame["labels"].dtype, pl.Struct):
@@ -240,23 +241,36 @@ def _prepare_frame(
     elif "labels" in frame.columns:
         label_str = frame["labels"].cast(pl.String).fill_null("")
     else:
-        label_str = pl.repeat("", frame.height, eager=True)
+        label_str = blank
     keys = pl.DataFrame({**cols, "labels": label_str})
     key_cols = list(keys.columns)
     uniq = keys.unique(maintain_order=True).with_row_index("_sid")
-    sid = (
-        keys.with_row_index("_row")
-        .join(uniq, on=key_cols, how="left")
-        .sort("_row")["_sid"]
-    )
+    sid = keys.with_row_index("_row").join(uniq, on=key_cols, how="left").sort("_row")["_sid"]
+    return {
+        "metric": uniq["metric"].to_list(),
+        "target": uniq["target"].to_list(),
+        "labels": [_parse_labels(s) for s in uniq["labels"].to_list()],
+        "kind": uniq["kind"].to_list(),
+        "role": uniq["role"].to_list() if "role" in frame.columns else None,
+        "series": sid.to_numpy().astype(np.uint32),
+        "timestamp_ms": ts_ms.cast(pl.Int64).to_numpy(),
+        "value": frame["value"].cast(pl.Float64).to_numpy(),
+    }
+
+
+def _prepare_frame(
+    frame: Any, warmup_ms: int, quantiles: list[float]
+) -> dict[str, Any]:
+    """Prepares series given as a tidy frame (as returned by :func:`read`)."""
+    c = _frame_columns(frame)
     return _native.prepare_columns(
-        uniq["metric"].to_list(),
-        uniq["target"].to_list(),
-        [_parse_labels(s) for s in uniq["labels"].to_list()],
-        uniq["kind"].to_list(),
-        sid.to_numpy().astype(np.uint32),
-        ts_ms.cast(pl.Int64).to_numpy(),
-        frame["value"].cast(pl.Float64).to_numpy(),
+        c["metric"],
+        c["target"],
+        c["labels"],
+        c["kind"],
+        c["series"],
+        c["timestamp_ms"],
+        c["value"],
         warmup_ms,
         quantiles,
     )
