@@ -45,7 +45,8 @@ pub struct Args {
     /// The candidate series, named like --baseline.
     #[arg(long)]
     pub candidate: String,
-    /// Treat rows as timestamp-aligned pairs: test per-row differences or log-ratios.
+    /// Pair values by timestamp (by row without a time column): test per-pair differences or
+    /// log-ratios.
     #[arg(long, value_name = "difference|log-ratio")]
     pub paired: Option<Pairing>,
     /// Significance level (confidence level is 1 − alpha).

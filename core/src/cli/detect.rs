@@ -31,8 +31,9 @@ use crate::series::select::{align, Usable};
 Indices are 0-based and name the first value used of each new segment (empty cells, NaN and
 ±Inf are skipped and counted on stderr). When the file has a time column (Time, timestamp,
 date), the time of each change point is printed too; without one, rows are numbered.
-With several columns, change points are searched jointly (multivariate l2 cost, each column
-standardised by its own noise scale) and each is reported with every column's levels.")]
+With several columns, change points are searched jointly on the times every column has
+(multivariate l2 cost, each column standardised by its own noise scale) and each is reported
+with every column's levels.")]
 pub struct DetectArgs {
     /// A CSV file with a header line, or a tidy CSV, Prometheus JSON or OpenMetrics file (`-`
     /// reads standard input).

@@ -205,9 +205,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Drops the points whose value is not finite (the missing-value policy); returns how many.
-///
-/// # Panics
-/// Never; `times` and `values` must have the same length (extra entries are dropped).
+/// `times` and `values` are parallel (entries past the shorter one are dropped).
 pub fn drop_non_finite(times: &mut Vec<i64>, values: &mut Vec<f64>) -> usize {
     let before = values.len();
     let mut k = 0;
