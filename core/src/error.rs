@@ -79,6 +79,9 @@ pub enum Error {
         /// What was found and what was expected.
         msg: String,
     },
+    /// A long computation was stopped by its progress hook (Ctrl-C in Python).
+    #[error("cancelled")]
+    Cancelled,
     /// A file could not be opened or read.
     #[error("{path}: {source}")]
     Io {

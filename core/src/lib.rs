@@ -3,6 +3,7 @@
 pub mod changepoint;
 pub mod error;
 pub mod io;
+pub mod progress;
 pub mod series;
 pub mod stats;
 

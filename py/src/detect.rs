@@ -7,8 +7,8 @@ use shiftwatch::changepoint::edivisive::PValueRule;
 use shiftwatch::changepoint::search::{crops as crops_engine, fpop, fpop_poisson, search};
 use shiftwatch::changepoint::{
     detect as detect_engine, detect_multivariate as detect_multi_engine,
-    e_divisive as e_divisive_engine, CostKind, DetectOptions, Detection, EDivisiveOptions, Method,
-    MultiDetection, Penalty, Stop,
+    edivisive::e_divisive_with as e_divisive_engine, CostKind, DetectOptions, Detection,
+    EDivisiveOptions, Method, MultiDetection, Penalty, Stop,
 };
 
 use crate::arrays::{call, parse, slice, Arr};
@@ -150,8 +150,9 @@ fn e_divisive(
         p_value_rule: parse::<PValueRule>(p_value_rule)?,
     };
     let x = slice(&values);
-    call(py, || {
-        e_divisive_engine(&x, &options).map(|result| {
+    // Ctrl-C between permutations (no bar here; `_edivisive.py` may pass one later).
+    crate::progress::call_with_progress(py, None, |p| {
+        e_divisive_engine(&x, &options, p).map(|result| {
             let mut bounds = vec![0];
             bounds.extend(result.change_points.iter().map(|c| c.index));
             bounds.push(x.len());

@@ -10,6 +10,7 @@ mod dist;
 mod disttests;
 mod errors;
 mod io;
+mod progress;
 mod rank;
 mod resample;
 mod topy;

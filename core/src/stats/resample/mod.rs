@@ -4,3 +4,4 @@
 pub mod block_length;
 pub mod bootstrap;
 pub mod permutation;
+pub mod statistic;
