@@ -269,7 +269,7 @@ fn within_prefix(x: &[f64], exponent: f64) -> Vec<f64> {
 
 /// Best split of `x` with both sides ≥ `m`: (τ, T(τ)).
 fn best_split(x: &[f64], exponent: f64, m: usize) -> Option<(usize, f64)> {
-    if x.len() < 2 * m {
+    if x.len() < m.saturating_mul(2) {
         return None;
     }
     let curve = statistic_curve(x, exponent);

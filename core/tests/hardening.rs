@@ -1,0 +1,218 @@
+//! Issue 9 (hardening): every numbered case that belongs to the engine, its readers and the
+//! CLI's error path, as a test. Each test names its item.
+
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use shiftwatch::changepoint::edivisive::{e_divisive, e_divisive_with};
+use shiftwatch::changepoint::{
+    detect, search, CostKind, DetectOptions, EDivisiveOptions, Method, Stop,
+};
+use shiftwatch::progress::Silent;
+use shiftwatch::stats::bootstrap::{bootstrap_ci, bootstrap_ci_with, BootstrapOptions};
+use shiftwatch::stats::permutation::{
+    mean_difference_test, permutation_test_with, PermutationOptions,
+};
+use shiftwatch::stats::resample::statistic::Named;
+use shiftwatch::Error;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../datasets/fixtures")
+}
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_shiftwatch"))
+}
+
+fn ramp(n: usize) -> Vec<f64> {
+    (0..n).map(|i| i as f64).collect()
+}
+
+fn mean_diff(x: &mut [f64], y: &mut [f64]) -> f64 {
+    y.iter().sum::<f64>() / y.len() as f64 - x.iter().sum::<f64>() / x.len() as f64
+}
+
+fn is_invalid(r: &Result<impl std::fmt::Debug, Error>, name: &str) -> bool {
+    matches!(r, Err(Error::InvalidArgument { name: n, .. }) if *n == name)
+}
+
+/// Item 1: absurd resample counts are refused before any allocation (no abort, no panic).
+#[test]
+fn item01_absurd_resample_counts_are_errors() {
+    let (x, y) = (ramp(50), ramp(50));
+    for b in [10usize.pow(10), 1 << 62, usize::MAX] {
+        let o = BootstrapOptions {
+            n_resamples: b,
+            ..Default::default()
+        };
+        let r = bootstrap_ci(&x, &y, mean_diff, &o);
+        assert!(is_invalid(&r, "n_resamples"), "{b}: {r:?}");
+        let o = PermutationOptions {
+            n_resamples: b,
+            ..Default::default()
+        };
+        let r = mean_difference_test(&x, &y, &o);
+        assert!(is_invalid(&r, "n_resamples"), "{b}: {r:?}");
+    }
+    // The ceiling itself is accepted by the permutation test without an O(R) allocation:
+    // cancelled at once here, it must not have allocated 8 GB first.
+    let o = PermutationOptions {
+        n_resamples: shiftwatch::stats::permutation::MAX_PERMUTATIONS,
+        ..Default::default()
+    };
+    let stop = |_: u64, _: u64| ControlFlow::Break(());
+    let r = permutation_test_with(&x, &y, |a, b| a[0] - b[0], &o, &stop);
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+}
+
+/// Item 2: a failing stderr (`2>/dev/full`) does not panic; the exit code still says 2.
+#[test]
+fn item02_unwritable_stderr_does_not_panic() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full on this system; skipped");
+        return;
+    };
+    let out = bin()
+        .args(["inspect", "/nonexistent/file.csv"])
+        .stderr(full)
+        .output()
+        .expect("run shiftwatch");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Runs `args` with a stdout whose reading end is already closed: exit code and stderr.
+fn closed_stdout(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = bin()
+        .args(args)
+        .current_dir(fixtures())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run shiftwatch");
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    (child.wait().expect("wait").code(), err)
+}
+
+/// Item 3: one rule for every output path: a closed stdout ends quietly with exit 0, for the
+/// table and the JSON (serde_json wraps the broken pipe) paths of every command.
+#[test]
+fn item03_broken_pipe_is_quiet_success_on_every_output_path() {
+    let csv = std::env::temp_dir().join(format!("shiftwatch-pipe-{}.csv", std::process::id()));
+    let mut text = String::from("baseline,candidate\n");
+    for i in 0..200 {
+        text.push_str(&format!("{},{}\n", 100 + i % 7, 103 + i % 5));
+    }
+    std::fs::write(&csv, text).expect("write csv");
+    let csv = csv.to_string_lossy().into_owned();
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["inspect", "openmetrics/prom004.txt"],
+        vec!["inspect", "openmetrics/prom004.txt", "--format", "json"],
+        vec![
+            "compare",
+            &csv,
+            "--baseline",
+            "baseline",
+            "--candidate",
+            "candidate",
+        ],
+        vec![
+            "compare",
+            &csv,
+            "--baseline",
+            "baseline",
+            "--candidate",
+            "candidate",
+            "--format",
+            "json",
+        ],
+        vec!["detect", &csv, "--column", "baseline"],
+        vec!["detect", &csv, "--column", "baseline", "--format", "json"],
+    ];
+    for args in cases {
+        let (code, err) = closed_stdout(&args);
+        assert_eq!(code, Some(0), "{args:?}: {err}");
+        assert_eq!(err, "", "{args:?}");
+    }
+}
+
+/// Item 4: long loops stop when the progress hook says so (Ctrl-C in Python), and absurd
+/// permutation counts are refused.
+#[test]
+fn item04_long_loops_are_cancellable_and_bounded() {
+    let x: Vec<f64> = (0..2000).map(|i| ((i * 7919) % 1000) as f64).collect();
+    let y: Vec<f64> = x.iter().map(|v| v + 3.0).collect();
+    let stop = |_: u64, _: u64| ControlFlow::Break(());
+    let o = BootstrapOptions {
+        n_resamples: 9_999_999,
+        ..Default::default()
+    };
+    let named = Named::parse("mean_diff", 0.5).expect("name");
+    let t = std::time::Instant::now();
+    let r = bootstrap_ci_with(&x, &y, &named, &o, &stop);
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+    // Generous bound: the full run would take minutes.
+    assert!(t.elapsed().as_secs() < 20);
+
+    let o = EDivisiveOptions {
+        permutations: 4_000_000_000,
+        ..Default::default()
+    };
+    assert!(is_invalid(&e_divisive(&x, &o), "permutations"));
+    let o = EDivisiveOptions {
+        permutations: 100_000,
+        ..Default::default()
+    };
+    let step: Vec<f64> = (0..200).map(|i| if i < 100 { 0.0 } else { 5.0 }).collect();
+    let r = e_divisive_with(&step, &o, &stop);
+    assert!(matches!(r, Err(Error::Cancelled)), "{r:?}");
+    // A hook that lets it run changes nothing.
+    let go = |_: u64, _: u64| ControlFlow::Continue(());
+    let o = EDivisiveOptions::default();
+    let a = e_divisive_with(&step, &o, &go).expect("runs");
+    let b = e_divisive(&step, &o).expect("runs");
+    assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    let o = PermutationOptions::default();
+    let r = permutation_test_with(&x, &y, |a, b| a[0] - b[0], &o, &go);
+    assert!(r.is_ok());
+    let r = bootstrap_ci_with(&x, &y, &named, &BootstrapOptions::default(), &Silent);
+    assert!(r.is_ok());
+}
+
+/// Item 5: a huge `min_size` is an error (or no change), never an overflow, in every search.
+#[test]
+fn item05_huge_min_size_does_not_overflow() {
+    let x = ramp(100);
+    for min_size in [usize::MAX, usize::MAX / 2 + 1, 1 << 62] {
+        let o = DetectOptions {
+            min_size,
+            ..Default::default()
+        };
+        // Too short for two segments: no change point (or an error), never a wrapped `2 m`.
+        if let Ok(r) = detect(&x, &o) {
+            assert!(r.change_points.is_empty(), "{min_size}: {r:?}");
+        }
+        let o = EDivisiveOptions {
+            min_size,
+            ..Default::default()
+        };
+        if let Ok(r) = e_divisive(&x, &o) {
+            assert!(r.change_points.is_empty());
+        }
+        let cost = CostKind::L2.build(&x).expect("cost");
+        for method in [Method::Pelt, Method::Dp, Method::Binseg, Method::Fpop] {
+            for stop in [Stop::Penalty(10.0), Stop::NumChanges(2)] {
+                // Ok (no change fits) or an error; a panic fails the test.
+                let _ = search(&*cost, method, stop, min_size);
+            }
+        }
+    }
+}
