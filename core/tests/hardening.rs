@@ -216,3 +216,109 @@ fn item05_huge_min_size_does_not_overflow() {
         }
     }
 }
+
+use shiftwatch::stats::compare::{compare, CompareOptions, Pairing};
+use shiftwatch::stats::rng::Rng;
+
+/// Item 6: values near 1e308 are compared (exact power-of-2 rescaling), never "p = 1".
+#[test]
+fn item06_huge_values_do_not_overflow_into_p_one() {
+    let b: Vec<f64> = (0..40).map(|i| 1e308 + (i % 7) as f64 * 1e305).collect();
+    let c: Vec<f64> = (0..40).map(|i| 1.1e308 + (i % 5) as f64 * 1e305).collect();
+    let r = compare(&b, &c, &CompareOptions::default()).expect("compares");
+    assert!(r.p_value < 1e-6, "{r:?}");
+    assert!(r.baseline.sd.is_finite() && r.se.is_finite());
+    // Same answer as on data scaled down by hand (relative quantities are scale-free).
+    let small = |v: &[f64]| v.iter().map(|x| x * 1e-300).collect::<Vec<_>>();
+    let s = compare(&small(&b), &small(&c), &CompareOptions::default()).expect("compares");
+    assert!((r.p_value - s.p_value).abs() <= 1e-9 * s.p_value.max(1e-300));
+    assert!((r.relative - s.relative).abs() < 1e-12);
+    assert!((r.absolute * 1e-300 - s.absolute).abs() <= 1e-9 * s.absolute.abs());
+    assert!(r.notes.iter().any(|n| n.contains("rescaling")));
+    // A difference beyond f64::MAX is an error, not inf or NaN.
+    let hi = vec![1.7e308, 1.6e308, 1.75e308, 1.65e308];
+    let lo: Vec<f64> = hi.iter().map(|v| -v).collect();
+    let e = compare(&lo, &hi, &CompareOptions::default());
+    assert!(is_invalid(&e, "values"), "{e:?}");
+}
+
+/// Item 13: with log-ratio pairing the absolute CI and the p-value come from one test: in
+/// 400 simulations they never disagree at α = 0.05 (21 did before).
+#[test]
+fn item13_log_ratio_intervals_agree_with_the_p_value() {
+    let o = CompareOptions {
+        paired: Some(Pairing::LogRatio),
+        ..Default::default()
+    };
+    let mut rng = Rng::new(13);
+    let mut disagree = 0;
+    for _ in 0..400 {
+        let b: Vec<f64> = (0..60)
+            .map(|_| 100.0 * (0.3 * rng.normal()).exp())
+            .collect();
+        let c: Vec<f64> = b
+            .iter()
+            .map(|v| v * (0.02 + 0.1 * rng.normal()).exp())
+            .collect();
+        let r = compare(&b, &c, &o).expect("compares");
+        let significant = r.p_value < 0.05;
+        let abs_excludes = !r.ci_absolute.contains(0.0);
+        let rel_excludes = !r.ci_relative.contains(0.0);
+        disagree += usize::from(significant != abs_excludes || significant != rel_excludes);
+        assert!(r.ci_absolute.contains(r.absolute));
+    }
+    assert_eq!(disagree, 0);
+}
+
+/// Item 14: a trending sample gets a floored effective n and a note, not n_eff = 0.12.
+#[test]
+fn item14_trend_floors_effective_n_and_says_so() {
+    let r = compare(
+        &[1.0, 2.0, 3.0, 4.0, 5.0],
+        &[2.0, 3.0, 4.0, 5.0, 6.0],
+        &CompareOptions::default(),
+    )
+    .expect("compares");
+    assert!(r.baseline.n_effective >= 1.0 - 1e-12, "{r:?}");
+    assert!(r.candidate.n_effective >= 1.0 - 1e-12, "{r:?}");
+    assert!(
+        r.notes.iter().any(|n| n.contains("non-stationary")),
+        "{:?}",
+        r.notes
+    );
+    assert!(r.ci_absolute.hi - r.ci_absolute.lo < 35.8 - 1.0, "{r:?}");
+}
+
+/// Item 15: two constant samples that differ get an accurate message.
+#[test]
+fn item15_constant_but_different_samples_are_described_accurately() {
+    let e = compare(&[1.0; 4], &[2.0; 4], &CompareOptions::default()).expect_err("no noise");
+    let msg = e.to_string();
+    assert!(matches!(e, Error::ConstantSamplesDiffer { .. }), "{msg}");
+    assert!(msg.contains("differ by exactly 1"), "{msg}");
+    assert!(!msg.contains("all values are identical"), "{msg}");
+    let e = compare(&[1.0; 4], &[1.0; 4], &CompareOptions::default()).expect_err("no noise");
+    assert!(e.to_string().contains("all values are identical (1)"));
+}
+
+/// Item 17: a relative effect over a baseline near 0 is flagged.
+#[test]
+fn item17_relative_effect_over_a_baseline_near_zero_is_flagged() {
+    let mut rng = Rng::new(17);
+    let b: Vec<f64> = (0..200).map(|_| rng.normal()).collect();
+    let c: Vec<f64> = (0..200).map(|_| rng.normal() + 0.5).collect();
+    let r = compare(&b, &c, &CompareOptions::default()).expect("compares");
+    assert!(!r.ci_absolute.contains(0.0));
+    assert!(
+        r.notes
+            .iter()
+            .any(|n| n.contains("relative effect unstable")),
+        "{:?}",
+        r.notes
+    );
+    // A baseline far from 0 gets no such note.
+    let b2: Vec<f64> = b.iter().map(|v| v + 100.0).collect();
+    let c2: Vec<f64> = c.iter().map(|v| v + 100.0).collect();
+    let r = compare(&b2, &c2, &CompareOptions::default()).expect("compares");
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
+}
