@@ -322,3 +322,135 @@ fn item17_relative_effect_over_a_baseline_near_zero_is_flagged() {
     let r = compare(&b2, &c2, &CompareOptions::default()).expect("compares");
     assert!(r.notes.is_empty(), "{:?}", r.notes);
 }
+
+use shiftwatch::io::{read_reader, ReadOptions};
+use shiftwatch::series::histogram::{quantiles_over_time, BucketSeries};
+
+fn read(text: &str, name: &str) -> shiftwatch::Result<shiftwatch::series::Dataset> {
+    read_reader(text.as_bytes(), name, &ReadOptions::default())
+}
+
+/// Item 9: non-monotone buckets are fixed up as Prometheus does, and the fix-up is counted.
+#[test]
+fn item09_non_monotone_buckets_are_fixed_and_counted() {
+    let t = [0i64, 60_000, 120_000];
+    // Interval 1 increases: le=0.1: 5, le=0.5: 3 (< 5: impossible), +Inf: 10.
+    let b01 = [0.0, 5.0, 6.0];
+    let b05 = [0.0, 3.0, 8.0];
+    let binf = [0.0, 10.0, 20.0];
+    let mk = |le, v: &'static [f64]| BucketSeries {
+        le,
+        timestamps_ms: &t,
+        values: v,
+    };
+    let b01: &'static [f64] = Box::leak(Box::new(b01));
+    let b05: &'static [f64] = Box::leak(Box::new(b05));
+    let binf: &'static [f64] = Box::leak(Box::new(binf));
+    let qs = quantiles_over_time(0.5, &[mk(0.1, b01), mk(0.5, b05), mk(f64::INFINITY, binf)])
+        .expect("quantiles");
+    assert_eq!(qs.monotonicity_fixed, 1);
+    // Fixed up: counts 5, 5, 10 → rank 5 falls in the first bucket: 0.1.
+    assert_eq!(qs.values[0], 0.1);
+    // A histogram without +Inf names the family.
+    let text = "timestamp,metric,value,labels\n\
+                1714564800000,lat_bucket,1,le=0.1\n1714564860000,lat_bucket,2,le=0.1\n";
+    let data = read(text, "h.csv").expect("reads");
+    let mut ds = data.series;
+    for s in &mut ds {
+        s.kind = shiftwatch::series::Kind::Histogram;
+    }
+    let o = shiftwatch::series::prepare::PrepareOptions::default();
+    let e = shiftwatch::series::prepare::prepare(&ds, &o).expect_err("no +Inf");
+    assert!(e.to_string().contains("lat_bucket"), "{e}");
+}
+
+/// Item 10: millisecond timestamps in Prometheus JSON are read as milliseconds, with a note.
+#[test]
+fn item10_prometheus_json_millisecond_timestamps() {
+    let text = r#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"__name__":"up"},"values":[[1714564800000,"1"],[1714564815000,"1"]]}]}}"#;
+    let d = read(text, "p.json").expect("reads");
+    assert_eq!(
+        d.series[0].timestamps_ms,
+        vec![1_714_564_800_000, 1_714_564_815_000]
+    );
+    assert!(
+        d.report
+            .notes
+            .iter()
+            .any(|n| n.contains("not plausible as seconds")),
+        "{:?}",
+        d.report.notes
+    );
+    let secs = r#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"__name__":"up"},"values":[[1714564800.5,"1"]]}]}}"#;
+    let d = read(secs, "p.json").expect("reads");
+    assert_eq!(d.series[0].timestamps_ms, vec![1_714_564_800_500]);
+    assert!(d.report.notes.is_empty(), "{:?}", d.report.notes);
+}
+
+/// Item 11: duplicate column names, duplicate JSON keys and conflicting `# TYPE` lines are
+/// errors; identical repeated `# TYPE` lines are a counted note.
+#[test]
+fn item11_duplicates_are_errors_or_counted_notes() {
+    let e = read("Time,a,a,b\n1714564800000,1,2,3\n", "g.csv").expect_err("dup");
+    assert!(e.to_string().contains("duplicate column name 'a'"), "{e}");
+    assert!(e.to_string().starts_with("g.csv:1:"), "{e}");
+    let e = read(
+        "timestamp,metric,value,value\n1714564800000,m,1,2\n",
+        "t.csv",
+    )
+    .expect_err("dup");
+    assert!(e.to_string().contains("duplicate column name"), "{e}");
+    let dup_label = r#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"__name__":"up","job":"a","job":"b"},"values":[[1714564800,"1"]]}]}}"#;
+    let e = read(dup_label, "p.json").expect_err("dup label");
+    assert!(e.to_string().contains("duplicate label \"job\""), "{e}");
+    assert!(e.to_string().contains("$.data.result[0].metric"), "{e}");
+    let dup_values = r#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"__name__":"up"},"values":[[1714564800,"1"]],"values":[[1714564860,"2"]]}]}}"#;
+    let e = read(dup_values, "p.json").expect_err("dup values");
+    assert!(e.to_string().contains("duplicate key \"values\""), "{e}");
+    let conflicting = "# TYPE x counter\nx 1 1714564800000\n# TYPE x gauge\nx 2 1714564815000\n";
+    let e = read(conflicting, "m.txt").expect_err("conflict");
+    assert!(e.to_string().contains("conflicting '# TYPE' for x"), "{e}");
+    let repeated = "# TYPE x gauge\nx 1 1714564800000\n# TYPE x gauge\nx 2 1714564815000\n";
+    let d = read(repeated, "m.txt").expect("reads");
+    assert!(
+        d.report
+            .notes
+            .iter()
+            .any(|n| n.contains("1 repeated identical '# TYPE'")),
+        "{:?}",
+        d.report.notes
+    );
+}
+
+/// Item 18 (part): `values: null` is located at its own JSON path; OS errors are printed once;
+/// error lines are bounded.
+#[test]
+fn item18_messages_name_the_place_once_and_stay_short() {
+    let null_values = r#"{"status":"success","data":{"resultType":"matrix","result":[
+        {"metric":{"__name__":"up"},"values":null}]}}"#;
+    let e = read(null_values, "p.json").expect_err("null");
+    assert!(e.to_string().contains("$.data.result[0].values"), "{e}");
+    // Reading a directory: the OS error once.
+    let out = bin()
+        .args(["inspect", "."])
+        .current_dir(fixtures())
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+    // A 10 MB line is not echoed whole.
+    let dir = std::env::temp_dir().join(format!("shiftwatch-long-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let f = dir.join("long.csv");
+    let long = format!("Time,a\n1714564800000,{}\n", "9".repeat(10_000_000) + "x");
+    std::fs::write(&f, long).expect("write");
+    let out = bin().args(["inspect"]).arg(&f).output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stderr.len() < 1000, "{} bytes", out.stderr.len());
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
+}
