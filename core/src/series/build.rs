@@ -46,11 +46,9 @@ fn raw_hash(raw: &[u8]) -> u64 {
 }
 
 fn key_hash(key: &SeriesKey) -> u64 {
-    use std::hash::{BuildHasher, Hash};
-    let mut h = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-        .build_hasher();
-    key.hash(&mut h);
-    h.finish()
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+        .hash_one(key)
 }
 
 /// The identity hasher for keys that already are hashes.

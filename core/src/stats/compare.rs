@@ -273,7 +273,11 @@ pub fn compare(
 /// Credits a sample with at least [`MIN_EFFECTIVE_N`] independent values (see there).
 fn floor_effective_n(what: &str, x: &[f64], l: &mut Location, notes: &mut Vec<String>) {
     let n = x.len() as f64;
-    if !(l.har.omega > 0.0) || !(l.har.variance > 0.0) {
+    if l.har.omega.is_nan()
+        || l.har.omega <= 0.0
+        || l.har.variance.is_nan()
+        || l.har.variance <= 0.0
+    {
         return;
     }
     let n_eff = n * l.har.variance / l.har.omega;
