@@ -42,7 +42,17 @@ fn raw_hash(raw: &[u8]) -> u64 {
     let mut h = FxHasher::default();
     h.write(raw);
     h.write_usize(raw.len());
-    h.finish()
+    // Fx leaves the low bits weak (the table indexes by them): finish with murmur3's fmix64,
+    // else near-identical identities (`t1`, `t2`, …) cluster and lookups go quadratic.
+    fmix64(h.finish())
+}
+
+fn fmix64(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
 }
 
 fn key_hash(key: &SeriesKey) -> u64 {
