@@ -527,7 +527,14 @@ fn item04_cli_refuses_absurd_permutations() {
     let out = bin()
         .arg("detect")
         .arg(&csv)
-        .args(["--column", "v", "--method", "edivisive", "--permutations", "4000000000"])
+        .args([
+            "--column",
+            "v",
+            "--method",
+            "edivisive",
+            "--permutations",
+            "4000000000",
+        ])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
