@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates (idempotently) the virtualenvs of the change-point peers that bench/vs_peers_changepoint.py
 # and datasets/scripts/reference/changepoint_spa.py run as subprocesses. They cannot share one
-# environment (nor /work/venv): signal-processing-algorithms 2.1.6 pins numpy 1.26 and apache-otava
+# environment (nor the development virtualenv): signal-processing-algorithms 2.1.6 pins numpy 1.26 and apache-otava
 # 0.8.0 needs numpy 2. Not needed by the test suite (the reference JSON is committed).
 #
 #   bench/peers_env.sh                  # create or reuse; prints SPA_PYTHON=... OTAVA_PYTHON=...

@@ -11,7 +11,7 @@ CSV parsing, search, validation, JSON output); the peers' time is only their in-
 
 Sections and what each tool is given:
 
-1. `ruptures` (in-process, /work/venv): Pelt(model="l2"), Binseg(model="l2") and
+1. `ruptures` (in-process, the development virtualenv): Pelt(model="l2"), Binseg(model="l2") and
    KernelCPD(kernel="linear") with jump=1, min_size=2 and the L2 penalty 2·ln(n) (σ = 1 known),
    vs `shiftwatch detect --cost l2 --method fpop|pelt|binseg --penalty <same> --alpha 1
    --min-size 2` (validation off, so the same optimisation problem; `detect` runs the L2 cost's
@@ -40,7 +40,7 @@ order for the first), exceeds --budget seconds.
 Usage:
     cargo build --release -p shiftwatch --bin shiftwatch
     bench/peers_env.sh        # once; creates the peer virtualenvs
-    /work/venv/bin/python bench/vs_peers_changepoint.py [--budget 60] [--sections 1 2 3 4]
+    python bench/vs_peers_changepoint.py [--budget 60] [--sections 1 2 3 4]
         [--sizes 1000 10000 100000] [--ediv-sizes 100 1000 10000] [--default-sizes 1000 ... 1000000]
 """
 

@@ -80,7 +80,8 @@ def test_bootstrap_block_schemes(rng):
     for i in range(1, len(e)):
         z[i] = 0.9 * z[i - 1] + e[i]
     x, y = z[:1000], z[1000:]
-    iid = sw.bootstrap_ci(x, y, "mean_diff", method="percentile", n_resamples=999, rng=1)
+    iid = sw.bootstrap_ci(x, y, "mean_diff", method="percentile", n_resamples=999, rng=1,
+                       scheme="iid")
     for scheme in ["moving-block", "stationary"]:
         block = sw.bootstrap_ci(x, y, "mean_diff", method="percentile", scheme=scheme,
                                 n_resamples=999, rng=1)

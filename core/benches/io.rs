@@ -98,11 +98,51 @@ fn openmetrics(rows: usize) -> String {
     s
 }
 
+/// Tidy CSV with one point per series (distinct targets): the per-series overhead of
+/// `SeriesSet` (issue 9, item 19; peak memory is measured by `bench/rss_io.py`).
+fn tidy_one_point_per_series(rows: usize) -> String {
+    let mut s = String::from("timestamp,metric,target,value\n");
+    for i in 0..rows {
+        s.push_str(&format!("1714564800000,node_load,t{i},{}\n", i % 100));
+    }
+    s
+}
+
+/// Grafana wide CSV with `cols` series columns and 3 rows: reading must be linear in the line
+/// length (the old private `detect` splitter was quadratic: item 20).
+fn grafana_very_wide(cols: usize) -> String {
+    let mut s = String::from("Time");
+    for i in 0..cols {
+        s.push_str(&format!(",s{i}"));
+    }
+    s.push('\n');
+    for r in 0..3 {
+        s.push_str(&(1_714_564_800_000i64 + r * 15_000).to_string());
+        for i in 0..cols {
+            s.push_str(&format!(",{}", (i + r as usize) % 10));
+        }
+        s.push('\n');
+    }
+    s
+}
+
 /// Name, generator, format, sizes (rows).
 type Case = (&'static str, fn(usize) -> String, Format, &'static [usize]);
 
 fn bench(c: &mut Criterion) {
-    let cases: [Case; 5] = [
+    let cases: [Case; 7] = [
+        (
+            "tidy_csv_one_point_per_series",
+            tidy_one_point_per_series,
+            Format::Auto,
+            &[10_000, 100_000, 1_000_000],
+        ),
+        (
+            "grafana_very_wide_columns",
+            grafana_very_wide,
+            Format::Auto,
+            &[10_000, 100_000],
+        ),
         (
             "tidy_csv",
             tidy,

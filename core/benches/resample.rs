@@ -42,6 +42,28 @@ fn bootstrap(c: &mut Criterion) {
     g.finish();
 }
 
+/// `stats.bootstrap_ci`'s defaults (median difference, BCa, 9 999 resamples) through the
+/// named statistic with the closed-form jackknife: O(n) per resample, O(n log n) jackknife
+/// (issue 10). The generic-closure BCa above re-evaluates the statistic n times (O(n²)).
+fn bootstrap_named(c: &mut Criterion) {
+    use shiftwatch::progress::Silent;
+    use shiftwatch::stats::bootstrap::bootstrap_ci_with;
+    use shiftwatch::stats::resample::statistic::Named;
+    let mut g = c.benchmark_group("bootstrap_named_median_diff_bca_9999");
+    g.sample_size(10);
+    let named = Named::parse("median_diff", 0.5).expect("name");
+    for n in [1_000usize, 10_000, 100_000] {
+        let x = data(1, n);
+        let y = data(2, n);
+        g.throughput(Throughput::Elements((2 * n * 9_999) as u64));
+        let o = BootstrapOptions::default();
+        g.bench_with_input(BenchmarkId::from_parameter(n), &n, |b, _| {
+            b.iter(|| bootstrap_ci_with(black_box(&x), black_box(&y), &named, &o, &Silent))
+        });
+    }
+    g.finish();
+}
+
 fn quantiles(c: &mut Criterion) {
     let mut g = c.benchmark_group("quantile_in_place");
     for n in [1_000usize, 10_000, 100_000, 1_000_000] {
@@ -118,6 +140,7 @@ fn permutation(c: &mut Criterion) {
 criterion_group!(
     benches,
     bootstrap,
+    bootstrap_named,
     quantiles,
     effects,
     block_length,

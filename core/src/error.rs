@@ -43,6 +43,19 @@ pub enum Error {
         /// Why that is a problem for this computation.
         why: &'static str,
     },
+    /// Two samples are each constant at different values: they differ, but without noise no
+    /// p-value or interval exists.
+    #[error(
+        "baseline and candidate are each constant ({baseline} and {candidate}): they differ by \
+         exactly {}, but without any variation no p-value or interval can be computed",
+        candidate - baseline
+    )]
+    ConstantSamplesDiffer {
+        /// The baseline's one value.
+        baseline: f64,
+        /// The candidate's one value.
+        candidate: f64,
+    },
     /// Two inputs that must have the same length do not.
     #[error("{what}: lengths differ ({left} vs {right})")]
     LengthMismatch {
@@ -79,6 +92,9 @@ pub enum Error {
         /// What was found and what was expected.
         msg: String,
     },
+    /// A long computation was stopped by its progress hook (Ctrl-C in Python).
+    #[error("cancelled")]
+    Cancelled,
     /// A file could not be opened or read.
     #[error("{path}: {source}")]
     Io {
@@ -94,7 +110,12 @@ impl Error {
     /// `true` for errors that mean "not enough (usable) data" rather than "wrong input";
     /// the Python layer raises `InsufficientDataError` for these.
     pub fn is_insufficient_data(&self) -> bool {
-        matches!(self, Error::TooFewPoints { .. } | Error::Constant { .. })
+        matches!(
+            self,
+            Error::TooFewPoints { .. }
+                | Error::Constant { .. }
+                | Error::ConstantSamplesDiffer { .. }
+        )
     }
 
     /// Builds an [`Error::InvalidArgument`].

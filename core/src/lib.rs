@@ -5,6 +5,7 @@ pub mod changepoint;
 pub mod error;
 pub mod io;
 pub mod policy;
+pub mod progress;
 pub mod report;
 pub mod series;
 pub mod stats;

@@ -12,7 +12,7 @@ the change-point notebook: AR(1) noise (lag-1 0.7, sd 6 MiB) around 410 MiB, a d
 that adds 35 MiB (a step), and a leak from row 480 that adds 0.25 MiB per scrape (a trend).
 It has its own random stream, so gateway_ttfb.csv does not change when it does.
 
-Run: /work/venv/bin/python datasets/scripts/make_examples.py
+Run: python datasets/scripts/make_examples.py
 """
 
 from __future__ import annotations

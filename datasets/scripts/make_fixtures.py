@@ -1,7 +1,7 @@
 """Writes the small, realistic input fixtures in ``datasets/fixtures/`` (one per format and
 form), deterministically (seeded), with the Python standard library only.
 
-Run: ``/work/venv/bin/python datasets/scripts/make_fixtures.py`` from the repository root.
+Run: ``python datasets/scripts/make_fixtures.py`` from the repository root.
 The Rust tests (``core/tests/io_fixtures.rs``, ``core/tests/cli_inspect.rs``) read these files
 and assert the hand-known facts documented next to each writer below (series, points, resets,
 missing cells), so edit both together.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "datasets" / "fixtures"
-NAB = Path("/work/shared/datasets/external/numenta-nab")
+NAB = ROOT.parent / "shared/datasets/external/numenta-nab"  # ../shared from the repository
 
 T0 = 1_714_564_800  # 2024-05-01T12:00:00Z, epoch seconds
 STEP = 15  # scrape interval, seconds

@@ -10,7 +10,7 @@ The detector runs as the real CLI (`shiftwatch detect FILE --format json`) on ea
 written to a temporary CSV. Usage:
 
     cargo build -p shiftwatch --bin shiftwatch
-    /work/venv/bin/python datasets/scripts/tcpd_score.py [--bin target/debug/shiftwatch] [-- extra detect args]
+    python datasets/scripts/tcpd_score.py [--bin target/debug/shiftwatch] [-- extra detect args]
 """
 
 from __future__ import annotations

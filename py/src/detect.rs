@@ -7,8 +7,8 @@ use shiftwatch::changepoint::edivisive::PValueRule;
 use shiftwatch::changepoint::search::{crops as crops_engine, fpop, fpop_poisson, search};
 use shiftwatch::changepoint::{
     detect as detect_engine, detect_multivariate as detect_multi_engine,
-    e_divisive as e_divisive_engine, CostKind, DetectOptions, EDivisiveOptions, Method, Penalty,
-    Stop,
+    edivisive::e_divisive_with as e_divisive_engine, CostKind, DetectOptions, EDivisiveOptions,
+    Method, Penalty, Stop,
 };
 use shiftwatch::report::detect::{DetectReport, EDivisiveReport, MultiDetectReport, Source};
 
@@ -148,8 +148,9 @@ fn e_divisive(
         p_value_rule: parse::<PValueRule>(p_value_rule)?,
     };
     let x = slice(&values);
-    call(py, || {
-        e_divisive_engine(&x, &options).map(|r| EDivisiveReport::new(&x, &r, &Source::default()))
+    // Ctrl-C between permutations.
+    crate::progress::call_with_progress(py, None, |p| {
+        e_divisive_engine(&x, &options, p).map(|r| EDivisiveReport::new(&x, &r, &Source::default()))
     })
 }
 

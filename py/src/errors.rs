@@ -16,8 +16,11 @@ create_exception!(
 pub fn to_py(err: shiftwatch::Error) -> PyErr {
     use shiftwatch::Error as E;
     let msg = err.to_string();
+    if err.is_insufficient_data() {
+        return InsufficientDataError::new_err(msg);
+    }
     match err {
-        E::TooFewPoints { .. } | E::Constant { .. } => InsufficientDataError::new_err(msg),
+        E::Cancelled => pyo3::exceptions::PyKeyboardInterrupt::new_err(msg),
         E::Io { ref source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
             PyFileNotFoundError::new_err(msg)
         }

@@ -11,6 +11,7 @@ mod dist;
 mod disttests;
 mod errors;
 mod io;
+mod progress;
 mod rank;
 mod resample;
 mod topy;

@@ -154,7 +154,7 @@ pub fn detect(values: &[f64], options: &DetectOptions) -> Result<Detection> {
         .cost_units(n, cost.params_per_segment(), scale);
     detection.penalty_value = penalty;
     let min_size = options.min_size.max(1);
-    if n < 2 * min_size.max(cost.min_size()) {
+    if n < min_size.max(cost.min_size()).saturating_mul(2) {
         return Ok(detection);
     }
     let seg = match (options.cost, options.method) {

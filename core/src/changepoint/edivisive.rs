@@ -269,7 +269,7 @@ fn within_prefix(x: &[f64], exponent: f64) -> Vec<f64> {
 
 /// Best split of `x` with both sides ≥ `m`: (τ, T(τ)).
 fn best_split(x: &[f64], exponent: f64, m: usize) -> Option<(usize, f64)> {
-    if x.len() < 2 * m {
+    if x.len() < m.saturating_mul(2) {
         return None;
     }
     let curve = statistic_curve(x, exponent);
@@ -317,12 +317,32 @@ fn best_split(x: &[f64], exponent: f64, m: usize) -> Option<(usize, f64)> {
 /// [`Error::InvalidArgument`] for an exponent outside (0, 2], `p_value` outside (0, 1), or 0
 /// permutations.
 pub fn e_divisive(x: &[f64], options: &EDivisiveOptions) -> Result<EDivisive> {
+    e_divisive_with(x, options, &crate::progress::Silent)
+}
+
+/// Largest `permutations` accepted (per test): each costs a full search of every segment, and
+/// the random streams are distinct only below 2³².
+pub const MAX_PERMUTATIONS: usize = 1_000_000;
+
+/// [`e_divisive`], reporting each test's permutations to (and cancellable by) `progress`.
+///
+/// # Errors
+/// As [`e_divisive`], [`Error::InvalidArgument`] above [`MAX_PERMUTATIONS`], and
+/// [`Error::Cancelled`] when `progress` stops the run.
+pub fn e_divisive_with(
+    x: &[f64],
+    options: &EDivisiveOptions,
+    progress: &dyn crate::progress::Progress,
+) -> Result<EDivisive> {
     crate::stats::check::sample("values", x, 2)?;
     check_exponent(options.exponent)?;
     crate::stats::check::probability("p_value", options.p_value)?;
-    if options.permutations == 0 {
-        return Err(Error::invalid("permutations", "must be at least 1"));
-    }
+    crate::progress::check_count(
+        "permutations",
+        options.permutations,
+        MAX_PERMUTATIONS,
+        "each permutation re-runs the search",
+    )?;
     let m = options.min_size.max(1);
     let a = options.exponent;
     let mut found: Vec<EDivisiveChange> = Vec::new();
@@ -347,7 +367,9 @@ pub fn e_divisive(x: &[f64], options: &EDivisiveOptions) -> Result<EDivisive> {
         }
         let Some((tau, stat)) = best else { break };
         let mut exceed = 0usize;
+        let mut steps = crate::progress::Sequential::new(progress, options.permutations as u64);
         for p in 0..options.permutations {
+            steps.step()?;
             let mut rng = Rng::stream(options.seed, (order as u64) << 32 | p as u64);
             let mut perm_max = f64::NEG_INFINITY;
             for w in bounds.windows(2) {
@@ -362,6 +384,7 @@ pub fn e_divisive(x: &[f64], options: &EDivisiveOptions) -> Result<EDivisive> {
                 exceed += 1;
             }
         }
+        steps.finish()?;
         let change = EDivisiveChange {
             index: tau,
             statistic: stat,

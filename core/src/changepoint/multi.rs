@@ -155,7 +155,7 @@ pub fn detect_multivariate(columns: &[&[f64]], options: &DetectOptions) -> Resul
     let penalty = options.penalty.cost_units(n, d, 1.0);
     detection.penalty_value = penalty;
     let min_size = options.min_size.max(1);
-    if n < 2 * min_size {
+    if n < min_size.saturating_mul(2) {
         return Ok(detection);
     }
     let seg = search(&cost, options.method, Stop::Penalty(penalty), min_size)?;

@@ -83,16 +83,55 @@ where
             if is_broken_pipe(&err) {
                 return ExitCode::from(EXIT_OK);
             }
-            eprintln!("error: {err:#}");
+            report_error(&err);
             ExitCode::from(EXIT_ERROR)
         }
     }
 }
 
-fn is_broken_pipe(err: &anyhow::Error) -> bool {
+/// Writes `error: …` to stderr. A closed or full stderr is ignored: there is nowhere left to
+/// say anything, and the exit code still tells.
+pub fn report_error(err: &anyhow::Error) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "error: {}", error_line(err));
+}
+
+/// Longest error line written, in characters; longer messages are cut with `…`.
+const MAX_ERROR_CHARS: usize = 600;
+
+/// The error and its causes on one line, each cause once (an OS error that is both the message's
+/// tail and its `source` is not repeated), at most [`MAX_ERROR_CHARS`] characters.
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.ends_with(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    let line = line.replace(['\n', '\r'], " ");
+    match line.char_indices().nth(MAX_ERROR_CHARS) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line,
+    }
+}
+
+/// The one rule for every output path: an error caused by a closed stdout (a broken pipe, also
+/// when wrapped by `serde_json`) ends the command quietly with exit 0.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
             .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .map(std::io::Error::kind)
+            .or_else(|| {
+                cause
+                    .downcast_ref::<serde_json::Error>()
+                    .and_then(serde_json::Error::io_error_kind)
+            })
+            == Some(std::io::ErrorKind::BrokenPipe)
     })
 }

@@ -275,6 +275,34 @@ impl Header {
     pub fn column(&self, i: usize) -> usize {
         self.cols.get(i).copied().unwrap_or(1)
     }
+
+    /// Refuses a header that names a column twice (after trimming, case-insensitive, as the
+    /// readers match names): which one would win is a guess, so neither does.
+    ///
+    /// # Errors
+    /// [`Error::Parse`] at the second occurrence, naming the first.
+    pub fn check_unique(&self, file: &str) -> Result<()> {
+        let mut seen: std::collections::HashMap<String, usize> =
+            std::collections::HashMap::with_capacity(self.fields.len());
+        for (i, f) in self.fields.iter().enumerate() {
+            let name = f.trim().to_lowercase();
+            if let Some(&first) = seen.get(&name) {
+                return Err(located(
+                    file,
+                    self.line,
+                    self.column(i),
+                    format!(
+                        "duplicate column name '{}' (also column {}): each column must be named \
+                         once; rename one in the export",
+                        crate::series::time::shorten(f.trim()),
+                        self.column(first)
+                    ),
+                ));
+            }
+            seen.insert(name, i);
+        }
+        Ok(())
+    }
 }
 
 #[inline]

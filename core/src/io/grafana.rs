@@ -89,6 +89,7 @@ pub(crate) fn read_with_header<R: BufRead>(
     header: &Header,
     ctx: &mut Ctx<'_>,
 ) -> Result<()> {
+    header.check_unique(ctx.file)?;
     let names: Vec<String> = header
         .fields
         .iter()

@@ -256,12 +256,27 @@ fn read_into<R: Read>(
             .map(|c| u16::from_le_bytes([c[0], *c.get(1).unwrap_or(&0)]))
             .collect();
         let text = String::from_utf16(&units).map_err(|_| {
-            csv::located(
-                name,
-                0,
-                0,
-                "invalid UTF-16LE text after the UTF-16 byte-order mark",
-            )
+            // Locate the first unpaired surrogate: line and column in characters.
+            let (mut line, mut col) = (1, 1);
+            for r in char::decode_utf16(units.iter().copied()) {
+                match r {
+                    Ok('\n') => (line, col) = (line + 1, 1),
+                    Ok(_) => col += 1,
+                    Err(e) => {
+                        return csv::located(
+                            name,
+                            line,
+                            col,
+                            format!(
+                                "invalid UTF-16LE text: unpaired surrogate 0x{:04X} (expected \
+                                 UTF-16LE text after the byte-order mark)",
+                                e.unpaired_surrogate()
+                            ),
+                        );
+                    }
+                }
+            }
+            csv::located(name, line, col, "invalid UTF-16LE text")
         })?;
         return dispatch(
             Cursor::new(text.into_bytes()),

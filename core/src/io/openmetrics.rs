@@ -90,6 +90,8 @@ pub(crate) fn read<R: BufRead>(mut reader: R, ctx: &mut Ctx<'_>) -> Result<()> {
     let mut line = String::new();
     let mut line_no = 0;
     let mut eof_at: Option<usize> = None;
+    // Identical repeated `# TYPE` lines (concatenated scrapes): counted in a note.
+    let mut repeated_types = 0usize;
     loop {
         line.clear();
         let n = reader.read_line(&mut line).map_err(|e| {
@@ -108,6 +110,13 @@ pub(crate) fn read<R: BufRead>(mut reader: R, ctx: &mut Ctx<'_>) -> Result<()> {
             }
         })?;
         if n == 0 {
+            if repeated_types > 0 {
+                ctx.report.note(format!(
+                    "{}: {repeated_types} repeated identical '# TYPE' line(s) (concatenated \
+                     scrapes?) were accepted",
+                    ctx.file
+                ));
+            }
             break;
         }
         line_no += 1;
@@ -149,7 +158,26 @@ pub(crate) fn read<R: BufRead>(mut reader: R, ctx: &mut Ctx<'_>) -> Result<()> {
                         (Err(_), "info" | "stateset") => Kind::Gauge,
                         (Err(e), _) => return Err(e),
                     };
-                    fam.types.insert(name.to_string(), k);
+                    match fam.types.get(name) {
+                        Some(&prev) if prev != k => {
+                            return Err(located(
+                                ctx.file,
+                                line_no,
+                                text.len() - kind.len() + 1,
+                                format!(
+                                    "conflicting '# TYPE' for {}: {} here, {} earlier; a \
+                                     family has one type",
+                                    shorten(name),
+                                    k.as_str(),
+                                    prev.as_str()
+                                ),
+                            ));
+                        }
+                        Some(_) => repeated_types += 1,
+                        None => {
+                            fam.types.insert(name.to_string(), k);
+                        }
+                    }
                 }
                 (Some("UNIT"), Some(name), Some(unit)) => {
                     fam.units.insert(name.to_string(), unit.trim().to_string());

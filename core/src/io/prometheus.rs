@@ -34,6 +34,8 @@ struct State<'c, 'a> {
     error: Option<String>,
     result_type: Option<String>,
     saw_result: bool,
+    /// Timestamps read as milliseconds (or finer) because they were too large for seconds.
+    ms_timestamps: usize,
 }
 
 fn json_err(file: &str, path: String, msg: String) -> Error {
@@ -58,6 +60,7 @@ pub(crate) fn read<R: BufRead>(reader: R, ctx: &mut Ctx<'_>) -> Result<()> {
         error: None,
         result_type: None,
         saw_result: false,
+        ms_timestamps: 0,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
     let parsed = Top(&mut st).deserialize(&mut de).and_then(|()| de.end());
@@ -70,6 +73,13 @@ pub(crate) fn read<R: BufRead>(reader: R, ctx: &mut Ctx<'_>) -> Result<()> {
         }
         let path = std::mem::take(&mut st.path);
         return Err(json_err(&file, path, e.to_string()));
+    }
+    if st.ms_timestamps > 0 {
+        let n = st.ms_timestamps;
+        st.ctx.report.note(format!(
+            "{file}: {n} timestamp(s) ≥ 1e11 are not plausible as seconds (Prometheus' unit) and \
+             were read by magnitude (milliseconds or finer)"
+        ));
     }
     match st.status.as_deref() {
         Some("success") => {}
@@ -252,13 +262,29 @@ impl<'de> Visitor<'de> for OneSeries<'_, '_, '_> {
         let (st, i) = (self.st, self.i);
         let mut metric: Option<BTreeMap<String, String>> = None;
         let mut samples: Vec<(i64, f64)> = Vec::new();
+        let mut seen: [bool; 3] = [false; 3];
         while let Some(k) = map.next_key::<String>()? {
+            let slot = match k.as_str() {
+                "metric" => Some(0),
+                "values" => Some(1),
+                "value" => Some(2),
+                _ => None,
+            };
+            if let Some(slot) = slot {
+                if std::mem::replace(&mut seen[slot], true) {
+                    st.path = format!("$.data.result[{i}].{k}");
+                    return Err(de::Error::custom(format!(
+                        "duplicate key \"{k}\" in one series: which one holds the data is a guess"
+                    )));
+                }
+            }
             match k.as_str() {
                 "metric" => {
                     st.path = format!("$.data.result[{i}].metric");
-                    metric = Some(map.next_value()?);
+                    metric = Some(map.next_value::<UniqueLabels>()?.0);
                 }
                 "values" => {
+                    st.path = format!("$.data.result[{i}].values");
                     map.next_value_seed(Samples {
                         st: &mut *st,
                         i,
@@ -267,8 +293,9 @@ impl<'de> Visitor<'de> for OneSeries<'_, '_, '_> {
                 }
                 "value" => {
                     st.path = format!("$.data.result[{i}].value");
-                    let s = map.next_value_seed(Sample)?;
-                    samples.push(s);
+                    let (t, v, ms) = map.next_value_seed(Sample)?;
+                    st.ms_timestamps += usize::from(ms);
+                    samples.push((t, v));
                 }
                 "histogram" | "histograms" => {
                     map.next_value::<IgnoredAny>()?;
@@ -323,7 +350,10 @@ impl<'de> Visitor<'de> for Samples<'_, '_, '_, '_> {
         loop {
             // Cheap path bookkeeping: only format the path when an error needs it.
             match seq.next_element_seed(Sample) {
-                Ok(Some(s)) => self.out.push(s),
+                Ok(Some((t, v, ms))) => {
+                    self.st.ms_timestamps += usize::from(ms);
+                    self.out.push((t, v));
+                }
                 Ok(None) => break,
                 Err(e) => {
                     self.st.path = format!("$.data.result[{}].values[{j}]", self.i);
@@ -338,22 +368,26 @@ impl<'de> Visitor<'de> for Samples<'_, '_, '_, '_> {
 
 struct Sample;
 
+/// A sample: (ms, value, whether the timestamp was too large for seconds and was read by
+/// magnitude, as the CSV readers do).
+type SampleOut = (i64, f64, bool);
+
 impl<'de> DeserializeSeed<'de> for Sample {
-    type Value = (i64, f64);
+    type Value = SampleOut;
     fn deserialize<D: de::Deserializer<'de>>(
         self,
         d: D,
-    ) -> std::result::Result<(i64, f64), D::Error> {
+    ) -> std::result::Result<SampleOut, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
 impl<'de> Visitor<'de> for Sample {
-    type Value = (i64, f64);
+    type Value = SampleOut;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a sample [timestamp_seconds, \"value\"]")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(i64, f64), A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<SampleOut, A::Error> {
         let t: f64 = seq
             .next_element()?
             .ok_or_else(|| de::Error::invalid_length(0, &self))?;
@@ -363,11 +397,46 @@ impl<'de> Visitor<'de> for Sample {
         if seq.next_element::<IgnoredAny>()?.is_some() {
             return Err(de::Error::invalid_length(3, &self));
         }
-        let ms = t * 1000.0;
-        if !ms.is_finite() || ms.abs() > 9.0e15 {
-            return Err(de::Error::custom(format!("timestamp {t} is out of range")));
+        // Prometheus sends seconds; a value of 1e11 or more (year 5138+) is implausible as
+        // seconds and is read by magnitude (ms, µs, ns) like every epoch in the CSV readers.
+        let Some(ms) = crate::series::time::epoch_f64_to_ms(t) else {
+            return Err(de::Error::custom(format!(
+                "timestamp {t} is out of range: expected epoch seconds"
+            )));
+        };
+        Ok((ms, v.0, t.abs() >= 1e11))
+    }
+}
+
+/// Label object that refuses duplicate keys (serde's map would keep the last silently).
+struct UniqueLabels(BTreeMap<String, String>);
+
+impl<'de> de::Deserialize<'de> for UniqueLabels {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = UniqueLabels;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a label object {\"name\": \"value\", …}")
+            }
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<UniqueLabels, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    if out.contains_key(&k) {
+                        return Err(de::Error::custom(format!(
+                            "duplicate label \"{}\": which value applies is a guess",
+                            crate::series::time::shorten(&k)
+                        )));
+                    }
+                    out.insert(k, v);
+                }
+                Ok(UniqueLabels(out))
+            }
         }
-        Ok((ms.round() as i64, v.0))
+        d.deserialize_map(V)
     }
 }
 

@@ -80,6 +80,7 @@ const KIND: usize = 7;
 const UNIT: usize = 8;
 
 fn header_cols(header: &Header, file: &str) -> Result<Cols> {
+    header.check_unique(file)?;
     let mut idx = [None; 9];
     let line = header.line;
     for (i, f) in header.fields.iter().enumerate() {

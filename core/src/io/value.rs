@@ -22,9 +22,15 @@ pub(crate) fn describe_bad_value(t: &str) -> String {
         .take_while(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
         .last()
         .map_or(0, |(i, c)| i + c.len_utf8());
+    // A unit suffix is letters, `%`, `µ` or spaces after a number (`1.25 GiB`, `61.2%`): not
+    // control characters, NUL or `_` digit separators.
+    let suffix = t[numeric_prefix..].trim();
     let looks_formatted = numeric_prefix > 0
         && t[..numeric_prefix].parse::<f64>().is_ok()
-        && t[numeric_prefix..].trim().len() <= 6;
+        && suffix.len() <= 6
+        && suffix
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, '%' | '/' | ' '));
     let decimal_comma = t.contains(',') && t.replace(',', ".").parse::<f64>().is_ok();
     if decimal_comma {
         format!(
@@ -35,6 +41,12 @@ pub(crate) fn describe_bad_value(t: &str) -> String {
         format!(
             "value '{short}' has a unit: this looks like a Grafana \"Formatted data\" export; \
              export raw data instead (Inspect → Data → Download CSV with 'Formatted data' off)"
+        )
+    } else if t.chars().any(char::is_control) {
+        format!(
+            "cannot read value '{}': it holds control characters (a binary or corrupted file?); \
+             expected a number, NaN, +Inf, -Inf or an empty cell",
+            short.escape_debug()
         )
     } else {
         format!("cannot read value '{short}': expected a number, NaN, +Inf, -Inf or an empty cell")

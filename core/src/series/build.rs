@@ -9,11 +9,74 @@ use super::{Kind, RawSeries, ReleaseChange, Role, SeriesKey};
 /// Collects points for many series. Readers look series up by a cheap *raw identity* string
 /// (e.g. length-prefixed metric, target and labels exactly as written) so the hot loop does not allocate;
 /// only the first occurrence builds a [`SeriesKey`].
+///
+/// Memory per series beyond its points is the [`RawSeries`] itself plus about 40 bytes of
+/// index: both indexes map a 64-bit hash to the series (the key is not stored twice; raw
+/// identities live in one byte arena), and a hash collision falls back to an exact map, so a
+/// collision costs time, never a wrong merge. A series with one point gets vectors of capacity
+/// 1 (not the allocator's default 4).
 #[derive(Debug, Default)]
 pub struct SeriesSet {
     series: Vec<RawSeries>,
-    by_raw: HashMap<Vec<u8>, usize, BuildHasherDefault<FxHasher>>,
-    by_key: HashMap<SeriesKey, usize>,
+    /// Hash of a raw identity → index into `raw_entries` (first identity with that hash).
+    raw_index: HashMap<u64, usize, BuildHasherDefault<IdHasher>>,
+    raw_entries: Vec<RawEntry>,
+    raw_arena: Vec<u8>,
+    /// Raw identities whose hash collided with another's.
+    raw_collided: HashMap<Vec<u8>, usize>,
+    /// Hash of a [`SeriesKey`] → series index (first key with that hash).
+    key_index: HashMap<u64, usize, BuildHasherDefault<IdHasher>>,
+    /// Keys whose hash collided with another's.
+    key_collided: HashMap<SeriesKey, usize>,
+}
+
+/// A raw identity in the arena and its series.
+#[derive(Debug, Clone, Copy)]
+struct RawEntry {
+    start: usize,
+    len: usize,
+    series: usize,
+}
+
+fn raw_hash(raw: &[u8]) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(raw);
+    h.write_usize(raw.len());
+    // Fx leaves the low bits weak (the table indexes by them): finish with murmur3's fmix64,
+    // else near-identical identities (`t1`, `t2`, …) cluster and lookups go quadratic.
+    fmix64(h.finish())
+}
+
+fn fmix64(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
+}
+
+fn key_hash(key: &SeriesKey) -> u64 {
+    use std::hash::BuildHasher;
+    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
+        .hash_one(key)
+}
+
+/// The identity hasher for keys that already are hashes.
+#[derive(Debug, Default, Clone, Copy)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl SeriesSet {
@@ -25,38 +88,66 @@ impl SeriesSet {
     /// Index of the series whose raw identity is `raw`, if seen before.
     #[inline]
     pub fn lookup_raw(&self, raw: &[u8]) -> Option<usize> {
-        self.by_raw.get(raw).copied()
+        let e = self.raw_entries[*self.raw_index.get(&raw_hash(raw))?];
+        if &self.raw_arena[e.start..e.start + e.len] == raw {
+            return Some(e.series);
+        }
+        self.raw_collided.get(raw).copied()
     }
 
     /// Index of the series with `key`, creating it (with `kind`) if new; remembers `raw` as an
     /// alias for fast lookups.
     pub fn insert(&mut self, raw: &[u8], key: SeriesKey, kind: Kind) -> usize {
-        let idx = match self.by_key.get(&key) {
-            Some(&i) => i,
+        let idx = self.index_of(key, kind);
+        let h = raw_hash(raw);
+        match self.raw_index.get(&h) {
             None => {
-                let i = self.series.len();
-                self.by_key.insert(key.clone(), i);
-                self.series.push(RawSeries::new(key, kind));
-                i
+                self.raw_index.insert(h, self.raw_entries.len());
+                self.raw_entries.push(RawEntry {
+                    start: self.raw_arena.len(),
+                    len: raw.len(),
+                    series: idx,
+                });
+                self.raw_arena.extend_from_slice(raw);
             }
-        };
-        self.by_raw.insert(raw.to_vec(), idx);
+            Some(&e) => {
+                let entry = &mut self.raw_entries[e];
+                if &self.raw_arena[entry.start..entry.start + entry.len] == raw {
+                    entry.series = idx;
+                } else {
+                    self.raw_collided.insert(raw.to_vec(), idx);
+                }
+            }
+        }
         idx
     }
 
     /// Forgets the raw-identity aliases (called between files: the same raw text may mean a
     /// different series in another file, e.g. when the metric comes from the file stem).
     pub fn new_file(&mut self) {
-        self.by_raw.clear();
+        self.raw_index.clear();
+        self.raw_entries.clear();
+        self.raw_arena.clear();
+        self.raw_collided.clear();
     }
 
     /// Index of the series with `key` (created if new).
     pub fn index_of(&mut self, key: SeriesKey, kind: Kind) -> usize {
-        match self.by_key.get(&key) {
-            Some(&i) => i,
+        let h = key_hash(&key);
+        match self.key_index.get(&h) {
+            Some(&i) if self.series[i].key == key => i,
+            Some(_) => {
+                if let Some(&i) = self.key_collided.get(&key) {
+                    return i;
+                }
+                let i = self.series.len();
+                self.key_collided.insert(key.clone(), i);
+                self.series.push(RawSeries::new(key, kind));
+                i
+            }
             None => {
                 let i = self.series.len();
-                self.by_key.insert(key.clone(), i);
+                self.key_index.insert(h, i);
                 self.series.push(RawSeries::new(key, kind));
                 i
             }
@@ -89,6 +180,11 @@ impl SeriesSet {
             s.report.nan += 1;
         } else if value.is_infinite() {
             s.report.infinite += 1;
+        }
+        if s.timestamps_ms.capacity() == 0 {
+            // Many series hold one point: no room for four.
+            s.timestamps_ms.reserve_exact(1);
+            s.values.reserve_exact(1);
         }
         s.timestamps_ms.push(t_ms);
         s.values.push(value);
@@ -229,6 +325,37 @@ fn finish_one(s: &mut RawSeries) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn key(t: &str) -> SeriesKey {
+        SeriesKey {
+            metric: "m".into(),
+            target: t.into(),
+            ..SeriesKey::default()
+        }
+    }
+
+    /// A hash collision (forced here) falls back to the exact maps: never a wrong merge.
+    #[test]
+    fn hash_collisions_do_not_merge_series() {
+        let mut set = SeriesSet::new();
+        let a = set.insert(b"a", key("a"), Kind::Gauge);
+        // Make "b" collide with "a" in both indexes.
+        set.raw_index.insert(raw_hash(b"b"), 0);
+        set.key_index.insert(key_hash(&key("b")), a);
+        assert_eq!(set.lookup_raw(b"b"), None);
+        let b = set.insert(b"b", key("b"), Kind::Gauge);
+        assert_ne!(a, b);
+        assert_eq!(set.lookup_raw(b"a"), Some(a));
+        assert_eq!(set.lookup_raw(b"b"), Some(b));
+        assert_eq!(set.index_of(key("b"), Kind::Gauge), b);
+        assert_eq!(set.index_of(key("a"), Kind::Gauge), a);
+        for i in 0..5000 {
+            let raw = format!("t{i}");
+            let k = set.insert(raw.as_bytes(), key(&raw), Kind::Gauge);
+            assert_eq!(set.lookup_raw(raw.as_bytes()), Some(k));
+        }
+        assert_eq!(set.len(), 5002);
+    }
 
     #[test]
     fn sorts_and_dedupes_with_counts() {

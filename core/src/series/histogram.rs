@@ -41,6 +41,17 @@ pub struct Bucket {
 /// The `q`-quantile of cumulative `buckets` by Prometheus' rules (module docs). Returns NaN when
 /// undefined, like Prometheus.
 pub fn bucket_quantile(q: f64, buckets: &[Bucket]) -> f64 {
+    bucket_quantile_fixed(q, buckets).0
+}
+
+/// [`bucket_quantile`] and whether the counts had to be forced monotone.
+pub fn bucket_quantile_fixed(q: f64, buckets: &[Bucket]) -> (f64, bool) {
+    let mut fixed = false;
+    let v = quantile_inner(q, buckets, &mut fixed);
+    (v, fixed)
+}
+
+fn quantile_inner(q: f64, buckets: &[Bucket], fixed: &mut bool) -> f64 {
     if q.is_nan() {
         return f64::NAN;
     }
@@ -69,6 +80,7 @@ pub fn bucket_quantile(q: f64, buckets: &[Bucket]) -> f64 {
     for m in &mut merged {
         if m.count < max {
             m.count = max;
+            *fixed = true;
         }
         max = m.count;
     }
@@ -125,6 +137,8 @@ pub struct QuantileSeries {
     pub dropped: usize,
     /// Bucket resets (decreases) seen, summed over bucket series.
     pub resets: usize,
+    /// Intervals whose counts were forced monotone in `le` (see [`bucket_quantile`]).
+    pub monotonicity_fixed: usize,
 }
 
 /// Reads the `le` label (`"0.5"`, `"+Inf"`) of a bucket series.
@@ -214,13 +228,16 @@ pub fn quantiles_over_time(q: f64, buckets: &[BucketSeries<'_>]) -> Result<Quant
     }
     let mut values = Vec::with_capacity(m);
     let mut scratch: Vec<Bucket> = Vec::with_capacity(pooled.len());
+    let mut monotonicity_fixed = 0;
     for k in 0..m {
         scratch.clear();
         scratch.extend(pooled.values().map(|(le, inc)| Bucket {
             le: *le,
             count: inc[k],
         }));
-        values.push(bucket_quantile(q, &scratch));
+        let (v, fixed) = bucket_quantile_fixed(q, &scratch);
+        monotonicity_fixed += usize::from(fixed);
+        values.push(v);
     }
     Ok(QuantileSeries {
         q,
@@ -229,6 +246,7 @@ pub fn quantiles_over_time(q: f64, buckets: &[BucketSeries<'_>]) -> Result<Quant
         coarse: true,
         dropped,
         resets,
+        monotonicity_fixed,
     })
 }
 

@@ -73,6 +73,10 @@ pub struct PrepareReport {
     pub warmup_trimmed: usize,
     /// `true` for estimates bounded by a bucket layout.
     pub coarse: bool,
+    /// Intervals whose bucket counts decreased with `le` (impossible for a histogram: buckets
+    /// scraped at slightly different moments) and were forced monotone by a running maximum,
+    /// the fix-up Prometheus' `histogram_quantile` applies (and reports as an info note).
+    pub monotonicity_fixed: usize,
 }
 
 /// A series ready for comparison.
@@ -142,6 +146,7 @@ pub fn prepare(series: &[RawSeries], opts: &PrepareOptions) -> Result<Vec<Prepar
             skipped: 0,
             warmup_trimmed: 0,
             coarse: false,
+            monotonicity_fixed: 0,
         };
         let p = match s.kind {
             Kind::Counter => {
@@ -226,12 +231,19 @@ pub fn prepare(series: &[RawSeries], opts: &PrepareOptions) -> Result<Vec<Prepar
                     skipped: 0,
                     warmup_trimmed: 0,
                     coarse: false,
+                    monotonicity_fixed: 0,
                 },
             };
             out.push(trimmed(p, start, opts)?);
         }
         for &q in &opts.quantiles {
-            let qs = quantiles_over_time(q, &buckets)?;
+            let qs = quantiles_over_time(q, &buckets).map_err(|e| match e {
+                Error::InvalidArgument { name, msg } => Error::InvalidArgument {
+                    name,
+                    msg: format!("{msg} in histogram {family}_bucket"),
+                },
+                other => other,
+            })?;
             let mut key = family.clone();
             key.labels.insert("quantile".to_string(), q.to_string());
             let p = Prepared {
@@ -247,6 +259,7 @@ pub fn prepare(series: &[RawSeries], opts: &PrepareOptions) -> Result<Vec<Prepar
                     skipped: qs.dropped,
                     warmup_trimmed: 0,
                     coarse: true,
+                    monotonicity_fixed: qs.monotonicity_fixed,
                 },
             };
             out.push(trimmed(p, start, opts)?);

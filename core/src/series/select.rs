@@ -245,6 +245,7 @@ pub fn usable(s: &RawSeries, all: &[RawSeries], row_numbers: bool) -> Result<Usa
                 skipped: 0,
                 warmup_trimmed: 0,
                 coarse: false,
+                monotonicity_fixed: 0,
             },
         }
     } else {

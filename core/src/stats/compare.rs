@@ -46,7 +46,8 @@ pub struct Comparison {
     #[serde(rename = "location")]
     pub statistic_name: Statistic,
     /// Absolute effect: candidate location − baseline location (median of the differences
-    /// for a paired median).
+    /// for a paired median; with `log-ratio` pairing the back-transformed
+    /// `baseline location · relative`, so that it and its interval come from the same test).
     pub absolute: f64,
     /// Relative effect: candidate location / baseline location − 1 (exp(location of the
     /// log-ratios) − 1 with `log-ratio` pairing); NaN (JSON null) when the baseline location
@@ -74,7 +75,19 @@ pub struct Comparison {
     pub baseline: SampleSummary,
     /// Candidate sample.
     pub candidate: SampleSummary,
+    /// What the numbers need to be read with: a floored effective n, an unstable relative
+    /// effect, rescaled extreme values. Empty (and absent from JSON) when nothing applies.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
+
+/// Smallest effective n a sample is credited with. Below 1 the long-run variance exceeds the
+/// variance of the whole sample, which a stationary series cannot do: the sample trends or
+/// shifts, and the interval would be absurdly wide (see [`compare`]).
+pub const MIN_EFFECTIVE_N: f64 = 1.0;
+
+/// Largest magnitude compared without rescaling: squares of larger values overflow.
+const SAFE_MAGNITUDE: f64 = 1e150;
 
 fn summary(x: &[f64], h: &Har) -> SampleSummary {
     let n = x.len();
@@ -213,10 +226,85 @@ pub fn compare(
     check::probability("alpha", options.alpha)?;
     check::sample("baseline", baseline, 3)?;
     check::sample("candidate", candidate, 3)?;
+    // Values near f64::MAX overflow in squares and sums: compare exactly rescaled copies
+    // (a power of 2) and scale the absolute quantities back.
+    let top = baseline
+        .iter()
+        .chain(candidate)
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    if top > SAFE_MAGNITUDE {
+        let k = top.log2().ceil() as i32 - 1;
+        let down = libm::ldexp(1.0, -k);
+        let b: Vec<f64> = baseline.iter().map(|v| v * down).collect();
+        let c: Vec<f64> = candidate.iter().map(|v| v * down).collect();
+        let mut r = compare_finite(&b, &c, options)?;
+        let up = |v: &mut f64| *v = libm::ldexp(*v, k);
+        for v in [
+            &mut r.absolute,
+            &mut r.ci_absolute.lo,
+            &mut r.ci_absolute.hi,
+            &mut r.se,
+        ] {
+            up(v);
+        }
+        for sample in [&mut r.baseline, &mut r.candidate] {
+            for v in [&mut sample.mean, &mut sample.median, &mut sample.sd] {
+                up(v);
+            }
+        }
+        if !(r.absolute.is_finite() && r.se.is_finite() && r.baseline.sd.is_finite()) {
+            return Err(Error::invalid(
+                "values",
+                format!(
+                    "magnitudes up to {top:e}: the difference or its spread exceeds the largest \
+                     float ({:e}); rescale the data",
+                    f64::MAX
+                ),
+            ));
+        }
+        r.notes.push(format!(
+            "values up to {top:e} were compared after exact rescaling by 2^-{k}"
+        ));
+        return Ok(r);
+    }
+    compare_finite(baseline, candidate, options)
+}
+
+/// Credits a sample with at least [`MIN_EFFECTIVE_N`] independent values (see there).
+fn floor_effective_n(what: &str, x: &[f64], l: &mut Location, notes: &mut Vec<String>) {
+    let n = x.len() as f64;
+    if l.har.omega.is_nan()
+        || l.har.omega <= 0.0
+        || l.har.variance.is_nan()
+        || l.har.variance <= 0.0
+    {
+        return;
+    }
+    let n_eff = n * l.har.variance / l.har.omega;
+    if n_eff < MIN_EFFECTIVE_N {
+        let f = n_eff / MIN_EFFECTIVE_N;
+        l.var *= f;
+        l.har.omega *= f;
+        notes.push(format!(
+            "{what}: effective n {n_eff:.2} floored at {MIN_EFFECTIVE_N}; the sample looks \
+             non-stationary (a trend or a level shift), so its interval is not reliable"
+        ));
+    }
+}
+
+/// [`compare`] on values whose squares do not overflow.
+fn compare_finite(
+    baseline: &[f64],
+    candidate: &[f64],
+    options: &CompareOptions,
+) -> Result<Comparison> {
     let estimator = options.method.estimator();
     let stat = options.statistic;
-    let lb = location(baseline, stat, estimator)?;
-    let lc = location(candidate, stat, estimator)?;
+    let mut notes = Vec::new();
+    let mut lb = location(baseline, stat, estimator)?;
+    let mut lc = location(candidate, stat, estimator)?;
+    floor_effective_n("baseline", baseline, &mut lb, &mut notes);
+    floor_effective_n("candidate", candidate, &mut lc, &mut notes);
     let name = match estimator {
         Estimator::Ewc => "ewc",
         Estimator::NeweyWest => "newey-west",
@@ -232,6 +320,12 @@ pub fn compare(
         None => {
             let (vb, vc) = (lb.var, lc.var);
             if vb + vc == 0.0 {
+                if lb.value != lc.value {
+                    return Err(Error::ConstantSamplesDiffer {
+                        baseline: lb.value,
+                        candidate: lc.value,
+                    });
+                }
                 return Err(Error::Constant {
                     what: "baseline and candidate",
                     value: lb.value,
@@ -263,6 +357,7 @@ pub fn compare(
                 alpha,
                 baseline: summary(baseline, &lb.har),
                 candidate: summary(candidate, &lc.har),
+                notes: Vec::new(),
             }
         }
         Some(pairing) => paired(baseline, candidate, pairing, estimator, options, (&lb, &lc))?,
@@ -270,6 +365,20 @@ pub fn compare(
     if let Some(p) = options.paired {
         out.method = format!("{name}-paired-t ({}{median_tag})", p.as_str());
     }
+    // A relative effect over a baseline location that may be 0 is unstable (item 17).
+    let q = t_ppf(1.0 - alpha / 2.0, lb.df);
+    let half = q * lb.var.sqrt();
+    if lb.value - half <= 0.0 && 0.0 <= lb.value + half {
+        notes.push(format!(
+            "relative effect unstable: the baseline {stat} {} has a {:.0} % interval \
+             [{}, {}] that includes 0; read the absolute effect",
+            lb.value,
+            100.0 * (1.0 - alpha),
+            lb.value - half,
+            lb.value + half
+        ));
+    }
+    out.notes = notes;
     Ok(out)
 }
 
@@ -348,6 +457,20 @@ fn paired(
             (p, t, ll.df, se_l, ll.value.exp_m1(), ci_rel)
         }
     };
+    // One test per result: with log-ratio pairing the absolute interval is the log-ratio
+    // interval back-transformed on the baseline location (mb > 0 here), so it excludes 0
+    // exactly when the p-value is below alpha.
+    let (absolute, ci_abs) = match pairing {
+        Pairing::Difference => (absolute, ci_abs),
+        Pairing::LogRatio => (
+            mb * relative,
+            ConfidenceInterval {
+                lo: mb * ci_rel.lo,
+                hi: mb * ci_rel.hi,
+                level: ci_rel.level,
+            },
+        ),
+    };
     Ok(Comparison {
         method: String::new(),
         statistic_name: stat,
@@ -364,6 +487,7 @@ fn paired(
         alpha,
         baseline: summary(baseline, &lb.har),
         candidate: summary(candidate, &lc.har),
+        notes: Vec::new(),
     })
 }
 
@@ -395,6 +519,10 @@ mod tests {
         ));
         assert!(matches!(
             compare(&[1.0; 4], &[2.0; 4], &o),
+            Err(Error::ConstantSamplesDiffer { .. })
+        ));
+        assert!(matches!(
+            compare(&[1.0; 4], &[1.0; 4], &o),
             Err(Error::Constant { .. })
         ));
         let paired = CompareOptions {

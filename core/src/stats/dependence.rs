@@ -36,12 +36,22 @@ fn centered(what: &'static str, x: &[f64], why: &'static str) -> Result<(Vec<f64
     let mean = x.iter().sum::<f64>() / n;
     let c: Vec<f64> = x.iter().map(|v| v - mean).collect();
     let ss = c.iter().map(|v| v * v).sum::<f64>();
-    if ss == 0.0 || !ss.is_finite() {
+    if ss == 0.0 {
         return Err(Error::Constant {
             what,
             value: x[0],
             why,
         });
+    }
+    if !ss.is_finite() {
+        let top = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        return Err(Error::invalid(
+            what,
+            format!(
+                "values up to {top:e} overflow the sum of squares ({why}); rescale the data \
+                 (divide by a power of ten)"
+            ),
+        ));
     }
     Ok((c, ss))
 }

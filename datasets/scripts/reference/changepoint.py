@@ -10,7 +10,7 @@ min_size, so with min_size > 1 it can miss the optimum; shiftwatch must then do 
 Poisson and the nonparametric (changepoint.np) costs have no ruptures counterpart: their segment
 costs are computed here with numpy straight from the published formulas.
 
-Run: /work/venv/bin/python datasets/scripts/reference/changepoint.py
+Run: python datasets/scripts/reference/changepoint.py
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ def exact_op(c, n, pen, min_size):
     return f[n]
 
 
-SPA = Path("/work/shared/datasets/external/mongodb-signal-processing-algorithms")
+SPA = Path(__file__).resolve().parents[3].parent / "shared/datasets/external/mongodb-signal-processing-algorithms"
 
 
 def energy_curve(x, alpha=1.0):

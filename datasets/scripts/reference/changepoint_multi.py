@@ -7,7 +7,7 @@ convention without the trailing n) and the sum of segment costs. As in ``changep
 Pelt answer is checked against a plain O(n^2) optimal-partitioning DP over ruptures' own cost
 (``optimal``): ruptures prunes without delaying for min_size and can miss the optimum.
 
-Run: /work/venv/bin/python datasets/scripts/reference/changepoint_multi.py
+Run: python datasets/scripts/reference/changepoint_multi.py
 """
 
 from __future__ import annotations

@@ -42,7 +42,7 @@ from signal_processing_algorithms.energy_statistics import energy_statistics as 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import draw_noise, write  # noqa: E402
 
-SPA_DATA = Path("/work/shared/datasets/external/mongodb-signal-processing-algorithms")
+SPA_DATA = Path(__file__).resolve().parents[3].parent / "shared/datasets/external/mongodb-signal-processing-algorithms"
 
 
 def replay_p_value(distances, change_points, statistic, permutations):

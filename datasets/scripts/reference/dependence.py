@@ -12,7 +12,7 @@ Sources (independent of shiftwatch):
   statsmodels.stats.multitest.multipletests (holm, bonferroni)
 
 Run with a Python that has statsmodels and arch (e.g. a venv with
-`pip install statsmodels arch` on top of /work/venv): python datasets/scripts/reference/dependence.py
+`pip install statsmodels arch` on top of the development virtualenv): python datasets/scripts/reference/dependence.py
 """
 
 from __future__ import annotations

@@ -2,14 +2,14 @@
 
 Writes ``datasets/reference/dist.json``: one group per Rust function, each with argument tuples
 and scipy's values over a dense grid that includes the far tails. Run with
-``/work/venv/bin/python datasets/scripts/reference/dist.py``.
+``python datasets/scripts/reference/dist.py``.
 
 Each row is ``[args..., scipy value, mpmath value]`` (all as decimal strings, so the Rust
 side parses them exactly). The mpmath value (30 significant digits) is the ground truth the
 Rust test asserts against; the scipy value is kept so the test can report where scipy itself
 is off (e.g. ``scipy.stats.poisson.sf(1010005, 1e6)`` is wrong by 2.6e-10, ``betaln(0.01, 1e5)``
-by 6e-11). ``mpmath`` is not in /work/venv: run with
-``PYTHONPATH=<a venv with mpmath>/lib/python3.11/site-packages /work/venv/bin/python dist.py``.
+by 6e-11). ``mpmath`` is not in the development virtualenv: run with
+``PYTHONPATH=<a venv with mpmath>/lib/python3.11/site-packages python dist.py``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Reference values for the distribution tests: KS two-sample, Ansari-Bradley, Fligner-Killeen,
 Anderson-Darling k-sample.
 
-Run with ``/work/venv/bin/python datasets/scripts/reference/disttests.py``; writes
+Run with ``python datasets/scripts/reference/disttests.py``; writes
 ``datasets/reference/disttests.json``. Expected values come from scipy.stats; the data are
 seeded draws rounded to 3 decimals (or integers, for ties), stored in the JSON as integers
 ``k`` meaning ``k / 1000``.

@@ -1,6 +1,6 @@
 """Reference values for the rank tests: scipy.stats.mannwhitneyu and scipy.stats.wilcoxon.
 
-Run: /work/venv/bin/python datasets/scripts/reference/rank.py
+Run: python datasets/scripts/reference/rank.py
 Writes datasets/reference/rank.json, read by core/tests/reference_rank.rs.
 
 Samples are stored as integers with a per-case ``scale``; both sides compute

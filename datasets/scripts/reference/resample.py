@@ -1,6 +1,6 @@
 """Reference values for quantiles, effect sizes, bootstrap, block length and permutation tests.
 
-Run with a Python that has numpy, scipy and arch (arch is not in /work/venv)::
+Run with a Python that has numpy, scipy and arch (arch is not in the development virtualenv)::
 
     python -m venv /tmp/venv-arch && /tmp/venv-arch/bin/pip install numpy scipy arch
     /tmp/venv-arch/bin/python datasets/scripts/reference/resample.py

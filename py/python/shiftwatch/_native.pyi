@@ -3,6 +3,7 @@
 # Arrays must be 1-D float64 (shiftwatch._convert.as_float64 makes them); contiguous arrays are
 # borrowed without a copy. Functions return plain dicts with the engine's field names
 # (`p_value`, `ci` = {lo, hi, level}, ...); `shiftwatch.stats` wraps them in result classes.
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -156,6 +157,7 @@ def bootstrap_ci(
     scheme: str,
     block_len: float | None,
     seed: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> _Dict: ...
 def permutation_test(
     x: _F64,
@@ -165,6 +167,7 @@ def permutation_test(
     n_resamples: int,
     alternative: str,
     seed: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> _Dict: ...
 def optimal_block_length(x: _F64) -> _Dict: ...
 def hodges_lehmann(

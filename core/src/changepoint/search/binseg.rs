@@ -15,7 +15,7 @@ fn best_split<C: Cost + ?Sized>(
     end: usize,
     m: usize,
 ) -> Option<(f64, usize)> {
-    if end - start < 2 * m {
+    if end - start < m.saturating_mul(2) {
         return None;
     }
     let whole = cost.cost(start, end);

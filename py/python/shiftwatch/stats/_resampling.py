@@ -9,6 +9,7 @@ from numpy.typing import ArrayLike
 
 from shiftwatch import _native
 from shiftwatch._convert import as_float64
+from shiftwatch._progress import progress_bar
 from shiftwatch._results import Result, TestResult
 from shiftwatch.stats._common import ConfidenceInterval, _alternative, _sample
 
@@ -29,6 +30,17 @@ def _seed(rng: int | np.random.Generator | None) -> int:
     raise TypeError(f"rng must be an int, a numpy Generator or None, got {type(rng).__name__}")
 
 
+def _count(value: object, name: str) -> int:
+    """A positive count as the engine's usize: huge or negative values become a ValueError
+    here (the engine then applies its own ceiling) instead of an OverflowError."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    v = int(value)
+    if v < 1:
+        raise ValueError(f"invalid {name}: must be at least 1, got {v}")
+    return min(v, 2**63)
+
+
 STATISTICS = ("mean_diff", "mean_ratio", "median_diff", "median_ratio", "quantile_diff",
               "quantile_ratio")
 
@@ -43,9 +55,11 @@ class BootstrapResult(Result):
         estimate: The statistic on the original samples.
         n_resamples: Number of resamples.
         method: ``'percentile'`` or ``'bca'``.
-        scheme: ``'iid'``, ``'moving-block'`` or ``'stationary'``.
+        scheme: The scheme that ran: ``'iid'``, ``'moving-block'`` or ``'stationary'``.
         block_len: (Mean) block lengths used per sample, ``{'baseline', 'candidate'}``, or
             ``None`` for iid.
+        lag1: With ``scheme='auto'``, the lag-1 autocorrelations (baseline, candidate) that
+            chose the scheme; ``None`` when a scheme was given.
     """
 
     confidence_interval: ConfidenceInterval
@@ -55,6 +69,7 @@ class BootstrapResult(Result):
     method: str
     scheme: str
     block_len: dict[str, float] | None
+    lag1: tuple[float, float] | None = None
 
 
 def bootstrap_ci(
@@ -67,10 +82,11 @@ def bootstrap_ci(
     confidence_level: float = 0.95,
     alternative: str = "two-sided",
     method: str = "BCa",
-    scheme: str = "iid",
+    scheme: str = "auto",
     block_len: float | None = None,
     rng: int | np.random.Generator | None = None,
     nan_policy: str = "raise",
+    progress: bool | None = None,
 ) -> BootstrapResult:
     """Two-sample bootstrap confidence interval of a named statistic.
 
@@ -92,19 +108,29 @@ def bootstrap_ci(
         alternative: ``'two-sided'``, ``'less'`` (interval ``(-inf, high]``) or ``'greater'``
             (``[low, inf)``), as scipy.
         method: ``'BCa'`` (default, as scipy) or ``'percentile'``.
-        scheme: ``'iid'`` (independent points), ``'moving-block'`` or ``'stationary'`` (for
-            autocorrelated series; block length by Politis–White unless ``block_len``).
+        scheme: ``'auto'`` (default: ``'stationary'`` when either sample's lag-1
+            autocorrelation is material, ``|r1| >= max(0.1, 2/sqrt(n))``, else ``'iid'``; the
+            result's ``scheme`` and ``lag1`` say which ran and why), ``'iid'`` (independent
+            points, scipy's choice), ``'moving-block'`` or ``'stationary'`` (for autocorrelated
+            series; block length by Politis–White unless ``block_len``).
         block_len: Fixed (mean) block length for the block schemes.
         rng: Seed (int), numpy Generator, or ``None`` for fresh entropy.
         nan_policy: ``'raise'`` (default) or ``'omit'``.
+        progress: Progress bar (tqdm, if installed): ``None`` shows one in terminals and
+            notebooks, ``True`` always, ``False`` never. Ctrl-C interrupts in every case.
+
+    Cost: O(n) per resample for the shipped statistics; BCa adds an O(n log n) jackknife
+    (closed forms). ``n_resamples`` is capped at 10**7 (the distribution is kept, 80 MB).
 
     Returns:
         A :class:`BootstrapResult`.
 
     Raises:
         InsufficientDataError: If a sample has fewer than 2 values.
-        ValueError: For NaN/±∞, an unknown name, a level outside (0, 1), or a statistic that is
-            not finite on the data (e.g. a ratio with a zero baseline).
+        ValueError: For NaN/±∞, an unknown name, a level outside (0, 1), ``n_resamples``
+            outside [1, 10**7], or a statistic that is not finite on the data (e.g. a ratio
+            with a zero baseline).
+        KeyboardInterrupt: On Ctrl-C (checked about every 100 ms).
 
     Examples:
         >>> from shiftwatch import stats
@@ -115,10 +141,12 @@ def bootstrap_ci(
     """
     a = _sample(x, "x", nan_policy)
     b = _sample(y, "y", nan_policy)
-    d = _native.bootstrap_ci(
-        a, b, statistic, float(q), int(n_resamples), float(confidence_level),
-        _alternative(alternative), method, scheme, block_len, _seed(rng),
-    )
+    with progress_bar(progress, "bootstrap") as update:
+        d = _native.bootstrap_ci(
+            a, b, statistic, float(q), _count(n_resamples, "n_resamples"),
+            float(confidence_level), _alternative(alternative), method, scheme, block_len,
+            _seed(rng), update,
+        )
     return BootstrapResult(
         confidence_interval=ConfidenceInterval._from_engine(d["ci"]),
         standard_error=float(d["standard_error"]),
@@ -127,6 +155,7 @@ def bootstrap_ci(
         method=str(d["method"]),
         scheme=str(d["scheme"]),
         block_len=d["block_len"],
+        lag1=None if d["lag1"] is None else (float(d["lag1"][0]), float(d["lag1"][1])),
     )
 
 
@@ -157,6 +186,7 @@ def permutation_test(
     alternative: str = "two-sided",
     rng: int | np.random.Generator | None = None,
     nan_policy: str = "raise",
+    progress: bool | None = None,
 ) -> PermutationTestResult:
     """Two-sample permutation test of a named statistic.
 
@@ -175,13 +205,16 @@ def permutation_test(
             smaller/greater than under H0).
         rng: Seed (int), numpy Generator, or ``None`` for fresh entropy.
         nan_policy: ``'raise'`` (default) or ``'omit'``.
+        progress: Progress bar as in :func:`bootstrap_ci`; Ctrl-C interrupts in every case.
 
     Returns:
         A :class:`PermutationTestResult`.
 
     Raises:
         InsufficientDataError: If a sample is empty.
-        ValueError: For NaN/±∞, unknown names, or a statistic not finite on the data.
+        ValueError: For NaN/±∞, unknown names, ``n_resamples`` outside [1, 10**9], or a
+            statistic not finite on the data.
+        KeyboardInterrupt: On Ctrl-C (checked about every 100 ms).
 
     Examples:
         >>> from shiftwatch import stats
@@ -191,9 +224,11 @@ def permutation_test(
     """
     a = _sample(x, "x", nan_policy)
     b = _sample(y, "y", nan_policy)
-    d = _native.permutation_test(
-        a, b, statistic, float(q), int(n_resamples), _alternative(alternative), _seed(rng)
-    )
+    with progress_bar(progress, "permutations") as update:
+        d = _native.permutation_test(
+            a, b, statistic, float(q), _count(n_resamples, "n_resamples"),
+            _alternative(alternative), _seed(rng), update,
+        )
     return PermutationTestResult(
         statistic=float(d["statistic"]),
         pvalue=float(d["p_value"]),

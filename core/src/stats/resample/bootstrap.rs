@@ -19,7 +19,9 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
+use crate::progress::{check_count, parallel, Progress, Silent};
 use crate::stats::block_length::optimal_block_length;
+use crate::stats::resample::statistic::Statistic;
 use crate::stats::rng::Rng;
 use crate::stats::{check, Alternative, ConfidenceInterval};
 use crate::{Error, Result};
@@ -98,7 +100,15 @@ pub enum Scheme {
         /// Mean block length (`1/p` of the geometric distribution).
         mean_block_len: BlockSize,
     },
+    /// Chosen from the data: [`Scheme::Stationary`] (automatic block length) when either
+    /// sample's lag-1 autocorrelation is material (`|ρ̂₁| ≥ max(0.1, 2/√n)`, i.e. beyond the
+    /// ±2/√n band of white noise and large enough to narrow iid intervals visibly), else
+    /// [`Scheme::Iid`]. The result's `scheme` says which ran, `lag1` why.
+    Auto,
 }
+
+/// `|ρ̂₁|` at or above which [`Scheme::Auto`] resamples in blocks (with the `2/√n` band).
+pub const AUTO_LAG1: f64 = 0.1;
 
 impl Scheme {
     /// The spelling accepted by [`FromStr`].
@@ -107,6 +117,7 @@ impl Scheme {
             Scheme::Iid => "iid",
             Scheme::MovingBlock { .. } => "moving-block",
             Scheme::Stationary { .. } => "stationary",
+            Scheme::Auto => "auto",
         }
     }
 }
@@ -123,10 +134,11 @@ impl FromStr for Scheme {
             "stationary" => Ok(Scheme::Stationary {
                 mean_block_len: BlockSize::Auto,
             }),
+            "auto" => Ok(Scheme::Auto),
             _ => Err(Error::UnknownName {
                 kind: "bootstrap scheme",
                 value: s.to_string(),
-                expected: "iid, moving-block, stationary",
+                expected: "auto, iid, moving-block, stationary",
             }),
         }
     }
@@ -192,6 +204,32 @@ pub struct BootstrapCi {
     pub scheme: &'static str,
     /// Block lengths used (`None` for iid).
     pub block_len: Option<BlockLens>,
+    /// Lag-1 autocorrelations (baseline, candidate) that [`Scheme::Auto`] decided on
+    /// (`None` when a scheme was given).
+    pub lag1: Option<[f64; 2]>,
+}
+
+/// Largest `n_resamples` accepted: the bootstrap distribution is kept (8 bytes a resample) to
+/// find its quantiles, so 10⁷ resamples take 80 MB.
+pub const MAX_RESAMPLES: usize = 10_000_000;
+
+/// Resamples per progress tick and cancellation check.
+const TICK: usize = 64;
+
+/// Resolves [`Scheme::Auto`] from the samples' lag-1 autocorrelations.
+fn auto_scheme(x: &[f64], y: &[f64]) -> (Scheme, [f64; 2]) {
+    // A constant sample has no autocorrelation to speak of: 0.
+    let r = |v: &[f64]| crate::stats::dependence::lag1(v).unwrap_or(0.0);
+    let lag1 = [r(x), r(y)];
+    let material = |r1: f64, n: usize| r1.abs() >= AUTO_LAG1.max(2.0 / (n as f64).sqrt());
+    let scheme = if material(lag1[0], x.len()) || material(lag1[1], y.len()) {
+        Scheme::Stationary {
+            mean_block_len: BlockSize::Auto,
+        }
+    } else {
+        Scheme::Iid
+    };
+    (scheme, lag1)
 }
 
 fn resolve(what: &'static str, x: &[f64], scheme: Scheme) -> Result<(Plan, Option<f64>)> {
@@ -211,7 +249,7 @@ fn resolve(what: &'static str, x: &[f64], scheme: Scheme) -> Result<(Plan, Optio
         })
     };
     Ok(match scheme {
-        Scheme::Iid => (Plan::Iid, None),
+        Scheme::Iid | Scheme::Auto => (Plan::Iid, None),
         Scheme::MovingBlock { block_len } => {
             let b = match block_len {
                 BlockSize::Auto => auto(x)?.circular.max(1.0),
@@ -276,11 +314,16 @@ fn n_threads(requested: usize, work: usize) -> usize {
 /// # Ok::<(), shiftwatch::Error>(())
 /// ```
 ///
+/// Cost: O(B·n) for the resamples (each statistic must be O(n) on a resample, as the
+/// [`Named`](super::statistic::Named) ones are) plus, for BCa, the jackknife: O(n log n) for
+/// the `Named` statistics (closed forms), O(n²) for any other closure (`n` re-evaluations).
+/// Memory: O(n) per thread plus the B values of the bootstrap distribution.
+///
 /// # Errors
 /// [`Error::TooFewPoints`] (a sample with fewer than 2 values, or fewer than the block-length
-/// rule needs), [`Error::NonFinite`], [`Error::InvalidArgument`] (`level`, `n_resamples` = 0,
-/// block length < 1, a non-finite statistic, or an undefined BCa interval),
-/// [`Error::Constant`] (automatic block length of a constant series).
+/// rule needs), [`Error::NonFinite`], [`Error::InvalidArgument`] (`level`, `n_resamples` = 0
+/// or above [`MAX_RESAMPLES`], block length < 1, a non-finite statistic, or an undefined BCa
+/// interval), [`Error::Constant`] (automatic block length of a constant series).
 pub fn bootstrap_ci<F>(
     baseline: &[f64],
     candidate: &[f64],
@@ -290,16 +333,44 @@ pub fn bootstrap_ci<F>(
 where
     F: Fn(&mut [f64], &mut [f64]) -> f64 + Sync,
 {
+    bootstrap_ci_with(baseline, candidate, &statistic, options, &Silent)
+}
+
+/// [`bootstrap_ci`] for any [`Statistic`] (closed-form jackknife when it has one), reporting
+/// progress to (and cancellable by) `progress`.
+///
+/// # Errors
+/// As [`bootstrap_ci`], and [`Error::Cancelled`] when `progress` stops the run.
+pub fn bootstrap_ci_with<S>(
+    baseline: &[f64],
+    candidate: &[f64],
+    statistic: &S,
+    options: &BootstrapOptions,
+    progress: &dyn Progress,
+) -> Result<BootstrapCi>
+where
+    S: Statistic + ?Sized,
+{
     check::sample("baseline", baseline, 2)?;
     check::sample("candidate", candidate, 2)?;
     check::probability("level", options.level)?;
     let b = options.n_resamples;
-    if b == 0 {
-        return Err(Error::invalid("n_resamples", "must be at least 1"));
-    }
-    let (plan_x, len_x) = resolve("baseline", baseline, options.scheme)?;
-    let (plan_y, len_y) = resolve("candidate", candidate, options.scheme)?;
-    let iid = matches!(options.scheme, Scheme::Iid);
+    check_count(
+        "n_resamples",
+        b,
+        MAX_RESAMPLES,
+        "the bootstrap distribution is kept in memory, 8 bytes a resample",
+    )?;
+    let (scheme, lag1) = match options.scheme {
+        Scheme::Auto => {
+            let (s, r) = auto_scheme(baseline, candidate);
+            (s, Some(r))
+        }
+        s => (s, None),
+    };
+    let (plan_x, len_x) = resolve("baseline", baseline, scheme)?;
+    let (plan_y, len_y) = resolve("candidate", candidate, scheme)?;
+    let iid = matches!(scheme, Scheme::Iid);
     // For iid the order is irrelevant: sort once so resamples (by counting) come out sorted.
     let (xs, ys) = if iid {
         let mut xs = baseline.to_vec();
@@ -310,7 +381,7 @@ where
     } else {
         (baseline.to_vec(), candidate.to_vec())
     };
-    let estimate = statistic(&mut xs.clone(), &mut ys.clone());
+    let estimate = statistic.eval(&mut xs.clone(), &mut ys.clone());
     if !estimate.is_finite() {
         return Err(Error::invalid(
             "statistic",
@@ -318,27 +389,31 @@ where
         ));
     }
 
-    let mut boot = vec![0.0; b];
+    let mut boot = Vec::new();
+    boot.try_reserve_exact(b).map_err(|_| {
+        Error::invalid("n_resamples", format!("{b} resamples do not fit in memory"))
+    })?;
+    boot.resize(b, 0.0);
     let threads = n_threads(options.threads, b);
     let chunk = b.div_ceil(threads);
-    std::thread::scope(|scope| {
-        for (c, out) in boot.chunks_mut(chunk).enumerate() {
-            let (xs, ys, statistic) = (&xs, &ys, &statistic);
-            scope.spawn(move || {
-                let mut rx = Resampler::new(xs, plan_x);
-                let mut ry = Resampler::new(ys, plan_y);
-                let mut bx = vec![0.0; xs.len()];
-                let mut by = vec![0.0; ys.len()];
-                for (k, slot) in out.iter_mut().enumerate() {
-                    let i = (c * chunk + k) as u64;
-                    let mut rng = Rng::stream(options.seed, i);
-                    rx.draw(&mut rng, &mut bx);
-                    ry.draw(&mut rng, &mut by);
-                    *slot = statistic(&mut bx, &mut by);
-                }
-            });
+    let inputs: Vec<_> = boot.chunks_mut(chunk).enumerate().collect();
+    let (xs_ref, ys_ref) = (&xs, &ys);
+    parallel(inputs, b as u64, progress, |(c, out), ticker| {
+        let mut rx = Resampler::new(xs_ref, plan_x);
+        let mut ry = Resampler::new(ys_ref, plan_y);
+        let mut bx = vec![0.0; xs_ref.len()];
+        let mut by = vec![0.0; ys_ref.len()];
+        for (k, slot) in out.iter_mut().enumerate() {
+            if k % TICK == TICK - 1 && !ticker.tick(TICK as u64) {
+                return;
+            }
+            let i = (c * chunk + k) as u64;
+            let mut rng = Rng::stream(options.seed, i);
+            rx.draw(&mut rng, &mut bx);
+            ry.draw(&mut rng, &mut by);
+            *slot = statistic.eval(&mut bx, &mut by);
         }
-    });
+    })?;
     if let Some(i) = boot.iter().position(|v| !v.is_finite()) {
         return Err(Error::invalid(
             "statistic",
@@ -357,8 +432,13 @@ where
             interval::percentile_sorted(&boot, options.level, options.alternative)
         }
         CiMethod::Bca => {
-            let jx = jackknife(&xs, &ys, &statistic, false, iid, options.threads);
-            let jy = jackknife(&ys, &xs, &statistic, true, iid, options.threads);
+            let [jx, jy] = match statistic.jackknife(&xs, &ys) {
+                Some(j) => j,
+                None => [
+                    jackknife(&xs, &ys, statistic, false, iid, options.threads),
+                    jackknife(&ys, &xs, statistic, true, iid, options.threads),
+                ],
+            };
             interval::bca_sorted(
                 estimate,
                 &boot,
@@ -375,7 +455,7 @@ where
         standard_error,
         n_resamples: b,
         method: options.method,
-        scheme: options.scheme.as_str(),
+        scheme: scheme.as_str(),
         block_len: match (len_x, len_y) {
             (Some(baseline), Some(candidate)) => Some(BlockLens {
                 baseline,
@@ -383,21 +463,22 @@ where
             }),
             _ => None,
         },
+        lag1,
     })
 }
 
 /// Leave-one-out values of the statistic over sample `a`, the other sample `other` whole.
 /// `swapped`: `a` is the candidate (second argument). Parallel over the left-out index.
-fn jackknife<F>(
+fn jackknife<S>(
     a: &[f64],
     other: &[f64],
-    statistic: &F,
+    statistic: &S,
     swapped: bool,
     iid: bool,
     threads: usize,
 ) -> Vec<f64>
 where
-    F: Fn(&mut [f64], &mut [f64]) -> f64 + Sync,
+    S: Statistic + ?Sized,
 {
     let n = a.len();
     let mut out = vec![0.0; n];
@@ -424,9 +505,9 @@ where
                         rest.copy_from_slice(other);
                     }
                     *v = if swapped {
-                        statistic(&mut rest, &mut buf)
+                        statistic.eval(&mut rest, &mut buf)
                     } else {
-                        statistic(&mut buf, &mut rest)
+                        statistic.eval(&mut buf, &mut rest)
                     };
                 }
             });

@@ -18,7 +18,7 @@
 
 use std::f64::consts::FRAC_1_SQRT_2;
 
-use super::special::{self, erf, erfc, gamma_pair, inc_beta_pair};
+use crate::stats::special::{self, erf, erfc, gamma_pair, inc_beta_pair};
 
 mod discrete;
 pub use discrete::{binom_cdf, binom_pmf, binom_sf, poisson_cdf, poisson_sf};

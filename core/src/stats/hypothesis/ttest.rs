@@ -22,9 +22,9 @@
 
 use serde::Serialize;
 
-use super::check;
-use super::common::{Alternative, ConfidenceInterval};
-use super::dist::{t_ppf, t_sf};
+use crate::stats::check;
+use crate::stats::common::{Alternative, ConfidenceInterval};
+use crate::stats::dist::{t_ppf, t_sf};
 use crate::{Error, Result};
 
 /// Options of [`ttest_ind`].

@@ -22,9 +22,9 @@
 
 use serde::Serialize;
 
-use super::common::{Alternative, ConfidenceInterval};
-use super::dist::{binom_cdf, binom_pmf, binom_sf};
-use super::{check, special};
+use crate::stats::common::{Alternative, ConfidenceInterval};
+use crate::stats::dist::{binom_cdf, binom_pmf, binom_sf};
+use crate::stats::{check, special};
 use crate::{Error, Result};
 
 /// Two values of the same kind, for the first (baseline/x) and second (candidate/y) sample.

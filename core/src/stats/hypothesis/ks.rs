@@ -239,7 +239,10 @@ fn extremes(x: &[f64], y: &[f64]) -> Extremes {
 /// A sorted copy of `x`; the sort may use two threads if `threads` and `x` is large.
 fn sorted(x: &[f64], threads: bool) -> Vec<f64> {
     let mut v = x.to_vec();
-    super::rank::sort_f64_threads(&mut v, threads && x.len() >= super::rank::PARALLEL_SORT);
+    crate::stats::rank::sort_f64_threads(
+        &mut v,
+        threads && x.len() >= crate::stats::rank::PARALLEL_SORT,
+    );
     v
 }
 
@@ -302,7 +305,7 @@ fn gcd(mut a: u64, mut b: u64) -> u64 {
 pub fn ks_2samp(x: &[f64], y: &[f64], options: &KsOptions) -> Result<Ks2Samp> {
     check::sample("x", x, 1)?;
     check::sample("y", y, 1)?;
-    let (xs, ys) = if x.len().min(y.len()) >= super::rank::PARALLEL_SORT {
+    let (xs, ys) = if x.len().min(y.len()) >= crate::stats::rank::PARALLEL_SORT {
         // One sample per core; the sorts' results do not depend on the threads.
         std::thread::scope(|s| {
             let ys = s.spawn(|| sorted(y, false));

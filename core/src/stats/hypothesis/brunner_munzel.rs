@@ -30,9 +30,9 @@ use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
-use super::check;
-use super::common::Alternative;
-use super::dist::{norm_sf, t_sf};
+use crate::stats::check;
+use crate::stats::common::Alternative;
+use crate::stats::dist::{norm_sf, t_sf};
 use crate::{Error, Result};
 
 /// Reference distribution of the Brunner–Munzel statistic (scipy's `distribution=`).
@@ -97,7 +97,7 @@ pub struct BrunnerMunzel {
 
 /// Midranks through the crate's sort-once radix ranker (inputs are already checked finite).
 fn midranks(x: &[f64]) -> Result<Vec<f64>> {
-    Ok(super::rank::midranks(x)?.ranks)
+    Ok(crate::stats::rank::midranks(x)?.ranks)
 }
 
 fn mean(x: &[f64]) -> f64 {

@@ -17,6 +17,7 @@
 
 use serde::Serialize;
 
+use crate::progress::{check_count, parallel, Progress, Silent};
 use crate::stats::rng::Rng;
 use crate::stats::{check, Alternative};
 use crate::{Error, Result};
@@ -96,11 +97,39 @@ pub fn permutation_test<F>(
 where
     F: Fn(&[f64], &[f64]) -> f64 + Sync,
 {
+    permutation_test_with(x, y, statistic, options, &Silent)
+}
+
+/// Largest `n_resamples` accepted. Memory is O(1) per permutation (only counts are kept), but
+/// 10⁹ permutations already take minutes; more is a mistake, not a wish for precision (the
+/// Monte-Carlo error of p is below 10⁻⁴·⁵ long before).
+pub const MAX_PERMUTATIONS: usize = 1_000_000_000;
+
+/// Permutations per progress tick and cancellation check.
+const TICK: usize = 64;
+
+/// [`permutation_test`], reporting progress to (and cancellable by) `progress`.
+///
+/// # Errors
+/// As [`permutation_test`], and [`Error::Cancelled`] when `progress` stops the run.
+pub fn permutation_test_with<F>(
+    x: &[f64],
+    y: &[f64],
+    statistic: F,
+    options: &PermutationOptions,
+    progress: &dyn Progress,
+) -> Result<PermutationTest>
+where
+    F: Fn(&[f64], &[f64]) -> f64 + Sync,
+{
     check::sample("x", x, 2)?;
     check::sample("y", y, 2)?;
-    if options.n_resamples == 0 {
-        return Err(Error::invalid("n_resamples", "must be at least 1"));
-    }
+    check_count(
+        "n_resamples",
+        options.n_resamples,
+        MAX_PERMUTATIONS,
+        "more permutations cannot change the answer",
+    )?;
     let observed = statistic(x, y);
     if !observed.is_finite() {
         return Err(Error::invalid(
@@ -111,21 +140,24 @@ where
     let (m, n) = (x.len(), y.len());
     let pooled: Vec<f64> = x.iter().chain(y).copied().collect();
     let gamma = (f64::EPSILON * 100.0 * observed).abs();
-    let (mut n_le, mut n_ge) = (0usize, 0usize);
-    let mut tally = |t: f64| {
-        n_le += usize::from(t <= observed + gamma);
-        n_ge += usize::from(t >= observed - gamma);
+    let tally = Tally {
+        lo: observed + gamma,
+        hi: observed - gamma,
     };
-    let (total, exact) = match binomial_at_most(m + n, m, options.n_resamples) {
+    let (total, exact, [n_le, n_ge]) = match binomial_at_most(m + n, m, options.n_resamples) {
         Some(total) => {
-            enumerate(&pooled, m, &statistic, &mut tally);
-            (total, true)
+            let mut counts = [0usize; 2];
+            let mut steps = crate::progress::Sequential::new(progress, total as u64);
+            enumerate(&pooled, m, &statistic, &mut |t| {
+                tally.add(&mut counts, t);
+                steps.step()
+            })?;
+            steps.finish()?;
+            (total, true, counts)
         }
         None => {
-            for t in random_null(&pooled, m, &statistic, options) {
-                tally(t);
-            }
-            (options.n_resamples, false)
+            let counts = random_null(&pooled, m, &statistic, options, &tally, progress)?;
+            (options.n_resamples, false, counts)
         }
     };
     let adj = if exact { 0.0 } else { 1.0 };
@@ -162,12 +194,25 @@ pub fn mean_difference_test(
     permutation_test(x, y, mean_difference, options)
 }
 
+/// Counts null statistics `≤ lo` and `≥ hi` (the observed value with a relative tolerance).
+struct Tally {
+    lo: f64,
+    hi: f64,
+}
+
+impl Tally {
+    fn add(&self, counts: &mut [usize; 2], t: f64) {
+        counts[0] += usize::from(t <= self.lo);
+        counts[1] += usize::from(t >= self.hi);
+    }
+}
+
 /// Calls `visit` with the statistic of every split of `pooled` into `m` and `N - m` values
 /// (subsets in lexicographic order of indices).
-fn enumerate<F, V>(pooled: &[f64], m: usize, statistic: &F, visit: &mut V)
+fn enumerate<F, V>(pooled: &[f64], m: usize, statistic: &F, visit: &mut V) -> Result<()>
 where
     F: Fn(&[f64], &[f64]) -> f64,
-    V: FnMut(f64),
+    V: FnMut(f64) -> Result<()>,
 {
     let total = pooled.len();
     let mut idx: Vec<usize> = (0..m).collect();
@@ -185,10 +230,10 @@ where
                 ib += 1;
             }
         }
-        visit(statistic(&a, &b));
+        visit(statistic(&a, &b))?;
         // Next combination: rightmost index that can still move right.
         let Some(pos) = (0..m).rev().find(|&p| idx[p] < total - m + p) else {
-            return;
+            return Ok(());
         };
         idx[pos] += 1;
         for q in pos + 1..m {
@@ -197,9 +242,17 @@ where
     }
 }
 
-/// The statistic on `R` random splits; split `i` from `Rng::stream(seed, i)` by a partial
-/// Fisher–Yates shuffle of the first `m` positions.
-fn random_null<F>(pooled: &[f64], m: usize, statistic: &F, o: &PermutationOptions) -> Vec<f64>
+/// Counts (`≤`, `≥`) of the statistic on `R` random splits; split `i` from
+/// `Rng::stream(seed, i)` by a partial Fisher–Yates shuffle of the first `m` positions.
+/// O(1) memory per split: only the counts are kept.
+fn random_null<F>(
+    pooled: &[f64],
+    m: usize,
+    statistic: &F,
+    o: &PermutationOptions,
+    tally: &Tally,
+    progress: &dyn Progress,
+) -> Result<[usize; 2]>
 where
     F: Fn(&[f64], &[f64]) -> f64 + Sync,
 {
@@ -211,26 +264,31 @@ where
     }
     .clamp(1, r);
     let chunk = r.div_ceil(threads);
-    let mut null = vec![0.0; r];
-    std::thread::scope(|scope| {
-        for (c, out) in null.chunks_mut(chunk).enumerate() {
-            scope.spawn(move || {
-                let mut buf = pooled.to_vec();
-                let total = buf.len();
-                for (k, slot) in out.iter_mut().enumerate() {
-                    let mut rng = Rng::stream(o.seed, (c * chunk + k) as u64);
-                    buf.copy_from_slice(pooled);
-                    for i in 0..m {
-                        let j = i + rng.below(total - i);
-                        buf.swap(i, j);
-                    }
-                    let (a, b) = buf.split_at(m);
-                    *slot = statistic(a, b);
-                }
-            });
+    let ranges: Vec<_> = (0..threads)
+        .map(|c| c * chunk..((c + 1) * chunk).min(r))
+        .collect();
+    let counts = parallel(ranges, r as u64, progress, |range, ticker| {
+        let mut buf = pooled.to_vec();
+        let total = buf.len();
+        let mut counts = [0usize; 2];
+        for (k, i) in range.enumerate() {
+            if k % TICK == TICK - 1 && !ticker.tick(TICK as u64) {
+                break;
+            }
+            let mut rng = Rng::stream(o.seed, i as u64);
+            buf.copy_from_slice(pooled);
+            for i in 0..m {
+                let j = i + rng.below(total - i);
+                buf.swap(i, j);
+            }
+            let (a, b) = buf.split_at(m);
+            tally.add(&mut counts, statistic(a, b));
         }
-    });
-    null
+        counts
+    })?;
+    Ok(counts
+        .into_iter()
+        .fold([0, 0], |acc, c| [acc[0] + c[0], acc[1] + c[1]]))
 }
 
 #[cfg(test)]

@@ -194,11 +194,11 @@ pub fn anderson_ksamp(samples: &[&[f64]], midrank: bool) -> Result<AndersonKsamp
     for s in samples {
         check::sample("sample", s, 1)?;
         let mut v = s.to_vec();
-        super::rank::sort_f64(&mut v);
+        crate::stats::rank::sort_f64(&mut v);
         sorted.push(v);
     }
     let mut pooled: Vec<f64> = sorted.iter().flatten().copied().collect();
-    super::rank::sort_f64(&mut pooled);
+    crate::stats::rank::sort_f64(&mut pooled);
     let big_n = pooled.len();
     if big_n < 4 {
         return Err(Error::TooFewPoints {
