@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, Protocol, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from shiftwatch._extras import require
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
@@ -133,7 +135,7 @@ def plot_detection(
     Raises:
         ValueError: ``values`` (or ``x``) does not have ``d.n`` elements.
     """
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot", "plot")
 
     y = np.asarray(values, dtype=np.float64).ravel()
     if y.size != d.n:

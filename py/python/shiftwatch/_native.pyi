@@ -90,9 +90,11 @@ def prepare_columns(
     quantiles: list[float],
 ) -> _Dict: ...
 
-# rank tests
+# two-sample tests vectorised over rows (scipy's axis=): x, y are C-contiguous 2-D float64
+# arrays, one slice per row; the result maps each field of the engine's result (nested ones
+# dotted, e.g. "n.n_x") to a float64 array (numbers, NaN for a propagated NaN row) or a list.
 def mannwhitneyu(
-    x: _F64, y: _F64, use_continuity: bool, alternative: str, method: str
+    x: _F64, y: _F64, use_continuity: bool, alternative: str, method: str, nan_policy: str
 ) -> _Dict: ...
 def wilcoxon(
     x: _F64,
@@ -101,15 +103,27 @@ def wilcoxon(
     correction: bool,
     alternative: str,
     method: str,
+    nan_policy: str,
+) -> _Dict: ...
+def ttest_ind(
+    x: _F64,
+    y: _F64,
+    equal_var: bool,
+    alternative: str,
+    confidence_level: float,
+    nan_policy: str,
+) -> _Dict: ...
+def ttest_rel(
+    x: _F64, y: _F64, alternative: str, confidence_level: float, nan_policy: str
+) -> _Dict: ...
+def ttest_1samp(
+    x: _F64, popmean: float, alternative: str, confidence_level: float, nan_policy: str
+) -> _Dict: ...
+def brunnermunzel(
+    x: _F64, y: _F64, alternative: str, distribution: str, nan_policy: str
 ) -> _Dict: ...
 
-# t-tests, Brunner-Munzel, Poisson rates
-def ttest_ind(
-    x: _F64, y: _F64, equal_var: bool, alternative: str, confidence_level: float
-) -> _Dict: ...
-def ttest_rel(x: _F64, y: _F64, alternative: str, confidence_level: float) -> _Dict: ...
-def ttest_1samp(x: _F64, popmean: float, alternative: str, confidence_level: float) -> _Dict: ...
-def brunnermunzel(x: _F64, y: _F64, alternative: str, distribution: str) -> _Dict: ...
+# Poisson rates, t quantiles
 def poisson_rate_ratio(
     k1: int,
     exposure1: float,
@@ -121,8 +135,8 @@ def poisson_rate_ratio(
 def t_ppf(p: float, df: float) -> float: ...
 
 # distribution tests
-def ks_2samp(x: _F64, y: _F64, alternative: str, method: str) -> _Dict: ...
-def ansari(x: _F64, y: _F64, alternative: str) -> _Dict: ...
+def ks_2samp(x: _F64, y: _F64, alternative: str, method: str, nan_policy: str) -> _Dict: ...
+def ansari(x: _F64, y: _F64, alternative: str, nan_policy: str) -> _Dict: ...
 def fligner(samples: list[_F64], center: str) -> _Dict: ...
 def anderson_ksamp(samples: list[_F64], midrank: bool) -> _Dict: ...
 

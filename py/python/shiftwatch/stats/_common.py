@@ -4,7 +4,7 @@ alternatives and the confidence-interval result."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -13,6 +13,8 @@ from shiftwatch._convert import as_float64
 from shiftwatch._results import Result
 
 _NAN_POLICIES = ("raise", "omit")
+# The tests vectorised over ``axis`` also accept scipy's default, 'propagate'.
+_ALL_NAN_POLICIES = ("raise", "omit", "propagate")
 
 
 def _sample(x: ArrayLike, name: str, nan_policy: str) -> NDArray[np.float64]:
@@ -72,3 +74,131 @@ class ConfidenceInterval(Result):
     @classmethod
     def _from_engine(cls, ci: dict[str, Any]) -> ConfidenceInterval:
         return cls(float(ci["lo"]), float(ci["hi"]), float(ci["level"]))
+
+
+# --------------------------------------------------------------------------- scipy's axis=
+
+
+def _nd(x: Any, name: str) -> tuple[NDArray[np.float64], NDArray[np.bool_] | None]:
+    """An n-D float64 array of a sample, and its mask (masked arrays; ``None`` otherwise)."""
+    mask = None
+    if isinstance(x, np.ma.MaskedArray):
+        m = np.ma.getmaskarray(x)
+        mask = m if m.any() else None
+        x = np.ma.getdata(x)
+    if (type(x).__module__ or "").startswith(("pandas", "polars")) and not hasattr(x, "columns"):
+        return as_float64(x, name), mask
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name}: expected a sequence of numbers, got {type(x).__name__}")
+    arr = np.asarray(x)
+    if arr.dtype == object:
+        try:
+            arr = np.asarray(
+                [np.nan if v is None else v for v in arr.ravel()], dtype=np.float64
+            ).reshape(arr.shape)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name}: expected numbers, got values such as {err}") from err
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: expected real numbers, got dtype {arr.dtype}")
+    return np.asarray(arr, dtype=np.float64), mask
+
+
+def _axis(axis: Any) -> int | None:
+    if axis is None:
+        return None
+    if isinstance(axis, bool) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an int or None, got {type(axis).__name__}")
+    return int(axis)
+
+
+def _vectorised(
+    native: Callable[..., dict[str, Any]],
+    samples: Sequence[tuple[str, Any]],
+    *,
+    axis: Any,
+    keepdims: bool,
+    nan_policy: str,
+    paired: bool = False,
+    args: Sequence[Any] = (),
+) -> dict[str, Any]:
+    """Runs a native row-wise test over ``axis`` as scipy does, and shapes its columns.
+
+    The samples are broadcast against each other except along ``axis`` (paired samples: along
+    every axis), ``axis`` is moved last and the other axes are flattened into rows, so the
+    engine runs once per slice in one native call (no Python loop). ``axis=None`` ravels every
+    sample first. Masked values are dropped, as scipy does. Returns each result field with
+    the batch shape (with the reduced axis kept as length 1 when ``keepdims``); a 1-D input
+    gives Python scalars.
+    """
+    if nan_policy not in _ALL_NAN_POLICIES:
+        raise ValueError(
+            f"nan_policy must be one of {', '.join(map(repr, _ALL_NAN_POLICIES))}, "
+            f"got {nan_policy!r}"
+        )
+    ax = _axis(axis)
+    arrays, masked = [], False
+    for name, x in samples:
+        arr, mask = _nd(x, name)
+        if mask is not None:
+            masked = True
+            data_nan = np.isnan(arr) & ~mask
+            if data_nan.any() and nan_policy != "omit":
+                where = tuple(int(i) for i in np.argwhere(data_nan)[0])
+                raise ValueError(
+                    f"{name}: NaN at index {where[0] if len(where) == 1 else where} of a masked "
+                    f"array; with nan_policy={nan_policy!r} shiftwatch cannot tell it from a "
+                    "masked value: pass nan_policy='omit' or fill the NaN"
+                )
+            arr = np.where(mask, np.nan, arr)
+        arrays.append(arr)
+    policy = "omit" if masked else nan_policy
+    if ax is None:
+        nd = max(a.ndim for a in arrays)
+        arrays = [a.ravel() for a in arrays]
+        move = -1
+    else:
+        nd = max(a.ndim for a in arrays)
+        if nd == 0:
+            raise ValueError("samples are scalars: expected arrays with at least one axis")
+        if not -nd <= ax < nd:
+            raise np.exceptions.AxisError(ax, nd)
+        move = ax % nd
+        arrays = [a.reshape((1,) * (nd - a.ndim) + a.shape) for a in arrays]
+        arrays = [np.moveaxis(a, move, -1) for a in arrays]
+    if paired:
+        arrays = list(np.broadcast_arrays(*arrays))
+        batch: tuple[int, ...] = arrays[0].shape[:-1]
+    else:
+        batch = np.broadcast_shapes(*(a.shape[:-1] for a in arrays))
+    rows = [
+        np.ascontiguousarray(np.broadcast_to(a, batch + a.shape[-1:]).reshape(-1, a.shape[-1]))
+        for a in arrays
+    ]
+    if rows[0].shape[0] == 0:
+        raise ValueError(f"no slices to test: the other axes have shape {batch}")
+    out = native(*rows, *args, policy)
+    shaped: dict[str, Any] = {}
+    for key, value in out.items():
+        arr = np.asarray(value, dtype=np.float64 if isinstance(value, np.ndarray) else object)
+        arr = arr.reshape(batch)
+        if keepdims:
+            arr = arr.reshape((1,) * nd) if ax is None else np.expand_dims(arr, move)
+        elif arr.ndim == 0:
+            arr = arr.item()
+        shaped[key] = arr
+    return shaped
+
+
+def _as_int(value: Any) -> Any:
+    """An integer field: ``int`` for scalars, an int64 array when no row is NaN."""
+    if isinstance(value, np.ndarray):
+        return value.astype(np.int64) if not np.isnan(value).any() else value
+    return value if value != value else int(value)
+
+
+def _as_float(value: Any) -> Any:
+    return value if isinstance(value, np.ndarray) else float(value)
+
+
+def _as_str(value: Any) -> Any:
+    return value if isinstance(value, np.ndarray) else (None if value is None else str(value))

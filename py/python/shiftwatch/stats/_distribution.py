@@ -11,7 +11,14 @@ from numpy.typing import ArrayLike
 
 from shiftwatch import _native
 from shiftwatch._results import TestResult
-from shiftwatch.stats._common import _alternative, _sample
+from shiftwatch.stats._common import (
+    _alternative,
+    _as_float,
+    _as_int,
+    _as_str,
+    _sample,
+    _vectorised,
+)
 
 # --------------------------------------------------------------------------- Kolmogorov–Smirnov
 
@@ -39,7 +46,9 @@ def ks_2samp(
     alternative: str = "two-sided",
     method: str = "auto",
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> KstestResult:
     """Two-sample Kolmogorov–Smirnov test, as ``scipy.stats.ks_2samp``.
 
@@ -65,15 +74,16 @@ def ks_2samp(
         >>> round(res.statistic, 2), round(res.pvalue, 3)
         (0.75, 0.229)
     """
-    x = _sample(data1, "data1", nan_policy)
-    y = _sample(data2, "data2", nan_policy)
-    d = _native.ks_2samp(x, y, _alternative(alternative), method)
+    d = _vectorised(
+        _native.ks_2samp, [("data1", data1), ("data2", data2)], axis=axis,
+        keepdims=keepdims, nan_policy=nan_policy, args=(_alternative(alternative), method),
+    )
     return KstestResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        statistic_location=float(d["statistic_location"]),
-        statistic_sign=int(d["statistic_sign"]),
-        method=str(d["method_used"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        statistic_location=_as_float(d["statistic_location"]),
+        statistic_sign=_as_int(d["statistic_sign"]),
+        method=_as_str(d["method_used"]),
     )
 
 
@@ -98,7 +108,9 @@ def ansari(
     y: ArrayLike,
     alternative: str = "two-sided",
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> AnsariResult:
     """Ansari–Bradley test of equal scale, as ``scipy.stats.ansari``.
 
@@ -120,11 +132,15 @@ def ansari(
         InsufficientDataError: An empty sample, or all values equal.
         ValueError: For NaN/±∞ or an unknown ``alternative``.
     """
-    a = _sample(x, "x", nan_policy)
-    b = _sample(y, "y", nan_policy)
-    d = _native.ansari(a, b, _alternative(alternative))
+    d = _vectorised(
+        _native.ansari, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(_alternative(alternative),),
+    )
+    exact = d["exact"]
     return AnsariResult(
-        statistic=float(d["statistic"]), pvalue=float(d["p_value"]), exact=bool(d["exact"])
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        exact=exact if isinstance(exact, np.ndarray) else bool(exact),
     )
 
 

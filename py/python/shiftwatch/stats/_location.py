@@ -11,7 +11,12 @@ from numpy.typing import ArrayLike
 
 from shiftwatch import _native
 from shiftwatch._results import Result, TestResult
-from shiftwatch.stats._common import ConfidenceInterval, _alternative, _paired, _sample
+from shiftwatch.stats._common import (
+    ConfidenceInterval,
+    _alternative,
+    _as_float,
+    _vectorised,
+)
 
 # --------------------------------------------------------------------------- t-tests
 
@@ -51,24 +56,35 @@ class TtestResult(TestResult):
         if not 0.0 < level < 1.0:
             raise ValueError(f"confidence_level must lie in (0, 1), got {confidence_level}")
         if self.alternative == "less":
-            lo, hi = -np.inf, _native.t_ppf(level, self.df)
+            lo, hi = -np.inf, _t_ppf(level, self.df)
         elif self.alternative == "greater":
-            lo, hi = _native.t_ppf(1.0 - level, self.df), np.inf
+            lo, hi = _t_ppf(1.0 - level, self.df), np.inf
         else:
             tail = (1.0 - level) / 2.0
-            lo, hi = _native.t_ppf(tail, self.df), _native.t_ppf(1.0 - tail, self.df)
+            lo, hi = _t_ppf(tail, self.df), _t_ppf(1.0 - tail, self.df)
         se, est = self.standard_error, self.estimate
+        if isinstance(est, np.ndarray):
+            return ConfidenceInterval(lo * se + est, hi * se + est, level)
         return ConfidenceInterval(float(lo * se + est), float(hi * se + est), level)
 
 
-def _ttest_result(d: dict[str, Any]) -> TtestResult:
+def _t_ppf(p: float, df: Any) -> Any:
+    """t quantile for a scalar or an array of degrees of freedom (NaN stays NaN)."""
+    if isinstance(df, np.ndarray):
+        return np.vectorize(
+            lambda d: _native.t_ppf(p, d) if d == d else np.nan, otypes=[np.float64]
+        )(df)
+    return _native.t_ppf(p, df)
+
+
+def _ttest_result(d: dict[str, Any], alternative: str) -> TtestResult:
     return TtestResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        df=float(d["df"]),
-        estimate=float(d["estimate"]),
-        standard_error=float(d["standard_error"]),
-        alternative=str(d["alternative"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        df=_as_float(d["df"]),
+        estimate=_as_float(d["estimate"]),
+        standard_error=_as_float(d["standard_error"]),
+        alternative=alternative,
     )
 
 
@@ -76,9 +92,11 @@ def ttest_ind(
     a: ArrayLike,
     b: ArrayLike,
     *,
+    axis: int | None = 0,
     equal_var: bool = True,
     nan_policy: str = "raise",
     alternative: str = "two-sided",
+    keepdims: bool = False,
 ) -> TtestResult:
     """Two-sample t-test for the difference of means, as ``scipy.stats.ttest_ind``.
 
@@ -105,19 +123,22 @@ def ttest_ind(
         >>> round(res.statistic, 4), res.df
         (-2.1909, 6.0)
     """
-    x = _sample(a, "a", nan_policy)
-    y = _sample(b, "b", nan_policy)
-    return _ttest_result(
-        _native.ttest_ind(x, y, bool(equal_var), _alternative(alternative), 0.95)
+    alt = _alternative(alternative)
+    d = _vectorised(
+        _native.ttest_ind, [("a", a), ("b", b)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(bool(equal_var), alt, 0.95),
     )
+    return _ttest_result(d, alt)
 
 
 def ttest_rel(
     a: ArrayLike,
     b: ArrayLike,
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
     alternative: str = "two-sided",
+    keepdims: bool = False,
 ) -> TtestResult:
     """Paired t-test on ``a - b``, as ``scipy.stats.ttest_rel``.
 
@@ -134,16 +155,22 @@ def ttest_rel(
         InsufficientDataError: Fewer than 2 pairs, or all differences equal.
         ValueError: Lengths differ, NaN/±∞, or an unknown ``alternative``.
     """
-    x, y = _paired(a, b, nan_policy)
-    return _ttest_result(_native.ttest_rel(x, y, _alternative(alternative), 0.95))
+    alt = _alternative(alternative)
+    d = _vectorised(
+        _native.ttest_rel, [("a", a), ("b", b)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, paired=True, args=(alt, 0.95),
+    )
+    return _ttest_result(d, alt)
 
 
 def ttest_1samp(
     a: ArrayLike,
     popmean: float,
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
     alternative: str = "two-sided",
+    keepdims: bool = False,
 ) -> TtestResult:
     """One-sample t-test of ``mean(a) = popmean``, as ``scipy.stats.ttest_1samp``.
 
@@ -160,10 +187,12 @@ def ttest_1samp(
         InsufficientDataError: Fewer than 2 values, or zero variance.
         ValueError: For NaN/±∞ or an unknown ``alternative``.
     """
-    x = _sample(a, "a", nan_policy)
-    return _ttest_result(
-        _native.ttest_1samp(x, float(popmean), _alternative(alternative), 0.95)
+    alt = _alternative(alternative)
+    d = _vectorised(
+        _native.ttest_1samp, [("a", a)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(float(popmean), alt, 0.95),
     )
+    return _ttest_result(d, alt)
 
 
 # --------------------------------------------------------------------------- Brunner–Munzel
@@ -192,6 +221,9 @@ def brunnermunzel(
     alternative: str = "two-sided",
     distribution: str = "t",
     nan_policy: str = "raise",
+    *,
+    axis: int | None = 0,
+    keepdims: bool = False,
 ) -> BrunnerMunzelResult:
     """Brunner–Munzel test of stochastic equality, as ``scipy.stats.brunnermunzel``.
 
@@ -211,15 +243,16 @@ def brunnermunzel(
         InsufficientDataError: Fewer than 2 values in a sample, or all values equal.
         ValueError: For NaN/±∞ or unknown names.
     """
-    a = _sample(x, "x", nan_policy)
-    b = _sample(y, "y", nan_policy)
-    d = _native.brunnermunzel(a, b, _alternative(alternative), distribution)
+    d = _vectorised(
+        _native.brunnermunzel, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(_alternative(alternative), distribution),
+    )
     return BrunnerMunzelResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        df=float(d["df"]),
-        estimate=float(d["estimate"]),
-        distribution=str(d["distribution"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        df=_as_float(d["df"]),
+        estimate=_as_float(d["estimate"]),
+        distribution=str(distribution),
     )
 
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from shiftwatch import _native
 from shiftwatch._results import TestResult
-from shiftwatch.stats._common import _alternative, _paired, _sample
+from shiftwatch.stats._common import (
+    _alternative,
+    _as_float,
+    _as_int,
+    _as_str,
+    _vectorised,
+)
 
 # --------------------------------------------------------------------------- rank tests
 
@@ -33,9 +40,11 @@ def mannwhitneyu(
     y: ArrayLike,
     use_continuity: bool = True,
     alternative: str = "two-sided",
+    axis: int | None = 0,
     method: str = "auto",
     *,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> MannwhitneyuResult:
     """Mann–Whitney U rank test, as ``scipy.stats.mannwhitneyu``.
 
@@ -65,14 +74,15 @@ def mannwhitneyu(
         >>> res.statistic, round(res.pvalue, 4)
         (0.0, 0.0286)
     """
-    a = _sample(x, "x", nan_policy)
-    b = _sample(y, "y", nan_policy)
-    d = _native.mannwhitneyu(a, b, bool(use_continuity), _alternative(alternative), method)
+    d = _vectorised(
+        _native.mannwhitneyu, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(bool(use_continuity), _alternative(alternative), method),
+    )
     return MannwhitneyuResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        method=str(d["method_used"]),
-        effect=float(d["effect"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        method=_as_str(d["method_used"]),
+        effect=_as_float(d["effect"]),
     )
 
 
@@ -105,7 +115,9 @@ def wilcoxon(
     alternative: str = "two-sided",
     method: str = "auto",
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> WilcoxonResult:
     """Wilcoxon signed-rank test of ``x - y`` (or of ``x``), as ``scipy.stats.wilcoxon``.
 
@@ -126,16 +138,23 @@ def wilcoxon(
         InsufficientDataError: Too few non-zero differences, or all differences zero.
         ValueError: Lengths differ, NaN/±∞, or unknown names.
     """
+    args = (zero_method, bool(correction), _alternative(alternative), method)
     if y is None:
-        a, b = _sample(x, "x", nan_policy), None
+        d = _vectorised(
+            lambda a, *rest: _native.wilcoxon(a, None, *rest), [("x", x)], axis=axis,
+            keepdims=keepdims, nan_policy=nan_policy, args=args,
+        )
     else:
-        a, b = _paired(x, y, nan_policy)
-    d = _native.wilcoxon(a, b, zero_method, bool(correction), _alternative(alternative), method)
+        d = _vectorised(
+            _native.wilcoxon, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
+            nan_policy=nan_policy, paired=True, args=args,
+        )
     z = d.get("z")
     return WilcoxonResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        zstatistic=None if z is None else float(z),
-        method=str(d["method_used"]),
-        n_zero=int(d["n_zero"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        zstatistic=None if z is None else _as_float(z) if not isinstance(z, np.ndarray)
+        or z.dtype != object else z,
+        method=_as_str(d["method_used"]),
+        n_zero=_as_int(d["n_zero"]),
     )
