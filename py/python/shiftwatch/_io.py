@@ -241,7 +241,7 @@ def read(
         ...       b"1700000000000,rps,a,,,1.5,\\n1700000060000,rps,a,,,2.5,\\n"
         >>> shiftwatch.read(csv)["value"].to_list()
         [1.5, 2.5]
-        >>> text = "timestamp,metric,value\n2026-01-01T00:00:00Z,rps,3\n"
+        >>> text = "timestamp,metric,value\\n2026-01-01T00:00:00Z,rps,3\\n"
         >>> shiftwatch.read(text, library="pandas")[["metric", "value"]].values.tolist()
         [['rps', 3.0]]
     """

@@ -3,6 +3,7 @@ alternatives and the confidence-interval result."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
@@ -166,18 +167,27 @@ def _vectorised(
         arrays = [a.reshape((1,) * (nd - a.ndim) + a.shape) for a in arrays]
         arrays = [np.moveaxis(a, move, -1) for a in arrays]
     if paired:
-        arrays = list(np.broadcast_arrays(*arrays))
+        try:
+            arrays = list(np.broadcast_arrays(*arrays))
+        except ValueError:
+            shapes = " and ".join(str(a.shape) for a in arrays)
+            raise ValueError(
+                f"paired samples must have the same length along axis {axis} (and shapes that "
+                f"broadcast); got shapes {shapes} with the axis moved last"
+            ) from None
         batch: tuple[int, ...] = arrays[0].shape[:-1]
     else:
         batch = np.broadcast_shapes(*(a.shape[:-1] for a in arrays))
     rows = [
-        np.ascontiguousarray(np.broadcast_to(a, batch + a.shape[-1:]).reshape(-1, a.shape[-1]))
+        np.ascontiguousarray(
+            np.broadcast_to(a, batch + a.shape[-1:]).reshape(math.prod(batch), a.shape[-1])
+        )
         for a in arrays
     ]
     if rows[0].shape[0] == 0:
         raise ValueError(f"no slices to test: the other axes have shape {batch}")
     out = native(*rows, *args, policy)
-    shaped: dict[str, Any] = {}
+    shaped = _Columns(np.full(batch, np.nan) if batch else np.nan)
     for key, value in out.items():
         arr = np.asarray(value, dtype=np.float64 if isinstance(value, np.ndarray) else object)
         arr = arr.reshape(batch)
@@ -186,7 +196,21 @@ def _vectorised(
         elif arr.ndim == 0:
             arr = arr.item()
         shaped[key] = arr
+    if keepdims:
+        shaped.missing = np.full((1,) * nd if ax is None else np.expand_dims(
+            np.empty(batch), move).shape, np.nan)
     return shaped
+
+
+class _Columns(dict):  # type: ignore[type-arg]
+    """Result columns; a field absent because every slice propagated NaN reads as NaN."""
+
+    def __init__(self, missing: Any) -> None:
+        super().__init__()
+        self.missing = missing
+
+    def __missing__(self, key: str) -> Any:
+        return self.missing
 
 
 def _as_int(value: Any) -> Any:
