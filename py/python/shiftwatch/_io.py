@@ -222,7 +222,7 @@ def read(
 
     Returns:
         A DataFrame with columns ``timestamp`` (``Datetime("ms", "UTC")``; pandas:
-        ``datetime64[ns, UTC]``), ``metric``, ``target``, ``labels``, ``kind`` (gauge,
+        ``datetime64[..., UTC]``), ``metric``, ``target``, ``labels``, ``kind`` (gauge,
         counter, histogram, summary, unknown) and ``value`` (Float64), series in order of first
         appearance, each sorted by time. With ``with_report=True``, ``(frame, report)`` where
         ``report`` is a dict: ``files``, ``rows``, ``rows_skipped``, ``blank_lines``,
@@ -362,8 +362,9 @@ def _prepare_pandas(frame: Any, warmup_ms: int, quantiles: list[float]) -> dict[
             "labels": labels,
         }
     )
-    codes, uniq = pd.MultiIndex.from_frame(keys).factorize()
-    uniq = uniq.to_frame(index=False)
+    # Series ids in order of first appearance (ngroup with sort=False numbers them so).
+    codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
+    uniq = keys.drop_duplicates()
     return _native.prepare_columns(
         [str(v) for v in uniq["metric"]],
         [str(v) for v in uniq["target"]],
