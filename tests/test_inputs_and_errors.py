@@ -176,3 +176,32 @@ def test_one_sided_intervals_keep_infinity():
     ci = sw.ttest_ind(X, Y, alternative="greater").confidence_interval()
     assert ci.high == np.inf
     assert "inf" in repr(ci)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: sw.bootstrap_ci(X, Y, n_resamples=1.5),
+        lambda: sw.permutation_test(X, Y, n_resamples=99.5),
+        lambda: sw.poisson_rate_ratio(1.9, 1.0, 3, 1.0),
+        lambda: sw.poisson_rate_ratio(2, 1.0, 3.5, 1.0),
+        lambda: sw.acf(X, nlags=2.5),
+        lambda: sw.bootstrap_ci(X, Y, n_resamples=float("nan")),
+    ],
+)
+def test_fractional_integer_arguments_are_refused_not_truncated(call):
+    with pytest.raises(ValueError, match="whole number"):
+        call()
+
+
+def test_float_seed_and_bool_counts_are_refused():
+    with pytest.raises(TypeError, match="rng"):
+        sw.bootstrap_ci(X, Y, n_resamples=99, rng=1.5)
+    with pytest.raises(TypeError, match="k1"):
+        sw.poisson_rate_ratio(True, 1.0, 3, 1.0)
+
+
+def test_whole_floats_are_accepted_as_integers():
+    a = sw.bootstrap_ci(X, Y, n_resamples=1e3, rng=4)
+    assert a == sw.bootstrap_ci(X, Y, n_resamples=1000, rng=4)
+    assert sw.poisson_rate_ratio(2.0, 1.0, 3, 1.0) == sw.poisson_rate_ratio(2, 1.0, 3, 1.0)

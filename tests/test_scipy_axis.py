@@ -160,3 +160,21 @@ def test_bad_axis_is_refused():
         sw.mannwhitneyu(np.ones((3, 4)), np.ones((3, 4)), axis=2)
     with pytest.raises(TypeError, match="axis"):
         sw.mannwhitneyu([1.0, 2], [3.0, 4], axis=1.0)
+
+
+def test_masked_values_are_dropped_by_the_other_sample_functions():
+    a = np.ma.masked_array([1.0, 2, 3, 100, 4], mask=[0, 0, 0, 1, 0])
+    kept = [1.0, 2, 3, 4]
+    assert sw.hodges_lehmann(a, [2.0, 5, 6]) == sw.hodges_lehmann(kept, [2.0, 5, 6])
+    assert sw.cliffs_delta(a, [2.0, 5, 6]) == sw.cliffs_delta(kept, [2.0, 5, 6])
+    same(sw.fligner(a, [2.0, 5, 6, 1]), ss.fligner(a, [2.0, 5, 6, 1]))
+
+
+def test_masked_series_are_refused_where_time_order_matters():
+    import shiftwatch
+
+    s = np.ma.masked_array(np.arange(30.0), mask=[0] * 29 + [1])
+    with pytest.raises(ValueError, match="masked"):
+        sw.acf(s, nlags=2)
+    with pytest.raises(ValueError, match="masked"):
+        shiftwatch.compare(s, np.arange(30.0))

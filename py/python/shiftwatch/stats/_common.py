@@ -25,7 +25,7 @@ def _sample(x: ArrayLike, name: str, nan_policy: str) -> NDArray[np.float64]:
             f"nan_policy must be one of {', '.join(map(repr, _NAN_POLICIES))}, got {nan_policy!r}"
             " (shiftwatch does not propagate NaN)"
         )
-    arr = as_float64(x, name)
+    arr = as_float64(x, name, masked="drop")
     if nan_policy == "omit":
         keep = ~np.isnan(arr)
         if not keep.all():
@@ -37,19 +37,6 @@ def _alternative(alternative: str) -> str:
     if not isinstance(alternative, str):
         raise TypeError(f"alternative must be a string, got {type(alternative).__name__}")
     return alternative
-
-
-def _paired(
-    x: ArrayLike, y: ArrayLike, nan_policy: str
-) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Converts paired samples; ``nan_policy='omit'`` drops pairs with a NaN on either side."""
-    a = _sample(x, "x", "raise" if nan_policy == "omit" else nan_policy)
-    b = _sample(y, "y", "raise" if nan_policy == "omit" else nan_policy)
-    if nan_policy == "omit" and len(a) == len(b):
-        keep = ~(np.isnan(a) | np.isnan(b))
-        if not keep.all():
-            a, b = np.ascontiguousarray(a[keep]), np.ascontiguousarray(b[keep])
-    return a, b
 
 
 # --------------------------------------------------------------------------- shared result types

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from shiftwatch import _native
-from shiftwatch._convert import as_float64
+from shiftwatch._convert import as_float64, as_int
 from shiftwatch._results import Result
 
 # --------------------------------------------------------------------------- dependence
@@ -47,9 +47,10 @@ def acf(x: ArrayLike, nlags: int = 10) -> NDArray[np.float64]:
         InsufficientDataError: Fewer than 2 values, or a constant series.
         ValueError: For NaN/±∞ or ``nlags >= len(x)``.
     """
-    if nlags < 0:
+    lags = as_int(nlags, "nlags")
+    if lags < 0:
         raise ValueError(f"nlags must be non-negative, got {nlags}")
-    d = _native.acf(as_float64(x, "x"), int(nlags))
+    d = _native.acf(as_float64(x, "x"), lags)
     return np.asarray(d["values"], dtype=np.float64)
 
 

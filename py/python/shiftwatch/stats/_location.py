@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from shiftwatch import _native
+from shiftwatch._convert import as_int
 from shiftwatch._results import Result, TestResult
 from shiftwatch.stats._common import (
     ConfidenceInterval,
@@ -304,10 +305,11 @@ def poisson_rate_ratio(
         InsufficientDataError: No events at all.
         ValueError: Negative counts, bad exposures or level.
     """
-    if int(k1) < 0 or int(k2) < 0:
+    n1, n2 = as_int(k1, "k1"), as_int(k2, "k2")
+    if n1 < 0 or n2 < 0:
         raise ValueError(f"event counts must be non-negative, got k1={k1}, k2={k2}")
     d = _native.poisson_rate_ratio(
-        int(k1), float(exposure1), int(k2), float(exposure2), _alternative(alternative),
+        n1, float(exposure1), n2, float(exposure2), _alternative(alternative),
         float(confidence_level),
     )
     return PoissonRateRatioResult(

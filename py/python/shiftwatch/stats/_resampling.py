@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from shiftwatch import _native
-from shiftwatch._convert import as_float64
+from shiftwatch._convert import as_float64, as_int
 from shiftwatch._results import Result, TestResult
 from shiftwatch.stats._common import ConfidenceInterval, _alternative, _sample
 
@@ -116,7 +116,7 @@ def bootstrap_ci(
     a = _sample(x, "x", nan_policy)
     b = _sample(y, "y", nan_policy)
     d = _native.bootstrap_ci(
-        a, b, statistic, float(q), int(n_resamples), float(confidence_level),
+        a, b, statistic, float(q), as_int(n_resamples, "n_resamples"), float(confidence_level),
         _alternative(alternative), method, scheme, block_len, _seed(rng),
     )
     return BootstrapResult(
@@ -192,7 +192,7 @@ def permutation_test(
     a = _sample(x, "x", nan_policy)
     b = _sample(y, "y", nan_policy)
     d = _native.permutation_test(
-        a, b, statistic, float(q), int(n_resamples), _alternative(alternative), _seed(rng)
+        a, b, statistic, float(q), as_int(n_resamples, "n_resamples"), _alternative(alternative), _seed(rng)
     )
     return PermutationTestResult(
         statistic=float(d["statistic"]),
