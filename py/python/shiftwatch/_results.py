@@ -10,7 +10,13 @@ __all__ = ["Result", "TestResult", "plain"]
 
 
 def plain(value: Any) -> Any:
-    """Converts a field value to plain Python (dicts, lists, floats, ints, strings, None)."""
+    """Converts a field value to plain Python (dicts, lists, floats, ints, strings, None).
+
+    Examples:
+        >>> import numpy as np
+        >>> plain({"p": np.float64(0.5), "ns": (1, 2)})
+        {'p': 0.5, 'ns': [1, 2]}
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -51,6 +57,11 @@ class Result:
 
         Returns:
             A dict with one entry per field, nested results as dicts.
+
+        Examples:
+            >>> from shiftwatch import stats
+            >>> stats.cliffs_delta([1.0, 2, 3], [4.0, 5, 6]).to_dict()["delta"]
+            1.0
         """
         out = plain(self)
         assert isinstance(out, dict)

@@ -131,6 +131,12 @@ def ansari(
     Raises:
         InsufficientDataError: An empty sample, or all values equal.
         ValueError: For NaN/±∞ or an unknown ``alternative``.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.ansari([1.0, 2, 3, 4, 5], [0.5, 2.5, 3.1, 6, 8, 9])
+        >>> res.statistic, round(res.pvalue, 4), res.exact
+        (19.0, 0.4589, True)
     """
     d = _vectorised(
         _native.ansari, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
@@ -177,6 +183,12 @@ def fligner(
     Raises:
         InsufficientDataError: An empty sample, or no variability at all.
         ValueError: Fewer than two samples, NaN/±∞, or unknown names.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.fligner([1.0, 2, 3, 4, 5], [0.5, 2.5, 3.1, 6, 8, 9])
+        >>> round(res.statistic, 4), round(res.pvalue, 4), res.df
+        (3.9256, 0.0476, 1)
     """
     if center not in ("median", "mean", "trimmed"):
         raise ValueError(f"center must be 'median', 'mean' or 'trimmed', got {center!r}")
@@ -233,6 +245,12 @@ def anderson_ksamp(
     Raises:
         InsufficientDataError: An empty sample, or all values equal.
         ValueError: Fewer than two samples, NaN/±∞, or an unsupported ``variant``.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.anderson_ksamp([[1.0, 2, 3, 4, 5], [0.5, 2.5, 3.1, 6, 8, 9]])
+        >>> round(res.statistic, 4), res.pvalue, res.bound
+        (-0.143, 0.25, 'capped')
     """
     if variant is not None:
         if variant not in ("midrank", "right"):

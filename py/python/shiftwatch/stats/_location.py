@@ -52,6 +52,12 @@ class TtestResult(TestResult):
 
         Raises:
             ValueError: If ``confidence_level`` is not in (0, 1).
+
+        Examples:
+            >>> from shiftwatch import stats
+            >>> ci = stats.ttest_ind([1.0, 2, 3, 4], [3.0, 4, 5, 6]).confidence_interval(0.95)
+            >>> round(ci.low, 4), round(ci.high, 4)
+            (-4.2337, 0.2337)
         """
         level = float(confidence_level)
         if not 0.0 < level < 1.0:
@@ -155,6 +161,15 @@ def ttest_rel(
     Raises:
         InsufficientDataError: Fewer than 2 pairs, or all differences equal.
         ValueError: Lengths differ, NaN/±∞, or an unknown ``alternative``.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.ttest_rel([1.0, 2, 3, 4, 5], [1.5, 2.1, 3.9, 4.2, 6.0])
+        >>> round(res.statistic, 4), round(res.pvalue, 4), res.estimate
+        (-2.9908, 0.0403, -0.54)
+        >>> import numpy as np  # axis=: one test per row, as scipy
+        >>> stats.ttest_rel(np.eye(3) + np.arange(3), np.arange(3) * 1.0, axis=1).pvalue.shape
+        (3,)
     """
     alt = _alternative(alternative)
     d = _vectorised(
@@ -187,6 +202,12 @@ def ttest_1samp(
     Raises:
         InsufficientDataError: Fewer than 2 values, or zero variance.
         ValueError: For NaN/±∞ or an unknown ``alternative``.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.ttest_1samp([5.1, 4.9, 5.6, 5.8, 6.0], 5.0)
+        >>> round(res.statistic, 4), round(res.pvalue, 4)
+        (2.3041, 0.0826)
     """
     alt = _alternative(alternative)
     d = _vectorised(
@@ -243,6 +264,14 @@ def brunnermunzel(
     Raises:
         InsufficientDataError: Fewer than 2 values in a sample, or all values equal.
         ValueError: For NaN/±∞ or unknown names.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> x = [1.0, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 4, 1, 1]
+        >>> y = [3.0, 3, 4, 3, 1, 2, 3, 1, 1, 5, 4]
+        >>> res = stats.brunnermunzel(x, y)  # scipy's docstring example
+        >>> round(res.statistic, 4), round(res.pvalue, 5)
+        (3.1375, 0.00579)
     """
     d = _vectorised(
         _native.brunnermunzel, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
@@ -304,6 +333,12 @@ def poisson_rate_ratio(
     Raises:
         InsufficientDataError: No events at all.
         ValueError: Negative counts, bad exposures or level.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.poisson_rate_ratio(30, 1000.0, 12, 1000.0)  # errors per 1000 requests
+        >>> res.ratio, round(res.pvalue, 4)
+        (2.5, 0.0079)
     """
     n1, n2 = as_int(k1, "k1"), as_int(k2, "k2")
     if n1 < 0 or n2 < 0:

@@ -137,6 +137,12 @@ def wilcoxon(
     Raises:
         InsufficientDataError: Too few non-zero differences, or all differences zero.
         ValueError: Lengths differ, NaN/±∞, or unknown names.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.wilcoxon([1.2, 3.4, 2.2, 5.1, 0.3, 4.4], [2.1, 4.4, 3.3, 6.2, 1.5, 5.0])
+        >>> res.statistic, res.pvalue, res.method
+        (0.0, 0.03125, 'exact')
     """
     args = (zero_method, bool(correction), _alternative(alternative), method)
     if y is None:

@@ -228,6 +228,13 @@ def optimal_block_length(x: ArrayLike) -> BlockLength:
     Raises:
         InsufficientDataError: Too few values, or a constant series.
         ValueError: For NaN/±∞.
+
+    Examples:
+        >>> import numpy as np
+        >>> from shiftwatch import stats
+        >>> x = np.sin(np.arange(200) / 5) + np.random.default_rng(0).normal(0, 0.3, 200)
+        >>> stats.optimal_block_length(x).stationary
+        43.0
     """
     d = _native.optimal_block_length(as_float64(x, "x"))
     return BlockLength(stationary=float(d["stationary"]), circular=float(d["circular"]))
