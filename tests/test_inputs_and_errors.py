@@ -205,3 +205,19 @@ def test_whole_floats_are_accepted_as_integers():
     a = sw.bootstrap_ci(X, Y, n_resamples=1e3, rng=4)
     assert a == sw.bootstrap_ci(X, Y, n_resamples=1000, rng=4)
     assert sw.poisson_rate_ratio(2.0, 1.0, 3, 1.0) == sw.poisson_rate_ratio(2, 1.0, 3, 1.0)
+
+
+@pytest.mark.parametrize("name", TWO_SAMPLE)
+def test_results_have_an_html_table_of_their_fields(name):
+    res = baseline(name)
+    page = res._repr_html_()
+    assert page.startswith("<table>") and type(res).__name__ in page
+    for field in res.to_dict():
+        assert f">{field}<" in page
+    if hasattr(res, "confidence_interval") and not callable(res.confidence_interval):
+        assert "(95 %)" in page
+
+
+def test_vectorised_results_show_shapes_in_html():
+    res = sw.mannwhitneyu(np.arange(12.0).reshape(3, 4), np.arange(4.0) + 0.5, axis=1)
+    assert "array(3,)" in res._repr_html_()
