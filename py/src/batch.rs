@@ -101,13 +101,12 @@ pub fn sample(x: &[f64], policy: NanPolicy) -> Option<Cow<'_, [f64]>> {
     }
 }
 
+/// Two paired samples, borrowed or (after `omit`) owned.
+pub type Pair<'a> = (Cow<'a, [f64]>, Cow<'a, [f64]>);
+
 /// Paired samples under `policy`: `omit` drops pairs with a NaN on either side (lengths that
 /// differ are left to the engine's error).
-pub fn pairs<'a>(
-    x: &'a [f64],
-    y: &'a [f64],
-    policy: NanPolicy,
-) -> Option<(Cow<'a, [f64]>, Cow<'a, [f64]>)> {
+pub fn pairs<'a>(x: &'a [f64], y: &'a [f64], policy: NanPolicy) -> Option<Pair<'a>> {
     let has_nan = x.iter().chain(y).any(|v| v.is_nan());
     if policy == NanPolicy::Raise || !has_nan || x.len() != y.len() {
         return Some((Cow::Borrowed(x), Cow::Borrowed(y)));

@@ -36,13 +36,12 @@ fn ks_2samp(
             batch::sample(ys.row(i), policy)?,
         ];
         let big = rank_surrogates(&mut s);
-        Some(ks_engine(&s[0], &s[1], &options).map(|mut r| {
+        Some(val(ks_engine(&s[0], &s[1], &options).map(|mut r| {
             if big.is_some_and(|b| r.statistic_location.abs() == b) {
                 r.statistic_location = f64::INFINITY.copysign(r.statistic_location);
             }
             r
-        }))
-        .map(val)
+        })))
     })
 }
 

@@ -103,14 +103,14 @@ def _pandas_frame(out: dict[str, Any], labels: LabelsAs, extra: Sequence[str]) -
     return pd.DataFrame(columns)
 
 
-def _polars_frame(out: dict[str, Any], labels: LabelsAs, extra: Sequence[str]) -> pl.DataFrame:
+def _polars_frame(out: dict[str, Any], labels: LabelsAs, extra: Sequence[str]) -> Any:
     """The tidy polars frame from the columnar result of ``_native.read``/``prepare``."""
     pl = require("polars", "frames")
 
     meta: list[dict[str, Any]] = out["meta"]
     idx = np.asarray(out["series"], dtype=np.uint32)
 
-    def per_series(name: str, values: list[Any], dtype: Any) -> pl.Series:
+    def per_series(name: str, values: list[Any], dtype: Any) -> Any:
         return pl.Series(name, values, dtype=dtype).gather(idx)
 
     if labels == "string":

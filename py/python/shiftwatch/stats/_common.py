@@ -174,15 +174,17 @@ def _vectorised(
     if rows[0].shape[0] == 0:
         raise ValueError(f"no slices to test: the other axes have shape {batch}")
     out = native(*rows, *args, policy)
-    shaped = _Columns(np.full(batch, np.nan) if batch else np.nan)
+    missing: Any = np.full(batch, np.nan) if batch else np.nan
+    shaped = _Columns(missing)
     for key, value in out.items():
-        arr = np.asarray(value, dtype=np.float64 if isinstance(value, np.ndarray) else object)
-        arr = arr.reshape(batch)
+        col: Any = np.asarray(
+            value, dtype=np.float64 if isinstance(value, np.ndarray) else object
+        ).reshape(batch)
         if keepdims:
-            arr = arr.reshape((1,) * nd) if ax is None else np.expand_dims(arr, move)
-        elif arr.ndim == 0:
-            arr = arr.item()
-        shaped[key] = arr
+            col = col.reshape((1,) * nd) if ax is None else np.expand_dims(col, move)
+        elif col.ndim == 0:
+            col = col.item()
+        shaped[key] = col
     if keepdims:
         shaped.missing = np.full((1,) * nd if ax is None else np.expand_dims(
             np.empty(batch), move).shape, np.nan)

@@ -4,7 +4,7 @@ k-sample Anderson–Darling."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -142,11 +142,13 @@ def ansari(
         _native.ansari, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
         nan_policy=nan_policy, args=(_alternative(alternative),),
     )
-    exact = d["exact"]
+    exact: Any = d["exact"]
+    if not isinstance(exact, np.ndarray):
+        exact = bool(exact)
     return AnsariResult(
         statistic=_as_float(d["statistic"]),
         pvalue=_as_float(d["p_value"]),
-        exact=exact if isinstance(exact, np.ndarray) else bool(exact),
+        exact=exact,
     )
 
 

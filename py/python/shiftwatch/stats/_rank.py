@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -155,12 +156,13 @@ def wilcoxon(
             _native.wilcoxon, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
             nan_policy=nan_policy, paired=True, args=args,
         )
-    z = d.get("z")
+    z: Any = d.get("z")
+    if z is not None and not (isinstance(z, np.ndarray) and z.dtype == object):
+        z = _as_float(z)
     return WilcoxonResult(
         statistic=_as_float(d["statistic"]),
         pvalue=_as_float(d["p_value"]),
-        zstatistic=None if z is None else _as_float(z) if not isinstance(z, np.ndarray)
-        or z.dtype != object else z,
+        zstatistic=z,
         method=_as_str(d["method_used"]),
         n_zero=_as_int(d["n_zero"]),
     )
