@@ -6,7 +6,7 @@ import html
 from typing import TYPE_CHECKING, Any, Protocol, Sequence
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from shiftwatch._extras import require
 
@@ -67,9 +67,9 @@ class Plottable(Segmented):
         self, values: ArrayLike, *, x: Any = None, ax: Axes | None = None,
         label: str | None = None,
     ) -> Axes:
-        """Plots the series, each segment's mean as a step line, and a dashed line at each
-        change point, labelled with its kind and p-value when there are at most 8 (needs
-        matplotlib).
+        """Plots the series, each segment's fit (mean, or fitted line for ``cost='linear'``)
+        and a dashed line at each change point labelled with its kind and p-value (needs
+        matplotlib; see :func:`plot_detection`).
 
         Args:
             values: The values that were segmented.
@@ -111,6 +111,44 @@ def detection_html(d: _HasChangePoints, caption: str) -> str:
     )
 
 
+# At most this many change points are labelled; beyond it the most significant ones are, and
+# the title says how many of how many.
+MAX_LABELS = 24
+_LABEL_ROWS = 4  # labels cycle through this many heights so neighbours do not overlap
+
+
+def _segment_fits(
+    y: NDArray[np.float64], bounds: Sequence[int], cost: str
+) -> list[NDArray[np.float64]]:
+    """Each segment's fitted values: its least-squares line for ``cost='linear'`` (the trend
+    model the search used), else its mean."""
+    fits = []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        seg = y[a:b]
+        if cost == "linear" and b - a >= 2:
+            t = np.arange(b - a, dtype=np.float64)
+            slope, intercept = np.polyfit(t, seg, 1)
+            fits.append(intercept + slope * t)
+        else:
+            fits.append(np.full(b - a, seg.mean()))
+    return fits
+
+
+def _p_text(p: float) -> str:
+    """``p=3e-05``; a p-value that underflowed to 0 is written as a bound, not as 0."""
+    return "p<1e-300" if p == 0 else f"p={p:.1g}"
+
+
+def _labelled(d: _HasChangePoints) -> set[int]:
+    """Indices of the change points to label: all, or the :data:`MAX_LABELS` smallest
+    adjusted p-values."""
+    cps = list(d.change_points)
+    if len(cps) <= MAX_LABELS:
+        return {c.index for c in cps}
+    ranked = sorted(cps, key=lambda c: (c.p_adjusted, c.index))
+    return {c.index for c in ranked[:MAX_LABELS]}
+
+
 def plot_detection(
     d: _HasChangePoints,
     values: ArrayLike,
@@ -119,13 +157,17 @@ def plot_detection(
     ax: Axes | None = None,
     label: str | None = None,
 ) -> Axes:
-    """The series, each segment's mean as a step line, and a dashed line at each change point
-    (labelled with its kind and Holm-adjusted p-value when there are at most 8).
+    """The series, each segment's fit (its mean; its fitted line for ``cost='linear'``) and a
+    dashed line at each change point labelled, above the axes, with its kind and Holm-adjusted
+    p-value. With many change points the labels alternate between four heights; with more than :data:`MAX_LABELS` change points the most
+    significant are labelled and the title says so. The legend sits outside the axes, so it
+    never covers data. The x axis shows the result's ``times`` when it has them.
 
     Args:
         d: A detection over ``values``.
         values: The values that were segmented (same length as ``d.n``).
-        x: Positions or times to plot against (default ``0..n-1``).
+        x: Positions or times to plot against (default: the result's ``times`` if any, else
+            ``0..n-1``).
         ax: Axes to draw on (default: a new figure).
         label: Legend label of the series.
 
@@ -140,26 +182,101 @@ def plot_detection(
     y = np.asarray(values, dtype=np.float64).ravel()
     if y.size != d.n:
         raise ValueError(f"values has {y.size} elements, the detection covers {d.n}")
+    if x is None:
+        x = getattr(d, "times", None)
     xs = np.arange(d.n) if x is None else np.asarray(x)
     if len(xs) != d.n:
         raise ValueError(f"x has {len(xs)} elements, the detection covers {d.n}")
     if ax is None:
-        _, ax = plt.subplots(figsize=(9, 3))
+        _, ax = plt.subplots(figsize=(10, 3.2), layout="constrained")
     ax.plot(xs, y, lw=0.8, color="0.45", label=label or "values")
+    cost = str(getattr(d, "cost", "l2"))
     bounds = [0, *(c.index for c in d.change_points), d.n]
-    for i, (a, b) in enumerate(zip(bounds[:-1], bounds[1:])):
-        ax.hlines(
-            y[a:b].mean(), xs[a], xs[b - 1], colors="C0", lw=2,
-            label="segment mean" if i == 0 else "_nolegend_",
+    fit_label = "segment trend (fitted line)" if cost == "linear" else "segment mean"
+    for i, (a, fit) in enumerate(zip(bounds[:-1], _segment_fits(y, bounds, cost))):
+        ax.plot(
+            xs[a:a + len(fit)], fit, color="C0", lw=2,
+            label=fit_label if i == 0 else "_nolegend_",
         )
-    label_each = len(d.change_points) <= 8  # beyond that the labels overlap
-    for c in d.change_points:
-        ax.axvline(xs[c.index], color="C3", ls="--", lw=1)
-        if not label_each:
+    shown = _labelled(d)
+    labelled = 0
+    kinds = sorted({c.kind for c in d.change_points})
+    one_kind = len(kinds) == 1  # then the legend names the kind and labels are shorter
+    for k, c in enumerate(d.change_points):
+        ax.axvline(
+            xs[c.index], color="C3", ls="--", lw=1,
+            label=(f"change point ({kinds[0]})" if one_kind else "change point")
+            if k == 0 else "_nolegend_",
+        )
+        if c.index not in shown:
             continue
+        # Above the axes, in rows that cycle, so labels cover neither the data nor each other.
+        row = labelled % _LABEL_ROWS if len(shown) > 6 else 0
+        labelled += 1
         ax.annotate(
-            f"{c.kind}\np={c.p_adjusted:.1g}", (xs[c.index], 1.0),
-            xycoords=("data", "axes fraction"), va="top", fontsize=8, color="C3",
+            _p_text(c.p_adjusted) if one_kind else f"{c.kind} {_p_text(c.p_adjusted)}",
+            (xs[c.index], 1.0),
+            xycoords=("data", "axes fraction"), va="bottom", ha="center", fontsize=7,
+            color="C3", xytext=(0, 2 + 9 * row), textcoords="offset points",
+            annotation_clip=False,
         )
-    ax.legend(loc="lower right", fontsize=8)
+    n_cp = len(d.change_points)
+    rows_used = min(_LABEL_ROWS, len(shown)) if len(shown) > 6 else min(1, len(shown))
+    if n_cp > len(shown):
+        ax.set_title(
+            f"{n_cp} change points; the {len(shown)} most significant labelled",
+            fontsize=9, pad=6 + 9 * rows_used,
+        )
+    elif rows_used:
+        ax.set_title(" ", fontsize=9, pad=6 + 9 * rows_used)  # room for the labels
+    ax.legend(loc="upper left", bbox_to_anchor=(1.005, 1.0), fontsize=8, frameon=False)
     return ax
+
+
+def crops_html(path: Any) -> str:
+    """An HTML table of a CROPS path: one row per segmentation (penalty range, number of
+    change points, cost, first indices)."""
+    head = "".join(
+        f"<th>{h}</th>" for h in ("penalty from", "penalty to", "changes", "cost", "indices")
+    )
+    rows = []
+    for s in path.path:
+        idx = ", ".join(str(i) for i in s.indices[:12])
+        if len(s.indices) > 12:
+            idx += f", … ({len(s.indices)})"
+        rows.append(
+            f"<tr><td>{_fmt(s.penalty_min)}</td><td>{_fmt(s.penalty_max)}</td>"
+            f"<td>{len(s.indices)}</td><td>{_fmt(s.cost)}</td><td>{idx}</td></tr>"
+        )
+    caption = f"CROPS path: {len(path.path)} segmentations, {path.searches} searches"
+    return f"<table><caption>{caption}</caption><tr>{head}</tr>{''.join(rows)}</table>"
+
+
+def multi_detection_html(d: Any) -> str:
+    """An HTML table of a multi-column detection: one row per change point and column."""
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("index", "column", "before", "after", "change", "z", "p-value", "Holm p")
+    )
+    rows = []
+    for c in d.change_points:
+        for j, dim in enumerate(c.dims):
+            first = j == 0
+            span = f' rowspan="{len(c.dims)}"'
+            rows.append(
+                "<tr>"
+                + (f"<td{span}>{c.index}</td>" if first else "")
+                + f"<td>{html.escape(str(dim.column))}</td><td>{_fmt(dim.before)}</td>"
+                f"<td>{_fmt(dim.after)}</td><td>{dim.magnitude:+.4g}</td><td>{dim.z:.3g}</td>"
+                f"<td>{dim.p_value:.2g}</td>"
+                + (f"<td{span}>{c.p_adjusted:.2g}</td>" if first else "")
+                + "</tr>"
+            )
+    if not rows:
+        rows.append('<tr><td colspan="8">no change point</td></tr>')
+    cols = ", ".join(html.escape(str(c)) for c in d.columns)
+    caption = (
+        f"{len(d.change_points)} change point(s) shared by {d.d} columns ({cols}), n = {d.n}; "
+        f"{html.escape(d.method)}/{html.escape(d.cost)}, penalty {html.escape(str(d.penalty))}"
+    )
+    return f"<table><caption>{caption}</caption><tr>{head}</tr>{''.join(rows)}</table>"
