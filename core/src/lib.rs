@@ -1,8 +1,11 @@
 #![doc = include_str!("../README.md")]
 
+pub mod analyze;
 pub mod changepoint;
 pub mod error;
 pub mod io;
+pub mod policy;
+pub mod report;
 pub mod series;
 pub mod stats;
 

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use shiftwatch::io::{read_path, read_reader, ReadOptions};
 use shiftwatch::series::prepare::{prepare as prepare_engine, PrepareOptions};
-use shiftwatch::series::{Dataset, Kind, RawSeries, SeriesKey, SeriesSet};
+use shiftwatch::series::{Dataset, Kind, RawSeries, Role, SeriesKey, SeriesSet};
 
 use crate::arrays::parse;
 use crate::errors;
@@ -233,9 +233,91 @@ fn prepare(
     })
 }
 
-/// Prepares series given as columns (a tidy frame): per-series `metric`, `target`, `labels`,
-/// `kind` lists and per-point `series` index, `timestamp_ms`, `value` arrays. Points are
-/// sorted and de-duplicated per series as the readers do.
+/// A dataset from columns (a tidy frame): per-series `metric`, `target`, `labels`, `kind`
+/// (and optional `role`) lists and per-point `series` index, `timestamp_ms`, `value` arrays.
+/// Points are sorted and de-duplicated per series as the readers do.
+pub(crate) struct FrameColumns {
+    pub metric: Vec<String>,
+    pub target: Vec<String>,
+    pub labels: Vec<BTreeMap<String, String>>,
+    pub kind: Vec<String>,
+    pub role: Option<Vec<String>>,
+    pub series: Vec<u32>,
+    pub timestamp_ms: Vec<i64>,
+    pub value: Vec<f64>,
+}
+
+impl FrameColumns {
+    /// Builds the dataset (no GIL needed).
+    pub(crate) fn into_dataset(self) -> shiftwatch::Result<Dataset> {
+        let n = self.metric.len();
+        let roles_ok = self.role.as_ref().map_or(true, |r| r.len() == n);
+        if self.target.len() != n || self.labels.len() != n || self.kind.len() != n || !roles_ok {
+            return Err(shiftwatch::Error::invalid(
+                "series",
+                "metric, target, labels, kind (and role) must have one entry per series",
+            ));
+        }
+        if self.series.len() != self.timestamp_ms.len()
+            || self.timestamp_ms.len() != self.value.len()
+        {
+            return Err(shiftwatch::Error::invalid(
+                "columns",
+                "series, timestamp_ms and value must have the same length",
+            ));
+        }
+        let kinds = self
+            .kind
+            .iter()
+            .map(|k| k.parse::<Kind>())
+            .collect::<shiftwatch::Result<Vec<_>>>()?;
+        let roles = self
+            .role
+            .map(|r| {
+                r.iter()
+                    .map(|x| (!x.is_empty()).then(|| x.parse::<Role>()).transpose())
+                    .collect::<shiftwatch::Result<Vec<_>>>()
+            })
+            .transpose()?;
+        let mut set = SeriesSet::new();
+        let mut ids = Vec::with_capacity(n);
+        for (((m, t), l), k) in self
+            .metric
+            .into_iter()
+            .zip(self.target)
+            .zip(self.labels)
+            .zip(kinds)
+        {
+            let key = SeriesKey {
+                metric: m,
+                target: t,
+                labels: l,
+            };
+            ids.push(set.index_of(key, k));
+        }
+        for ((&i, &t), &v) in self.series.iter().zip(&self.timestamp_ms).zip(&self.value) {
+            let Some(&id) = ids.get(i as usize) else {
+                return Err(shiftwatch::Error::invalid(
+                    "series",
+                    format!("index {i} is out of range for {n} series"),
+                ));
+            };
+            set.push(id, t, v);
+        }
+        let mut series: Vec<RawSeries> = set.finish();
+        if let Some(roles) = roles {
+            for (s, r) in series.iter_mut().zip(roles) {
+                s.role = r;
+            }
+        }
+        Ok(Dataset {
+            series,
+            report: Default::default(),
+        })
+    }
+}
+
+/// Prepares series given as columns (a tidy frame, see [`FrameColumns`]).
 #[pyfunction]
 #[pyo3(signature = (metric, target, labels, kind, series, timestamp_ms, value, warmup_ms, quantiles))]
 #[allow(clippy::too_many_arguments)]
@@ -251,58 +333,22 @@ fn prepare_columns(
     warmup_ms: i64,
     quantiles: Vec<f64>,
 ) -> PyResult<Py<PyAny>> {
-    let n = metric.len();
-    if target.len() != n || labels.len() != n || kind.len() != n {
-        return Err(errors::to_py(shiftwatch::Error::invalid(
-            "series",
-            "metric, target, labels and kind must have one entry per series",
-        )));
-    }
-    let kinds = kind
-        .iter()
-        .map(|k| parse::<Kind>(k))
-        .collect::<PyResult<Vec<_>>>()?;
-    let idx = series.as_array().to_vec();
-    let ts = timestamp_ms.as_array().to_vec();
-    let vs = value.as_array().to_vec();
+    let cols = FrameColumns {
+        metric,
+        target,
+        labels,
+        kind,
+        role: None,
+        series: series.as_array().to_vec(),
+        timestamp_ms: timestamp_ms.as_array().to_vec(),
+        value: value.as_array().to_vec(),
+    };
     let popts = PrepareOptions {
         warmup_ms,
         quantiles,
         ..PrepareOptions::default()
     };
-    run(py, move || {
-        if idx.len() != ts.len() || ts.len() != vs.len() {
-            return Err(shiftwatch::Error::invalid(
-                "columns",
-                "series, timestamp_ms and value must have the same length",
-            ));
-        }
-        let mut set = SeriesSet::new();
-        let mut ids = Vec::with_capacity(n);
-        for (((m, t), l), k) in metric.into_iter().zip(target).zip(labels).zip(kinds) {
-            let key = SeriesKey {
-                metric: m,
-                target: t,
-                labels: l,
-            };
-            ids.push(set.index_of(key, k));
-        }
-        for ((&i, &t), &v) in idx.iter().zip(&ts).zip(&vs) {
-            let Some(&id) = ids.get(i as usize) else {
-                return Err(shiftwatch::Error::invalid(
-                    "series",
-                    format!("index {i} is out of range for {n} series"),
-                ));
-            };
-            set.push(id, t, v);
-        }
-        let series: Vec<RawSeries> = set.finish();
-        let ds = Dataset {
-            series,
-            report: Default::default(),
-        };
-        prepared_columnar(&ds, &popts)
-    })
+    run(py, move || prepared_columnar(&cols.into_dataset()?, &popts))
 }
 
 /// Adds the readers to the module.

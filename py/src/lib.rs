@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 
+mod analyze;
 mod arrays;
 mod batch;
 mod compare;
@@ -38,6 +39,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
     m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    analyze::register(m)?;
     compare::register(m)?;
     detect::register(m)?;
     dist::register(m)?;

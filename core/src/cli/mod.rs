@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod analyze;
 pub mod compare;
 pub mod detect;
 mod detect_input;
@@ -13,6 +14,7 @@ mod edivisive;
 pub mod inspect;
 
 const EXAMPLES: &str = "Examples:
+  shiftwatch analyze datasets/examples/experiment/*.csv --baseline 'kubo-base-*' --candidate 'kubo-cand-*' --preset kubo
   shiftwatch compare ttfb.csv --baseline baseline --candidate candidate
   shiftwatch compare ttfb.csv --baseline old --candidate new --paired log-ratio
   shiftwatch detect cpu.csv --column load --penalty mbic
@@ -30,6 +32,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The release verdict over every metric: effects, intervals, p-values, change points, rules.
+    Analyze(analyze::AnalyzeArgs),
     /// Compare two numeric columns of a CSV file (baseline vs candidate).
     Compare(compare::Args),
     /// Show what an export holds: series, kinds, points, gaps, resets.
@@ -67,6 +71,7 @@ where
         }
     };
     let outcome: anyhow::Result<u8> = match cli.command {
+        Command::Analyze(args) => analyze::run(args),
         Command::Compare(args) => compare::run(&args),
         Command::Inspect(args) => inspect::run(args),
         Command::Detect(args) => detect::run(args),

@@ -13,7 +13,7 @@ mod har;
 mod location;
 mod options;
 
-use har::{har_like, Estimator, Har};
+pub(crate) use har::{har, har_like, Estimator, Har};
 pub use har::{FLATNESS, NU_MAX, NU_MIN};
 pub use location::Statistic;
 use location::{location, mean, median, Location};

@@ -1,0 +1,231 @@
+//! The estimates behind a verdict: level, dispersion and trend, each with a dependence-aware
+//! interval and p-value. Levels reuse [`crate::stats::compare::compare`]; dispersion and trend
+//! reuse its long-run variance (EWC with a data-driven basis size).
+
+use crate::report::Effect;
+use crate::stats::compare::{
+    compare, har, har_like, CompareOptions, Comparison, Estimator, Pairing,
+};
+use crate::stats::dist::{t_ppf, t_sf};
+use crate::Result;
+
+/// One tested aspect of a metric.
+#[derive(Debug, Clone)]
+pub struct Aspect {
+    /// The effect and its intervals (relative CI present when defined).
+    pub effect: Effect,
+    /// Two-sided p-value.
+    pub p_value: f64,
+    /// What ran.
+    pub method: String,
+    /// Points compared.
+    pub n: usize,
+    /// Effective number of independent points.
+    pub n_effective: f64,
+}
+
+fn mean(x: &[f64]) -> f64 {
+    x.iter().sum::<f64>() / x.len() as f64
+}
+
+fn finite(x: f64) -> Option<f64> {
+    x.is_finite().then_some(x)
+}
+
+fn from_comparison(c: &Comparison, statistic: &str, b: &[f64], x: &[f64], log: bool) -> Aspect {
+    let (mb, mc) = (mean(b), mean(x));
+    let relative = finite(c.relative);
+    let ci_relative = relative.map(|_| [c.ci_relative.lo, c.ci_relative.hi]);
+    // One test behind every number: with log-ratio pairing the absolute interval is the
+    // relative one scaled by the baseline level (not a second, difference-based test).
+    let (absolute, ci_absolute) = match (log, relative, ci_relative) {
+        (true, Some(r), Some([lo, hi])) => (r * mb, [lo * mb, hi * mb]),
+        _ => (c.absolute, [c.ci_absolute.lo, c.ci_absolute.hi]),
+    };
+    let n_effective = if c.paired.is_some() {
+        c.candidate.n_effective.min(c.baseline.n_effective)
+    } else {
+        c.baseline.n_effective + c.candidate.n_effective
+    };
+    Aspect {
+        effect: Effect {
+            statistic: statistic.to_string(),
+            relative,
+            absolute,
+            ci_relative,
+            ci_absolute,
+            baseline: mb,
+            candidate: mc,
+            margin: 0.0,
+        },
+        p_value: c.p_value,
+        method: c.method.clone(),
+        n: c.baseline.n.max(c.candidate.n),
+        n_effective,
+    }
+}
+
+/// Level of the candidate against the baseline. Paired: per-time log-ratios when every value
+/// is positive, else differences (ratio of means by the delta method); unpaired: EWC Welch.
+///
+/// # Errors
+/// As [`compare`].
+pub fn level(
+    b: &[f64],
+    c: &[f64],
+    paired: bool,
+    ratio_of_means: bool,
+    alpha: f64,
+) -> Result<Aspect> {
+    let positive = b.iter().chain(c).all(|v| *v > 0.0);
+    let pairing = match (paired, positive && !ratio_of_means) {
+        (false, _) => None,
+        (true, true) => Some(Pairing::LogRatio),
+        (true, false) => Some(Pairing::Difference),
+    };
+    let options = CompareOptions {
+        alpha,
+        paired: pairing,
+        ..CompareOptions::default()
+    };
+    let r = compare(b, c, &options)?;
+    let stat = if ratio_of_means { "rate" } else { "mean" };
+    Ok(from_comparison(
+        &r,
+        stat,
+        b,
+        c,
+        pairing == Some(Pairing::LogRatio),
+    ))
+}
+
+/// Absolute deviations of the first differences from their median: a spread measure immune
+/// to level shifts, slow shared cycles and linear trends (Brown–Forsythe on increments).
+pub fn spread_series(x: &[Option<f64>]) -> Vec<Option<f64>> {
+    let d: Vec<Option<f64>> = x
+        .windows(2)
+        .map(|w| match (w[0], w[1]) {
+            (Some(a), Some(b)) => Some(b - a),
+            _ => None,
+        })
+        .collect();
+    let mut present: Vec<f64> = d.iter().flatten().copied().collect();
+    if present.is_empty() {
+        return d;
+    }
+    let mid = present.len() / 2;
+    let (_, m, _) = present.select_nth_unstable_by(mid, f64::total_cmp);
+    let m = *m;
+    d.into_iter().map(|v| v.map(|v| (v - m).abs())).collect()
+}
+
+/// Ratio of spreads, candidate over baseline, from the mean absolute deviations of increments
+/// ([`spread_series`]); paired differences when the two are aligned, Welch otherwise. For a
+/// location–scale family the ratio of mean absolute deviations equals the sd ratio.
+///
+/// # Errors
+/// As [`compare`].
+pub fn dispersion(b: &[f64], c: &[f64], paired: bool, alpha: f64) -> Result<Aspect> {
+    let options = CompareOptions {
+        alpha,
+        paired: paired.then_some(Pairing::Difference),
+        ..CompareOptions::default()
+    };
+    let r = compare(b, c, &options)?;
+    let mut a = from_comparison(&r, "sd_ratio", b, c, false);
+    a.method = format!("{} on |Δx − median| (spread)", a.method);
+    Ok(a)
+}
+
+/// Slope of `y` against time (hours), divided by `scale`, with an EWC long-run variance of the
+/// OLS score `(t − t̄) û_t` (Lazarus, Lewis, Stock & Watson 2018) and a t_ν reference.
+///
+/// ```text
+/// β̂ = Σ (t−t̄)(y−ȳ) / Sₜₜ,  û = y − ȳ − β̂ (t − t̄),  Var(β̂) = n ω̂(z) / Sₜₜ²,  z = (t−t̄) û
+/// ν, AR(1) correction: from û (as compare does for a level)
+/// ```
+/// Assumes the residuals are stationary (a step inside the window biases the slope: report
+/// change points too).
+///
+/// # Errors
+/// As [`har`] (fewer than 3 points, non-finite values).
+pub fn trend(
+    t_hours: &[f64],
+    y: &[f64],
+    scale: f64,
+    alpha: f64,
+) -> Result<(f64, [f64; 2], f64, usize)> {
+    crate::stats::check::sample("trend", y, 5)?;
+    let n = y.len() as f64;
+    let (tm, ym) = (mean(t_hours), mean(y));
+    let stt: f64 = t_hours.iter().map(|t| (t - tm).powi(2)).sum();
+    if stt <= 0.0 {
+        return Err(crate::Error::invalid("trend", "all points at one time"));
+    }
+    let beta = t_hours
+        .iter()
+        .zip(y)
+        .map(|(t, v)| (t - tm) * (v - ym))
+        .sum::<f64>()
+        / stt;
+    let u: Vec<f64> = t_hours
+        .iter()
+        .zip(y)
+        .map(|(t, v)| v - ym - beta * (t - tm))
+        .collect();
+    let hu = har(&u, Estimator::Ewc)?;
+    let z: Vec<f64> = t_hours.iter().zip(&u).map(|(t, e)| (t - tm) * e).collect();
+    let omega = har_like(&z, &hu, Estimator::Ewc)?;
+    let se = (n * omega).sqrt() / stt;
+    let df = if hu.df.is_finite() { hu.df } else { n - 2.0 };
+    let scale = scale.abs();
+    if se.is_nan() || se <= 0.0 || scale.is_nan() || scale <= 0.0 {
+        let b = beta / scale;
+        return Ok((b, [b, b], if beta == 0.0 { 1.0 } else { 0.0 }, y.len()));
+    }
+    let q = t_ppf(1.0 - alpha / 2.0, df);
+    let p = (2.0 * t_sf((beta / se).abs(), df)).min(1.0);
+    let b = beta / scale;
+    let h = q * se / scale;
+    Ok((b, [b - h, b + h], p, y.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ar1(n: usize, phi: f64, seed: u64) -> Vec<f64> {
+        let mut rng = crate::stats::rng::Rng::new(seed);
+        let mut x = 0.0;
+        (0..n)
+            .map(|_| {
+                x = phi * x + rng.normal();
+                x
+            })
+            .collect()
+    }
+
+    #[test]
+    fn slope_matches_least_squares_and_trend_test_is_calibrated() {
+        // OLS slope of y = 2 + 0.5 t (exact) is 0.5.
+        let t: Vec<f64> = (0..50).map(|i| i as f64 / 10.0).collect();
+        let y: Vec<f64> = (0..50)
+            .map(|i| 2.0 + 0.5 * t[i] + if i % 2 == 0 { 0.1 } else { -0.1 })
+            .collect();
+        let (b, ci, _, _) = trend(&t, &y, 1.0, 0.05).expect("trend");
+        // numpy 2.4.6: np.polyfit(np.arange(50)/10, y, 1)[0] with the alternating ±0.1 residual.
+        assert!((b - 0.497_599_039_615_846_2).abs() < 1e-12, "{b}");
+        assert!(ci[0] < b && b < ci[1]);
+        // No trend, AR(1) φ = 0.9: rejections at 5 % stay near 5 %.
+        let t: Vec<f64> = (0..720).map(|i| i as f64 / 60.0).collect();
+        let mut rejected = 0;
+        let reps = 400;
+        for seed in 0..reps {
+            let y = ar1(720, 0.9, seed);
+            let (_, _, p, _) = trend(&t, &y, 1.0, 0.05).expect("trend");
+            rejected += usize::from(p < 0.05);
+        }
+        let rate = rejected as f64 / reps as f64;
+        assert!(rate < 0.09, "false trend rate {rate}");
+    }
+}

@@ -1,0 +1,182 @@
+//! Paired mode: baseline and candidate targets ran side by side on the same traffic.
+//!
+//! Every target of a metric goes onto one grid; per grid time each release's level is the
+//! mean of its replicas (times where a replica is missing are dropped and counted). The
+//! comparison then uses the pairing: per-time log-ratios (differences, as a ratio of means, for
+//! counts and non-positive values) cancel load and daily cycles the targets share. With two or
+//! more replicas of a release, replica-vs-replica (A/A) comparisons give the noise floor: no
+//! difference smaller than what two replicas of one release show is called a change.
+
+use super::estimate::{dispersion, level, spread_series, trend};
+use super::group::{change_points, mean_lane, on_grid, read_counts, Group, Outcome};
+use super::policy::MetricClass;
+use crate::series::prepare::Prepared;
+use crate::series::Role;
+use crate::Error;
+
+/// Fewest paired points a comparison needs.
+pub const MIN_POINTS: usize = 10;
+
+fn complete(b: &[Option<f64>], c: &[Option<f64>]) -> Vec<usize> {
+    (0..b.len())
+        .filter(|&k| b[k].is_some() && c[k].is_some())
+        .collect()
+}
+
+fn take(x: &[Option<f64>], idx: &[usize]) -> Vec<f64> {
+    idx.iter().filter_map(|&k| x[k]).collect()
+}
+
+/// Largest relative difference between two replicas of one release (paired, as the release
+/// comparison), `None` with fewer than two replicas.
+fn noise_floor(lanes: &[&Vec<Option<f64>>], ratio_of_means: bool, alpha: f64) -> Option<f64> {
+    let mut floor: Option<f64> = None;
+    for i in 0..lanes.len() {
+        for j in i + 1..lanes.len() {
+            let idx = complete(lanes[i], lanes[j]);
+            if idx.len() < MIN_POINTS {
+                continue;
+            }
+            let (a, b) = (take(lanes[i], &idx), take(lanes[j], &idx));
+            if let Ok(r) = level(&a, &b, true, ratio_of_means, alpha) {
+                if let Some(rel) = r.effect.relative {
+                    floor = Some(floor.map_or(rel.abs(), |f: f64| f.max(rel.abs())));
+                }
+            }
+        }
+    }
+    floor
+}
+
+/// Paired analysis of one metric.
+pub fn analyze(group: &Group<'_>, step_ms: Option<i64>, alpha: f64) -> Outcome {
+    let members: Vec<&Prepared> = group.members.iter().map(|m| m.0).collect();
+    let mut data = read_counts(&members);
+    let role_of = |r: Role| -> Vec<usize> {
+        group
+            .members
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| m.1 == Some(r))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let (bi, ci) = (role_of(Role::Baseline), role_of(Role::Candidate));
+    data.baseline_targets = bi.iter().map(|&i| members[i].key.target.clone()).collect();
+    data.candidate_targets = ci.iter().map(|&i| members[i].key.target.clone()).collect();
+    if bi.is_empty() || ci.is_empty() {
+        let side = if bi.is_empty() {
+            "candidate"
+        } else {
+            "baseline"
+        };
+        return Outcome::no_data(data, format!("present in the {side} only"));
+    }
+    let Some((grid, lanes)) = on_grid(&members, step_ms) else {
+        return Outcome::no_data(
+            data,
+            "the targets do not overlap in time (no common grid)".into(),
+        );
+    };
+    let step_s = grid.step_ms as f64 / 1000.0;
+    data.step_s = Some(step_s);
+    let bl: Vec<&Vec<Option<f64>>> = bi.iter().map(|&i| &lanes[i]).collect();
+    let cl: Vec<&Vec<Option<f64>>> = ci.iter().map(|&i| &lanes[i]).collect();
+    let (b, c) = (mean_lane(&bl, grid.len), mean_lane(&cl, grid.len));
+    let idx = complete(&b, &c);
+    data.points = idx.len();
+    data.missing += grid.len - idx.len();
+    if idx.len() < MIN_POINTS {
+        return Outcome::no_data(
+            data,
+            format!("{} paired points (need {MIN_POINTS})", idx.len()),
+        );
+    }
+    let (bv, cv) = (take(&b, &idx), take(&c, &idx));
+    let times: Vec<i64> = idx.iter().map(|&k| grid.time(k)).collect();
+    let errors = group.policy.class == MetricClass::Errors;
+    let mut notes = Vec::new();
+    let lvl = match level(&bv, &cv, true, errors, alpha) {
+        Ok(a) => Some(a),
+        Err(Error::Constant { .. }) if bv == cv => {
+            notes.push("both releases constant and equal".into());
+            None
+        }
+        Err(e) => {
+            notes.push(format!("level not compared: {e}"));
+            None
+        }
+    };
+    let noise = noise_floor(&bl, errors, alpha)
+        .into_iter()
+        .chain(noise_floor(&cl, errors, alpha))
+        .reduce(f64::max);
+    // Trend of the candidate against the baseline, relative per hour.
+    let positive = bv.iter().chain(&cv).all(|v| *v > 0.0) && !errors;
+    let base_level = bv.iter().sum::<f64>() / bv.len() as f64;
+    let y: Vec<f64> = bv
+        .iter()
+        .zip(&cv)
+        .map(|(b, c)| if positive { (c / b).ln() } else { c - b })
+        .collect();
+    let hours: Vec<f64> = times
+        .iter()
+        .map(|t| (t - times[0]) as f64 / 3.6e6)
+        .collect();
+    let scale = if positive { 1.0 } else { base_level };
+    let tr = trend(&hours, &y, scale, alpha)
+        .ok()
+        .map(|(per_h, ci, p, n)| super::estimate::Aspect {
+            effect: crate::report::Effect {
+                statistic: "trend_per_h".into(),
+                relative: Some(per_h),
+                absolute: per_h * base_level,
+                ci_relative: Some(ci),
+                ci_absolute: [ci[0] * base_level, ci[1] * base_level],
+                baseline: base_level,
+                candidate: cv.iter().sum::<f64>() / cv.len() as f64,
+                margin: 0.0,
+            },
+            p_value: p,
+            method: format!(
+                "OLS slope of the paired {}, EWC",
+                if positive { "log-ratio" } else { "difference" }
+            ),
+            n,
+            n_effective: f64::NAN,
+        });
+    // Dispersion from increments, replicas averaged per time.
+    let disp = if errors {
+        None
+    } else {
+        let sb: Vec<Vec<Option<f64>>> = bl.iter().map(|l| spread_series(l)).collect();
+        let sc: Vec<Vec<Option<f64>>> = cl.iter().map(|l| spread_series(l)).collect();
+        let len = grid.len.saturating_sub(1);
+        let (ab, ac) = (
+            mean_lane(&sb.iter().collect::<Vec<_>>(), len),
+            mean_lane(&sc.iter().collect::<Vec<_>>(), len),
+        );
+        let j = complete(&ab, &ac);
+        let (xb, xc) = (take(&ab, &j), take(&ac, &j));
+        (j.len() >= MIN_POINTS)
+            .then(|| dispersion(&xb, &xc, true, alpha).ok())
+            .flatten()
+    };
+    let (mut cps, note_b) = change_points("baseline", &bv, &times, None);
+    let (cpc, note_c) = change_points("candidate", &cv, &times, None);
+    cps.extend(cpc);
+    notes.extend(note_b.into_iter().chain(note_c));
+    if let Some(l) = &lvl {
+        data.n_effective = Some(l.n_effective);
+    }
+    Outcome {
+        level: lvl,
+        trend: tr,
+        dispersion: disp,
+        noise_floor: noise,
+        change_points: cps,
+        data,
+        notes,
+        step_s,
+    }
+}
