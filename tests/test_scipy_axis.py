@@ -178,3 +178,14 @@ def test_masked_series_are_refused_where_time_order_matters():
         sw.acf(s, nlags=2)
     with pytest.raises(ValueError, match="masked"):
         shiftwatch.compare(s, np.arange(30.0))
+
+
+@pytest.mark.parametrize("center", ["median", "mean", "trimmed"])
+def test_fligner_axis_keepdims_and_propagate_match_scipy(center, rng):
+    a, b, c = rng.normal(size=(4, 12)), rng.normal(0, 2, size=(4, 9)), rng.normal(size=(1, 7))
+    for kwargs in ({"axis": 1}, {"axis": -1, "keepdims": True}, {"axis": None}):
+        same(sw.fligner(a, b, c, center=center, **kwargs),
+             quiet(ss.fligner, a, b, c, center=center, **kwargs))
+    a[2, 3] = np.nan
+    same(sw.fligner(a, b, c, center=center, axis=1, nan_policy="propagate"),
+         quiet(ss.fligner, a, b, c, center=center, axis=1))

@@ -69,14 +69,28 @@ fn ansari(
     })
 }
 
-/// Fligner–Killeen test of equal variances of `k ≥ 2` samples; `center` is `median`, `mean`
-/// or `trimmed:<proportion>`. Returns the engine's `Fligner` as a dict.
+/// Fligner–Killeen test of equal variances of `k ≥ 2` samples per row (scipy's `axis=`);
+/// `center` is `median`, `mean` or `trimmed:<proportion>`. Returns the engine's `Fligner`
+/// fields as columns.
 #[pyfunction]
-fn fligner(py: Python<'_>, samples: Vec<Arr<'_>>, center: &str) -> PyResult<Py<PyAny>> {
+fn fligner(
+    py: Python<'_>,
+    samples: Vec<Arr2<'_>>,
+    center: &str,
+    nan_policy: &str,
+) -> PyResult<Py<PyAny>> {
     let center: Center = parse(center)?;
-    let owned: Vec<_> = samples.iter().map(slice).collect();
-    let views: Vec<&[f64]> = owned.iter().map(|s| s.as_ref()).collect();
-    call(py, || fligner_engine(&views, center))
+    let policy = NanPolicy::parse(nan_policy)?;
+    let rows: Vec<Rows<'_>> = samples.iter().map(Rows::new).collect();
+    let m = batch::same_rows(&rows.iter().collect::<Vec<_>>())?;
+    columns(py, m, |i| {
+        let owned = rows
+            .iter()
+            .map(|r| batch::sample(r.row(i), policy))
+            .collect::<Option<Vec<_>>>()?;
+        let views: Vec<&[f64]> = owned.iter().map(|s| s.as_ref()).collect();
+        Some(val(fligner_engine(&views, center)))
+    })
 }
 
 /// k-sample Anderson–Darling test; returns the engine's `AndersonKsamp` as a dict.

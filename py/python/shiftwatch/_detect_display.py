@@ -159,8 +159,9 @@ def plot_detection(
 ) -> Axes:
     """The series, each segment's fit (its mean; its fitted line for ``cost='linear'``) and a
     dashed line at each change point labelled, above the axes, with its kind and Holm-adjusted
-    p-value. With many change points the labels alternate between four heights; with more than :data:`MAX_LABELS` change points the most
-    significant are labelled and the title says so. The legend sits outside the axes, so it
+    p-value. With many change points the labels alternate between four heights; with more
+    than :data:`MAX_LABELS` change points the most significant are labelled and the title
+    says so. The legend sits outside the axes, so it
     never covers data. The x axis shows the result's ``times`` when it has them.
 
     Args:

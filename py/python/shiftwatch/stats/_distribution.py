@@ -59,14 +59,19 @@ def ks_2samp(
             ``data2`` somewhere) or ``'greater'``.
         method: ``'auto'`` (exact if both samples have at most 10 000 values), ``'exact'`` or
             ``'asymp'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         A :class:`KstestResult`.
 
     Raises:
         InsufficientDataError: If a sample is empty.
-        ValueError: For NaN/±∞ or an unknown ``alternative``/``method``.
+        ValueError: For NaN (``nan_policy="raise"``; ±∞ are ordered, as scipy) or an
+            unknown ``alternative``/``method``.
 
     Examples:
         >>> from shiftwatch import stats
@@ -123,14 +128,19 @@ def ansari(
         y: Second sample.
         alternative: ``'two-sided'``, ``'less'`` (the scale of ``x`` is smaller... as scipy:
             the ratio of scales x/y is less than 1) or ``'greater'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         An :class:`AnsariResult`.
 
     Raises:
         InsufficientDataError: An empty sample, or all values equal.
-        ValueError: For NaN/±∞ or an unknown ``alternative``.
+        ValueError: For NaN (``nan_policy="raise"``; ±∞ are ranked, as scipy) or an
+            unknown ``alternative``.
 
     Examples:
         >>> from shiftwatch import stats
@@ -169,15 +179,19 @@ def fligner(
     *samples: ArrayLike,
     center: str = "median",
     proportiontocut: float = 0.05,
+    axis: int | None = 0,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> FlignerResult:
     """Fligner–Killeen test that k samples have equal variances, as ``scipy.stats.fligner``.
 
     Args:
-        *samples: Two or more samples.
+        *samples: Two or more samples (n-D arrays are tested along ``axis``).
         center: ``'median'`` (default), ``'mean'`` or ``'trimmed'``.
         proportiontocut: Proportion cut from each end for ``center='trimmed'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        axis: Axis along which to test (scipy's); ``None`` ravels each sample.
+        nan_policy: ``'raise'`` (default), ``'omit'`` or ``'propagate'``.
+        keepdims: Keep the tested axis with length 1, as scipy.
 
     Returns:
         A :class:`FlignerResult`.
@@ -194,11 +208,18 @@ def fligner(
     """
     if center not in ("median", "mean", "trimmed"):
         raise ValueError(f"center must be 'median', 'mean' or 'trimmed', got {center!r}")
-    arrays = [_sample(s, f"samples[{i}]", nan_policy) for i, s in enumerate(samples)]
     spec = f"trimmed:{float(proportiontocut)!r}" if center == "trimmed" else center
-    d = _native.fligner(arrays, spec)
-    return FlignerResult(statistic=float(d["statistic"]), pvalue=float(d["p_value"]),
-                         df=int(d["df"]))
+    if len(samples) < 2:
+        raise ValueError(f"fligner needs at least two samples, got {len(samples)}")
+    d = _vectorised(
+        lambda *rows: _native.fligner(list(rows[:-2]), rows[-2], rows[-1]),
+        [(f"samples[{i}]", s) for i, s in enumerate(samples)], axis=axis,
+        keepdims=keepdims, nan_policy=nan_policy, args=(spec,),
+    )
+    return FlignerResult(
+        statistic=_as_float(d["statistic"]), pvalue=_as_float(d["p_value"]),
+        df=_as_int(d["df"]),
+    )
 
 
 # --------------------------------------------------------------------------- Anderson–Darling

@@ -112,7 +112,11 @@ def ttest_ind(
         b: Second sample.
         equal_var: ``True`` (scipy's default): Student's pooled-variance test; ``False``:
             Welch's test (the safer choice when variances may differ).
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
         alternative: ``'two-sided'``, ``'less'`` (mean of ``a`` smaller) or ``'greater'``.
 
     Returns:
@@ -122,7 +126,8 @@ def ttest_ind(
     Raises:
         InsufficientDataError: Too few values (Welch needs 2 per sample; Student 1 per sample
             and 3 in total), or zero variance in both samples.
-        ValueError: For NaN/±∞ or an unknown ``alternative``.
+        ValueError: For NaN (with ``nan_policy="raise"``; ±∞ give NaN results, as scipy)
+            or an unknown ``alternative``.
 
     Examples:
         >>> from shiftwatch import stats
@@ -152,7 +157,11 @@ def ttest_rel(
     Args:
         a: First sample.
         b: Second sample, paired with ``a`` (same length).
-        nan_policy: ``'raise'`` (default) or ``'omit'`` (drops pairs with a NaN).
+        nan_policy: ``'raise'`` (default), ``'omit'`` (drops pairs with a NaN); or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
         alternative: ``'two-sided'``, ``'less'`` or ``'greater'``.
 
     Returns:
@@ -160,7 +169,7 @@ def ttest_rel(
 
     Raises:
         InsufficientDataError: Fewer than 2 pairs, or all differences equal.
-        ValueError: Lengths differ, NaN/±∞, or an unknown ``alternative``.
+        ValueError: Lengths differ, NaN (``nan_policy="raise"``), or an unknown ``alternative``.
 
     Examples:
         >>> from shiftwatch import stats
@@ -193,7 +202,11 @@ def ttest_1samp(
     Args:
         a: The sample.
         popmean: Hypothesised mean.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
         alternative: ``'two-sided'``, ``'less'`` or ``'greater'``.
 
     Returns:
@@ -201,7 +214,8 @@ def ttest_1samp(
 
     Raises:
         InsufficientDataError: Fewer than 2 values, or zero variance.
-        ValueError: For NaN/±∞ or an unknown ``alternative``.
+        ValueError: For NaN (with ``nan_policy="raise"``; ±∞ give NaN results, as scipy)
+            or an unknown ``alternative``.
 
     Examples:
         >>> from shiftwatch import stats
@@ -256,14 +270,18 @@ def brunnermunzel(
         y: Second sample (at least 2 values).
         alternative: ``'two-sided'``, ``'less'`` or ``'greater'`` (scipy's meaning).
         distribution: ``'t'`` (default) or ``'normal'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         A :class:`BrunnerMunzelResult`.
 
     Raises:
         InsufficientDataError: Fewer than 2 values in a sample, or all values equal.
-        ValueError: For NaN/±∞ or unknown names.
+        ValueError: For NaN (``nan_policy="raise"``; ±∞ are ranked, as scipy) or unknown names.
 
     Examples:
         >>> from shiftwatch import stats

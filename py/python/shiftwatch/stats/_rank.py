@@ -60,14 +60,18 @@ def mannwhitneyu(
             ``'greater'``.
         method: ``'auto'`` (exact when a sample has at most 8 values and there are no ties),
             ``'exact'`` or ``'asymptotic'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         A :class:`MannwhitneyuResult`.
 
     Raises:
         InsufficientDataError: If a sample is empty or every value is the same.
-        ValueError: For NaN/±∞ or unknown names.
+        ValueError: For NaN (``nan_policy="raise"``; ±∞ are ranked, as scipy) or unknown names.
 
     Examples:
         >>> from shiftwatch import stats
@@ -130,14 +134,19 @@ def wilcoxon(
         alternative: ``'two-sided'``, ``'less'`` or ``'greater'``.
         method: ``'auto'``, ``'exact'``, ``'asymptotic'`` or ``'permutation'`` (the exact
             conditional distribution with ties, scipy's ``PermutationMethod()``).
-        nan_policy: ``'raise'`` (default) or ``'omit'`` (drops pairs with a NaN).
+        nan_policy: ``'raise'`` (default), ``'omit'`` (drops pairs with a NaN); or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         A :class:`WilcoxonResult`.
 
     Raises:
         InsufficientDataError: Too few non-zero differences, or all differences zero.
-        ValueError: Lengths differ, NaN/±∞, or unknown names.
+        ValueError: Lengths differ, NaN (``nan_policy="raise"``; ±∞ are ranked), or
+            unknown names.
 
     Examples:
         >>> from shiftwatch import stats
