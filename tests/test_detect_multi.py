@@ -188,7 +188,9 @@ def test_multidetection_plot_one_panel_per_column():
     axes = d.plot(x)
     assert len(axes) == 2
     for ax in axes:
-        assert len(ax.lines) == 2  # the column and the change line
-        assert ax.lines[1].get_xdata()[0] == 60
+        # the column, one mean line per segment and the dashed change line
+        assert len(ax.lines) == 1 + 2 + 1
+        dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+        assert len(dashed) == 1 and dashed[0].get_xdata()[0] == 60
     with pytest.raises(ValueError, match="expected 2 columns"):
         d.plot(x[:, 0])

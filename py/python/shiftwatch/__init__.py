@@ -11,6 +11,7 @@ baseline, effect signs, ``pvalue``/``p_value``, missing values) are listed in on
 """
 
 from shiftwatch import datasets, stats
+from shiftwatch._analyze import Report, analyze
 from shiftwatch._compare import Comparison, SampleSummary, compare
 from shiftwatch._detect import (
     ChangePoint,
@@ -27,6 +28,8 @@ from shiftwatch._native import InsufficientDataError, __version__
 
 __all__ = [
     "ChangePoint",
+    "Report",
+    "analyze",
     "Comparison",
     "CropsPath",
     "Detection",

@@ -260,12 +260,12 @@ def _parse_labels(s: str) -> dict[str, str]:
     return {k: v for k, v in pairs}
 
 
-def _prepare_frame(
-    frame: Any, warmup_ms: int, quantiles: list[float]
-) -> dict[str, Any]:
-    """Prepares series given as a tidy polars or pandas frame (as returned by :func:`read`)."""
+def _frame_columns(frame: Any) -> dict[str, Any]:
+    """The columns of a tidy frame (as returned by :func:`read`) in the layout the native
+    ``*_columns`` functions take: per-series lists and per-point arrays. pandas frames are
+    read with pandas alone (:func:`_pandas_frame_columns`: no polars, no pyarrow)."""
     if (type(frame).__module__ or "").startswith("pandas"):
-        return _prepare_pandas(frame, warmup_ms, quantiles)
+        return _pandas_frame_columns(frame)
     pl = require("polars", "frames")
     missing = {"timestamp", "metric", "value"} - set(frame.columns)
     if missing:
@@ -277,17 +277,19 @@ def _prepare_frame(
         ts_ms = ts
     else:
         raise ValueError("timestamp must be a Datetime column or integer epoch milliseconds")
+    blank = pl.repeat("", frame.height, eager=True)
     cols = {
         "metric": frame["metric"].cast(pl.String).fill_null(""),
         "target": (
-            frame["target"].cast(pl.String).fill_null("")
-            if "target" in frame.columns
-            else pl.repeat("", frame.height, eager=True)
+            frame["target"].cast(pl.String).fill_null("") if "target" in frame.columns else blank
         ),
         "kind": (
             frame["kind"].cast(pl.String).fill_null("unknown")
             if "kind" in frame.columns
             else pl.repeat("unknown", frame.height, eager=True)
+        ),
+        "role": (
+            frame["role"].cast(pl.String).fill_null("") if "role" in frame.columns else blank
         ),
     }
     if "labels" in frame.columns and isinstance(frame["labels"].dtype, pl.Struct):
@@ -298,30 +300,44 @@ def _prepare_frame(
     elif "labels" in frame.columns:
         label_str = frame["labels"].cast(pl.String).fill_null("")
     else:
-        label_str = pl.repeat("", frame.height, eager=True)
+        label_str = blank
     keys = pl.DataFrame({**cols, "labels": label_str})
     key_cols = list(keys.columns)
     uniq = keys.unique(maintain_order=True).with_row_index("_sid")
-    sid = (
-        keys.with_row_index("_row")
-        .join(uniq, on=key_cols, how="left")
-        .sort("_row")["_sid"]
-    )
+    sid = keys.with_row_index("_row").join(uniq, on=key_cols, how="left").sort("_row")["_sid"]
+    return {
+        "metric": uniq["metric"].to_list(),
+        "target": uniq["target"].to_list(),
+        "labels": [_parse_labels(s) for s in uniq["labels"].to_list()],
+        "kind": uniq["kind"].to_list(),
+        "role": uniq["role"].to_list() if "role" in frame.columns else None,
+        "series": sid.to_numpy().astype(np.uint32),
+        "timestamp_ms": ts_ms.cast(pl.Int64).to_numpy(),
+        "value": frame["value"].cast(pl.Float64).to_numpy(),
+    }
+
+
+def _prepare_frame(
+    frame: Any, warmup_ms: int, quantiles: list[float]
+) -> dict[str, Any]:
+    """Prepares series given as a tidy frame (as returned by :func:`read`)."""
+    c = _frame_columns(frame)
     return _native.prepare_columns(
-        uniq["metric"].to_list(),
-        uniq["target"].to_list(),
-        [_parse_labels(s) for s in uniq["labels"].to_list()],
-        uniq["kind"].to_list(),
-        sid.to_numpy().astype(np.uint32),
-        ts_ms.cast(pl.Int64).to_numpy(),
-        frame["value"].cast(pl.Float64).to_numpy(),
+        c["metric"],
+        c["target"],
+        c["labels"],
+        c["kind"],
+        c["series"],
+        c["timestamp_ms"],
+        c["value"],
         warmup_ms,
         quantiles,
     )
 
 
-def _prepare_pandas(frame: Any, warmup_ms: int, quantiles: list[float]) -> dict[str, Any]:
-    """:func:`_prepare_frame` for pandas, with pandas and numpy alone (no polars, no pyarrow)."""
+def _pandas_frame_columns(frame: Any) -> dict[str, Any]:
+    """:func:`_frame_columns` for pandas, with pandas and numpy alone (no polars, no pyarrow).
+    A ``timestamp`` index counts as the ``timestamp`` column."""
     pd = require("pandas", "frames")
     if "timestamp" not in frame.columns and frame.index.name == "timestamp":
         frame = frame.reset_index()
@@ -359,23 +375,23 @@ def _prepare_pandas(frame: Any, warmup_ms: int, quantiles: list[float]) -> dict[
             "metric": text("metric", ""),
             "target": text("target", ""),
             "kind": text("kind", "unknown"),
+            "role": text("role", ""),
             "labels": labels,
         }
     )
     # Series ids in order of first appearance (ngroup with sort=False numbers them so).
     codes = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup().to_numpy()
     uniq = keys.drop_duplicates()
-    return _native.prepare_columns(
-        [str(v) for v in uniq["metric"]],
-        [str(v) for v in uniq["target"]],
-        [_parse_labels(str(s)) for s in uniq["labels"]],
-        [str(v) for v in uniq["kind"]],
-        np.asarray(codes, dtype=np.uint32),
-        np.ascontiguousarray(ts_ms, dtype=np.int64),
-        frame["value"].to_numpy(dtype=np.float64, na_value=np.nan),
-        warmup_ms,
-        quantiles,
-    )
+    return {
+        "metric": [str(v) for v in uniq["metric"]],
+        "target": [str(v) for v in uniq["target"]],
+        "labels": [_parse_labels(str(s)) for s in uniq["labels"]],
+        "kind": [str(v) for v in uniq["kind"]],
+        "role": [str(v) for v in uniq["role"]] if "role" in frame.columns else None,
+        "series": np.asarray(codes, dtype=np.uint32),
+        "timestamp_ms": np.ascontiguousarray(ts_ms, dtype=np.int64),
+        "value": frame["value"].to_numpy(dtype=np.float64, na_value=np.nan),
+    }
 
 
 @overload

@@ -12,6 +12,8 @@ __all__ = [
     "InsufficientDataError",
     "__version__",
     "acf",
+    "analyze_columns",
+    "analyze_paths",
     "anderson_ksamp",
     "ansari",
     "bootstrap_ci",
@@ -88,6 +90,21 @@ def prepare_columns(
     value: _F64,
     warmup_ms: int,
     quantiles: list[float],
+) -> _Dict: ...
+
+# analyze: options is {mode, baseline, candidate, deploy_at, config, preset, alpha, correction,
+# warmup, step, seed}; returns {report, table, markdown, junit}
+def analyze_paths(paths: list[str], options: _Dict) -> _Dict: ...
+def analyze_columns(
+    metric: list[str],
+    target: list[str],
+    labels: list[dict[str, str]],
+    kind: list[str],
+    role: list[str] | None,
+    series: NDArray[np.uint32],
+    timestamp_ms: NDArray[np.int64],
+    value: _F64,
+    options: _Dict,
 ) -> _Dict: ...
 
 # two-sample tests vectorised over rows (scipy's axis=): x, y are C-contiguous 2-D float64

@@ -1,0 +1,381 @@
+"""``shiftwatch.analyze``: the release verdict over every metric of an experiment."""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from shiftwatch import _native
+from shiftwatch._io import _frame_columns
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+_VERDICT_COLOURS = {
+    "regression": "#c62828",
+    "improvement": "#2e7d32",
+    "no_change": "#607d8b",
+    "inconclusive": "#ef6c00",
+    "no_data": "#9e9e9e",
+}
+
+
+def _pyplot() -> Any:
+    try:
+        import matplotlib.pyplot as plt
+    except ModuleNotFoundError as e:  # pragma: no cover - depends on the environment
+        raise ModuleNotFoundError(
+            "plotting needs matplotlib: pip install 'shiftwatch[plot]'"
+        ) from e
+    return plt
+
+
+def _metric_id(m: dict[str, Any]) -> str:
+    labels = m.get("labels") or {}
+    if not labels:
+        return str(m["metric"])
+    inner = ",".join(f'{k}="{v}"' for k, v in labels.items())
+    return f"{m['metric']}{{{inner}}}"
+
+
+class Report:
+    """The result of :func:`analyze`: one row per metric, the rules, a summary.
+
+    ``to_dict()`` is exactly the JSON ``shiftwatch analyze --format json`` prints. The object is
+    read-only; ``str(report)`` is the CLI's table.
+
+    Attributes:
+        verdict: The overall verdict (``"regression"`` when any metric regressed or a rule fired
+            for the candidate only).
+        summary: The summary line.
+        metrics: One dict per metric (worst first), as in the JSON.
+        rules: One dict per rule and target.
+    """
+
+    __slots__ = ("_d", "_table", "_markdown", "_junit", "_source")
+
+    def __init__(self, native: dict[str, Any], source: Any) -> None:
+        object.__setattr__(self, "_d", native["report"])
+        object.__setattr__(self, "_table", native["table"])
+        object.__setattr__(self, "_markdown", native["markdown"])
+        object.__setattr__(self, "_junit", native["junit"])
+        object.__setattr__(self, "_source", source)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("Report is read-only")
+
+    @property
+    def verdict(self) -> str:
+        return str(self._d["summary"]["verdict"])
+
+    @property
+    def summary(self) -> str:
+        return str(self._d["summary"]["line"])
+
+    @property
+    def metrics(self) -> list[dict[str, Any]]:
+        return list(self._d["metrics"])
+
+    @property
+    def rules(self) -> list[dict[str, Any]]:
+        return list(self._d["rules"])
+
+    @property
+    def markdown(self) -> str:
+        """The report as a pull-request comment (``--format markdown``)."""
+        return str(self._markdown)
+
+    @property
+    def junit(self) -> str:
+        """The report as JUnit XML (``--format junit``)."""
+        return str(self._junit)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain Python objects, equal to the CLI's JSON."""
+        import copy
+
+        return copy.deepcopy(self._d)
+
+    def metric(self, name: str) -> dict[str, Any]:
+        """The row of one metric, by name or ``name{label="v"}`` identity.
+
+        Raises:
+            KeyError: No metric, or several, match ``name``.
+        """
+        rows = [m for m in self._d["metrics"] if name in (m["metric"], _metric_id(m))]
+        if len(rows) != 1:
+            known = ", ".join(_metric_id(m) for m in self._d["metrics"][:12])
+            what = "no metric" if not rows else f"{len(rows)} metrics"
+            raise KeyError(f"{what} named {name!r}; metrics: {known}")
+        return dict(rows[0])
+
+    def _rows(self) -> list[dict[str, Any]]:
+        out = []
+        for m in self._d["metrics"]:
+            e = m.get("effect") or {}
+            ci = e.get("ci_relative") or [None, None]
+            out.append(
+                {
+                    "metric": m["metric"],
+                    "labels": ";".join(f"{k}={v}" for k, v in (m.get("labels") or {}).items()),
+                    "verdict": m["verdict"],
+                    "statistic": e.get("statistic"),
+                    "relative": e.get("relative"),
+                    "ci_low": ci[0],
+                    "ci_high": ci[1],
+                    "absolute": e.get("absolute"),
+                    "margin": e.get("margin"),
+                    "p_value": m.get("p_value"),
+                    "p_adjusted": m.get("p_adjusted"),
+                    "direction": m["direction"],
+                    "method": m["method"],
+                    "n": m["data"]["points"],
+                    "n_effective": m["data"].get("n_effective"),
+                    "reason": m["reason"],
+                }
+            )
+        return out
+
+    def to_polars(self) -> pl.DataFrame:
+        """One row per metric (verdict, effect, interval, p-values, reason)."""
+        import polars as pl
+
+        return pl.DataFrame(self._rows(), infer_schema_length=None)
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per metric, as :meth:`to_polars`, built with pandas alone."""
+        import pandas as pd
+
+        return pd.DataFrame(self._rows())
+
+    def __str__(self) -> str:
+        return str(self._table)
+
+    def __repr__(self) -> str:
+        return f"<shiftwatch.Report {self.summary}>"
+
+    def _repr_html_(self) -> str:
+        def pct(x: Any) -> str:
+            return "—" if x is None else f"{100 * x:+.2f} %"
+
+        rows = []
+        for m in self._d["metrics"]:
+            e = m.get("effect") or {}
+            ci = e.get("ci_relative")
+            colour = _VERDICT_COLOURS.get(m["verdict"], "#000")
+            rows.append(
+                "<tr>"
+                f"<td style='color:{colour};font-weight:bold'>{html.escape(m['verdict'])}</td>"
+                f"<td><code>{html.escape(_metric_id(m))}</code></td>"
+                f"<td>{html.escape(str(e.get('statistic', '')))}</td>"
+                f"<td style='text-align:right'>{pct(e.get('relative'))}</td>"
+                f"<td>{'—' if not ci else f'[{pct(ci[0])}, {pct(ci[1])}]'}</td>"
+                f"<td style='text-align:right'>"
+                f"{'—' if m.get('p_adjusted') is None else format(m['p_adjusted'], '.2g')}</td>"
+                f"<td style='font-size:85%'>{html.escape(m['reason'])}</td>"
+                "</tr>"
+            )
+        fired = [r for r in self._d["rules"] if r.get("fired_at")]
+        rules = "".join(
+            f"<li><b>{html.escape(r['rule'])}</b> on {html.escape(r['target'])} "
+            f"({html.escape(r['role'])}) at {html.escape(r['fired_at'])}: "
+            f"{html.escape(str(r.get('attribution')))}</li>"
+            for r in fired
+        )
+        return (
+            f"<div><p><b>{html.escape(self.summary)}</b></p>"
+            "<table><thead><tr><th>verdict</th><th>metric</th><th>compared</th><th>effect</th>"
+            "<th>interval</th><th>p adj</th><th>reason</th></tr></thead><tbody>"
+            + "".join(rows)
+            + "</tbody></table>"
+            + (f"<p>Rules fired:</p><ul>{rules}</ul>" if rules else "")
+            + "</div>"
+        )
+
+    def plot(self, ax: Any = None) -> Any:
+        """Forest plot: each metric's relative effect with its interval and ± margin.
+
+        Returns:
+            The matplotlib ``Axes``.
+        """
+        plt = _pyplot()
+        rows = [
+            m
+            for m in self._d["metrics"]
+            if m.get("effect") and m["effect"].get("ci_relative") is not None
+        ]
+        if ax is None:
+            _, ax = plt.subplots(figsize=(8, 0.45 * max(len(rows), 2) + 1))
+        for i, m in enumerate(reversed(rows)):
+            e = m["effect"]
+            lo, hi = (100 * v for v in e["ci_relative"])
+            colour = _VERDICT_COLOURS.get(m["verdict"], "black")
+            margin = 100 * (e.get("margin") or 0.0)
+            ax.axhspan(i - 0.4, i + 0.4, xmin=0, xmax=1, color="none")
+            ax.plot([-margin, margin], [i, i], color="#cfd8dc", lw=8, solid_capstyle="butt")
+            ax.plot([lo, hi], [i, i], color=colour, lw=2)
+            ax.plot([100 * e["relative"]], [i], "o", color=colour)
+        ax.axvline(0, color="grey", lw=0.8)
+        ax.set_yticks(range(len(rows)))
+        ax.set_yticklabels([_metric_id(m)[:48] for m in reversed(rows)], fontsize=8)
+        ax.set_xlabel("relative effect, % (grey band: margin)")
+        ax.set_title(self.summary[:90], fontsize=9)
+        return ax
+
+    def plot_metric(self, name: str, ax: Any = None) -> Any:
+        """Baseline and candidate series of one metric over time: replicas thin, change points
+        dashed, warm-up shaded, rule breaches marked.
+
+        Returns:
+            The matplotlib ``Axes``.
+        """
+        import polars as pl
+
+        from shiftwatch._io import prepare
+
+        m = self.metric(name)
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(9, 3.5))
+        frames = []
+        source = self._source
+        if isinstance(source, list):
+            for p in source:
+                frames.append(prepare(p, warmup_s=0.0))
+            frame = pl.concat(frames, how="diagonal_relaxed")
+        else:
+            frame = prepare(source, warmup_s=0.0)
+        sel = frame.filter(pl.col("metric") == m["metric"])
+        for k, v in (m.get("labels") or {}).items():
+            if "labels" in sel.columns and sel["labels"].dtype == pl.String:
+                sel = sel.filter(pl.col("labels").str.contains(f"{k}={v}", literal=True))
+        roles = {t: "baseline" for t in m["data"]["baseline_targets"]}
+        roles.update({t: "candidate" for t in m["data"]["candidate_targets"]})
+        colours = {"baseline": "#1565c0", "candidate": "#c62828"}
+        for target, part in sel.group_by("target", maintain_order=True):
+            t = target[0] if isinstance(target, tuple) else target
+            role = roles.get(str(t), "other")
+            ax.plot(
+                part["timestamp"].to_list(),
+                part["value"].to_list(),
+                lw=0.8,
+                alpha=0.8,
+                color=colours.get(role, "grey"),
+                label=f"{t} ({role})",
+            )
+        warm = self._d["settings"]["warmup_s"]
+        if warm and sel.height:
+            start = sel["timestamp"].min()
+            import datetime as _dt
+
+            ax.axvspan(start, start + _dt.timedelta(seconds=warm), color="#eeeeee", zorder=0)
+        import datetime as _dt
+
+        for cp in m["change_points"]:
+            when = _dt.datetime.fromisoformat(cp["time"].replace("Z", "+00:00"))
+            ax.axvline(when, ls="--", lw=1, color=colours.get(cp["role"], "black"))
+        for r in self._d["rules"]:
+            if r.get("fired_at") and r["metric"] == m["metric"]:
+                when = _dt.datetime.fromisoformat(r["fired_at"].replace("Z", "+00:00"))
+                ax.axvline(when, color="#6a1b9a", lw=1.5, alpha=0.6)
+        ax.set_title(f"{_metric_id(m)}: {m['verdict']}", fontsize=9)
+        ax.legend(fontsize=7, loc="upper left", ncol=2, framealpha=0.6)
+        return ax
+
+
+def analyze(
+    data: Any,
+    baseline: str | None = None,
+    candidate: str | None = None,
+    mode: str | None = None,
+    *,
+    deploy_at: str | None = None,
+    config: str | os.PathLike[str] | None = None,
+    preset: str | None = None,
+    alpha: float = 0.05,
+    correction: str = "bh",
+    warmup: str = "5m",
+    step: str | None = None,
+    seed: int = 0,
+) -> Report:
+    """Analyses an experiment: one verdict per metric, with effect, interval and p-values.
+
+    The same engine and options as ``shiftwatch analyze`` (see its ``--help``).
+
+    Args:
+        data: A path, a list of paths (formats may mix), or a tidy pandas/polars DataFrame
+            (``timestamp, metric, target, labels, kind, value`` as :func:`shiftwatch.read`
+            returns, optionally with a ``role`` column).
+        baseline: Glob over target names selecting the baseline (e.g. ``"kubo-base-*"``).
+        candidate: Glob over target names selecting the candidate.
+        mode: ``"paired"``, ``"deploy"`` or ``"history"`` (default: chosen from the data).
+        deploy_at: Deploy time (RFC 3339), deploy mode.
+        config: A ``shiftwatch.toml`` file with ``[[metrics]]`` and ``[[rules]]``.
+        preset: ``"kubo"`` for the Kubo launch blockers and metric policies.
+        alpha: Significance level.
+        correction: ``"bh"``, ``"by"``, ``"holm"``, ``"bonferroni"`` or ``"none"``.
+        warmup: Warm-up trimmed from each series' start (and after a deploy).
+        step: Grid step (default: per metric, the coarsest scrape interval).
+        seed: Seed recorded in the report.
+
+    Returns:
+        A :class:`Report`.
+
+    Raises:
+        ValueError: Selectors that match nothing, bad options, malformed input (the message
+            names file, line and column).
+        OSError: A file cannot be read.
+
+    Examples:
+        >>> import numpy as np, polars as pl, shiftwatch
+        >>> rng = np.random.default_rng(1)
+        >>> t = pl.datetime_range(pl.datetime(2026, 1, 1), pl.datetime(2026, 1, 1, 2),
+        ...                       "1m", eager=True)
+        >>> rows = [pl.DataFrame({"timestamp": t, "metric": "latency_seconds", "target": name,
+        ...                       "value": level * (1 + 0.01 * rng.standard_normal(len(t)))})
+        ...         for name, level in [("old-1", 0.20), ("new-1", 0.23)]]
+        >>> r = shiftwatch.analyze(pl.concat(rows), baseline="old-*", candidate="new-*")
+        >>> r.verdict, r.metric("latency_seconds")["effect"]["statistic"]
+        ('regression', 'mean')
+    """
+    if isinstance(alpha, bool) or not isinstance(alpha, (int, float)):
+        raise TypeError("alpha must be a number")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise TypeError("seed must be a non-negative integer")
+    options = {
+        "mode": mode,
+        "baseline": baseline,
+        "candidate": candidate,
+        "deploy_at": deploy_at,
+        "config": None if config is None else os.fspath(config),
+        "preset": preset,
+        "alpha": float(alpha),
+        "correction": correction,
+        "warmup": warmup,
+        "step": step,
+        "seed": seed,
+    }
+    if isinstance(data, (str, os.PathLike)):
+        paths = [os.fspath(data)]
+        return Report(_native.analyze_paths(paths, options), paths)
+    if isinstance(data, Sequence) and not isinstance(data, (bytes, bytearray)):
+        paths = [os.fspath(p) for p in data]
+        if not paths:
+            raise ValueError("no input: give a path, a list of paths or a tidy DataFrame")
+        return Report(_native.analyze_paths(paths, options), paths)
+    c = _frame_columns(data)
+    native = _native.analyze_columns(
+        c["metric"],
+        c["target"],
+        c["labels"],
+        c["kind"],
+        c["role"],
+        c["series"],
+        c["timestamp_ms"],
+        c["value"],
+        options,
+    )
+    return Report(native, data)
