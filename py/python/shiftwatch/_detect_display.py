@@ -90,21 +90,30 @@ def _fmt(v: float) -> str:
     return f"{v:.4g}"
 
 
+def _time_text(times: Any, index: int) -> str:
+    value = times[index]
+    text = str(value.item() if isinstance(value, np.generic) else value)
+    return html.escape(text)
+
+
 def detection_html(d: _HasChangePoints, caption: str) -> str:
-    """An HTML table of the change points (index, kind, levels, p-values) under a caption."""
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in ("index", "kind", "before", "after", "change", "p-value", "Holm p")
-    )
+    """An HTML table of the change points (index, time when the input had a time axis, kind,
+    levels, p-values) under a caption."""
+    times = getattr(d, "times", None)
+    heads = ["index", *(["time"] if times is not None else []), "kind", "before", "after",
+             "change", "p-value", "Holm p"]
+    head = "".join(f"<th>{h}</th>" for h in heads)
     rows = "".join(
         "<tr>"
-        f"<td>{c.index}</td><td>{html.escape(c.kind)}</td><td>{_fmt(c.before)}</td>"
+        f"<td>{c.index}</td>"
+        + (f"<td>{_time_text(times, c.index)}</td>" if times is not None else "")
+        + f"<td>{html.escape(c.kind)}</td><td>{_fmt(c.before)}</td>"
         f"<td>{_fmt(c.after)}</td><td>{c.magnitude:+.4g}</td><td>{c.p_value:.2g}</td>"
         f"<td>{c.p_adjusted:.2g}</td></tr>"
         for c in d.change_points
     )
     if not rows:
-        rows = '<tr><td colspan="7">no change point</td></tr>'
+        rows = f'<tr><td colspan="{len(heads)}">no change point</td></tr>'
     return (
         f"<table><caption>{html.escape(caption)}</caption>"
         f"<tr>{head}</tr>{rows}</table>"
