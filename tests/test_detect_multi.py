@@ -117,11 +117,17 @@ def test_input_types_agree():
     assert shiftwatch.detect([list(x[:, j]) for j in range(3)]).to_dict() == ref
     assert shiftwatch.detect(np.asfortranarray(x)).to_dict() == ref
     frame = pd.DataFrame(x, columns=names).assign(label="x")
-    assert shiftwatch.detect(frame).to_dict() == ref_named
+    # A non-numeric column is refused, never silently dropped (issue 9, item 12).
+    with pytest.raises(TypeError, match="'label' are not numeric"):
+        shiftwatch.detect(frame)
+    assert shiftwatch.detect(frame, columns=names).to_dict() == ref_named
+    assert shiftwatch.detect(frame.drop(columns="label")).to_dict() == ref_named
     pframe = pl.DataFrame({nm: x[:, j] for j, nm in enumerate(names)}).with_columns(
         label=pl.lit("x")
     )
-    assert shiftwatch.detect(pframe).to_dict() == ref_named
+    with pytest.raises(TypeError, match="'label' are not numeric"):
+        shiftwatch.detect(pframe)
+    assert shiftwatch.detect(pframe, columns=names).to_dict() == ref_named
     sub = shiftwatch.detect(frame, columns=["c", "a"])
     assert sub.columns == ("c", "a")
     plain = shiftwatch.detect(x[:, [2, 0]])

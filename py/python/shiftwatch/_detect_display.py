@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
-from typing import TYPE_CHECKING, Any, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Protocol, Sequence, TypeVar, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from shiftwatch._extras import require
+from shiftwatch._frames import table, time_at
 
 if TYPE_CHECKING:  # pragma: no cover
+    import polars
     from matplotlib.axes import Axes
+
+_R = TypeVar("_R")
 
 
 
@@ -40,12 +45,100 @@ class _HasChangePoints(Protocol):
     def n(self) -> int: ...
 
 
+class Timed:
+    """A change point's ``time``: the time of its first new value when the input of
+    :func:`shiftwatch.detect` had a time axis (pandas ``DatetimeIndex``, polars datetime
+    column, tidy ``timestamp``), else ``None``."""
+
+    @property
+    def time(self) -> Any:
+        """Time of ``index`` in the input's time axis, or ``None`` without one."""
+        return getattr(self, "_time", None)
+
+
+def with_times(result: _R, times: Any) -> _R:
+    """Attaches the input's time axis to a result and its change points (``None``: none).
+
+    Times are kept beside the fields, not in them, so ``to_dict()`` stays the engine's JSON.
+    """
+    if times is None:
+        return result
+    object.__setattr__(result, "_times", times)
+    for c in getattr(result, "change_points", ()):
+        object.__setattr__(c, "_time", time_at(times, c.index))
+    return result
+
+
 class Segmented:
     """What every change-point result shares: ``indices`` and ``segments`` of its
-    ``change_points`` over ``n`` values."""
+    ``change_points`` over ``n`` values, their ``times`` when the input had a time axis, and
+    the change points as a table (``to_pandas()``, ``to_polars()``)."""
 
     change_points: tuple[Any, ...]
     n: int
+
+    @property
+    def times(self) -> Any:
+        """The input's time axis (a pandas ``DatetimeIndex`` or a polars datetime Series, one
+        time per value), or ``None`` when the input had none."""
+        return getattr(self, "_times", None)
+
+    @property
+    def change_times(self) -> list[Any]:
+        """The time of each change point (``None`` entries without a time axis)."""
+        return [getattr(c, "_time", None) for c in self.change_points]
+
+    def _table(self) -> dict[str, list[Any]]:
+        """One row per change point (per change point and column for several columns):
+        ``index``, ``time`` when known, then the change point's fields."""
+        rows: list[dict[str, Any]] = []
+        for c in self.change_points:
+            fields = {
+                f.name: getattr(c, f.name) for f in dataclasses.fields(c) if f.name != "dims"
+            }
+            dims = getattr(c, "dims", None)
+            if dims is None:
+                rows.append(fields)
+                continue
+            for dim in dims:
+                row = {"index": c.index}
+                row.update({f.name: getattr(dim, f.name) for f in dataclasses.fields(dim)})
+                row["p_adjusted"] = c.p_adjusted
+                rows.append(row)
+        names = list(rows[0]) if rows else ["index"]
+        table = {name: [r.get(name) for r in rows] for name in names}
+        if self.times is not None:
+            table = {"index": table.pop("index"), "time": self.change_times, **table}
+        return table
+
+    def _polars(self, schema: dict[str, str]) -> polars.DataFrame:
+        """The :meth:`_table` as polars with the given column types (by polars name), plus
+        ``time`` after ``index`` when the input had a time axis."""
+        pl = require("polars", "frames")
+        cols = self._table()
+        frame = pl.DataFrame(
+            {k: cols.get(k, []) for k in schema}, schema={k: getattr(pl, v) for k, v in
+                                                        schema.items()}
+        )
+        if self.times is not None:
+            frame = frame.insert_column(1, pl.Series("time", self.change_times))
+        return cast("polars.DataFrame", frame)
+
+    def to_pandas(self) -> Any:
+        """The change points as a pandas DataFrame (pandas alone: no polars, no pyarrow).
+
+        Returns:
+            One row per change point (per change point and column for several columns), with
+            a ``time`` column when the input had a time axis.
+
+        Examples:
+            >>> import shiftwatch
+            >>> noise = [0.0, 0.3, -0.2, 0.1, -0.3, 0.2, -0.1, 0.0] * 4
+            >>> x = noise + [2.0 + e for e in noise]
+            >>> shiftwatch.detect(x).to_pandas()[["index", "kind"]].values.tolist()
+            [[32, 'step']]
+        """
+        return table(self._table(), "pandas")
 
     @property
     def indices(self) -> list[int]:

@@ -7,7 +7,7 @@ theirs is being built.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,6 +60,19 @@ def split_time_axis(values: Any) -> tuple[Any, Any]:
         index = getattr(values, "index", None)
         if index is not None and type(index).__name__ == "DatetimeIndex":
             return values, index
+        if hasattr(values, "columns"):
+            temporal = [c for c in values.columns if values[c].dtype.kind == "M"
+                        or "datetime" in str(values[c].dtype)]
+            if len(temporal) > 1:
+                temporal = [c for c in temporal if c in ("timestamp", "time")][:1] or temporal
+                if len(temporal) > 1:
+                    raise ValueError(
+                        f"the frame has several datetime columns ({', '.join(map(str, temporal))})"
+                        "; name the time axis 'timestamp' or drop the others"
+                    )
+            if temporal:
+                pd = require("pandas", "frames")
+                return values.drop(columns=temporal[0]), pd.DatetimeIndex(values[temporal[0]])
         return values, None
     if module == "polars" and hasattr(values, "columns"):
         temporal = [c for c in values.columns if values[c].dtype.is_temporal()]
@@ -148,7 +161,7 @@ def select_tidy(
         _series_label(series[0])
 
 
-def table(columns: dict[str, Sequence[Any]], library: str) -> Any:
+def table(columns: Mapping[str, Sequence[Any]], library: str) -> Any:
     """A frame from equal-length columns: ``library='pandas'`` (pandas only, no pyarrow) or
     ``'polars'``."""
     if library == "pandas":
