@@ -87,3 +87,26 @@ def test_step_plot_against_times(outdir):
         first[0], (pd.Timestamp, np.datetime64)
     ) or float(first[0]) > 1e4  # matplotlib date numbers
     plt.close(ax.figure)
+
+
+def test_multi_detection_panels_share_times(outdir):
+    pd = pytest.importorskip("pandas")
+    rng = np.random.default_rng(8)
+    t = pd.date_range("2026-11-21T09:00Z", periods=240, freq="30s")
+    frame = pd.DataFrame(
+        {
+            "rss": np.r_[rng.normal(400, 4, 120), rng.normal(430, 4, 120)],
+            "cpu": np.r_[rng.normal(0.3, 0.02, 120), rng.normal(0.36, 0.02, 120)],
+        },
+        index=t,
+    )
+    found = shiftwatch.detect(frame)
+    assert found.indices == [120]
+    assert found.change_points[0].time == t[120]
+    axes = found.plot(frame)
+    save(axes[0], outdir, "detect_multi")
+    for ax in axes:
+        dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+        assert len(dashed) == 1
+    assert "rowspan" in found._repr_html_()
+    plt.close(axes[0].figure)

@@ -126,3 +126,10 @@ def test_detection_plot_uses_times_by_default(tmp_path):
     xs = ax.get_lines()[0].get_xdata()
     assert isinstance(xs[0], (pd.Timestamp, np.datetime64)) or np.asarray(xs).dtype.kind == "M"
     plt.close(ax.figure)
+
+
+def test_change_points_answer_to_pvalue_like_every_result():
+    x = np.r_[np.zeros(30), np.ones(30) * 5] + np.tile([0.1, -0.1, 0.2], 20)
+    cp = shiftwatch.detect(x).change_points[0]
+    assert cp.pvalue == cp.p_value
+    assert shiftwatch.detect(x, method="edivisive").change_points[0].pvalue > 0

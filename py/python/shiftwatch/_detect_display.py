@@ -48,12 +48,19 @@ class _HasChangePoints(Protocol):
 class Timed:
     """A change point's ``time``: the time of its first new value when the input of
     :func:`shiftwatch.detect` had a time axis (pandas ``DatetimeIndex``, polars datetime
-    column, tidy ``timestamp``), else ``None``."""
+    column, tidy ``timestamp``), else ``None``; and ``pvalue``, the attribute spelling shared
+    with every other result."""
 
     @property
     def time(self) -> Any:
         """Time of ``index`` in the input's time axis, or ``None`` without one."""
         return getattr(self, "_time", None)
+
+    @property
+    def pvalue(self) -> float:
+        """``p_value`` under the attribute spelling of every other shiftwatch result (scipy's
+        ``pvalue``; see the README's Conventions)."""
+        return float(getattr(self, "p_value"))
 
 
 def with_times(result: _R, times: Any) -> _R:
