@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 
 import pytest
+import shiftwatch._analyze
 import shiftwatch._compare
 import shiftwatch._convert
 import shiftwatch._detect
@@ -26,6 +27,7 @@ MODULES = [
     shiftwatch.stats._location,
     shiftwatch.stats._rank,
     shiftwatch.stats._resampling,
+    shiftwatch._analyze,
     shiftwatch._compare,
     shiftwatch._convert,
     shiftwatch._detect,

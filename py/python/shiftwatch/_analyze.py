@@ -94,7 +94,15 @@ class Report:
         return str(self._junit)
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain Python objects, equal to the CLI's JSON."""
+        """The report as plain Python objects, equal to the CLI's JSON.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> sorted(r.to_dict())[:3]
+        ['inputs', 'metrics', 'mode']
+        """
         import copy
 
         return copy.deepcopy(self._d)
@@ -104,6 +112,13 @@ class Report:
 
         Raises:
             KeyError: No metric, or several, match ``name``.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.metric("gateway_ttfb")["metric"]
+        'gateway_ttfb'
         """
         rows = [m for m in self._d["metrics"] if name in (m["metric"], _metric_id(m))]
         if len(rows) != 1:
@@ -140,13 +155,29 @@ class Report:
         return out
 
     def to_polars(self) -> pl.DataFrame:
-        """One row per metric (verdict, effect, interval, p-values, reason)."""
+        """One row per metric (verdict, effect, interval, p-values, reason).
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.to_polars()["metric"].to_list()
+        ['gateway_ttfb']
+        """
         import polars as pl
 
         return pl.DataFrame(self._rows(), infer_schema_length=None)
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per metric, as :meth:`to_polars`, built with pandas alone."""
+        """One row per metric, as :meth:`to_polars`, built with pandas alone.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.to_pandas()["metric"].tolist()
+        ['gateway_ttfb']
+        """
         import pandas as pd
 
         return pd.DataFrame(self._rows())
@@ -200,6 +231,12 @@ class Report:
 
         Returns:
             The matplotlib ``Axes``.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.plot()  # doctest: +SKIP
         """
         plt = _pyplot()
         rows = [
@@ -231,6 +268,12 @@ class Report:
 
         Returns:
             The matplotlib ``Axes``.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.plot_metric("gateway_ttfb")  # doctest: +SKIP
         """
         import polars as pl
 

@@ -100,6 +100,12 @@ class Comparison(Result):
 
         Returns:
             A JSON-serialisable dict.
+
+        Examples:
+            >>> import shiftwatch
+            >>> res = shiftwatch.compare([10.0, 11, 10.5, 10.2, 10.8], [11.0, 12, 11.4, 11.1, 11.9])
+            >>> sorted(res.to_dict())[:4]
+            ['absolute', 'alpha', 'alternative', 'baseline']
         """
         out = _json_compatible(self._raw)
         assert isinstance(out, dict)

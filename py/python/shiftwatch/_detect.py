@@ -133,6 +133,13 @@ class Detection(Result, Plottable):
             ``penalty_value``, ``min_size``, ``alpha``, ``noise`` and ``change_points``
             (``index``, ``before``, ``after``, ``magnitude``, ``p_value``, ``p_adjusted``,
             ``kind``).
+
+        Examples:
+            >>> import json, shiftwatch
+            >>> noise = [0.0, 0.3, -0.2, 0.1, -0.3, 0.2, -0.1, 0.0] * 4
+            >>> d = shiftwatch.detect(noise + [2.0 + e for e in noise]).to_dict()
+            >>> d["change_points"][0]["index"], json.loads(json.dumps(d)) == d
+            (32, True)
         """
         return {
             "n": self.n,
@@ -297,6 +304,13 @@ class MultiDetection(Result, Segmented):
             ``penalty``, ``penalty_value``, ``min_size``, ``alpha``, ``noise`` (one per column),
             ``scale`` and ``change_points`` (``index``, ``p_value``, ``p_adjusted``, ``dims``:
             ``column``, ``before``, ``after``, ``magnitude``, ``z``, ``p_value``).
+
+        Examples:
+            >>> import numpy as np, shiftwatch
+            >>> x = np.r_[np.zeros(30), np.ones(30) * 4] + np.tile([0.1, -0.1, 0.2], 20)
+            >>> d = shiftwatch.detect(np.c_[x, x * 2]).to_dict()
+            >>> d["d"], [dim["column"] for dim in d["change_points"][0]["dims"]]
+            (2, ['0', '1'])
         """
         def fl(d: dict[str, Any]) -> dict[str, Any]:
             return {k: (_json_float(v) if isinstance(v, float) else v) for k, v in d.items()}

@@ -80,6 +80,13 @@ class EDivisiveDetection(Result, Plottable):
 
         Returns:
             A JSON-serialisable dict.
+
+        Examples:
+            >>> import shiftwatch
+            >>> noise = [0.0, 0.3, -0.2, 0.1, -0.3, 0.2, -0.1, 0.0] * 4
+            >>> x = noise + [2.0 + e for e in noise]
+            >>> shiftwatch.detect(x, method="edivisive").to_dict()["method"]
+            'edivisive'
         """
         cps = []
         for c in self.change_points:
