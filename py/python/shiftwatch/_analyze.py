@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from shiftwatch import _native
+from shiftwatch._extras import require
 from shiftwatch._io import _frame_columns
 
 if TYPE_CHECKING:
@@ -164,7 +165,7 @@ class Report:
         >>> r.to_polars()["metric"].to_list()
         ['gateway_ttfb']
         """
-        import polars as pl
+        pl = require("polars", "frames")
 
         return pl.DataFrame(self._rows(), infer_schema_length=None)
 
@@ -178,7 +179,7 @@ class Report:
         >>> r.to_pandas()["metric"].tolist()
         ['gateway_ttfb']
         """
-        import pandas as pd
+        pd = require("pandas", "frames")
 
         return pd.DataFrame(self._rows())
 
@@ -275,7 +276,7 @@ class Report:
         >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
         >>> r.plot_metric("gateway_ttfb")  # doctest: +SKIP
         """
-        import polars as pl
+        pl = require("polars", "frames")
 
         from shiftwatch._io import prepare
 
