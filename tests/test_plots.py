@@ -108,5 +108,6 @@ def test_multi_detection_panels_share_times(outdir):
     for ax in axes:
         dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
         assert len(dashed) == 1
-    assert "rowspan" in found._repr_html_()
+    page = found._repr_html_()
+    assert "rowspan" in page and "<th>time</th>" in page and "2026-11-21 10:00:00" in page
     plt.close(axes[0].figure)

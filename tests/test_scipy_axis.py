@@ -53,11 +53,27 @@ def samples(rng: np.random.Generator, paired: bool) -> tuple[np.ndarray, np.ndar
 @pytest.mark.parametrize("name", TESTS)
 @pytest.mark.parametrize("axis", [1, -2])
 @pytest.mark.parametrize("keepdims", [False, True])
-def test_axis_and_keepdims_match_scipy(name, axis, keepdims, rng):
+@pytest.mark.parametrize("alternative", ["two-sided", "less", "greater"])
+def test_axis_and_keepdims_match_scipy(name, axis, keepdims, alternative, rng):
     ours, theirs, paired = TESTS[name]
     x, y = samples(rng, paired)
-    same(ours(x, y, axis=axis, keepdims=keepdims), quiet(theirs, x, y, axis=axis,
-                                                         keepdims=keepdims))
+    kw = {"axis": axis, "keepdims": keepdims, "alternative": alternative}
+    same(ours(x, y, **kw), quiet(theirs, x, y, **kw))
+
+
+def test_ttest_1samp_axis_matches_scipy(rng):
+    x = rng.normal(0.2, 1, size=(4, 15, 3))
+    for axis in (0, 1, 2, None):
+        same(sw.ttest_1samp(x, 0.1, axis=axis), ss.ttest_1samp(x, 0.1, axis=axis))
+    ci = sw.ttest_1samp(x, 0.1, axis=1).confidence_interval(0.9)
+    ref = ss.ttest_1samp(x, 0.1, axis=1).confidence_interval(0.9)
+    np.testing.assert_allclose(ci.low, ref.low, rtol=1e-9)
+    np.testing.assert_allclose(ci.high, ref.high, rtol=1e-9)
+
+
+def test_wilcoxon_one_sample_axis_matches_scipy(rng):
+    d = rng.normal(0.3, 1, size=(5, 20))
+    same(sw.wilcoxon(d, axis=1), ss.wilcoxon(d, axis=1))
 
 
 @pytest.mark.parametrize("name", TESTS)

@@ -364,18 +364,19 @@ def crops_html(path: Any) -> str:
 
 def multi_detection_html(d: Any) -> str:
     """An HTML table of a multi-column detection: one row per change point and column."""
-    head = "".join(
-        f"<th>{h}</th>"
-        for h in ("index", "column", "before", "after", "change", "z", "p-value", "Holm p")
-    )
+    times = getattr(d, "times", None)
+    heads = ["index", *(["time"] if times is not None else []), "column", "before", "after",
+             "change", "z", "p-value", "Holm p"]
+    head = "".join(f"<th>{h}</th>" for h in heads)
     rows = []
     for c in d.change_points:
         for j, dim in enumerate(c.dims):
             first = j == 0
             span = f' rowspan="{len(c.dims)}"'
+            when = f"<td{span}>{_time_text(times, c.index)}</td>" if times is not None else ""
             rows.append(
                 "<tr>"
-                + (f"<td{span}>{c.index}</td>" if first else "")
+                + (f"<td{span}>{c.index}</td>{when}" if first else "")
                 + f"<td>{html.escape(str(dim.column))}</td><td>{_fmt(dim.before)}</td>"
                 f"<td>{_fmt(dim.after)}</td><td>{dim.magnitude:+.4g}</td><td>{dim.z:.3g}</td>"
                 f"<td>{dim.p_value:.2g}</td>"
@@ -383,7 +384,7 @@ def multi_detection_html(d: Any) -> str:
                 + "</tr>"
             )
     if not rows:
-        rows.append('<tr><td colspan="8">no change point</td></tr>')
+        rows.append(f'<tr><td colspan="{len(heads)}">no change point</td></tr>')
     cols = ", ".join(html.escape(str(c)) for c in d.columns)
     caption = (
         f"{len(d.change_points)} change point(s) shared by {d.d} columns ({cols}), n = {d.n}; "
