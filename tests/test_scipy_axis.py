@@ -205,3 +205,11 @@ def test_fligner_axis_keepdims_and_propagate_match_scipy(center, rng):
     a[2, 3] = np.nan
     same(sw.fligner(a, b, c, center=center, axis=1, nan_policy="propagate"),
          quiet(ss.fligner, a, b, c, center=center, axis=1))
+
+
+def test_block_bootstrap_refuses_masked_series():
+    a = np.ma.masked_array(np.arange(40.0), mask=[0] * 39 + [1])
+    kept = sw.bootstrap_ci(a, np.arange(40.0) + 1, n_resamples=99, rng=1)
+    assert kept == sw.bootstrap_ci(np.arange(39.0), np.arange(40.0) + 1, n_resamples=99, rng=1)
+    with pytest.raises(ValueError, match="masked"):
+        sw.bootstrap_ci(a, np.arange(40.0) + 1, scheme="stationary", n_resamples=99, rng=1)

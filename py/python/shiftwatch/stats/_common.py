@@ -18,14 +18,17 @@ _NAN_POLICIES = ("raise", "omit")
 _ALL_NAN_POLICIES = ("raise", "omit", "propagate")
 
 
-def _sample(x: ArrayLike, name: str, nan_policy: str) -> NDArray[np.float64]:
-    """Converts one sample and applies ``nan_policy``."""
+def _sample(
+    x: ArrayLike, name: str, nan_policy: str, masked: str = "drop"
+) -> NDArray[np.float64]:
+    """Converts one sample and applies ``nan_policy``; masked values are dropped (scipy's
+    rule for samples) or, with ``masked="refuse"`` (series in time order), refused."""
     if nan_policy not in _NAN_POLICIES:
         raise ValueError(
             f"nan_policy must be one of {', '.join(map(repr, _NAN_POLICIES))}, got {nan_policy!r}"
             " (shiftwatch does not propagate NaN)"
         )
-    arr = as_float64(x, name, masked="drop")
+    arr = as_float64(x, name, masked=masked)
     if nan_policy == "omit":
         keep = ~np.isnan(arr)
         if not keep.all():

@@ -113,8 +113,10 @@ def bootstrap_ci(
         >>> res.estimate
         1.0
     """
-    a = _sample(x, "x", nan_policy)
-    b = _sample(y, "y", nan_policy)
+    # Block schemes resample runs of neighbours: dropping masked points would join runs.
+    masked = "drop" if scheme == "iid" else "refuse"
+    a = _sample(x, "x", nan_policy, masked)
+    b = _sample(y, "y", nan_policy, masked)
     d = _native.bootstrap_ci(
         a, b, statistic, float(q), as_int(n_resamples, "n_resamples"), float(confidence_level),
         _alternative(alternative), method, scheme, block_len, _seed(rng),
