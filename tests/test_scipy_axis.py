@@ -213,3 +213,17 @@ def test_block_bootstrap_refuses_masked_series():
     assert kept == sw.bootstrap_ci(np.arange(39.0), np.arange(40.0) + 1, n_resamples=99, rng=1)
     with pytest.raises(ValueError, match="masked"):
         sw.bootstrap_ci(a, np.arange(40.0) + 1, scheme="stationary", n_resamples=99, rng=1)
+
+
+def test_ks_on_constant_samples_matches_scipy():
+    same(sw.ks_2samp([3.0, 3, 3], [3.0, 3, 3]), ss.ks_2samp([3.0, 3, 3], [3.0, 3, 3]))
+
+
+@pytest.mark.parametrize("name", ["wilcoxon", "ansari", "brunnermunzel"])
+def test_other_constant_cases_raise_where_scipy_gives_arbitrary_numbers(name):
+    # scipy: wilcoxon of all-zero differences gives p = 1, NaN or 0.25 depending on
+    # zero_method/method; ansari p = 0.243; brunnermunzel NaN. shiftwatch says why instead.
+    import shiftwatch
+
+    with pytest.raises(shiftwatch.InsufficientDataError):
+        TESTS[name][0]([3.0, 3, 3], [3.0, 3, 3])

@@ -21,7 +21,10 @@ Departures from scipy:
 * Too little data (empty, one value where two are needed, all values equal where the
   statistic is undefined) raises :class:`shiftwatch.InsufficientDataError` (a ``ValueError``)
   instead of returning NaN with a warning; where scipy answers with a number (e.g.
-  ``mannwhitneyu`` on identical constant samples: p = 1) so does shiftwatch.
+  ``mannwhitneyu`` or ``ks_2samp`` on identical constant samples: p = 1) so does shiftwatch.
+  ``wilcoxon`` (all differences zero), ``ansari`` and ``brunnermunzel`` on constant samples
+  raise: scipy's answers there depend on incidental options (p = 1, NaN or 0.25 for the same
+  all-zero differences) or are NaN.
 * Conventions shared with the rest of shiftwatch (effect signs, spellings) are listed in the
   package README's "Conventions" section.
 """
