@@ -103,6 +103,8 @@ pub fn analyze_deploy(
             method: "OLS slope after the deploy, EWC".into(),
             n,
             n_effective: f64::NAN,
+            t_scale: None,
+            log_ratio: false,
         });
     let sb: Vec<f64> = spread_series(&before.iter().map(|v| Some(*v)).collect::<Vec<_>>())
         .into_iter()

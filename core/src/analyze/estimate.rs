@@ -22,6 +22,11 @@ pub struct Aspect {
     pub n: usize,
     /// Effective number of independent points.
     pub n_effective: f64,
+    /// Standard error and t degrees of freedom on the test's scale (the mean log-ratio with
+    /// log-ratio pairing), when the test is a t test.
+    pub t_scale: Option<(f64, f64)>,
+    /// `true` when the test ran on log-ratios.
+    pub log_ratio: bool,
 }
 
 fn mean(x: &[f64]) -> f64 {
@@ -62,6 +67,8 @@ fn from_comparison(c: &Comparison, statistic: &str, b: &[f64], x: &[f64], log: b
         method: c.method.clone(),
         n: c.baseline.n.max(c.candidate.n),
         n_effective,
+        t_scale: Some((c.se, c.df)),
+        log_ratio: log,
     }
 }
 
@@ -97,6 +104,48 @@ pub fn level(
         c,
         pairing == Some(Pairing::LogRatio),
     ))
+}
+
+/// Widens a log-ratio level comparison by the between-replica variance `tau2` (variance of one
+/// replica's persistent log-level offset), for `nb` baseline and `nc` candidate replicas:
+///
+/// ```text
+/// se²  = se_t² + τ̂² (1/n_b + 1/n_c),   df = se⁴ / (se_t⁴/ν_t + (τ̂²(1/n_b+1/n_c))²/ν_τ)
+/// ```
+/// (Welch–Satterthwaite), so two releases are not called different by less than their replicas
+/// differ. `tau_df` is the number of replica pairs behind τ̂².
+pub fn widen_for_replicas(
+    a: &mut Aspect,
+    tau2: f64,
+    tau_df: f64,
+    nb: usize,
+    nc: usize,
+    alpha: f64,
+) {
+    let (Some((se, df)), true, Some(rel)) = (a.t_scale, a.log_ratio, a.effect.relative) else {
+        return;
+    };
+    let v_rep = tau2 * (1.0 / nb as f64 + 1.0 / nc as f64);
+    if v_rep <= 0.0 || !v_rep.is_finite() || !se.is_finite() {
+        return;
+    }
+    let v = se * se + v_rep;
+    let denom = if df.is_finite() { se.powi(4) / df } else { 0.0 } + v_rep * v_rep / tau_df;
+    let df_new = if denom > 0.0 {
+        v * v / denom
+    } else {
+        f64::INFINITY
+    };
+    let est = rel.ln_1p();
+    let se_new = v.sqrt();
+    let q = t_ppf(1.0 - alpha / 2.0, df_new);
+    let ci = [(est - q * se_new).exp_m1(), (est + q * se_new).exp_m1()];
+    let mb = a.effect.baseline;
+    a.effect.ci_relative = Some(ci);
+    a.effect.ci_absolute = [ci[0] * mb, ci[1] * mb];
+    a.p_value = (2.0 * t_sf((est / se_new).abs(), df_new)).min(1.0);
+    a.t_scale = Some((se_new, df_new));
+    a.method = format!("{} + replica variance", a.method);
 }
 
 /// Absolute deviations of the first differences from their median: a spread measure immune

@@ -39,7 +39,7 @@ use group::{Group, Outcome};
 use policy::{MetricClass, PolicyTable};
 use rules::Rule;
 pub use spec::{read_options, Spec};
-use verdict::{judge_interval, judge_level, minutes_to_resolve, pct, pct_ci};
+use verdict::{judge_interval, judge_level, judge_slope, minutes_to_resolve, pct, pct_ci};
 
 /// Built-in bundles of policy and rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -431,8 +431,8 @@ fn row(g: &Group<'_>, o: Outcome, adj: impl Fn(usize) -> Option<f64>, alpha: f64
     let trend_verdict = match (&o.trend, pol.min_trend_per_h) {
         (Some(t), Some(m)) => t
             .effect
-            .ci_relative
-            .map(|ci| judge_interval(ci, sig(1), pol.direction, m, m)),
+            .relative
+            .map(|slope| judge_slope(slope, sig(1), pol.direction, m)),
         _ => None,
     };
     let disp_verdict = o.dispersion.as_ref().and_then(|d| {
@@ -557,10 +557,10 @@ fn reason_line(id: &str, a: &Aspect, verdict: Verdict, step_s: f64, floor: Optio
             " (absolute)",
         ),
     };
-    let what = match e.statistic.as_str() {
-        "trend_per_h" => " per hour",
-        "sd_ratio" => " spread",
-        _ => "",
+    let (what, unit) = match e.statistic.as_str() {
+        "trend_per_h" => (" per hour", if unit.is_empty() { "/h" } else { unit }),
+        "sd_ratio" => (" spread", unit),
+        _ => ("", unit),
     };
     let cmp = match verdict {
         Verdict::Regression | Verdict::Improvement => {

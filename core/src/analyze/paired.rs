@@ -5,9 +5,10 @@
 //! comparison then uses the pairing: per-time log-ratios (differences, as a ratio of means, for
 //! counts and non-positive values) cancel load and daily cycles the targets share. With two or
 //! more replicas of a release, replica-vs-replica (A/A) comparisons give the noise floor: no
-//! difference smaller than what two replicas of one release show is called a change.
+//! difference smaller than what two replicas of one release show is called a change, and the
+//! spread of their difference is each release's own noise (the dispersion comparison).
 
-use super::estimate::{dispersion, level, spread_series, trend};
+use super::estimate::{dispersion, level, spread_series, trend, widen_for_replicas, Aspect};
 use super::group::{change_points, mean_lane, on_grid, read_counts, Group, Outcome};
 use super::policy::MetricClass;
 use crate::series::prepare::Prepared;
@@ -27,10 +28,10 @@ fn take(x: &[Option<f64>], idx: &[usize]) -> Vec<f64> {
     idx.iter().filter_map(|&k| x[k]).collect()
 }
 
-/// Largest relative difference between two replicas of one release (paired, as the release
-/// comparison), `None` with fewer than two replicas.
-fn noise_floor(lanes: &[&Vec<Option<f64>>], ratio_of_means: bool, alpha: f64) -> Option<f64> {
-    let mut floor: Option<f64> = None;
+/// Replica-vs-replica (A/A) comparisons of one release, every pair, paired as the release
+/// comparison is.
+fn replica_pairs(lanes: &[&Vec<Option<f64>>], ratio_of_means: bool, alpha: f64) -> Vec<Aspect> {
+    let mut out = Vec::new();
     for i in 0..lanes.len() {
         for j in i + 1..lanes.len() {
             let idx = complete(lanes[i], lanes[j]);
@@ -39,13 +40,32 @@ fn noise_floor(lanes: &[&Vec<Option<f64>>], ratio_of_means: bool, alpha: f64) ->
             }
             let (a, b) = (take(lanes[i], &idx), take(lanes[j], &idx));
             if let Ok(r) = level(&a, &b, true, ratio_of_means, alpha) {
-                if let Some(rel) = r.effect.relative {
-                    floor = Some(floor.map_or(rel.abs(), |f: f64| f.max(rel.abs())));
-                }
+                out.push(r);
             }
         }
     }
-    floor
+    out
+}
+
+/// Between-replica variance τ̂² of persistent log-level offsets, by moments from A/A pairs:
+/// `E[d²] = 2τ² + se²` for a pair's mean log-ratio `d` with sampling standard error `se`, so
+/// `τ̂² = mean(max(0, d² − se²)) / 2`. Returns (τ̂², number of releases it came from).
+fn replica_variance(per_release: &[&[Aspect]]) -> Option<(f64, f64)> {
+    let mut terms = Vec::new();
+    let mut releases = 0.0;
+    for pairs in per_release {
+        let before = terms.len();
+        for a in pairs.iter().filter(|a| a.log_ratio) {
+            if let (Some(rel), Some((se, _))) = (a.effect.relative, a.t_scale) {
+                let d = rel.ln_1p();
+                terms.push((d * d - se * se).max(0.0) / 2.0);
+            }
+        }
+        if terms.len() > before {
+            releases += 1.0;
+        }
+    }
+    (!terms.is_empty()).then(|| (terms.iter().sum::<f64>() / terms.len() as f64, releases))
 }
 
 /// Paired analysis of one metric.
@@ -107,10 +127,24 @@ pub fn analyze(group: &Group<'_>, step_ms: Option<i64>, alpha: f64) -> Outcome {
             None
         }
     };
-    let noise = noise_floor(&bl, errors, alpha)
-        .into_iter()
-        .chain(noise_floor(&cl, errors, alpha))
+    // A/A: replicas of one release against each other give the noise floor (a margin) and
+    // the between-replica variance (it widens the level interval).
+    let (aa_b, aa_c) = (
+        replica_pairs(&bl, errors, alpha),
+        replica_pairs(&cl, errors, alpha),
+    );
+    let noise = aa_b
+        .iter()
+        .chain(&aa_c)
+        .filter_map(|a| a.effect.relative)
+        .map(f64::abs)
         .reduce(f64::max);
+    let mut lvl = lvl;
+    if let (Some(a), Some((tau2, releases)), false) =
+        (lvl.as_mut(), replica_variance(&[&aa_b, &aa_c]), errors)
+    {
+        widen_for_replicas(a, tau2, releases, bl.len(), cl.len(), alpha);
+    }
     // Trend of the candidate against the baseline, relative per hour.
     let positive = bv.iter().chain(&cv).all(|v| *v > 0.0) && !errors;
     let base_level = bv.iter().sum::<f64>() / bv.len() as f64;
@@ -144,18 +178,26 @@ pub fn analyze(group: &Group<'_>, step_ms: Option<i64>, alpha: f64) -> Outcome {
             ),
             n,
             n_effective: f64::NAN,
+            t_scale: None,
+            log_ratio: false,
         });
-    // Dispersion from increments, replicas averaged per time.
+    // Dispersion: with two replicas per release, the increments of their difference (shared
+    // load and persistent replica offsets cancel: what remains is the release's own noise);
+    // otherwise the increments of each release's mean (shared load included on both sides).
     let disp = if errors {
         None
     } else {
-        let sb: Vec<Vec<Option<f64>>> = bl.iter().map(|l| spread_series(l)).collect();
-        let sc: Vec<Vec<Option<f64>>> = cl.iter().map(|l| spread_series(l)).collect();
-        let len = grid.len.saturating_sub(1);
-        let (ab, ac) = (
-            mean_lane(&sb.iter().collect::<Vec<_>>(), len),
-            mean_lane(&sc.iter().collect::<Vec<_>>(), len),
-        );
+        let own = |lanes: &[&Vec<Option<f64>>]| -> Vec<Option<f64>> {
+            if lanes.len() >= 2 && bl.len() >= 2 && cl.len() >= 2 {
+                let d: Vec<Option<f64>> = (0..grid.len)
+                    .map(|k| Some(lanes[0][k]? - lanes[1][k]?))
+                    .collect();
+                spread_series(&d)
+            } else {
+                spread_series(&mean_lane(lanes, grid.len))
+            }
+        };
+        let (ab, ac) = (own(&bl), own(&cl));
         let j = complete(&ab, &ac);
         let (xb, xc) = (take(&ab, &j), take(&ac, &j));
         (j.len() >= MIN_POINTS)

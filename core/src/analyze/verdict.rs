@@ -41,6 +41,19 @@ pub fn judge_interval(
     }
 }
 
+/// Verdict of a trend (a leak): a significant slope whose estimate exceeds the minimum slope
+/// per hour in the worse direction. Unlike a level, a leak does not revert, so the estimate
+/// (not the whole interval) must pass the margin; significance still guards against noise.
+/// Only `regression` / `improvement` are returned, else `inconclusive` (a trend never claims
+/// `no_change`: the level does).
+pub fn judge_slope(slope: f64, significant: bool, direction: Direction, min_per_h: f64) -> Verdict {
+    if significant && slope.abs() > min_per_h {
+        side(direction, slope > 0.0)
+    } else {
+        Verdict::Inconclusive
+    }
+}
+
 /// Verdict of a level effect: on the relative interval with margin `m`; when the relative
 /// effect is undefined (baseline level 0) on the absolute interval with `abs_margin`. With
 /// `abs_margin` the size condition also needs the absolute interval beyond it (errors: ratio
@@ -154,6 +167,9 @@ mod tests {
             judge_interval([-0.08, -0.04], true, Direction::Either, 0.03, 0.03),
             Verdict::Regression
         );
+        assert_eq!(judge_slope(0.012, true, up, 0.01), Verdict::Regression);
+        assert_eq!(judge_slope(0.012, false, up, 0.01), Verdict::Inconclusive);
+        assert_eq!(judge_slope(0.008, true, up, 0.01), Verdict::Inconclusive);
         // Half-width 0.01 around 0.01 with margin 0.03: already inside → nothing to wait for.
         assert!(minutes_to_resolve([0.0, 0.02], 0.01, 0.03, 100, 60.0).is_none());
         // Half-width 0.04: factor 4 → 3 × 100 minutes.

@@ -55,10 +55,11 @@ fn p_cell(p: Option<f64>) -> String {
     }
 }
 
+/// `s` cut to `width` characters (with `…`), not padded.
 fn fit(s: &str, width: usize) -> String {
     let n = s.chars().count();
     if n <= width {
-        format!("{s:<width$}")
+        s.to_string()
     } else {
         let mut t: String = s.chars().take(width - 1).collect();
         t.push('…');
@@ -115,7 +116,7 @@ pub fn table(r: &Report, colour_on: bool) -> String {
         };
         let _ = writeln!(
             s,
-            "{v} {} {:>9} {} {:>7}",
+            "{v} {:<29} {:>9} {:<18} {:>7}",
             fit(&metric_id(m), 29),
             fit(&eff, 9),
             fit(&ci, 18),
@@ -153,8 +154,7 @@ pub fn table(r: &Report, colour_on: bool) -> String {
                 Some(Attribution::Baseline) => "baseline only",
                 None => "",
             };
-            let _ = writeln!(
-                s,
+            let line = format!(
                 "- {} on {} ({}) at {}: {}",
                 x.rule,
                 x.target,
@@ -162,6 +162,7 @@ pub fn table(r: &Report, colour_on: bool) -> String {
                 x.fired_at.as_deref().unwrap_or(""),
                 who
             );
+            s.push_str(&wrap(&line, 78, "  ").replacen("  - ", "- ", 1));
         }
     }
     s
