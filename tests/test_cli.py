@@ -107,6 +107,67 @@ def test_cli_and_python_agree_on_missing_cells(tmp_path):
     assert shiftwatch.compare(baseline, candidate, nan_policy="omit").to_dict() == expected
 
 
+def test_cli_and_python_share_the_missing_value_policy_for_infinities(tmp_path):
+    import json
+
+    import numpy as np
+
+    rng = np.random.default_rng(4)
+    baseline = rng.normal(100, 5, 120)
+    candidate = rng.normal(101, 5, 120)
+    baseline[7] = np.inf
+    candidate[[9, 30]] = [-np.inf, np.nan]
+    path = tmp_path / "inf.csv"
+    cell = {np.inf: "+Inf", -np.inf: "-Inf"}
+    rows = ["baseline,candidate"] + [
+        ",".join(cell.get(v, "" if v != v else repr(float(v))) for v in (b, c))
+        for b, c in zip(baseline, candidate)
+    ]
+    path.write_text("\n".join(rows) + "\n")
+    out = subprocess.run(
+        [sys.executable, "-c", "from shiftwatch._cli import main; main()", "compare", str(path),
+         "--baseline", "baseline", "--candidate", "candidate", "--paired", "difference",
+         "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    cli = json.loads(out.stdout)
+    read = cli.pop("input")
+    assert (read["missing_baseline"], read["missing_candidate"], read["rows_dropped"]) == (1, 2, 3)
+    got = shiftwatch.compare(baseline, candidate, paired="difference", nan_policy="omit")
+    assert got.baseline.n == 117
+    assert got.to_dict() == cli
+
+
+@pytest.mark.parametrize(
+    "direction, regression", [("higher_is_worse", True), ("lower_is_worse", False), ("either", True)]
+)
+def test_cli_direction_and_exit_code_equal_python(tmp_path, direction, regression):
+    import json
+
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    baseline = rng.normal(100, 2, 300)
+    candidate = rng.normal(104, 2, 300)
+    path = tmp_path / "series.csv"
+    rows = ["baseline,candidate"]
+    rows += [f"{float(b)!r},{float(c)!r}" for b, c in zip(baseline, candidate)]
+    path.write_text("\n".join(rows) + "\n")
+    out = subprocess.run(
+        [sys.executable, "-c", "from shiftwatch._cli import main; main()", "compare", str(path),
+         "--baseline", "baseline", "--candidate", "candidate", "--direction", direction,
+         "--format", "json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert out.returncode == (1 if regression else 0), out.stderr
+    cli = json.loads(out.stdout)
+    cli.pop("input")
+    got = shiftwatch.compare(baseline.tolist(), candidate.tolist(), direction=direction)
+    assert got.regression is regression and got.significant
+    assert got.to_dict() == cli
+
+
 def test_cli_compare_missing_file_exits_two(tmp_path):
     code = run_cli(["shiftwatch", "compare", str(tmp_path / "nope.csv"), "--baseline", "a",
                     "--candidate", "b"])

@@ -1,4 +1,5 @@
-//! Which direction of change is worse for a metric: the one decision every verdict needs.
+//! Which direction of change is worse for a metric: the one decision every verdict needs
+//! (`analyze`, `compare --direction`).
 
 use std::fmt;
 use std::str::FromStr;
@@ -28,6 +29,16 @@ impl Direction {
             Direction::Either => "either",
         }
     }
+
+    /// `true` when a change of sign `effect` (candidate − baseline) goes the bad way; 0 and
+    /// NaN never do.
+    pub fn is_worse(self, effect: f64) -> bool {
+        match self {
+            Direction::HigherIsWorse => effect > 0.0,
+            Direction::LowerIsWorse => effect < 0.0,
+            Direction::Either => effect.abs() > 0.0,
+        }
+    }
 }
 
 impl fmt::Display for Direction {
@@ -51,5 +62,34 @@ impl FromStr for Direction {
                 expected: "higher_is_worse, lower_is_worse, either",
             }),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings_and_worse_sides() {
+        for (s, d) in [
+            ("higher_is_worse", Direction::HigherIsWorse),
+            ("Higher-Is-Worse", Direction::HigherIsWorse),
+            ("lower-is-worse", Direction::LowerIsWorse),
+            (" either ", Direction::Either),
+        ] {
+            assert_eq!(s.parse::<Direction>().ok(), Some(d));
+            assert_eq!(d.as_str().parse::<Direction>().ok(), Some(d));
+        }
+        assert!("sideways".parse::<Direction>().is_err());
+        assert!(Direction::HigherIsWorse.is_worse(0.1) && !Direction::HigherIsWorse.is_worse(-0.1));
+        assert!(Direction::LowerIsWorse.is_worse(-0.1) && !Direction::LowerIsWorse.is_worse(0.1));
+        assert!(Direction::Either.is_worse(-0.1) && Direction::Either.is_worse(0.1));
+        assert!(!Direction::Either.is_worse(0.0) && !Direction::Either.is_worse(f64::NAN));
+        assert_eq!(
+            serde_json::to_string(&Direction::LowerIsWorse)
+                .ok()
+                .as_deref(),
+            Some("\"lower_is_worse\"")
+        );
     }
 }

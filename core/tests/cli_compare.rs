@@ -109,7 +109,7 @@ fn bad_cell_is_located_and_exits_2() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains(&format!("{file}:3:7")), "{stderr}");
-    assert!(stderr.contains("'oops' is not a number"), "{stderr}");
+    assert!(stderr.contains("cannot read value 'oops'"), "{stderr}");
     assert!(out.stdout.is_empty());
     std::fs::remove_file(path).unwrap();
 }
@@ -127,11 +127,8 @@ fn unknown_column_and_missing_file_exit_2() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(stderr.contains("no column named 'nope'"), "{stderr}");
-    assert!(
-        stderr.contains("timestamp, baseline, candidate"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("no series 'nope'"), "{stderr}");
+    assert!(stderr.contains("found: baseline, candidate"), "{stderr}");
 
     let out = run(&[
         "compare",
@@ -150,4 +147,139 @@ fn unknown_column_and_missing_file_exit_2() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(stderr.contains("need at least 3 values"), "{stderr}");
     std::fs::remove_file(path).unwrap();
+}
+
+fn code_and_json(args: &[&str]) -> (i32, serde_json::Value) {
+    let out = run(args);
+    let v = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), v)
+}
+
+#[test]
+fn direction_sets_the_exit_code() {
+    // The example's candidate is ~6 % slower (significant at 0.05).
+    let file = example();
+    let base = [
+        "compare",
+        &file,
+        "--baseline",
+        "baseline",
+        "--candidate",
+        "candidate",
+        "--format",
+        "json",
+    ];
+    let with = |d: Option<&str>| {
+        let mut a: Vec<&str> = base.to_vec();
+        if let Some(d) = d {
+            a.extend(["--direction", d]);
+        }
+        code_and_json(&a)
+    };
+    let (code, v) = with(None);
+    assert_eq!(code, 0);
+    assert_eq!(v["significant"], true);
+    assert_eq!(v["regression"], false);
+    assert!(v["direction"].is_null());
+    for (d, expect) in [
+        ("higher_is_worse", 1),
+        ("higher-is-worse", 1),
+        ("either", 1),
+        ("lower_is_worse", 0),
+    ] {
+        let (code, v) = with(Some(d));
+        assert_eq!(code, expect, "{d}: {v}");
+        assert_eq!(v["regression"], expect == 1, "{d}");
+    }
+    // Not significant at a tiny alpha: no regression whatever the direction.
+    let mut a = base.to_vec();
+    a.extend(["--direction", "higher_is_worse", "--alpha", "1e-9"]);
+    let (code, v) = code_and_json(&a);
+    assert_eq!((code, &v["significant"]), (0, &serde_json::json!(false)));
+    // The table says so too; a bad direction is a usage error.
+    let out = run(&[
+        "compare",
+        &file,
+        "--baseline",
+        "baseline",
+        "--candidate",
+        "candidate",
+        "--direction",
+        "higher_is_worse",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("direction higher_is_worse: regression"),
+        "{stdout}"
+    );
+    let out = run(&[
+        "compare",
+        &file,
+        "--baseline",
+        "baseline",
+        "--candidate",
+        "candidate",
+        "--direction",
+        "sideways",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn rows_without_times_pair_by_row_and_grafana_targets_by_time() {
+    // No time column: rows are numbered, paired by row; a missing cell drops its row.
+    let path = temp_csv(
+        "rows",
+        "b,c\n1.0,1.1\n2.0,\n3.0,3.3\n4.0,4.2\nNaN,5.1\n6.0,6.3\n",
+    );
+    let file = path.display().to_string();
+    let (code, v) = code_and_json(&[
+        "compare",
+        &file,
+        "--baseline",
+        "b",
+        "--candidate",
+        "c",
+        "--paired",
+        "difference",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["input"]["rows"], 6);
+    assert_eq!(v["input"]["missing_baseline"], 1);
+    assert_eq!(v["input"]["missing_candidate"], 1);
+    assert_eq!(v["input"]["rows_dropped"], 2);
+    // The counts behind them: an empty cell is missing on read, NaN is skipped after.
+    assert_eq!(v["input"]["candidate_data"]["read"]["missing"], 1);
+    assert_eq!(v["input"]["baseline_data"]["read"]["nan"], 1);
+    assert_eq!(v["input"]["baseline_data"]["skipped"], 1);
+    assert_eq!(v["baseline"]["n"], 4);
+    // Mean of the differences (0.1, 0.3, 0.2, 0.3) computed by hand.
+    assert!(
+        (v["absolute"].as_f64().unwrap() - 0.225).abs() < 1e-12,
+        "{v}"
+    );
+    std::fs::remove_file(path).unwrap();
+    // Two targets of a Grafana export (`sep=;`), paired by timestamp.
+    let semi = common::dataset("fixtures/grafana/sep_semicolon.csv")
+        .display()
+        .to_string();
+    let (code, v) = code_and_json(&[
+        "compare",
+        &semi,
+        "--baseline",
+        "kubo27-1",
+        "--candidate",
+        "kubo28-1",
+        "--paired",
+        "difference",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["baseline"]["n"], 10);
+    assert_eq!(v["input"]["baseline_column"], "kubo27-1");
+    assert_eq!(v["input"]["rows_dropped"], 0);
 }

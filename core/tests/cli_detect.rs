@@ -2,8 +2,11 @@
 //! stdout, stderr and exit code.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
+use std::io::Write;
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 fn fixture(name: &str, text: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("shiftwatch-cli-detect-{}", std::process::id()));
@@ -107,7 +110,7 @@ fn input_errors_exit_2_with_location() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("bad.csv:3:3:"), "{err}");
-    assert!(err.contains("expected a number, found 'oops'"), "{err}");
+    assert!(err.contains("cannot read value 'oops'"), "{err}");
 
     let (_, err, code) = run(&["detect", "/nonexistent/x.csv"]);
     assert_eq!(code, 2);
@@ -119,7 +122,7 @@ fn input_errors_exit_2_with_location() {
     assert!(err.contains("unknown cost 'rbf'"), "{err}");
     let (_, err, code) = run(&["detect", f.to_str().unwrap(), "--column", "nope"]);
     assert_eq!(code, 2);
-    assert!(err.contains("no column 'nope'"), "{err}");
+    assert!(err.contains("no series 'nope'"), "{err}");
     let short = fixture("short.csv", "value\n1\n");
     let (_, err, code) = run(&["detect", short.to_str().unwrap()]);
     assert_eq!(code, 2);
@@ -219,8 +222,212 @@ fn several_columns_table_and_json() {
     // A missing column is an input error; a non-l2 cost is refused for several columns.
     let (_, err, code) = run(&["detect", path, "-c", "a,zz"]);
     assert_eq!(code, 2);
-    assert!(err.contains("no column 'zz'"), "{err}");
+    assert!(err.contains("no series 'zz'; found: a, b, c"), "{err}");
     let (_, err, code) = run(&["detect", path, "-c", "a,b", "--cost", "normal"]);
     assert_eq!(code, 2);
     assert!(err.contains("l2 cost only"), "{err}");
+}
+
+fn grafana(name: &str) -> String {
+    common::dataset(&format!("fixtures/grafana/{name}"))
+        .display()
+        .to_string()
+}
+
+/// The JSON report without `file` (and `column` when `drop_column`).
+fn json_report(args: &[&str], drop_column: bool) -> serde_json::Value {
+    let (out, err, code) = run(args);
+    assert_eq!(code, 0, "{args:?}: {err}");
+    let mut v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("file");
+    if drop_column {
+        obj.remove("column");
+    }
+    v
+}
+
+#[test]
+fn every_committed_grafana_fixture_is_read() {
+    // The same 10 points as UTF-16 TAB-separated (Excel) and as `sep=;` CSV: one report.
+    let utf16 = grafana("excel_utf16.csv");
+    let semi = grafana("sep_semicolon.csv");
+    let a = json_report(
+        &["detect", &utf16, "-c", "kubo27-1", "--format", "json"],
+        false,
+    );
+    let b = json_report(
+        &["detect", &semi, "-c", "kubo27-1", "--format", "json"],
+        false,
+    );
+    assert_eq!(a, b);
+    assert_eq!(a["n"], 10);
+    assert_eq!(a["column"], "kubo27-1");
+    // The per-series export and the same target of the wide export: one report.
+    let per = grafana("per_series_kubo27-1.csv");
+    let wide = grafana("wide_goroutines.csv");
+    let a = json_report(&["detect", &per, "--format", "json"], true);
+    let b = json_report(
+        &["detect", &wide, "-c", "kubo27-1", "--format", "json"],
+        true,
+    );
+    assert_eq!(a, b);
+    assert_eq!(a["n"], 40);
+    // Several series and no choice: exit 2 listing them.
+    let (_, err, code) = run(&["detect", &utf16]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("holds 2 series") && err.contains("kubo27-1, kubo28-1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_empty_grafana_cell_is_a_gap_that_is_skipped_and_counted() {
+    let wide = grafana("wide_goroutines.csv");
+    let (out, err, code) = run(&["detect", &wide, "-c", "kubo28-1", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 missing point"), "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["n"], 39);
+    assert!(
+        v["notes"][0].as_str().unwrap().contains("1 missing point"),
+        "{out}"
+    );
+}
+
+/// The values of one series of `table_long.csv`, parsed here independently of `shiftwatch::io`.
+fn table_long_values(target: &str, le: &str) -> (Vec<f64>, Vec<i64>) {
+    let text = std::fs::read_to_string(grafana("table_long.csv")).unwrap();
+    let mut v = Vec::new();
+    let mut t = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.trim_end_matches('\r').split(',').collect();
+        if f.len() == 5 && f[2] == target && f[3] == le {
+            t.push(f[0].parse().unwrap());
+            v.push(f[4].parse().unwrap());
+        }
+    }
+    (v, t)
+}
+
+#[test]
+fn table_long_series_are_chosen_by_key_and_le_is_a_label() {
+    let file = grafana("table_long.csv");
+    let key = r#"request_duration_seconds_bucket{target="kubo28-1", le="0.5"}"#;
+    let v = json_report(&["detect", &file, "-c", key, "--format", "json"], false);
+    let (values, times) = table_long_values("kubo28-1", "0.5");
+    assert_eq!(v["n"], values.len() as u64);
+    assert_eq!(v["column"], key);
+    let cps = v["change_points"].as_array().unwrap();
+    assert!(!cps.is_empty(), "a cumulative bucket rises: {v}");
+    // Levels and times against the independently parsed values.
+    let i = cps[0]["index"].as_u64().unwrap() as usize;
+    let mean = values[..i].iter().sum::<f64>() / i as f64;
+    assert!((cps[0]["before"].as_f64().unwrap() - mean).abs() <= 1e-9 * mean.abs());
+    let ms = times[i];
+    let secs = ms / 1000;
+    let (h, m, s) = (secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    assert_eq!(cps[0]["time"], format!("2024-05-01T{h:02}:{m:02}:{s:02}Z"));
+    // `le` names no series and the `+Inf` bucket is a value, not a parse error.
+    let (_, err, code) = run(&["detect", &file, "-c", "le"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no series 'le'"), "{err}");
+    let inf = r#"request_duration_seconds_bucket{target="kubo27-1", le="+Inf"}"#;
+    let (_, err, code) = run(&["detect", &file, "-c", inf]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn a_column_without_times_from_stdin_shows_indices() {
+    let mut text = String::from("value\n");
+    for i in 0..40 {
+        let e = [0.05, -0.1, 0.08, -0.02][i % 4];
+        text.push_str(&format!("{}\n", if i < 20 { 1.0 } else { 5.0 } + e));
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shiftwatch"))
+        .args(["detect", "-", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:?}", out.stderr);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["file"], "<stdin>");
+    assert_eq!(v["n"], 40);
+    let cps = v["change_points"].as_array().unwrap();
+    assert_eq!(cps.len(), 1);
+    assert_eq!(cps[0]["index"], 20);
+    assert!(cps[0].get("time").is_none(), "{v}");
+    // A NaN in a time-less CSV is skipped and counted (a blank line is only a blank line);
+    // the table has no time column.
+    let f = fixture(
+        "gap.csv",
+        &text
+            .replacen("\n1.05\n", "\n\n", 1)
+            .replacen("\n0.9\n", "\nNaN\n", 1),
+    );
+    let (out, err, code) = run(&["detect", f.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 non-finite value"), "{err}");
+    assert!(out.contains("38 values"), "{out}");
+    assert!(!out.contains("time"), "{out}");
+}
+
+#[test]
+fn an_index_value_csv_without_times_is_read_as_columns() {
+    // `index,value` has no time column: both are series (never a Grafana table with an
+    // `index` label), and `value` is chosen by name.
+    let file = common::dataset("tigerbeetle/tigerbeetle_series.csv")
+        .display()
+        .to_string();
+    let v = json_report(&["detect", &file, "-c", "value", "--format", "json"], false);
+    let rows = std::fs::read_to_string(&file)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .count();
+    assert_eq!(v["n"], rows as u64);
+    assert_eq!(v["column"], "value");
+}
+
+#[test]
+fn a_very_wide_csv_is_read_in_linear_time() {
+    // 100 000 columns: the old per-line splitter was quadratic in the line length.
+    let cols = 100_000;
+    let mut text = String::from("time");
+    for j in 0..cols {
+        text.push_str(&format!(",c{j}"));
+    }
+    text.push('\n');
+    for i in 0..12 {
+        text.push_str(&format!("2026-01-01T00:{i:02}:00Z"));
+        for j in 0..cols {
+            text.push_str(if (i + j) % 2 == 0 { ",1" } else { ",2" });
+        }
+        text.push('\n');
+    }
+    let f = fixture("wide.csv", &text);
+    let last = format!("c{}", cols - 1);
+    let (out, err, code) = run(&[
+        "detect",
+        f.to_str().unwrap(),
+        "-c",
+        &last,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["n"], 12);
+    assert_eq!(v["column"], last.as_str());
 }

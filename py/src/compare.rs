@@ -2,6 +2,9 @@
 
 use pyo3::prelude::*;
 
+use shiftwatch::policy::Direction;
+use shiftwatch::report::compare::CompareReport;
+use shiftwatch::series::select::samples_by_position;
 use shiftwatch::stats::compare::{compare as compare_engine, CompareOptions};
 use shiftwatch::stats::dependence::{acf as acf_engine, effective_sample_size as ess_engine};
 use shiftwatch::stats::multiplicity::{adjust, Correction};
@@ -30,10 +33,12 @@ fn effective_sample_size(py: Python<'_>, x: Arr<'_>) -> PyResult<Py<PyAny>> {
     call(py, || ess_engine(&x))
 }
 
-/// The calibrated default comparison; returns the engine's `Comparison` as a dict (the same
-/// fields as `shiftwatch compare --format json`).
+/// The calibrated default comparison; returns the core's `CompareReport` as a dict (the
+/// fields of `shiftwatch compare --format json` without `input`). `omit` applies the core's
+/// missing-value and pairing policy (non-finite values missing; paired rows dropped when
+/// either is missing) instead of rejecting non-finite values.
 #[pyfunction]
-#[pyo3(signature = (baseline, candidate, paired, alpha, alternative, statistic, method))]
+#[pyo3(signature = (baseline, candidate, paired, alpha, alternative, statistic, method, direction=None, omit=false))]
 #[allow(clippy::too_many_arguments)]
 fn compare(
     py: Python<'_>,
@@ -44,6 +49,8 @@ fn compare(
     alternative: &str,
     statistic: &str,
     method: &str,
+    direction: Option<&str>,
+    omit: bool,
 ) -> PyResult<Py<PyAny>> {
     let options = CompareOptions {
         alpha,
@@ -52,8 +59,17 @@ fn compare(
         statistic: parse(statistic)?,
         method: parse(method)?,
     };
+    let direction: Option<Direction> = direction.map(parse).transpose()?;
     let (b, c) = (slice(&baseline), slice(&candidate));
-    call(py, || compare_engine(&b, &c, &options))
+    call(py, || {
+        let comparison = if omit {
+            let s = samples_by_position(&b, &c, options.paired.is_some())?;
+            compare_engine(&s.baseline, &s.candidate, &options)?
+        } else {
+            compare_engine(&b, &c, &options)?
+        };
+        Ok(CompareReport::new(comparison, direction, None))
+    })
 }
 
 /// Adds this family's functions to the module.

@@ -7,40 +7,39 @@ use shiftwatch::changepoint::edivisive::PValueRule;
 use shiftwatch::changepoint::search::{crops as crops_engine, fpop, fpop_poisson, search};
 use shiftwatch::changepoint::{
     detect as detect_engine, detect_multivariate as detect_multi_engine,
-    e_divisive as e_divisive_engine, CostKind, DetectOptions, Detection, EDivisiveOptions, Method,
-    MultiDetection, Penalty, Stop,
+    e_divisive as e_divisive_engine, CostKind, DetectOptions, EDivisiveOptions, Method, Penalty,
+    Stop,
 };
+use shiftwatch::report::detect::{DetectReport, EDivisiveReport, MultiDetectReport, Source};
 
 use crate::arrays::{call, parse, slice, Arr};
 
-/// Parses the options shared by `detect` and `detect_multivariate`; also returns the penalty.
+/// Parses the options shared by `detect` and `detect_multivariate`.
 fn options(
     method: &str,
     cost: &str,
     penalty: &str,
     min_size: usize,
     alpha: f64,
-) -> PyResult<(DetectOptions, Penalty)> {
-    let penalty: Penalty = parse(penalty)?;
-    let options = DetectOptions {
+) -> PyResult<DetectOptions> {
+    Ok(DetectOptions {
         cost: parse(cost)?,
         method: parse(method)?,
-        penalty,
+        penalty: parse::<Penalty>(penalty)?,
         min_size,
         alpha,
-    };
-    Ok((options, penalty))
+    })
 }
 
-/// The engine's result with the penalty spelled as the CLI's JSON spells it.
+/// A report (the CLI's JSON) and the change points the search found before validation.
 #[derive(Serialize)]
-struct Detected {
-    detection: Detection,
-    penalty: String,
+struct Reported<R: Serialize> {
+    report: R,
+    candidates: Vec<usize>,
 }
 
-/// The default change-point pipeline; returns `{"detection": <engine's Detection>,
-/// "penalty": <canonical penalty name>}`.
+/// The default change-point pipeline; returns `{"report": <the core's DetectReport>,
+/// "candidates": [...]}`.
 #[pyfunction]
 #[pyo3(signature = (values, method, cost, penalty, min_size, alpha))]
 fn detect(
@@ -52,27 +51,21 @@ fn detect(
     min_size: usize,
     alpha: f64,
 ) -> PyResult<Py<PyAny>> {
-    let (options, penalty) = options(method, cost, penalty, min_size, alpha)?;
+    let options = options(method, cost, penalty, min_size, alpha)?;
     let x = slice(&values);
     call(py, || {
-        detect_engine(&x, &options).map(|detection| Detected {
-            detection,
-            penalty: penalty.to_string(),
+        detect_engine(&x, &options).map(|d| Reported {
+            report: DetectReport::new(&d, &Source::default()),
+            candidates: d.candidates,
         })
     })
 }
 
-/// The engine's multivariate result with the penalty spelled as the CLI's JSON spells it.
-#[derive(Serialize)]
-struct DetectedMulti {
-    detection: MultiDetection,
-    penalty: String,
-}
-
-/// Change points shared by several aligned columns; returns `{"detection": <engine's
-/// MultiDetection>, "penalty": <canonical penalty name>}`.
+/// Change points shared by several aligned columns named `names`; returns `{"report": <the
+/// core's MultiDetectReport>, "candidates": [...]}`.
 #[pyfunction]
-#[pyo3(signature = (columns, method, cost, penalty, min_size, alpha))]
+#[pyo3(signature = (columns, method, cost, penalty, min_size, alpha, names=None))]
+#[allow(clippy::too_many_arguments)]
 fn detect_multivariate(
     py: Python<'_>,
     columns: Vec<Arr<'_>>,
@@ -81,14 +74,19 @@ fn detect_multivariate(
     penalty: &str,
     min_size: usize,
     alpha: f64,
+    names: Option<Vec<String>>,
 ) -> PyResult<Py<PyAny>> {
-    let (options, penalty) = options(method, cost, penalty, min_size, alpha)?;
+    let options = options(method, cost, penalty, min_size, alpha)?;
     let cols: Vec<_> = columns.iter().map(slice).collect();
+    let source = Source {
+        columns: names.unwrap_or_default(),
+        ..Source::default()
+    };
     call(py, || {
         let views: Vec<&[f64]> = cols.iter().map(|c| &**c).collect();
-        detect_multi_engine(&views, &options).map(|detection| DetectedMulti {
-            detection,
-            penalty: penalty.to_string(),
+        detect_multi_engine(&views, &options).map(|d| Reported {
+            report: MultiDetectReport::new(&d, &source),
+            candidates: d.candidates,
         })
     })
 }
@@ -126,8 +124,8 @@ fn crops(
 }
 
 /// Adds this family's functions to the module.
-/// E-divisive (energy statistic, seeded permutation test per change); returns `{"result": the
-/// engine's EDivisive (change_points, rejected, options), "means": [mean of each segment]}`.
+/// E-divisive (energy statistic, seeded permutation test per change); returns the core's
+/// `EDivisiveReport` (the CLI's JSON, segment means included) as a dict.
 #[pyfunction]
 #[pyo3(signature = (values, min_size, permutations, alpha, seed, p_value_rule, exponent))]
 #[allow(clippy::too_many_arguments)]
@@ -151,25 +149,8 @@ fn e_divisive(
     };
     let x = slice(&values);
     call(py, || {
-        e_divisive_engine(&x, &options).map(|result| {
-            let mut bounds = vec![0];
-            bounds.extend(result.change_points.iter().map(|c| c.index));
-            bounds.push(x.len());
-            // Segment means, summed as `shiftwatch detect --method edivisive` sums them.
-            let means = bounds
-                .windows(2)
-                .map(|w| x[w[0]..w[1]].iter().sum::<f64>() / (w[1] - w[0]) as f64)
-                .collect();
-            EDivisiveOut { result, means }
-        })
+        e_divisive_engine(&x, &options).map(|r| EDivisiveReport::new(&x, &r, &Source::default()))
     })
-}
-
-/// E-divisive's result and the mean of each segment it delimits.
-#[derive(Serialize)]
-struct EDivisiveOut {
-    result: shiftwatch::changepoint::EDivisive,
-    means: Vec<f64>,
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

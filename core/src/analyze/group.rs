@@ -122,7 +122,6 @@ pub fn read_counts(members: &[&Prepared]) -> MetricData {
     for p in members {
         let r = &p.data.read;
         d.read += r.points;
-        d.missing += r.missing;
         d.dropped += r.nan + r.infinite + r.duplicates + p.data.skipped;
         d.warmup_trimmed += p.data.warmup_trimmed;
         d.resets += p.data.resets.len() + p.data.bucket_resets;

@@ -5,12 +5,13 @@
 use crate::policy::Direction;
 use crate::report::{Effect, Verdict};
 
-/// Which side of a change is worse.
+/// The verdict of a decided change upwards (`up`) or downwards: a regression when the
+/// direction says that change is worse ([`Direction::is_worse`]), else an improvement.
 fn side(direction: Direction, up: bool) -> Verdict {
-    match (direction, up) {
-        (Direction::Either, _) => Verdict::Regression,
-        (Direction::HigherIsWorse, true) | (Direction::LowerIsWorse, false) => Verdict::Regression,
-        _ => Verdict::Improvement,
+    if direction.is_worse(if up { 1.0 } else { -1.0 }) {
+        Verdict::Regression
+    } else {
+        Verdict::Improvement
     }
 }
 

@@ -4,12 +4,10 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use serde::Serialize;
-
 use crate::io::{read_paths, Format, ReadOptions};
-use crate::series::counter::rates;
+use crate::report::inspect::InspectReport;
 use crate::series::time::{format_rfc3339, FixedOffset};
-use crate::series::{Dataset, Kind, RawSeries, ReadReport, SeriesKey, SeriesReport};
+use crate::series::Kind;
 
 /// Arguments of `shiftwatch inspect`.
 #[derive(Debug, clap::Args)]
@@ -61,76 +59,6 @@ fn parse_offset(s: &str) -> Result<FixedOffset, String> {
     s.parse().map_err(|e: crate::Error| e.to_string())
 }
 
-/// One series in the inspect output.
-#[derive(Debug, Clone, Serialize)]
-pub struct SeriesSummary {
-    /// Identity.
-    pub key: SeriesKey,
-    /// Declared kind.
-    pub kind: Kind,
-    /// Unit when declared.
-    pub unit: Option<String>,
-    /// Median interval between points (ms).
-    pub interval_ms: Option<i64>,
-    /// Intervals longer than 1.5 × the median.
-    pub gaps: usize,
-    /// Counter resets (counters only).
-    pub resets: Option<usize>,
-    /// First timestamp, epoch ms.
-    pub first_ms: Option<i64>,
-    /// Last timestamp, epoch ms.
-    pub last_ms: Option<i64>,
-    /// First timestamp, RFC 3339.
-    pub first: Option<String>,
-    /// Last timestamp, RFC 3339.
-    pub last: Option<String>,
-    /// Repairs and drops.
-    pub data: SeriesReport,
-}
-
-/// The whole inspect output (`--format json`).
-#[derive(Debug, Clone, Serialize)]
-pub struct InspectReport {
-    /// Output schema.
-    pub schema: &'static str,
-    /// Series found.
-    pub series: Vec<SeriesSummary>,
-    /// What happened while reading.
-    pub read: ReadReport,
-}
-
-fn summarize(s: &RawSeries) -> SeriesSummary {
-    let resets = (s.kind == Kind::Counter)
-        .then(|| {
-            rates(&s.timestamps_ms, &s.values)
-                .map(|r| r.resets.len())
-                .ok()
-        })
-        .flatten();
-    SeriesSummary {
-        key: s.key.clone(),
-        kind: s.kind,
-        unit: s.unit.clone(),
-        interval_ms: s.median_interval_ms(),
-        gaps: s.gaps(),
-        resets,
-        first_ms: s.timestamps_ms.first().copied(),
-        last_ms: s.timestamps_ms.last().copied(),
-        first: s.timestamps_ms.first().map(|&t| format_rfc3339(t)),
-        last: s.timestamps_ms.last().map(|&t| format_rfc3339(t)),
-        data: s.report.clone(),
-    }
-}
-
-/// Builds the inspect report of a dataset.
-pub fn report(d: &Dataset) -> InspectReport {
-    InspectReport {
-        schema: "shiftwatch.inspect/v1",
-        series: d.series.iter().map(summarize).collect(),
-        read: d.report.clone(),
-    }
-}
-
 fn duration(ms: i64) -> String {
     match ms {
         m if m % 3_600_000 == 0 && m > 0 => format!("{}h", m / 3_600_000),
@@ -152,9 +80,10 @@ pub fn run(args: InspectArgs) -> anyhow::Result<u8> {
         target_label: args.target_label,
         lenient: args.lenient,
         kinds: args.kinds.into_iter().collect(),
+        number_rows: false,
     };
     let data = read_paths(&args.files, &opts)?;
-    let rep = report(&data);
+    let rep = InspectReport::new(&data);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.format == "json" {

@@ -9,8 +9,9 @@ use clap::{Parser, Subcommand};
 pub mod analyze;
 pub mod compare;
 pub mod detect;
-mod detect_input;
 mod edivisive;
+mod fmt;
+mod input;
 pub mod inspect;
 
 const EXAMPLES: &str = "Examples:

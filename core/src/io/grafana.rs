@@ -15,7 +15,10 @@
 //!
 //! Time column: `Time`, `timestamp`, `date`, `datetime` or `_time`, holding epoch ms (or any
 //! epoch by magnitude) or RFC 3339. Empty cells are missing points; a trailing blank line is
-//! ignored.
+//! ignored. A file without a time column is an error, unless
+//! [`super::ReadOptions::number_rows`] is set: then every column (a `value` column too) is a
+//! wide-form series and the rows are numbered 0, 1, 2… in place of timestamps (noted, and flagged in
+//! [`crate::series::ReadReport::row_numbers`]).
 //!
 //! **"Formatted data" exports** (local times without offset, values like `1.25 GiB`, `61.2%`)
 //! are rejected with an error that says how to export raw data: unit strings are lossy (rounded,
@@ -91,20 +94,33 @@ pub(crate) fn read_with_header<R: BufRead>(
         .iter()
         .map(|f| f.trim().to_ascii_lowercase())
         .collect();
-    let Some(time_col) = names.iter().position(|n| TIME_NAMES.contains(&n.as_str())) else {
-        return Err(located(
-            ctx.file,
-            header.line,
-            1,
-            format!(
-                "no time column in header '{}': expected a Grafana CSV with a 'Time' column, or a \
-                 tidy CSV (timestamp, metric, value, …)",
-                crate::series::time::shorten(&header.fields.join(","))
-            ),
+    let time_col = names.iter().position(|n| TIME_NAMES.contains(&n.as_str()));
+    if time_col.is_none() {
+        if !ctx.opts.number_rows {
+            return Err(located(
+                ctx.file,
+                header.line,
+                1,
+                format!(
+                    "no time column in header '{}': expected a Grafana CSV with a 'Time' column, \
+                     or a tidy CSV (timestamp, metric, value, …)",
+                    crate::series::time::shorten(&header.fields.join(","))
+                ),
+            ));
+        }
+        ctx.report.row_numbers = true;
+        ctx.report.note(format!(
+            "{}: no time column; rows are numbered 0, 1, 2… in place of times",
+            ctx.file
         ));
-    };
+    }
     let is_value = |n: &str| n == "value" || n.starts_with("value #");
-    let form = if let (Some(series), Some(value), 3) = (
+    // Without a time column (numbered rows) every column is a series, `value` included: a
+    // plain CSV, never a Grafana table whose label columns need a time column.
+    let wide_only = time_col.is_none();
+    let form = if wide_only {
+        Form::Wide(wide_columns(header, time_col, ctx))
+    } else if let (Some(series), Some(value), 3) = (
         names.iter().position(|n| n == "series"),
         names.iter().position(|n| n == "value"),
         names.len(),
@@ -114,7 +130,7 @@ pub(crate) fn read_with_header<R: BufRead>(
         let mut values = Vec::new();
         let mut label_cols = Vec::new();
         for (i, n) in names.iter().enumerate() {
-            if i == time_col {
+            if Some(i) == time_col {
                 continue;
             }
             if is_value(n) {
@@ -132,35 +148,60 @@ pub(crate) fn read_with_header<R: BufRead>(
             labels: label_cols,
         }
     } else {
-        let mut cols = Vec::new();
-        for (i, f) in header.fields.iter().enumerate() {
-            if i == time_col {
-                continue;
-            }
-            let key = key_from_name(f, ctx);
-            cols.push((i, ctx.set.index_of(key, Kind::Unknown)));
-        }
-        Form::Wide(cols)
+        Form::Wide(wide_columns(header, time_col, ctx))
     };
     let n = header.fields.len();
     let mut scratch = Scratch::default();
+    // Row number of the next data row (the time of a file without a time column).
+    let mut row_no: i64 = 0;
     while let Some(rec) = reader.next_record()? {
         if rec.is_blank() {
             ctx.report.blank_lines += 1;
             continue;
         }
         ctx.report.rows += 1;
-        if let Err(e) = row(&rec, n, time_col, &form, header, &mut scratch, ctx) {
+        let time = match time_col {
+            Some(c) => Time::Column(c),
+            None => Time::Row(row_no),
+        };
+        row_no += 1;
+        if let Err(e) = row(&rec, n, time, &form, header, &mut scratch, ctx) {
             ctx.skip_or_fail(e)?;
         }
     }
     Ok(())
 }
 
+/// Wide form: every column but the time column is a series; (column, series index) pairs.
+fn wide_columns(
+    header: &Header,
+    time_col: Option<usize>,
+    ctx: &mut Ctx<'_>,
+) -> Vec<(usize, usize)> {
+    let mut cols = Vec::new();
+    for (i, f) in header.fields.iter().enumerate() {
+        if Some(i) == time_col {
+            continue;
+        }
+        let key = key_from_name(f, ctx);
+        cols.push((i, ctx.set.index_of(key, Kind::Unknown)));
+    }
+    cols
+}
+
+/// Where a row's time comes from.
+#[derive(Clone, Copy)]
+enum Time {
+    /// A time column.
+    Column(usize),
+    /// No time column: the 0-based row number ([`super::ReadOptions::number_rows`]).
+    Row(i64),
+}
+
 fn row(
     rec: &Record<'_>,
     n: usize,
-    time_col: usize,
+    time: Time,
     form: &Form,
     header: &Header,
     scratch: &mut Scratch,
@@ -179,8 +220,11 @@ fn row(
             ),
         ));
     }
-    let t = parse_timestamp(rec.get(time_col), ctx.opts.timezone)
-        .map_err(|e| at(time_col, e.message(rec.get(time_col))))?;
+    let t = match time {
+        Time::Column(c) => parse_timestamp(rec.get(c), ctx.opts.timezone)
+            .map_err(|e| at(c, e.message(rec.get(c))))?,
+        Time::Row(r) => r,
+    };
     match form {
         Form::Wide(cols) => {
             // Validate the whole row first so a bad cell never leaves half a row behind.

@@ -107,6 +107,11 @@ pub struct ReadOptions {
     /// `_count`). Applied to series the file left [`Kind::Unknown`]; the file's `# TYPE` or
     /// `kind` column wins.
     pub kinds: BTreeMap<String, Kind>,
+    /// A CSV without a time column is read as Grafana wide form with its rows numbered 0, 1,
+    /// 2… in place of timestamps (a plain `value` column, standard input), and
+    /// [`crate::series::ReadReport::row_numbers`] is set; without it such a file is an error.
+    /// For commands that analyse one series in order (`detect`, `compare`); off by default.
+    pub number_rows: bool,
 }
 
 impl Default for ReadOptions {
@@ -118,6 +123,7 @@ impl Default for ReadOptions {
             target_label: "target".to_string(),
             lenient: false,
             kinds: BTreeMap::new(),
+            number_rows: false,
         }
     }
 }
@@ -447,6 +453,35 @@ mod tests {
             Some(Format::OpenMetrics)
         );
         assert!("xml".parse::<Format>().is_err());
+    }
+
+    #[test]
+    fn a_csv_without_time_column_needs_number_rows() {
+        let text = "index,value\n0,5\n\n1,\n2,7\n";
+        let err = read_reader(text.as_bytes(), "p.csv", &ReadOptions::default()).err();
+        assert!(err.is_some_and(|e| e.to_string().contains("no time column")));
+        let opts = ReadOptions {
+            number_rows: true,
+            ..ReadOptions::default()
+        };
+        let d = read_reader(text.as_bytes(), "p.csv", &opts).unwrap_or_else(|e| panic!("{e}"));
+        assert!(d.report.row_numbers && d.report.notes[0].contains("no time column"));
+        // Wide form even with a `value` column: `index` is a series, not a label.
+        let targets: Vec<&str> = d.series.iter().map(|s| s.key.target.as_str()).collect();
+        assert_eq!(targets, ["index", "value"]);
+        let v = &d.series[1];
+        assert_eq!(v.timestamps_ms, vec![0, 2]);
+        assert_eq!(v.values, vec![5.0, 7.0]);
+        assert_eq!((v.report.missing, d.report.blank_lines), (1, 1));
+        let json = serde_json::to_value(&d.report).unwrap_or_default();
+        assert_eq!(json["row_numbers"], true);
+        let timed =
+            read_reader(&b"time,v\n1,2\n"[..], "t.csv", &opts).unwrap_or_else(|e| panic!("{e}"));
+        let json = serde_json::to_value(&timed.report).unwrap_or_default();
+        assert!(
+            json.get("row_numbers").is_none(),
+            "absent unless set: {json}"
+        );
     }
 
     #[test]

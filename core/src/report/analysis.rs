@@ -174,7 +174,7 @@ pub struct MetricData {
     pub step_s: Option<f64>,
     /// Points read (all targets).
     pub read: usize,
-    /// Points missing (absent samples, empty cells, grid times without a sample).
+    /// Grid times without a usable value on a side (absent scrapes, NaN, a replica missing).
     pub missing: usize,
     /// Points dropped: NaN/±∞, duplicates, unused by the grid, one side missing.
     pub dropped: usize,

@@ -5,5 +5,8 @@
 //! field is free, renaming one bumps the schema.
 
 pub mod analysis;
+pub mod compare;
+pub mod detect;
+pub mod inspect;
 pub mod render;
 pub use analysis::*;

@@ -19,6 +19,8 @@ pub mod build;
 pub mod counter;
 pub mod histogram;
 pub mod prepare;
+pub mod select;
+pub mod summary;
 pub mod time;
 pub mod warmup;
 
@@ -252,6 +254,10 @@ pub struct ReadReport {
     pub skipped: Vec<Skipped>,
     /// Other things a user should know (ignored `_created` samples, assumed units…).
     pub notes: Vec<String>,
+    /// `true` when a file had no time column and its rows were numbered 0, 1, 2… in place of
+    /// timestamps ([`crate::io::ReadOptions::number_rows`]): positions, not times.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub row_numbers: bool,
 }
 
 impl ReadReport {

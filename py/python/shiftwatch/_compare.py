@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 from numpy.typing import ArrayLike
 
 from shiftwatch import _frames, _native
 from shiftwatch._compare_display import comparison_html, plot_comparison
 from shiftwatch._convert import as_float64
-from shiftwatch._results import Result
+from shiftwatch._results import Result, json_compatible
 
 __all__ = ["Comparison", "SampleSummary", "compare"]
-
-
-def _json_compatible(value: Any) -> Any:
-    """NaN and ±∞ become ``None``, as in the CLI's JSON (serde_json writes them as null)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _json_compatible(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_json_compatible(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True, repr=False)
@@ -70,6 +57,10 @@ class Comparison(Result):
         alpha: Significance level.
         baseline: Summary of the baseline sample.
         candidate: Summary of the candidate sample.
+        direction: Which direction of change is bad (``'higher_is_worse'``,
+            ``'lower_is_worse'``, ``'either'``), or ``None``.
+        regression: A significant change in the bad ``direction`` (``False`` without one):
+            what makes ``shiftwatch compare --direction`` exit with 1.
     """
 
     method: str
@@ -87,12 +78,14 @@ class Comparison(Result):
     alpha: float
     baseline: SampleSummary
     candidate: SampleSummary
+    direction: str | None = None
+    regression: bool = False
     _raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     @property
     def significant(self) -> bool:
-        """``True`` when ``pvalue < alpha``."""
-        return self.pvalue < self.alpha
+        """``True`` when ``pvalue < alpha`` (the core's significance rule)."""
+        return bool(self._raw["significant"])
 
     def to_dict(self) -> dict[str, Any]:
         """The engine's result with its JSON field names (``p_value``, ``ci_relative.lo``…),
@@ -107,7 +100,7 @@ class Comparison(Result):
             >>> sorted(res.to_dict())[:4]
             ['absolute', 'alpha', 'alternative', 'baseline']
         """
-        out = _json_compatible(self._raw)
+        out = json_compatible(self._raw)
         assert isinstance(out, dict)
         return out
 
@@ -136,7 +129,8 @@ class Comparison(Result):
         return plot_comparison(self, baseline, candidate, axes=axes)
 
     @classmethod
-    def _from_engine(cls, d: dict[str, Any]) -> Comparison:
+    def _from_report(cls, d: dict[str, Any]) -> Comparison:
+        """Wraps the core's ``CompareReport`` (as a dict)."""
         def summary(s: dict[str, Any]) -> SampleSummary:
             return SampleSummary(
                 n=int(s["n"]), n_effective=float(s["n_effective"]), lag1=float(s["lag1"]),
@@ -162,6 +156,8 @@ class Comparison(Result):
             alpha=float(d["alpha"]),
             baseline=summary(d["baseline"]),
             candidate=summary(d["candidate"]),
+            direction=None if d["direction"] is None else str(d["direction"]),
+            regression=bool(d["regression"]),
             _raw=d,
         )
 
@@ -176,6 +172,7 @@ def compare(
     statistic: str = "mean",
     method: str = "auto",
     nan_policy: str = "raise",
+    direction: str | None = None,
 ) -> Comparison:
     """Compares a metric between a baseline and a candidate release.
 
@@ -198,16 +195,20 @@ def compare(
             spikes, somewhat less powerful).
         method: ``'auto'`` (calibrated default, EWC), ``'ewc'``, ``'newey-west'`` or ``'iid'``
             (treats points as independent; for comparison only).
-        nan_policy: ``'raise'`` (default) or ``'omit'`` (drops NaNs; with ``paired``, drops
-            the rows missing either value, as the CLI).
+        nan_policy: ``'raise'`` (default) or ``'omit'``: NaN and ±∞ are missing and dropped;
+            with ``paired``, the rows missing either value are dropped (the CLI's policy).
+        direction: ``'higher_is_worse'``, ``'lower_is_worse'`` or ``'either'``: sets
+            ``regression`` (a significant change that way), as ``shiftwatch compare
+            --direction``.
 
     Returns:
         A :class:`Comparison`.
 
     Raises:
         InsufficientDataError: Fewer than 3 values, or no variability at all.
-        ValueError: NaN/±∞, unknown names, ``alpha`` outside (0, 1), lengths differing when
-            paired, pandas indexes that do not match when paired, or non-positive values with
+        ValueError: NaN/±∞ (with ``nan_policy='raise'``), unknown names, ``alpha`` outside
+            (0, 1), lengths differing when paired, pandas indexes that do not match when
+            paired, or non-positive values with
             ``paired='log-ratio'``.
 
     Examples:
@@ -222,12 +223,8 @@ def compare(
         baseline, candidate = _frames.align_paired(baseline, candidate)
     b = as_float64(baseline, "baseline")
     c = as_float64(candidate, "candidate")
-    if nan_policy == "omit":
-        if paired is not None and len(b) == len(c):
-            keep = ~(np.isnan(b) | np.isnan(c))
-            b, c = b[keep], c[keep]
-        else:
-            b, c = b[~np.isnan(b)], c[~np.isnan(c)]
-        b, c = np.ascontiguousarray(b), np.ascontiguousarray(c)
-    d = _native.compare(b, c, paired, float(alpha), alternative, statistic, method)
-    return Comparison._from_engine(d)
+    d = _native.compare(
+        b, c, paired, float(alpha), alternative, statistic, method, direction,
+        nan_policy == "omit",
+    )
+    return Comparison._from_report(d)

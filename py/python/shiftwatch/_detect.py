@@ -3,7 +3,6 @@ several aligned series."""
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Sequence, cast
 
@@ -24,7 +23,7 @@ from shiftwatch._detect_display import (
 )
 from shiftwatch._edivisive import EDivisiveDetection, e_divisive
 from shiftwatch._extras import require
-from shiftwatch._results import Result
+from shiftwatch._results import Result, json_compatible
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
@@ -54,8 +53,9 @@ def _penalty_name(penalty: str | float) -> str:
     raise TypeError(f"penalty must be a str or a number, got {type(penalty).__name__}")
 
 
-def _json_float(value: float) -> float | None:
-    return value if math.isfinite(value) else None
+def _float(value: Any) -> float:
+    """A float of a report dict (the binding keeps NaN; ``None`` is NaN too)."""
+    return float("nan") if value is None else float(value)
 
 
 @dataclass(frozen=True, repr=False)
@@ -124,9 +124,10 @@ class Detection(Result, Plottable):
     alpha: float
     noise: NoiseScale
     candidates: tuple[int, ...] = field(repr=False)
+    _raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The result with the CLI's JSON field names (NaN/±∞ as ``None``).
+        """The core's report, as the CLI writes it (NaN/±∞ as ``None``).
 
         Returns:
             A JSON-serialisable dict: ``n``, ``method``, ``cost``, ``penalty``,
@@ -141,20 +142,9 @@ class Detection(Result, Plottable):
             >>> d["change_points"][0]["index"], json.loads(json.dumps(d)) == d
             (32, True)
         """
-        return {
-            "n": self.n,
-            "method": self.method,
-            "cost": self.cost,
-            "penalty": self.penalty,
-            "penalty_value": _json_float(self.penalty_value),
-            "min_size": self.min_size,
-            "alpha": self.alpha,
-            "noise": {k: _json_float(v) for k, v in self.noise.to_dict().items()},
-            "change_points": [
-                {k: (_json_float(v) if isinstance(v, float) else v) for k, v in c.to_dict().items()}
-                for c in self.change_points
-            ],
-        }
+        out = json_compatible(self._raw)
+        assert isinstance(out, dict)
+        return out
 
     def to_polars(self) -> polars.DataFrame:
         """One row per change point (polars is imported here, only when called).
@@ -196,30 +186,28 @@ class Detection(Result, Plottable):
         )
 
     @classmethod
-    def _from_engine(cls, out: dict[str, Any]) -> Detection:
-        d = out["detection"]
-        opts = d["options"]
-        nan = float("nan")
+    def _from_report(cls, out: dict[str, Any]) -> Detection:
+        """Wraps ``{"report": <the core's DetectReport>, "candidates": [...]}``."""
+        r = out["report"]
         return cls(
             change_points=tuple(
                 ChangePoint(
-                    index=int(c["index"]), before=float(c["before"]), after=float(c["after"]),
-                    magnitude=float(c["magnitude"]), p_value=float(c["p_value"]),
-                    p_adjusted=float(c["p_adjusted"]), kind=str(c["kind"]),
+                    index=int(c["index"]), before=_float(c["before"]), after=_float(c["after"]),
+                    magnitude=_float(c["magnitude"]), p_value=_float(c["p_value"]),
+                    p_adjusted=_float(c["p_adjusted"]), kind=str(c["kind"]),
                 )
-                for c in d["change_points"]
+                for c in r["change_points"]
             ),
-            n=int(d["n"]),
-            method=str(opts["method"]),
-            cost=str(opts["cost"]),
-            penalty=str(out["penalty"]),
-            penalty_value=nan if d["penalty_value"] is None else float(d["penalty_value"]),
-            min_size=int(opts["min_size"]),
-            alpha=float(opts["alpha"]),
-            noise=NoiseScale(
-                **{k: nan if v is None else float(v) for k, v in d["noise"].items()}
-            ),
-            candidates=tuple(int(i) for i in d["candidates"]),
+            n=int(r["n"]),
+            method=str(r["method"]),
+            cost=str(r["cost"]),
+            penalty=str(r["penalty"]),
+            penalty_value=_float(r["penalty_value"]),
+            min_size=int(r["min_size"]),
+            alpha=float(r["alpha"]),
+            noise=NoiseScale(**{k: _float(v) for k, v in r["noise"].items()}),
+            candidates=tuple(int(i) for i in out["candidates"]),
+            _raw=r,
         )
 
 
@@ -295,9 +283,10 @@ class MultiDetection(Result, Segmented):
     noise: tuple[NoiseScale, ...]
     scale: tuple[float, ...]
     candidates: tuple[int, ...] = field(repr=False)
+    _raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The result with the CLI's JSON field names (NaN/±∞ as ``None``).
+        """The core's report, as the CLI writes it (NaN/±∞ as ``None``).
 
         Returns:
             A JSON-serialisable dict: ``columns``, ``n``, ``d``, ``method``, ``cost``,
@@ -312,31 +301,9 @@ class MultiDetection(Result, Segmented):
             >>> d["d"], [dim["column"] for dim in d["change_points"][0]["dims"]]
             (2, ['0', '1'])
         """
-        def fl(d: dict[str, Any]) -> dict[str, Any]:
-            return {k: (_json_float(v) if isinstance(v, float) else v) for k, v in d.items()}
-
-        return {
-            "columns": list(self.columns),
-            "n": self.n,
-            "d": self.d,
-            "method": self.method,
-            "cost": self.cost,
-            "penalty": self.penalty,
-            "penalty_value": _json_float(self.penalty_value),
-            "min_size": self.min_size,
-            "alpha": self.alpha,
-            "noise": [fl(s.to_dict()) for s in self.noise],
-            "scale": [_json_float(v) for v in self.scale],
-            "change_points": [
-                {
-                    "index": c.index,
-                    "p_value": _json_float(c.p_value),
-                    "p_adjusted": _json_float(c.p_adjusted),
-                    "dims": [fl(d.to_dict()) for d in c.dims],
-                }
-                for c in self.change_points
-            ],
-        }
+        out = json_compatible(self._raw)
+        assert isinstance(out, dict)
+        return out
 
     def to_polars(self) -> polars.DataFrame:
         """One row per change point and column (polars is imported here, only when called).
@@ -428,41 +395,40 @@ class MultiDetection(Result, Segmented):
         )
 
     @classmethod
-    def _from_engine(cls, out: dict[str, Any], names: tuple[str, ...]) -> MultiDetection:
-        d = out["detection"]
-        opts = d["options"]
-        nan = float("nan")
-
-        def f(v: Any) -> float:
-            return nan if v is None else float(v)
-
+    def _from_report(cls, out: dict[str, Any]) -> MultiDetection:
+        """Wraps ``{"report": <the core's MultiDetectReport>, "candidates": [...]}``."""
+        r = out["report"]
         return cls(
             change_points=tuple(
                 MultiChangePoint(
-                    index=int(c["index"]), p_value=f(c["p_value"]),
-                    p_adjusted=f(c["p_adjusted"]),
+                    index=int(c["index"]), p_value=_float(c["p_value"]),
+                    p_adjusted=_float(c["p_adjusted"]),
                     dims=tuple(
                         ColumnChange(
-                            column=name, before=f(x["before"]), after=f(x["after"]),
-                            magnitude=f(x["magnitude"]), z=f(x["z"]), p_value=f(x["p_value"]),
+                            column=str(x["column"]), before=_float(x["before"]),
+                            after=_float(x["after"]), magnitude=_float(x["magnitude"]),
+                            z=_float(x["z"]), p_value=_float(x["p_value"]),
                         )
-                        for name, x in zip(names, c["dims"])
+                        for x in c["dims"]
                     ),
                 )
-                for c in d["change_points"]
+                for c in r["change_points"]
             ),
-            n=int(d["n"]),
-            d=int(d["d"]),
-            columns=names,
-            method=str(opts["method"]),
-            cost=str(opts["cost"]),
-            penalty=str(out["penalty"]),
-            penalty_value=f(d["penalty_value"]),
-            min_size=int(opts["min_size"]),
-            alpha=float(opts["alpha"]),
-            noise=tuple(NoiseScale(**{k: f(v) for k, v in s.items()}) for s in d["noise"]),
-            scale=tuple(f(v) for v in d["scale"]),
-            candidates=tuple(int(i) for i in d["candidates"]),
+            n=int(r["n"]),
+            d=int(r["d"]),
+            columns=tuple(str(c) for c in r["columns"]),
+            method=str(r["method"]),
+            cost=str(r["cost"]),
+            penalty=str(r["penalty"]),
+            penalty_value=_float(r["penalty_value"]),
+            min_size=int(r["min_size"]),
+            alpha=float(r["alpha"]),
+            noise=tuple(
+                NoiseScale(**{k: _float(v) for k, v in s.items()}) for s in r["noise"]
+            ),
+            scale=tuple(_float(v) for v in r["scale"]),
+            candidates=tuple(int(i) for i in out["candidates"]),
+            _raw=r,
         )
 
 
@@ -620,13 +586,15 @@ def detect(
     if cols is not None and len(cols) > 1:
         names = tuple(n for n, _ in cols)
         arrays = [as_float64(c, f"values[{n!r}]") for n, c in cols]
-        d = _native.detect_multivariate(arrays, method, cost, name, size, float(alpha))
-        return with_times(MultiDetection._from_engine(d, names), times)
+        d = _native.detect_multivariate(
+            arrays, method, cost, name, size, float(alpha), list(names)
+        )
+        return with_times(MultiDetection._from_report(d), times)
     if cols is not None:
         values = cols[0][1]
     x = as_float64(values, "values")
     d = _native.detect(x, method, cost, name, size, float(alpha))
-    return with_times(Detection._from_engine(d), times)
+    return with_times(Detection._from_report(d), times)
 
 
 @dataclass(frozen=True, repr=False)

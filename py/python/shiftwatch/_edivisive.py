@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from shiftwatch import _native
 from shiftwatch._detect_display import Plottable, Timed, detection_html
-from shiftwatch._results import Result
+from shiftwatch._results import Result, json_compatible
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars
@@ -72,11 +72,12 @@ class EDivisiveDetection(Result, Plottable):
     seed: int
     p_value_rule: str
     rejected: dict[str, Any] | None
+    _raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     method = "edivisive"
 
     def to_dict(self) -> dict[str, Any]:
-        """The result with the CLI's JSON field names.
+        """The core's report, as the CLI writes it (NaN/±∞ as ``None``).
 
         Returns:
             A JSON-serialisable dict.
@@ -88,17 +89,9 @@ class EDivisiveDetection(Result, Plottable):
             >>> shiftwatch.detect(x, method="edivisive").to_dict()["method"]
             'edivisive'
         """
-        cps = []
-        for c in self.change_points:
-            cps.append({
-                "index": c.index, "before": c.before, "after": c.after, "p_value": c.p_value,
-                "statistic": c.statistic, "order": c.order, "kind": c.kind,
-            })
-        return {
-            "n": self.n, "method": "edivisive", "min_size": self.min_size, "alpha": self.alpha,
-            "permutations": self.permutations, "seed": self.seed,
-            "p_value_rule": self.p_value_rule, "change_points": cps, "rejected": self.rejected,
-        }
+        out = json_compatible(self._raw)
+        assert isinstance(out, dict)
+        return out
 
     def to_polars(self) -> polars.DataFrame:
         """One row per change point (polars is imported here, only when called).
@@ -144,34 +137,30 @@ def e_divisive(
     x: np.ndarray, *, min_size: int, permutations: int, alpha: float, seed: int,
     p_value_rule: str, exponent: float = 1.0,
 ) -> EDivisiveDetection:
-    """Runs the engine on a float64 array and adds each change point's levels."""
+    """Runs the engine on a float64 array; wraps the core's report (levels included)."""
     if not 0.0 < alpha < 1.0:
         raise ValueError(
             f"alpha (the level of each permutation test) must lie in (0, 1), got {alpha}"
         )
     if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
-    out = _native.e_divisive(
+    r = _native.e_divisive(
         x, int(min_size), int(permutations), float(alpha), int(seed), str(p_value_rule),
         float(exponent),
     )
-    res = out["result"]
-    found = res["change_points"]
-    means = [float(m) for m in out["means"]]
     cps = tuple(
         EDivisiveChangePoint(
-            index=int(c["index"]), before=means[k], after=means[k + 1],
-            magnitude=means[k + 1] - means[k], p_value=float(c["p_value"]),
+            index=int(c["index"]), before=float(c["before"]), after=float(c["after"]),
+            magnitude=float(c["after"]) - float(c["before"]), p_value=float(c["p_value"]),
             p_adjusted=float(c["p_value"]), statistic=float(c["statistic"]),
-            order=int(c["order"]), kind="distribution",
+            order=int(c["order"]), kind=str(c["kind"]),
         )
-        for k, c in enumerate(found)
+        for c in r["change_points"]
     )
-    opts = res["options"]
-    rejected = res["rejected"]
+    rejected = r["rejected"]
     return EDivisiveDetection(
-        change_points=cps, n=len(x), min_size=int(opts["min_size"]),
-        alpha=float(opts["p_value"]), permutations=int(opts["permutations"]),
-        seed=int(opts["seed"]), p_value_rule=str(opts["p_value_rule"]),
-        rejected=None if rejected is None else dict(rejected),
+        change_points=cps, n=int(r["n"]), min_size=int(r["min_size"]),
+        alpha=float(r["alpha"]), permutations=int(r["permutations"]),
+        seed=int(r["seed"]), p_value_rule=str(r["p_value_rule"]),
+        rejected=None if rejected is None else dict(rejected), _raw=r,
     )

@@ -195,6 +195,8 @@ def compare(
     alternative: str,
     statistic: str,
     method: str,
+    direction: str | None = None,
+    omit: bool = False,
 ) -> _Dict: ...
 def false_discovery_control(ps: _F64, method: str) -> list[float]: ...
 def acf(x: _F64, max_lag: int) -> _Dict: ...
@@ -205,7 +207,13 @@ def detect(
     values: _F64, method: str, cost: str, penalty: str, min_size: int, alpha: float
 ) -> _Dict: ...
 def detect_multivariate(
-    columns: list[_F64], method: str, cost: str, penalty: str, min_size: int, alpha: float
+    columns: list[_F64],
+    method: str,
+    cost: str,
+    penalty: str,
+    min_size: int,
+    alpha: float,
+    names: list[str] | None = None,
 ) -> _Dict: ...
 def e_divisive(
     values: _F64,

@@ -7,7 +7,7 @@ import html
 import math
 from typing import Any, Iterator
 
-__all__ = ["Result", "TestResult", "plain"]
+__all__ = ["Result", "TestResult", "json_compatible", "plain"]
 
 
 def plain(value: Any) -> Any:
@@ -26,6 +26,18 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if hasattr(value, "tolist"):  # numpy scalars and arrays
         return value.tolist()
+    return value
+
+
+def json_compatible(value: Any) -> Any:
+    """A report as the CLI writes it: NaN and ±∞ become ``None`` (serde_json writes them as
+    null), everything else unchanged."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: json_compatible(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [json_compatible(v) for v in value]
     return value
 
 
