@@ -195,13 +195,30 @@ where
     let Some(template) = rows.iter().flatten().next() else {
         return Ok(dict.into_any().unbind());
     };
-    for (k, (name, first)) in template.iter().enumerate() {
-        let numeric = matches!(first, Val::Float(_) | Val::Int(_) | Val::UInt(_));
-        let cell = |row: &Option<Vec<(String, Val)>>| row.as_ref().map(|r| r[k].1.clone());
+    // Transpose by moving the values (no clone per cell), then one column at a time.
+    let names: Vec<String> = template.iter().map(|(name, _)| name.clone()).collect();
+    let mut cols: Vec<Vec<Option<Val>>> = names.iter().map(|_| Vec::with_capacity(m)).collect();
+    for row in rows {
+        match row {
+            Some(fields) => {
+                let mut fields = fields.into_iter().map(|(_, v)| v);
+                for col in cols.iter_mut() {
+                    col.push(fields.next());
+                }
+            }
+            None => cols.iter_mut().for_each(|col| col.push(None)),
+        }
+    }
+    for (name, col) in names.iter().zip(cols) {
+        let numeric = col
+            .iter()
+            .flatten()
+            .next()
+            .is_some_and(|v| matches!(v, Val::Float(_) | Val::Int(_) | Val::UInt(_)));
         if numeric {
-            let values: Vec<f64> = rows
-                .iter()
-                .map(|row| match cell(row) {
+            let values: Vec<f64> = col
+                .into_iter()
+                .map(|cell| match cell {
                     Some(Val::Float(v)) => v,
                     Some(Val::Int(v)) => v as f64,
                     Some(Val::UInt(v)) => v as f64,
@@ -211,8 +228,8 @@ where
             dict.set_item(name, values.into_pyarray(py))?;
         } else {
             let list = PyList::empty(py);
-            for row in &rows {
-                list.append(cell(row).unwrap_or(Val::Null).into_py(py)?)?;
+            for cell in col {
+                list.append(cell.unwrap_or(Val::Null).into_py(py)?)?;
             }
             dict.set_item(name, list)?;
         }
