@@ -302,13 +302,17 @@ def test_detection_html_and_plot():
     assert "<td>80</td>" in html and "step" in html
     ax = d.plot(x)
     # The series, one mean line per segment, one dashed line per change point.
-    assert len(ax.lines) == 1 + len(d.change_points)
-    assert ax.lines[1].get_xdata()[0] == 80
-    assert len(ax.collections) == len(d.segments)
+    assert len(ax.lines) == 1 + len(d.segments) + len(d.change_points)
+    dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+    assert len(dashed) == len(d.change_points) and dashed[0].get_xdata()[0] == 80
+    means = [ln for ln in ax.lines if ln.get_color() == "C0"]
+    assert [float(ln.get_ydata()[0]) for ln in means] == pytest.approx(
+        [x[a:b].mean() for a, b in d.segments]
+    )
     with pytest.raises(ValueError, match="values has 3 elements"):
         d.plot([1.0, 2.0, 3.0])
     empty = shiftwatch.detect(rng.normal(size=50))
     assert "no change point" in empty._repr_html_()
     e = shiftwatch.detect(x, method="edivisive")
     assert "E-divisive" in e._repr_html_()
-    assert len(e.plot(x).lines) == 1 + len(e.change_points)
+    assert len(e.plot(x).lines) == 1 + len(e.segments) + len(e.change_points)

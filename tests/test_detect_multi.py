@@ -117,11 +117,17 @@ def test_input_types_agree():
     assert shiftwatch.detect([list(x[:, j]) for j in range(3)]).to_dict() == ref
     assert shiftwatch.detect(np.asfortranarray(x)).to_dict() == ref
     frame = pd.DataFrame(x, columns=names).assign(label="x")
-    assert shiftwatch.detect(frame).to_dict() == ref_named
+    # A non-numeric column is refused, never silently dropped (issue 9, item 12).
+    with pytest.raises(TypeError, match="'label' are not numeric"):
+        shiftwatch.detect(frame)
+    assert shiftwatch.detect(frame, columns=names).to_dict() == ref_named
+    assert shiftwatch.detect(frame.drop(columns="label")).to_dict() == ref_named
     pframe = pl.DataFrame({nm: x[:, j] for j, nm in enumerate(names)}).with_columns(
         label=pl.lit("x")
     )
-    assert shiftwatch.detect(pframe).to_dict() == ref_named
+    with pytest.raises(TypeError, match="'label' are not numeric"):
+        shiftwatch.detect(pframe)
+    assert shiftwatch.detect(pframe, columns=names).to_dict() == ref_named
     sub = shiftwatch.detect(frame, columns=["c", "a"])
     assert sub.columns == ("c", "a")
     plain = shiftwatch.detect(x[:, [2, 0]])
@@ -188,7 +194,9 @@ def test_multidetection_plot_one_panel_per_column():
     axes = d.plot(x)
     assert len(axes) == 2
     for ax in axes:
-        assert len(ax.lines) == 2  # the column and the change line
-        assert ax.lines[1].get_xdata()[0] == 60
+        # the column, one mean line per segment and the dashed change line
+        assert len(ax.lines) == 1 + 2 + 1
+        dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
+        assert len(dashed) == 1 and dashed[0].get_xdata()[0] == 60
     with pytest.raises(ValueError, match="expected 2 columns"):
         d.plot(x[:, 0])

@@ -83,7 +83,12 @@ def test_nan_raises_value_error_naming_index(name):
         TWO_SAMPLE[name](x, Y)
 
 
-@pytest.mark.parametrize("name", TWO_SAMPLE)
+# scipy ranks ±inf (rank tests) and returns NaN (t-tests); see test_scipy_axis.py.
+SCIPY_INF = ("mannwhitneyu", "ks_2samp", "brunnermunzel", "wilcoxon", "ansari", "ttest_ind",
+             "ttest_ind_welch", "ttest_rel")
+
+
+@pytest.mark.parametrize("name", [n for n in TWO_SAMPLE if n not in SCIPY_INF])
 def test_infinity_raises(name):
     y = list(Y)
     y[0] = float("inf")
@@ -105,7 +110,7 @@ def test_one_value_each_raises_insufficient_data(name):
 @pytest.mark.parametrize(
     "name",
     ["ttest_ind", "ttest_rel", "brunnermunzel", "wilcoxon", "ansari", "anderson_ksamp",
-     "mannwhitneyu", "fligner"],
+     "fligner"],
 )
 def test_constant_samples_raise_insufficient_data(name):
     with pytest.raises(shiftwatch.InsufficientDataError):
@@ -117,9 +122,11 @@ def test_nan_policy_omit_drops_nans():
     assert sw.mannwhitneyu(x, Y, nan_policy="omit") == sw.mannwhitneyu(X, Y)
 
 
-def test_nan_policy_propagate_is_refused():
+def test_nan_policy_propagate_is_refused_where_not_vectorised():
     with pytest.raises(ValueError, match="nan_policy"):
-        sw.mannwhitneyu(X, Y, nan_policy="propagate")
+        sw.hodges_lehmann(X, Y, nan_policy="propagate")
+    with pytest.raises(ValueError, match="nan_policy"):
+        sw.mannwhitneyu(X, Y, nan_policy="spread")
 
 
 def test_unknown_names_raise_value_error():
@@ -169,3 +176,48 @@ def test_one_sided_intervals_keep_infinity():
     ci = sw.ttest_ind(X, Y, alternative="greater").confidence_interval()
     assert ci.high == np.inf
     assert "inf" in repr(ci)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: sw.bootstrap_ci(X, Y, n_resamples=1.5),
+        lambda: sw.permutation_test(X, Y, n_resamples=99.5),
+        lambda: sw.poisson_rate_ratio(1.9, 1.0, 3, 1.0),
+        lambda: sw.poisson_rate_ratio(2, 1.0, 3.5, 1.0),
+        lambda: sw.acf(X, nlags=2.5),
+        lambda: sw.bootstrap_ci(X, Y, n_resamples=float("nan")),
+    ],
+)
+def test_fractional_integer_arguments_are_refused_not_truncated(call):
+    with pytest.raises(ValueError, match="whole number"):
+        call()
+
+
+def test_float_seed_and_bool_counts_are_refused():
+    with pytest.raises(TypeError, match="rng"):
+        sw.bootstrap_ci(X, Y, n_resamples=99, rng=1.5)
+    with pytest.raises(TypeError, match="k1"):
+        sw.poisson_rate_ratio(True, 1.0, 3, 1.0)
+
+
+def test_whole_floats_are_accepted_as_integers():
+    a = sw.bootstrap_ci(X, Y, n_resamples=1e3, rng=4)
+    assert a == sw.bootstrap_ci(X, Y, n_resamples=1000, rng=4)
+    assert sw.poisson_rate_ratio(2.0, 1.0, 3, 1.0) == sw.poisson_rate_ratio(2, 1.0, 3, 1.0)
+
+
+@pytest.mark.parametrize("name", TWO_SAMPLE)
+def test_results_have_an_html_table_of_their_fields(name):
+    res = baseline(name)
+    page = res._repr_html_()
+    assert page.startswith("<table>") and type(res).__name__ in page
+    for field in res.to_dict():
+        assert f">{field}<" in page
+    if hasattr(res, "confidence_interval") and not callable(res.confidence_interval):
+        assert "(95 %)" in page
+
+
+def test_vectorised_results_show_shapes_in_html():
+    res = sw.mannwhitneyu(np.arange(12.0).reshape(3, 4), np.arange(4.0) + 0.5, axis=1)
+    assert "array(3,)" in res._repr_html_()

@@ -257,3 +257,37 @@ def test_docstring_examples():
     result = doctest.testmod(shiftwatch._io, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_read_accepts_csv_text_and_explains_a_missing_path():
+    text = "timestamp,metric,value\n2026-01-01T00:00:00Z,rps,3\n2026-01-01T00:01:00Z,rps,4\n"
+    assert shiftwatch.read(text)["value"].to_list() == [3.0, 4.0]
+    with pytest.raises(FileNotFoundError, match="io.StringIO"):
+        shiftwatch.read("timestamp,metric,value")  # one line, no file of that name
+
+
+def test_pandas_frames_need_neither_polars_nor_pyarrow(monkeypatch):
+    pd = pytest.importorskip("pandas")
+    text = (
+        "timestamp,metric,target,value,labels,kind\n"
+        "2026-01-01T00:00:00Z,req_total,a,10,code=200,counter\n"
+        "2026-01-01T00:00:10Z,req_total,a,40,code=200,counter\n"
+        "2026-01-01T00:00:20Z,req_total,a,5,code=200,counter\n"
+        "2026-01-01T00:00:00Z,rss,b,7,,gauge\n"
+    )
+    with_polars = shiftwatch.prepare(text)
+    monkeypatch.setitem(sys.modules, "polars", None)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    frame = shiftwatch.read(text, library="pandas")
+    assert isinstance(frame, pd.DataFrame)
+    assert isinstance(frame["timestamp"].dtype, pd.DatetimeTZDtype)
+    assert str(frame["timestamp"].dt.tz) == "UTC"
+    assert frame["labels"].tolist() == ["code=200"] * 3 + [""]
+    prepared = shiftwatch.prepare(text, library="pandas")
+    assert prepared["value"].tolist() == with_polars["value"].to_list() == [3.0, 0.5, 7.0]
+    # a pandas frame in, through prepare, without polars or pyarrow
+    again = shiftwatch.prepare(frame, library="pandas")
+    assert again["value"].tolist() == [3.0, 0.5, 7.0]
+    assert again["derived"].tolist() == ["rate", "rate", "raw"]
+    with pytest.raises(ModuleNotFoundError, match=r"shiftwatch\[frames\]"):
+        shiftwatch.read(text)

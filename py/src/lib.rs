@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 
 mod analyze;
 mod arrays;
+mod batch;
 mod compare;
 mod detect;
 mod dist;

@@ -4,10 +4,13 @@ Statistics for comparing service metrics between a baseline and a candidate rele
 ``shiftwatch.compare`` (the calibrated default comparison), ``shiftwatch.detect`` and
 ``shiftwatch.crops`` (change points inside one series, or shared by several) and ``shiftwatch.stats``
 (scipy.stats-compatible tests, effect sizes and resampling, computed in Rust).
-``shiftwatch.read`` and ``shiftwatch.prepare`` turn metrics exports into tidy polars frames.
+``shiftwatch.read`` and ``shiftwatch.prepare`` turn metrics exports into tidy polars (or pandas)
+frames; ``shiftwatch.datasets`` holds small example data. Conventions (which sample is the
+baseline, effect signs, ``pvalue``/``p_value``, missing values) are listed in one place: the
+"Conventions" section of the package README (py/README.md, the PyPI page).
 """
 
-from shiftwatch import stats
+from shiftwatch import datasets, stats
 from shiftwatch._analyze import Report, analyze
 from shiftwatch._compare import Comparison, SampleSummary, compare
 from shiftwatch._detect import (
@@ -38,6 +41,7 @@ __all__ = [
     "SampleSummary",
     "__version__",
     "compare",
+    "datasets",
     "crops",
     "detect",
     "prepare",

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from shiftwatch import _native
+from shiftwatch._extras import require
 from shiftwatch._io import _frame_columns
 
 if TYPE_CHECKING:
@@ -94,7 +95,15 @@ class Report:
         return str(self._junit)
 
     def to_dict(self) -> dict[str, Any]:
-        """The report as plain Python objects, equal to the CLI's JSON."""
+        """The report as plain Python objects, equal to the CLI's JSON.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> sorted(r.to_dict())[:3]
+        ['inputs', 'metrics', 'mode']
+        """
         import copy
 
         return copy.deepcopy(self._d)
@@ -104,6 +113,13 @@ class Report:
 
         Raises:
             KeyError: No metric, or several, match ``name``.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.metric("gateway_ttfb")["metric"]
+        'gateway_ttfb'
         """
         rows = [m for m in self._d["metrics"] if name in (m["metric"], _metric_id(m))]
         if len(rows) != 1:
@@ -140,14 +156,30 @@ class Report:
         return out
 
     def to_polars(self) -> pl.DataFrame:
-        """One row per metric (verdict, effect, interval, p-values, reason)."""
-        import polars as pl
+        """One row per metric (verdict, effect, interval, p-values, reason).
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.to_polars()["metric"].to_list()
+        ['gateway_ttfb']
+        """
+        pl = require("polars", "frames")
 
         return pl.DataFrame(self._rows(), infer_schema_length=None)
 
     def to_pandas(self) -> pd.DataFrame:
-        """One row per metric, as :meth:`to_polars`, built with pandas alone."""
-        import pandas as pd
+        """One row per metric, as :meth:`to_polars`, built with pandas alone.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.to_pandas()["metric"].tolist()
+        ['gateway_ttfb']
+        """
+        pd = require("pandas", "frames")
 
         return pd.DataFrame(self._rows())
 
@@ -200,6 +232,12 @@ class Report:
 
         Returns:
             The matplotlib ``Axes``.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.plot()  # doctest: +SKIP
         """
         plt = _pyplot()
         rows = [
@@ -231,8 +269,14 @@ class Report:
 
         Returns:
             The matplotlib ``Axes``.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.plot_metric("gateway_ttfb")  # doctest: +SKIP
         """
-        import polars as pl
+        pl = require("polars", "frames")
 
         from shiftwatch._io import prepare
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from numpy.typing import ArrayLike
 
-from shiftwatch import _native
+from shiftwatch import _frames, _native
+from shiftwatch._compare_display import comparison_html, plot_comparison
 from shiftwatch._convert import as_float64
 from shiftwatch._results import Result, json_compatible
 
@@ -92,18 +93,40 @@ class Comparison(Result):
 
         Returns:
             A JSON-serialisable dict.
+
+        Examples:
+            >>> import shiftwatch
+            >>> res = shiftwatch.compare([10.0, 11, 10.5, 10.2, 10.8], [11.0, 12, 11.4, 11.1, 11.9])
+            >>> sorted(res.to_dict())[:4]
+            ['absolute', 'alpha', 'alternative', 'baseline']
         """
         out = json_compatible(self._raw)
         assert isinstance(out, dict)
         return out
 
     def _repr_html_(self) -> str:
-        lo, hi = self.ci_relative
-        return (
-            "<table><tr><th>method</th><th>relative effect</th><th>CI</th><th>p-value</th></tr>"
-            f"<tr><td>{self.method}</td><td>{self.relative:+.2%}</td>"
-            f"<td>[{lo:+.2%}, {hi:+.2%}]</td><td>{self.pvalue:.3g}</td></tr></table>"
-        )
+        return comparison_html(self)
+
+    def plot(self, baseline: ArrayLike, candidate: ArrayLike, *, axes: Any = None) -> Any:
+        """Both samples over time with their means and intervals, and the effect with its
+        confidence interval (needs matplotlib; see :func:`plot_comparison`).
+
+        Args:
+            baseline: The baseline given to :func:`compare` (a pandas Series with a time index
+                is drawn against its times).
+            candidate: The candidate given to :func:`compare`.
+            axes: Two matplotlib Axes to draw on (default: a new figure).
+
+        Returns:
+            The two ``Axes`` (samples, effect).
+
+        Examples:
+            >>> import shiftwatch
+            >>> b, c = [10.0, 11, 10.5, 10.2, 10.8], [11.0, 12, 11.4, 11.1, 11.9]
+            >>> len(shiftwatch.compare(b, c).plot(b, c))  # doctest: +SKIP
+            2
+        """
+        return plot_comparison(self, baseline, candidate, axes=axes)
 
     @classmethod
     def _from_report(cls, d: dict[str, Any]) -> Comparison:
@@ -163,7 +186,9 @@ def compare(
         candidate: Candidate values in time order (at least 3).
         paired: ``None`` (independent series), ``'difference'`` or ``'log-ratio'`` for
             timestamp-aligned series of equal length (e.g. two targets serving the same
-            replayed traffic): tests the per-timestamp difference or log-ratio.
+            replayed traffic): tests the per-timestamp difference or log-ratio. Two pandas
+            Series are paired by their index (reordered if needed), never by position;
+            indexes that do not match are an error.
         alpha: Significance level; intervals have level ``1 - alpha``.
         alternative: ``'two-sided'``, ``'less'`` (baseline < candidate) or ``'greater'``.
         statistic: Location compared: ``'mean'`` (default) or ``'median'`` (robust to
@@ -182,7 +207,8 @@ def compare(
     Raises:
         InsufficientDataError: Fewer than 3 values, or no variability at all.
         ValueError: NaN/±∞ (with ``nan_policy='raise'``), unknown names, ``alpha`` outside
-            (0, 1), lengths differing when paired, or non-positive values with
+            (0, 1), lengths differing when paired, pandas indexes that do not match when
+            paired, or non-positive values with
             ``paired='log-ratio'``.
 
     Examples:
@@ -193,6 +219,8 @@ def compare(
     """
     if nan_policy not in ("raise", "omit"):
         raise ValueError(f"nan_policy must be 'raise' or 'omit', got {nan_policy!r}")
+    if paired is not None:
+        baseline, candidate = _frames.align_paired(baseline, candidate)
     b = as_float64(baseline, "baseline")
     c = as_float64(candidate, "candidate")
     d = _native.compare(

@@ -4,15 +4,25 @@ several aligned series."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, cast
 
 import numpy as np
 from numpy.typing import ArrayLike
 
-from shiftwatch import _native
-from shiftwatch._convert import as_float64
-from shiftwatch._detect_display import Plottable, Segmented, detection_html, plot_detection
+from shiftwatch import _frames, _native
+from shiftwatch._convert import as_float64, as_int
+from shiftwatch._detect_display import (
+    Plottable,
+    Segmented,
+    Timed,
+    crops_html,
+    detection_html,
+    multi_detection_html,
+    plot_detection,
+    with_times,
+)
 from shiftwatch._edivisive import EDivisiveDetection, e_divisive
+from shiftwatch._extras import require
 from shiftwatch._results import Result, json_compatible
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +59,7 @@ def _float(value: Any) -> float:
 
 
 @dataclass(frozen=True, repr=False)
-class ChangePoint(Result):
+class ChangePoint(Result, Timed):
     """One validated change point.
 
     Attributes:
@@ -124,6 +134,13 @@ class Detection(Result, Plottable):
             ``penalty_value``, ``min_size``, ``alpha``, ``noise`` and ``change_points``
             (``index``, ``before``, ``after``, ``magnitude``, ``p_value``, ``p_adjusted``,
             ``kind``).
+
+        Examples:
+            >>> import json, shiftwatch
+            >>> noise = [0.0, 0.3, -0.2, 0.1, -0.3, 0.2, -0.1, 0.0] * 4
+            >>> d = shiftwatch.detect(noise + [2.0 + e for e in noise]).to_dict()
+            >>> d["change_points"][0]["index"], json.loads(json.dumps(d)) == d
+            (32, True)
         """
         out = json_compatible(self._raw)
         assert isinstance(out, dict)
@@ -133,19 +150,19 @@ class Detection(Result, Plottable):
         """One row per change point (polars is imported here, only when called).
 
         Returns:
-            A ``polars.DataFrame`` with columns ``index``, ``before``, ``after``,
-            ``magnitude``, ``p_value``, ``p_adjusted``, ``kind``.
-        """
-        import polars as pl
+            A ``polars.DataFrame`` with columns ``index``, ``time`` (when the input had a time
+            axis), ``before``, ``after``, ``magnitude``, ``p_value``, ``p_adjusted``, ``kind``.
 
-        schema = {
-            "index": pl.Int64, "before": pl.Float64, "after": pl.Float64,
-            "magnitude": pl.Float64, "p_value": pl.Float64, "p_adjusted": pl.Float64,
-            "kind": pl.String,
-        }
-        rows = [c.to_dict() for c in self.change_points]
-        return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(
-            schema=schema
+        Examples:
+            >>> import shiftwatch
+            >>> noise = [0.0, 0.3, -0.2, 0.1, -0.3, 0.2, -0.1, 0.0] * 4
+            >>> x = noise + [2.0 + e for e in noise]
+            >>> shiftwatch.detect(x).to_polars()["index"].to_list()
+            [32]
+        """
+        return self._polars(
+            {"index": "Int64", "before": "Float64", "after": "Float64", "magnitude": "Float64",
+             "p_value": "Float64", "p_adjusted": "Float64", "kind": "String"}
         )
 
     def _repr_html_(self) -> str:
@@ -216,7 +233,7 @@ class ColumnChange(Result):
 
 
 @dataclass(frozen=True, repr=False)
-class MultiChangePoint(Result):
+class MultiChangePoint(Result, Timed):
     """One validated change point shared by several columns.
 
     Attributes:
@@ -276,6 +293,13 @@ class MultiDetection(Result, Segmented):
             ``penalty``, ``penalty_value``, ``min_size``, ``alpha``, ``noise`` (one per column),
             ``scale`` and ``change_points`` (``index``, ``p_value``, ``p_adjusted``, ``dims``:
             ``column``, ``before``, ``after``, ``magnitude``, ``z``, ``p_value``).
+
+        Examples:
+            >>> import numpy as np, shiftwatch
+            >>> x = np.r_[np.zeros(30), np.ones(30) * 4] + np.tile([0.1, -0.1, 0.2], 20)
+            >>> d = shiftwatch.detect(np.c_[x, x * 2]).to_dict()
+            >>> d["d"], [dim["column"] for dim in d["change_points"][0]["dims"]]
+            (2, ['0', '1'])
         """
         out = json_compatible(self._raw)
         assert isinstance(out, dict)
@@ -285,25 +309,25 @@ class MultiDetection(Result, Segmented):
         """One row per change point and column (polars is imported here, only when called).
 
         Returns:
-            A ``polars.DataFrame`` with columns ``index``, ``column``, ``before``, ``after``,
-            ``magnitude``, ``z``, ``p_value`` (the column's), ``p_adjusted`` (the change
-            point's).
-        """
-        import polars as pl
+            A ``polars.DataFrame`` with columns ``index``, ``time`` (when the input had a time
+            axis), ``column``, ``before``, ``after``, ``magnitude``, ``z``, ``p_value`` (the
+            column's), ``p_adjusted`` (the change point's).
 
-        schema = {
-            "index": pl.Int64, "column": pl.String, "before": pl.Float64, "after": pl.Float64,
-            "magnitude": pl.Float64, "z": pl.Float64, "p_value": pl.Float64,
-            "p_adjusted": pl.Float64,
-        }
-        rows = [
-            (c.index, d.column, d.before, d.after, d.magnitude, d.z, d.p_value, c.p_adjusted)
-            for c in self.change_points
-            for d in c.dims
-        ]
-        return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(
-            schema=schema
+        Examples:
+            >>> import numpy as np, shiftwatch
+            >>> x = np.r_[np.zeros(30), np.ones(30) * 4] + np.tile([0.1, -0.1, 0.2], 20)
+            >>> d = shiftwatch.detect(np.c_[x, x * 2])
+            >>> d.to_polars()["column"].to_list()
+            ['0', '1']
+        """
+        return self._polars(
+            {"index": "Int64", "column": "String", "before": "Float64", "after": "Float64",
+             "magnitude": "Float64", "z": "Float64", "p_value": "Float64",
+             "p_adjusted": "Float64"}
         )
+
+    def _repr_html_(self) -> str:
+        return multi_detection_html(self)
 
     def plot(self, values: Any, *, x: Any = None) -> Any:
         """One panel per column, sharing the time axis: each column, its segment means, and a
@@ -312,20 +336,33 @@ class MultiDetection(Result, Segmented):
         Args:
             values: What was given to :func:`detect` (2-D array, DataFrame or list of arrays);
                 a DataFrame is read by this result's column names.
-            x: Positions or times to plot against (default ``0..n-1``).
+            x: Positions or times to plot against (default: the input's times, else
+                ``0..n-1``).
 
         Returns:
             The numpy array of matplotlib ``Axes``, one per column.
 
         Raises:
             ValueError: The input does not have this result's columns and rows.
-        """
-        import matplotlib.pyplot as plt
 
+        Examples:
+            >>> import numpy as np, shiftwatch
+            >>> x = np.r_[np.zeros(30), np.ones(30) * 4] + np.tile([0.1, -0.1, 0.2], 20)
+            >>> both = np.c_[x, x * 2]
+            >>> len(shiftwatch.detect(both).plot(both))  # doctest: +SKIP
+            2
+        """
+        plt = require("matplotlib.pyplot", "plot")
+
+        values, _ = _frames.split_time_axis(values)
+        if x is None:
+            x = self.times
         cols = _columns_of(values, list(self.columns) if _is_frame(values) else None)
         if cols is None or len(cols) != self.d:
             raise ValueError(f"expected {self.d} columns like the input of detect")
-        fig, axes = plt.subplots(self.d, 1, sharex=True, figsize=(9, 1.8 * self.d + 0.6))
+        fig, axes = plt.subplots(
+            self.d, 1, sharex=True, figsize=(10, 1.8 * self.d + 0.8), layout="constrained"
+        )
         axes = np.atleast_1d(axes)
         for ax, name, (_, column) in zip(axes, self.columns, cols):
             plot_detection(self._one(), column, x=x, ax=ax, label=name)
@@ -401,22 +438,21 @@ def _is_frame(values: Any) -> bool:
 
 
 def _columns_of(values: Any, columns: Sequence[str] | None) -> list[tuple[str, Any]] | None:
-    """The named columns of a multivariate input, or ``None`` for a single series."""
+    """The named columns of a multivariate input, or ``None`` for a single series. Without
+    ``columns=``, every column of a DataFrame is a value column: a non-numeric one is an error,
+    never silently dropped (a time axis has been split off before)."""
     if _is_frame(values):
         names = [str(c) for c in values.columns]
         if columns is None:
-            module = type(values).__module__ or ""
-            if module.startswith("polars"):
-                chosen = [c for c in values.columns if values[c].dtype.is_numeric()]
-            else:
-                chosen = [c for c in values.columns if values[c].dtype.kind in "biuf"]
-            if not chosen:
-                raise TypeError("the DataFrame has no numeric column")
+            chosen: list[Any] = list(values.columns)
+            _frames.numeric_columns(values)
         else:
             missing = [c for c in columns if str(c) not in names]
             if missing:
                 raise ValueError(f"no column {missing[0]!r}; the frame has: {', '.join(names)}")
             chosen = list(columns)
+        if not chosen:
+            raise TypeError("the DataFrame has no value column")
         return [(str(c), values[c]) for c in chosen]
     if columns is not None:
         raise TypeError("columns= selects columns of a pandas or polars DataFrame")
@@ -429,6 +465,25 @@ def _columns_of(values: Any, columns: Sequence[str] | None) -> list[tuple[str, A
     return None
 
 
+def _time_axis(
+    values: Any, columns: Sequence[str] | None, metric: str | None, target: str | None
+) -> tuple[Any, Any]:
+    """``(values, times)``: one series of a tidy frame chosen by ``metric``/``target``, or the
+    input with its time axis (pandas ``DatetimeIndex``, polars datetime column) split off."""
+    if _frames.is_tidy(values):
+        if columns is not None:
+            raise TypeError(
+                "columns= selects columns of a wide frame; choose a series of a tidy frame "
+                "with metric= and target="
+            )
+        series, times, _ = _frames.select_tidy(values, metric, target)
+        return series, times
+    if metric is not None or target is not None:
+        raise TypeError("metric= and target= choose a series of a tidy frame (timestamp, "
+                        "metric, value columns)")
+    return _frames.split_time_axis(values)
+
+
 def detect(
     values: ArrayLike | Any,
     method: str = "pelt",
@@ -438,6 +493,8 @@ def detect(
     alpha: float = 0.05,
     columns: Sequence[str] | None = None,
     *,
+    metric: str | None = None,
+    target: str | None = None,
     permutations: int = 99,
     seed: int = 0,
     p_value_rule: str = "add-one",
@@ -464,7 +521,11 @@ def detect(
     Args:
         values: The series in time order (list, numpy array, pandas or polars Series), or
             several aligned series: a 2-D numpy array (rows = time), a pandas or polars
-            DataFrame, or a list of 1-D arrays.
+            DataFrame, or a list of 1-D arrays; or a tidy frame (``timestamp``, ``metric``,
+            ``value`` columns, as :func:`shiftwatch.read` returns) with one series chosen by
+            ``metric``/``target``. A time axis (a pandas ``DatetimeIndex``, a polars datetime
+            column, a tidy frame's ``timestamp``) is kept: the result's ``times``, each change
+            point's ``time``, the tables and the plot's x axis use it.
         method: ``'pelt'`` (exact), ``'fpop'`` (exact; functional pruning for l2 and poisson),
             ``'dp'`` (exact, slow), ``'binseg'`` (greedy) or ``'edivisive'``.
         cost: ``'l2'`` (mean), ``'normal'`` (mean and variance), ``'poisson'``, ``'linear'``
@@ -474,7 +535,10 @@ def detect(
             columns, in units of the standardised columns).
         min_size: Minimum segment length.
         alpha: Level of the Holm-adjusted validation; 1 keeps every change point found.
-        columns: For a DataFrame, the columns to use (default: every numeric column).
+        columns: For a DataFrame, the columns to use (default: every column except the time
+            axis; a non-numeric one is an error).
+        metric: For a tidy frame, the metric of the series to analyse.
+        target: For a tidy frame, the target of the series (when a metric has several).
         permutations: E-divisive only: permutations per test.
         seed: E-divisive only: seed of the permutations (same seed, same result).
         p_value_rule: E-divisive only: ``'add-one'`` (``(1 + b)/(1 + P)``, a valid
@@ -489,7 +553,10 @@ def detect(
         ValueError: NaN/±∞ (naming the first index, and the column), columns of different
             lengths, unknown names, ``alpha`` outside (0, 1], a Poisson cost on negative
             values, or a cost other than l2 with several columns.
-        TypeError: Non-numeric input, or ``columns=`` without a DataFrame.
+        TypeError: Non-numeric input or column, ``columns=`` without a DataFrame, or
+            ``metric=``/``target=`` without a tidy frame.
+        ValueError: Also for a tidy frame holding several series when ``metric``/``target``
+            do not choose one, and for fractional ``min_size``/``permutations``/``seed``.
 
     Examples:
         >>> import shiftwatch
@@ -502,27 +569,32 @@ def detect(
         [32]
     """
     name = _penalty_name(penalty)
+    size = as_int(min_size, "min_size")
+    values, times = _time_axis(values, columns, metric, target)
     cols = _columns_of(values, columns)
     if method.strip().lower() == "edivisive":
         if cols is not None and len(cols) > 1:
             raise ValueError("method='edivisive' analyses one series; got several columns")
         x = as_float64(values if cols is None else cols[0][1], "values")
-        return e_divisive(
-            x, min_size=min_size, permutations=permutations, alpha=alpha, seed=seed,
-            p_value_rule=p_value_rule,
+        return with_times(
+            e_divisive(
+                x, min_size=size, permutations=as_int(permutations, "permutations"),
+                alpha=alpha, seed=as_int(seed, "seed"), p_value_rule=p_value_rule,
+            ),
+            times,
         )
     if cols is not None and len(cols) > 1:
         names = tuple(n for n, _ in cols)
         arrays = [as_float64(c, f"values[{n!r}]") for n, c in cols]
         d = _native.detect_multivariate(
-            arrays, method, cost, name, int(min_size), float(alpha), list(names)
+            arrays, method, cost, name, size, float(alpha), list(names)
         )
-        return MultiDetection._from_report(d)
+        return with_times(MultiDetection._from_report(d), times)
     if cols is not None:
         values = cols[0][1]
     x = as_float64(values, "values")
-    d = _native.detect(x, method, cost, name, int(min_size), float(alpha))
-    return Detection._from_report(d)
+    d = _native.detect(x, method, cost, name, size, float(alpha))
+    return with_times(Detection._from_report(d), times)
 
 
 @dataclass(frozen=True, repr=False)
@@ -568,16 +640,49 @@ class CropsPath(Result):
     def __getitem__(self, i: int) -> CropsSegmentation:
         return self.path[i]
 
+    def _repr_html_(self) -> str:
+        return crops_html(self)
+
+    def to_pandas(self) -> Any:
+        """One row per segmentation, as pandas (no polars or pyarrow needed).
+
+        Returns:
+            A ``pandas.DataFrame`` with ``penalty_min``, ``penalty_max``, ``n_changes``,
+            ``cost``, ``indices`` (lists).
+
+        Examples:
+            >>> import shiftwatch
+            >>> x = [0.0] * 10 + [5.0] * 10 + [6.0] * 10
+            >>> shiftwatch.crops(x, 0.1, 1000.0, min_size=2).to_pandas()["n_changes"].tolist()
+            [2, 1, 0]
+        """
+        return _frames.table(
+            {
+                "penalty_min": [s.penalty_min for s in self.path],
+                "penalty_max": [s.penalty_max for s in self.path],
+                "n_changes": [len(s.indices) for s in self.path],
+                "cost": [s.cost for s in self.path],
+                "indices": [list(s.indices) for s in self.path],
+            },
+            "pandas",
+        )
+
     def to_polars(self) -> polars.DataFrame:
         """One row per segmentation: ``penalty_min``, ``penalty_max``, ``n_changes``,
         ``cost``, ``indices`` (list column); polars is imported only when called.
 
         Returns:
             A ``polars.DataFrame``.
-        """
-        import polars as pl
 
-        return pl.DataFrame(
+        Examples:
+            >>> import shiftwatch
+            >>> x = [0.0] * 10 + [5.0] * 10 + [6.0] * 10
+            >>> shiftwatch.crops(x, 0.1, 1000.0, min_size=2).to_polars()["n_changes"].to_list()
+            [2, 1, 0]
+        """
+        pl = require("polars", "frames")
+
+        return cast("polars.DataFrame", pl.DataFrame(
             {
                 "penalty_min": [s.penalty_min for s in self.path],
                 "penalty_max": [s.penalty_max for s in self.path],
@@ -589,7 +694,7 @@ class CropsPath(Result):
                 "penalty_min": pl.Float64, "penalty_max": pl.Float64, "n_changes": pl.Int64,
                 "cost": pl.Float64, "indices": pl.List(pl.Int64),
             },
-        )
+        ))
 
 
 def crops(
@@ -626,7 +731,9 @@ def crops(
         [[10, 20], [10], []]
     """
     x = as_float64(values, "values")
-    d = _native.crops(x, float(penalty_min), float(penalty_max), cost, method, int(min_size))
+    d = _native.crops(
+        x, float(penalty_min), float(penalty_max), cost, method, as_int(min_size, "min_size")
+    )
     return CropsPath(
         path=tuple(
             CropsSegmentation(

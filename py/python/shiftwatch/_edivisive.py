@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from shiftwatch import _native
-from shiftwatch._detect_display import Plottable, detection_html
+from shiftwatch._detect_display import Plottable, Timed, detection_html
 from shiftwatch._results import Result, json_compatible
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -18,7 +18,7 @@ __all__ = ["EDivisiveChangePoint", "EDivisiveDetection", "e_divisive"]
 
 
 @dataclass(frozen=True, repr=False)
-class EDivisiveChangePoint(Result):
+class EDivisiveChangePoint(Result, Timed):
     """One change point accepted by E-divisive.
 
     Attributes:
@@ -81,6 +81,13 @@ class EDivisiveDetection(Result, Plottable):
 
         Returns:
             A JSON-serialisable dict.
+
+        Examples:
+            >>> import shiftwatch
+            >>> noise = [0.0, 0.3, -0.2, 0.1, -0.3, 0.2, -0.1, 0.0] * 4
+            >>> x = noise + [2.0 + e for e in noise]
+            >>> shiftwatch.detect(x, method="edivisive").to_dict()["method"]
+            'edivisive'
         """
         out = json_compatible(self._raw)
         assert isinstance(out, dict)
@@ -90,19 +97,20 @@ class EDivisiveDetection(Result, Plottable):
         """One row per change point (polars is imported here, only when called).
 
         Returns:
-            A ``polars.DataFrame`` with columns ``index``, ``before``, ``after``,
-            ``magnitude``, ``p_value``, ``statistic``, ``order``.
-        """
-        import polars as pl
+            A ``polars.DataFrame`` with columns ``index``, ``time`` (when the input had a time
+            axis), ``before``, ``after``, ``magnitude``, ``p_value``, ``statistic``, ``order``.
 
-        schema = {
-            "index": pl.Int64, "before": pl.Float64, "after": pl.Float64,
-            "magnitude": pl.Float64, "p_value": pl.Float64, "statistic": pl.Float64,
-            "order": pl.Int64,
-        }
-        rows = [[c.index, c.before, c.after, c.magnitude, c.p_value, c.statistic, c.order]
-                for c in self.change_points]
-        return pl.DataFrame(rows, schema=schema, orient="row")
+        Examples:
+            >>> import shiftwatch
+            >>> noise = [0.0, 0.3, -0.2, 0.1, -0.3, 0.2, -0.1, 0.0] * 4
+            >>> x = noise + [2.0 + e for e in noise]
+            >>> shiftwatch.detect(x, method="edivisive").to_polars()["index"].to_list()
+            [32]
+        """
+        return self._polars(
+            {"index": "Int64", "before": "Float64", "after": "Float64", "magnitude": "Float64",
+             "p_value": "Float64", "statistic": "Float64", "order": "Int64"}
+        )
 
     def _repr_html_(self) -> str:
         return detection_html(

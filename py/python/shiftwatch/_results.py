@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import math
 from typing import Any, Iterator
 
@@ -10,7 +11,13 @@ __all__ = ["Result", "TestResult", "json_compatible", "plain"]
 
 
 def plain(value: Any) -> Any:
-    """Converts a field value to plain Python (dicts, lists, floats, ints, strings, None)."""
+    """Converts a field value to plain Python (dicts, lists, floats, ints, strings, None).
+
+    Examples:
+        >>> import numpy as np
+        >>> plain({"p": np.float64(0.5), "ns": (1, 2)})
+        {'p': 0.5, 'ns': [1, 2]}
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
@@ -54,6 +61,23 @@ def _short(value: Any) -> str:
     return repr(value)
 
 
+def _html_value(value: Any) -> str:
+    """One cell: intervals as ``[low, high] (level)``, arrays by shape, numbers to 6 digits."""
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "low") and hasattr(value, "high") and hasattr(value, "confidence_level"):
+        return (
+            f"[{_html_value(value.low)}, {_html_value(value.high)}] "
+            f"({_html_value(value.confidence_level * 100)} %)"
+        )
+    if hasattr(value, "shape") and getattr(value, "ndim", 0) > 0:
+        flat = value.ravel()
+        head = ", ".join(_short(v.item() if hasattr(v, "item") else v) for v in flat[:4])
+        more = ", …" if flat.size > 4 else ""
+        return f"array{tuple(value.shape)} [{head}{more}]"
+    return _short(value.item() if hasattr(value, "item") else value)
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class Result:
     """A frozen result: attribute access, ``to_dict()`` and a compact ``repr``."""
@@ -63,10 +87,32 @@ class Result:
 
         Returns:
             A dict with one entry per field, nested results as dicts.
+
+        Examples:
+            >>> from shiftwatch import stats
+            >>> stats.cliffs_delta([1.0, 2, 3], [4.0, 5, 6]).to_dict()["delta"]
+            1.0
         """
         out = plain(self)
         assert isinstance(out, dict)
         return out
+
+    def _repr_html_(self) -> str:
+        """A two-column HTML table of the fields (Jupyter's rich display); array fields (from
+        ``axis=``) show their shape and first values."""
+        rows = []
+        for f in dataclasses.fields(self):
+            if not f.repr:
+                continue
+            rows.append(
+                f"<tr><th style='text-align:left'>{html.escape(f.name)}</th>"
+                f"<td style='text-align:left'>{html.escape(_html_value(getattr(self, f.name)))}"
+                "</td></tr>"
+            )
+        return (
+            f"<table><caption>{html.escape(type(self).__name__)}</caption>"
+            f"{''.join(rows)}</table>"
+        )
 
     def __repr__(self) -> str:
         parts = []

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from shiftwatch import _native
-from shiftwatch._convert import as_float64
+from shiftwatch._convert import as_float64, as_int
 from shiftwatch._results import Result
 
 # --------------------------------------------------------------------------- dependence
@@ -46,10 +46,16 @@ def acf(x: ArrayLike, nlags: int = 10) -> NDArray[np.float64]:
     Raises:
         InsufficientDataError: Fewer than 2 values, or a constant series.
         ValueError: For NaN/±∞ or ``nlags >= len(x)``.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> stats.acf([1.0, 3, 2, 4, 3, 5, 4, 6], nlags=2).round(4).tolist()
+        [1.0, 0.125, 0.4722]
     """
-    if nlags < 0:
+    lags = as_int(nlags, "nlags")
+    if lags < 0:
         raise ValueError(f"nlags must be non-negative, got {nlags}")
-    d = _native.acf(as_float64(x, "x"), int(nlags))
+    d = _native.acf(as_float64(x, "x"), lags)
     return np.asarray(d["values"], dtype=np.float64)
 
 
@@ -65,6 +71,14 @@ def effective_sample_size(x: ArrayLike) -> EffectiveSampleSize:
     Raises:
         InsufficientDataError: Fewer than 2 values, or a constant series.
         ValueError: For NaN/±∞.
+
+    Examples:
+        >>> import numpy as np
+        >>> from shiftwatch import stats
+        >>> x = np.sin(np.arange(200) / 5) + np.random.default_rng(0).normal(0, 0.3, 200)
+        >>> res = stats.effective_sample_size(x)  # strongly autocorrelated: n_eff << n
+        >>> res.n, round(res.ess, 1)
+        (200, 22.9)
     """
     d = _native.effective_sample_size(as_float64(x, "x"))
     return EffectiveSampleSize(

@@ -4,14 +4,21 @@ k-sample Anderson–Darling."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from shiftwatch import _native
 from shiftwatch._results import TestResult
-from shiftwatch.stats._common import _alternative, _sample
+from shiftwatch.stats._common import (
+    _alternative,
+    _as_float,
+    _as_int,
+    _as_str,
+    _sample,
+    _vectorised,
+)
 
 # --------------------------------------------------------------------------- Kolmogorov–Smirnov
 
@@ -39,7 +46,9 @@ def ks_2samp(
     alternative: str = "two-sided",
     method: str = "auto",
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> KstestResult:
     """Two-sample Kolmogorov–Smirnov test, as ``scipy.stats.ks_2samp``.
 
@@ -50,14 +59,19 @@ def ks_2samp(
             ``data2`` somewhere) or ``'greater'``.
         method: ``'auto'`` (exact if both samples have at most 10 000 values), ``'exact'`` or
             ``'asymp'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         A :class:`KstestResult`.
 
     Raises:
         InsufficientDataError: If a sample is empty.
-        ValueError: For NaN/±∞ or an unknown ``alternative``/``method``.
+        ValueError: For NaN (``nan_policy="raise"``; ±∞ are ordered, as scipy) or an
+            unknown ``alternative``/``method``.
 
     Examples:
         >>> from shiftwatch import stats
@@ -65,15 +79,16 @@ def ks_2samp(
         >>> round(res.statistic, 2), round(res.pvalue, 3)
         (0.75, 0.229)
     """
-    x = _sample(data1, "data1", nan_policy)
-    y = _sample(data2, "data2", nan_policy)
-    d = _native.ks_2samp(x, y, _alternative(alternative), method)
+    d = _vectorised(
+        _native.ks_2samp, [("data1", data1), ("data2", data2)], axis=axis,
+        keepdims=keepdims, nan_policy=nan_policy, args=(_alternative(alternative), method),
+    )
     return KstestResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        statistic_location=float(d["statistic_location"]),
-        statistic_sign=int(d["statistic_sign"]),
-        method=str(d["method_used"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        statistic_location=_as_float(d["statistic_location"]),
+        statistic_sign=_as_int(d["statistic_sign"]),
+        method=_as_str(d["method_used"]),
     )
 
 
@@ -98,7 +113,9 @@ def ansari(
     y: ArrayLike,
     alternative: str = "two-sided",
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> AnsariResult:
     """Ansari–Bradley test of equal scale, as ``scipy.stats.ansari``.
 
@@ -111,20 +128,37 @@ def ansari(
         y: Second sample.
         alternative: ``'two-sided'``, ``'less'`` (the scale of ``x`` is smaller... as scipy:
             the ratio of scales x/y is less than 1) or ``'greater'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         An :class:`AnsariResult`.
 
     Raises:
         InsufficientDataError: An empty sample, or all values equal.
-        ValueError: For NaN/±∞ or an unknown ``alternative``.
+        ValueError: For NaN (``nan_policy="raise"``; ±∞ are ranked, as scipy) or an
+            unknown ``alternative``.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.ansari([1.0, 2, 3, 4, 5], [0.5, 2.5, 3.1, 6, 8, 9])
+        >>> res.statistic, round(res.pvalue, 4), res.exact
+        (19.0, 0.4589, True)
     """
-    a = _sample(x, "x", nan_policy)
-    b = _sample(y, "y", nan_policy)
-    d = _native.ansari(a, b, _alternative(alternative))
+    d = _vectorised(
+        _native.ansari, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(_alternative(alternative),),
+    )
+    exact: Any = d["exact"]
+    if not isinstance(exact, np.ndarray):
+        exact = bool(exact)
     return AnsariResult(
-        statistic=float(d["statistic"]), pvalue=float(d["p_value"]), exact=bool(d["exact"])
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        exact=exact,
     )
 
 
@@ -145,15 +179,19 @@ def fligner(
     *samples: ArrayLike,
     center: str = "median",
     proportiontocut: float = 0.05,
+    axis: int | None = 0,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> FlignerResult:
     """Fligner–Killeen test that k samples have equal variances, as ``scipy.stats.fligner``.
 
     Args:
-        *samples: Two or more samples.
+        *samples: Two or more samples (n-D arrays are tested along ``axis``).
         center: ``'median'`` (default), ``'mean'`` or ``'trimmed'``.
         proportiontocut: Proportion cut from each end for ``center='trimmed'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        axis: Axis along which to test (scipy's); ``None`` ravels each sample.
+        nan_policy: ``'raise'`` (default), ``'omit'`` or ``'propagate'``.
+        keepdims: Keep the tested axis with length 1, as scipy.
 
     Returns:
         A :class:`FlignerResult`.
@@ -161,14 +199,27 @@ def fligner(
     Raises:
         InsufficientDataError: An empty sample, or no variability at all.
         ValueError: Fewer than two samples, NaN/±∞, or unknown names.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.fligner([1.0, 2, 3, 4, 5], [0.5, 2.5, 3.1, 6, 8, 9])
+        >>> round(res.statistic, 4), round(res.pvalue, 4), res.df
+        (3.9256, 0.0476, 1)
     """
     if center not in ("median", "mean", "trimmed"):
         raise ValueError(f"center must be 'median', 'mean' or 'trimmed', got {center!r}")
-    arrays = [_sample(s, f"samples[{i}]", nan_policy) for i, s in enumerate(samples)]
     spec = f"trimmed:{float(proportiontocut)!r}" if center == "trimmed" else center
-    d = _native.fligner(arrays, spec)
-    return FlignerResult(statistic=float(d["statistic"]), pvalue=float(d["p_value"]),
-                         df=int(d["df"]))
+    if len(samples) < 2:
+        raise ValueError(f"fligner needs at least two samples, got {len(samples)}")
+    d = _vectorised(
+        lambda *rows: _native.fligner(list(rows[:-2]), rows[-2], rows[-1]),
+        [(f"samples[{i}]", s) for i, s in enumerate(samples)], axis=axis,
+        keepdims=keepdims, nan_policy=nan_policy, args=(spec,),
+    )
+    return FlignerResult(
+        statistic=_as_float(d["statistic"]), pvalue=_as_float(d["p_value"]),
+        df=_as_int(d["df"]),
+    )
 
 
 # --------------------------------------------------------------------------- Anderson–Darling
@@ -217,6 +268,12 @@ def anderson_ksamp(
     Raises:
         InsufficientDataError: An empty sample, or all values equal.
         ValueError: Fewer than two samples, NaN/±∞, or an unsupported ``variant``.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.anderson_ksamp([[1.0, 2, 3, 4, 5], [0.5, 2.5, 3.1, 6, 8, 9]])
+        >>> round(res.statistic, 4), res.pvalue, res.bound
+        (-0.143, 0.25, 'capped')
     """
     if variant is not None:
         if variant not in ("midrank", "right"):

@@ -10,8 +10,14 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from shiftwatch import _native
+from shiftwatch._convert import as_int
 from shiftwatch._results import Result, TestResult
-from shiftwatch.stats._common import ConfidenceInterval, _alternative, _paired, _sample
+from shiftwatch.stats._common import (
+    ConfidenceInterval,
+    _alternative,
+    _as_float,
+    _vectorised,
+)
 
 # --------------------------------------------------------------------------- t-tests
 
@@ -46,29 +52,46 @@ class TtestResult(TestResult):
 
         Raises:
             ValueError: If ``confidence_level`` is not in (0, 1).
+
+        Examples:
+            >>> from shiftwatch import stats
+            >>> ci = stats.ttest_ind([1.0, 2, 3, 4], [3.0, 4, 5, 6]).confidence_interval(0.95)
+            >>> round(ci.low, 4), round(ci.high, 4)
+            (-4.2337, 0.2337)
         """
         level = float(confidence_level)
         if not 0.0 < level < 1.0:
             raise ValueError(f"confidence_level must lie in (0, 1), got {confidence_level}")
         if self.alternative == "less":
-            lo, hi = -np.inf, _native.t_ppf(level, self.df)
+            lo, hi = -np.inf, _t_ppf(level, self.df)
         elif self.alternative == "greater":
-            lo, hi = _native.t_ppf(1.0 - level, self.df), np.inf
+            lo, hi = _t_ppf(1.0 - level, self.df), np.inf
         else:
             tail = (1.0 - level) / 2.0
-            lo, hi = _native.t_ppf(tail, self.df), _native.t_ppf(1.0 - tail, self.df)
+            lo, hi = _t_ppf(tail, self.df), _t_ppf(1.0 - tail, self.df)
         se, est = self.standard_error, self.estimate
+        if isinstance(est, np.ndarray):
+            return ConfidenceInterval(lo * se + est, hi * se + est, level)
         return ConfidenceInterval(float(lo * se + est), float(hi * se + est), level)
 
 
-def _ttest_result(d: dict[str, Any]) -> TtestResult:
+def _t_ppf(p: float, df: Any) -> Any:
+    """t quantile for a scalar or an array of degrees of freedom (NaN stays NaN)."""
+    if isinstance(df, np.ndarray):
+        return np.vectorize(
+            lambda d: _native.t_ppf(p, d) if d == d else np.nan, otypes=[np.float64]
+        )(df)
+    return _native.t_ppf(p, df)
+
+
+def _ttest_result(d: dict[str, Any], alternative: str) -> TtestResult:
     return TtestResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        df=float(d["df"]),
-        estimate=float(d["estimate"]),
-        standard_error=float(d["standard_error"]),
-        alternative=str(d["alternative"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        df=_as_float(d["df"]),
+        estimate=_as_float(d["estimate"]),
+        standard_error=_as_float(d["standard_error"]),
+        alternative=alternative,
     )
 
 
@@ -76,9 +99,11 @@ def ttest_ind(
     a: ArrayLike,
     b: ArrayLike,
     *,
+    axis: int | None = 0,
     equal_var: bool = True,
     nan_policy: str = "raise",
     alternative: str = "two-sided",
+    keepdims: bool = False,
 ) -> TtestResult:
     """Two-sample t-test for the difference of means, as ``scipy.stats.ttest_ind``.
 
@@ -87,7 +112,11 @@ def ttest_ind(
         b: Second sample.
         equal_var: ``True`` (scipy's default): Student's pooled-variance test; ``False``:
             Welch's test (the safer choice when variances may differ).
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
         alternative: ``'two-sided'``, ``'less'`` (mean of ``a`` smaller) or ``'greater'``.
 
     Returns:
@@ -97,7 +126,8 @@ def ttest_ind(
     Raises:
         InsufficientDataError: Too few values (Welch needs 2 per sample; Student 1 per sample
             and 3 in total), or zero variance in both samples.
-        ValueError: For NaN/±∞ or an unknown ``alternative``.
+        ValueError: For NaN (with ``nan_policy="raise"``; ±∞ give NaN results, as scipy)
+            or an unknown ``alternative``.
 
     Examples:
         >>> from shiftwatch import stats
@@ -105,26 +135,33 @@ def ttest_ind(
         >>> round(res.statistic, 4), res.df
         (-2.1909, 6.0)
     """
-    x = _sample(a, "a", nan_policy)
-    y = _sample(b, "b", nan_policy)
-    return _ttest_result(
-        _native.ttest_ind(x, y, bool(equal_var), _alternative(alternative), 0.95)
+    alt = _alternative(alternative)
+    d = _vectorised(
+        _native.ttest_ind, [("a", a), ("b", b)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(bool(equal_var), alt, 0.95),
     )
+    return _ttest_result(d, alt)
 
 
 def ttest_rel(
     a: ArrayLike,
     b: ArrayLike,
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
     alternative: str = "two-sided",
+    keepdims: bool = False,
 ) -> TtestResult:
     """Paired t-test on ``a - b``, as ``scipy.stats.ttest_rel``.
 
     Args:
         a: First sample.
         b: Second sample, paired with ``a`` (same length).
-        nan_policy: ``'raise'`` (default) or ``'omit'`` (drops pairs with a NaN).
+        nan_policy: ``'raise'`` (default), ``'omit'`` (drops pairs with a NaN); or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
         alternative: ``'two-sided'``, ``'less'`` or ``'greater'``.
 
     Returns:
@@ -132,25 +169,44 @@ def ttest_rel(
 
     Raises:
         InsufficientDataError: Fewer than 2 pairs, or all differences equal.
-        ValueError: Lengths differ, NaN/±∞, or an unknown ``alternative``.
+        ValueError: Lengths differ, NaN (``nan_policy="raise"``), or an unknown ``alternative``.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.ttest_rel([1.0, 2, 3, 4, 5], [1.5, 2.1, 3.9, 4.2, 6.0])
+        >>> round(res.statistic, 4), round(res.pvalue, 4), res.estimate
+        (-2.9908, 0.0403, -0.54)
+        >>> import numpy as np  # axis=: one test per row, as scipy
+        >>> stats.ttest_rel(np.eye(3) + np.arange(3), np.arange(3) * 1.0, axis=1).pvalue.shape
+        (3,)
     """
-    x, y = _paired(a, b, nan_policy)
-    return _ttest_result(_native.ttest_rel(x, y, _alternative(alternative), 0.95))
+    alt = _alternative(alternative)
+    d = _vectorised(
+        _native.ttest_rel, [("a", a), ("b", b)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, paired=True, args=(alt, 0.95),
+    )
+    return _ttest_result(d, alt)
 
 
 def ttest_1samp(
     a: ArrayLike,
     popmean: float,
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
     alternative: str = "two-sided",
+    keepdims: bool = False,
 ) -> TtestResult:
     """One-sample t-test of ``mean(a) = popmean``, as ``scipy.stats.ttest_1samp``.
 
     Args:
         a: The sample.
         popmean: Hypothesised mean.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
         alternative: ``'two-sided'``, ``'less'`` or ``'greater'``.
 
     Returns:
@@ -158,12 +214,21 @@ def ttest_1samp(
 
     Raises:
         InsufficientDataError: Fewer than 2 values, or zero variance.
-        ValueError: For NaN/±∞ or an unknown ``alternative``.
+        ValueError: For NaN (with ``nan_policy="raise"``; ±∞ give NaN results, as scipy)
+            or an unknown ``alternative``.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.ttest_1samp([5.1, 4.9, 5.6, 5.8, 6.0], 5.0)
+        >>> round(res.statistic, 4), round(res.pvalue, 4)
+        (2.3041, 0.0826)
     """
-    x = _sample(a, "a", nan_policy)
-    return _ttest_result(
-        _native.ttest_1samp(x, float(popmean), _alternative(alternative), 0.95)
+    alt = _alternative(alternative)
+    d = _vectorised(
+        _native.ttest_1samp, [("a", a)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(float(popmean), alt, 0.95),
     )
+    return _ttest_result(d, alt)
 
 
 # --------------------------------------------------------------------------- Brunner–Munzel
@@ -192,6 +257,9 @@ def brunnermunzel(
     alternative: str = "two-sided",
     distribution: str = "t",
     nan_policy: str = "raise",
+    *,
+    axis: int | None = 0,
+    keepdims: bool = False,
 ) -> BrunnerMunzelResult:
     """Brunner–Munzel test of stochastic equality, as ``scipy.stats.brunnermunzel``.
 
@@ -202,24 +270,37 @@ def brunnermunzel(
         y: Second sample (at least 2 values).
         alternative: ``'two-sided'``, ``'less'`` or ``'greater'`` (scipy's meaning).
         distribution: ``'t'`` (default) or ``'normal'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         A :class:`BrunnerMunzelResult`.
 
     Raises:
         InsufficientDataError: Fewer than 2 values in a sample, or all values equal.
-        ValueError: For NaN/±∞ or unknown names.
+        ValueError: For NaN (``nan_policy="raise"``; ±∞ are ranked, as scipy) or unknown names.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> x = [1.0, 2, 1, 1, 1, 1, 1, 1, 1, 1, 2, 4, 1, 1]
+        >>> y = [3.0, 3, 4, 3, 1, 2, 3, 1, 1, 5, 4]
+        >>> res = stats.brunnermunzel(x, y)  # scipy's docstring example
+        >>> round(res.statistic, 4), round(res.pvalue, 5)
+        (3.1375, 0.00579)
     """
-    a = _sample(x, "x", nan_policy)
-    b = _sample(y, "y", nan_policy)
-    d = _native.brunnermunzel(a, b, _alternative(alternative), distribution)
+    d = _vectorised(
+        _native.brunnermunzel, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(_alternative(alternative), distribution),
+    )
     return BrunnerMunzelResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        df=float(d["df"]),
-        estimate=float(d["estimate"]),
-        distribution=str(d["distribution"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        df=_as_float(d["df"]),
+        estimate=_as_float(d["estimate"]),
+        distribution=str(distribution),
     )
 
 
@@ -270,11 +351,18 @@ def poisson_rate_ratio(
     Raises:
         InsufficientDataError: No events at all.
         ValueError: Negative counts, bad exposures or level.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.poisson_rate_ratio(30, 1000.0, 12, 1000.0)  # errors per 1000 requests
+        >>> res.ratio, round(res.pvalue, 4)
+        (2.5, 0.0079)
     """
-    if int(k1) < 0 or int(k2) < 0:
+    n1, n2 = as_int(k1, "k1"), as_int(k2, "k2")
+    if n1 < 0 or n2 < 0:
         raise ValueError(f"event counts must be non-negative, got k1={k1}, k2={k2}")
     d = _native.poisson_rate_ratio(
-        int(k1), float(exposure1), int(k2), float(exposure2), _alternative(alternative),
+        n1, float(exposure1), n2, float(exposure2), _alternative(alternative),
         float(confidence_level),
     )
     return PoissonRateRatioResult(

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from numpy.typing import ArrayLike
 
 from shiftwatch import _native
 from shiftwatch._results import TestResult
-from shiftwatch.stats._common import _alternative, _paired, _sample
+from shiftwatch.stats._common import (
+    _alternative,
+    _as_float,
+    _as_int,
+    _as_str,
+    _vectorised,
+)
 
 # --------------------------------------------------------------------------- rank tests
 
@@ -33,9 +41,11 @@ def mannwhitneyu(
     y: ArrayLike,
     use_continuity: bool = True,
     alternative: str = "two-sided",
+    axis: int | None = 0,
     method: str = "auto",
     *,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> MannwhitneyuResult:
     """Mann–Whitney U rank test, as ``scipy.stats.mannwhitneyu``.
 
@@ -50,14 +60,18 @@ def mannwhitneyu(
             ``'greater'``.
         method: ``'auto'`` (exact when a sample has at most 8 values and there are no ties),
             ``'exact'`` or ``'asymptotic'``.
-        nan_policy: ``'raise'`` (default) or ``'omit'``.
+        nan_policy: ``'raise'`` (default), ``'omit'``; or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         A :class:`MannwhitneyuResult`.
 
     Raises:
         InsufficientDataError: If a sample is empty or every value is the same.
-        ValueError: For NaN/±∞ or unknown names.
+        ValueError: For NaN (``nan_policy="raise"``; ±∞ are ranked, as scipy) or unknown names.
 
     Examples:
         >>> from shiftwatch import stats
@@ -65,14 +79,15 @@ def mannwhitneyu(
         >>> res.statistic, round(res.pvalue, 4)
         (0.0, 0.0286)
     """
-    a = _sample(x, "x", nan_policy)
-    b = _sample(y, "y", nan_policy)
-    d = _native.mannwhitneyu(a, b, bool(use_continuity), _alternative(alternative), method)
+    d = _vectorised(
+        _native.mannwhitneyu, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
+        nan_policy=nan_policy, args=(bool(use_continuity), _alternative(alternative), method),
+    )
     return MannwhitneyuResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        method=str(d["method_used"]),
-        effect=float(d["effect"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        method=_as_str(d["method_used"]),
+        effect=_as_float(d["effect"]),
     )
 
 
@@ -105,7 +120,9 @@ def wilcoxon(
     alternative: str = "two-sided",
     method: str = "auto",
     *,
+    axis: int | None = 0,
     nan_policy: str = "raise",
+    keepdims: bool = False,
 ) -> WilcoxonResult:
     """Wilcoxon signed-rank test of ``x - y`` (or of ``x``), as ``scipy.stats.wilcoxon``.
 
@@ -117,25 +134,44 @@ def wilcoxon(
         alternative: ``'two-sided'``, ``'less'`` or ``'greater'``.
         method: ``'auto'``, ``'exact'``, ``'asymptotic'`` or ``'permutation'`` (the exact
             conditional distribution with ties, scipy's ``PermutationMethod()``).
-        nan_policy: ``'raise'`` (default) or ``'omit'`` (drops pairs with a NaN).
+        nan_policy: ``'raise'`` (default), ``'omit'`` (drops pairs with a NaN); or
+            ``'propagate'`` (NaN results for the slices holding a NaN).
+        axis: Axis along which to test, as scipy (default 0); the other axes broadcast and
+            every slice is tested in one native call. ``None`` ravels the samples.
+        keepdims: Keep the tested axis with length 1 in the result arrays, as scipy.
 
     Returns:
         A :class:`WilcoxonResult`.
 
     Raises:
         InsufficientDataError: Too few non-zero differences, or all differences zero.
-        ValueError: Lengths differ, NaN/±∞, or unknown names.
+        ValueError: Lengths differ, NaN (``nan_policy="raise"``; ±∞ are ranked), or
+            unknown names.
+
+    Examples:
+        >>> from shiftwatch import stats
+        >>> res = stats.wilcoxon([1.2, 3.4, 2.2, 5.1, 0.3, 4.4], [2.1, 4.4, 3.3, 6.2, 1.5, 5.0])
+        >>> res.statistic, res.pvalue, res.method
+        (0.0, 0.03125, 'exact')
     """
+    args = (zero_method, bool(correction), _alternative(alternative), method)
     if y is None:
-        a, b = _sample(x, "x", nan_policy), None
+        d = _vectorised(
+            lambda a, *rest: _native.wilcoxon(a, None, *rest), [("x", x)], axis=axis,
+            keepdims=keepdims, nan_policy=nan_policy, args=args,
+        )
     else:
-        a, b = _paired(x, y, nan_policy)
-    d = _native.wilcoxon(a, b, zero_method, bool(correction), _alternative(alternative), method)
-    z = d.get("z")
+        d = _vectorised(
+            _native.wilcoxon, [("x", x), ("y", y)], axis=axis, keepdims=keepdims,
+            nan_policy=nan_policy, paired=True, args=args,
+        )
+    z: Any = d.get("z")
+    if z is not None and not (isinstance(z, np.ndarray) and z.dtype == object):
+        z = _as_float(z)
     return WilcoxonResult(
-        statistic=float(d["statistic"]),
-        pvalue=float(d["p_value"]),
-        zstatistic=None if z is None else float(z),
-        method=str(d["method_used"]),
-        n_zero=int(d["n_zero"]),
+        statistic=_as_float(d["statistic"]),
+        pvalue=_as_float(d["p_value"]),
+        zstatistic=z,
+        method=_as_str(d["method_used"]),
+        n_zero=_as_int(d["n_zero"]),
     )

@@ -8,7 +8,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from shiftwatch import _native
-from shiftwatch._convert import as_float64
+from shiftwatch._convert import as_float64, as_int
 from shiftwatch._progress import progress_bar
 from shiftwatch._results import Result, TestResult
 from shiftwatch.stats._common import ConfidenceInterval, _alternative, _sample
@@ -31,11 +31,10 @@ def _seed(rng: int | np.random.Generator | None) -> int:
 
 
 def _count(value: object, name: str) -> int:
-    """A positive count as the engine's usize: huge or negative values become a ValueError
-    here (the engine then applies its own ceiling) instead of an OverflowError."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    v = int(value)
+    """A positive count as the engine's usize (whole numbers only, see :func:`as_int`): huge or
+    negative values become a ValueError here (the engine then applies its own ceiling) instead
+    of an OverflowError."""
+    v = as_int(value, name)
     if v < 1:
         raise ValueError(f"invalid {name}: must be at least 1, got {v}")
     return min(v, 2**63)
@@ -139,8 +138,10 @@ def bootstrap_ci(
         >>> res.estimate
         1.0
     """
-    a = _sample(x, "x", nan_policy)
-    b = _sample(y, "y", nan_policy)
+    # Block schemes resample runs of neighbours: dropping masked points would join runs.
+    masked = "drop" if scheme == "iid" else "refuse"
+    a = _sample(x, "x", nan_policy, masked)
+    b = _sample(y, "y", nan_policy, masked)
     with progress_bar(progress, "bootstrap") as update:
         d = _native.bootstrap_ci(
             a, b, statistic, float(q), _count(n_resamples, "n_resamples"),
@@ -263,6 +264,13 @@ def optimal_block_length(x: ArrayLike) -> BlockLength:
     Raises:
         InsufficientDataError: Too few values, or a constant series.
         ValueError: For NaN/±∞.
+
+    Examples:
+        >>> import numpy as np
+        >>> from shiftwatch import stats
+        >>> x = np.sin(np.arange(200) / 5) + np.random.default_rng(0).normal(0, 0.3, 200)
+        >>> stats.optimal_block_length(x).stationary
+        43.0
     """
     d = _native.optimal_block_length(as_float64(x, "x"))
     return BlockLength(stationary=float(d["stationary"]), circular=float(d["circular"]))
