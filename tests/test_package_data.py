@@ -19,6 +19,10 @@ SOURCES = {
     / "fixtures"
     / "nab"
     / "elb_request_count_8c0756.csv",
+    **{
+        name: ROOT / "datasets" / "examples" / name
+        for name in datasets.EXPERIMENT
+    },
 }
 
 

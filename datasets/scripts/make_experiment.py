@@ -100,7 +100,12 @@ def main() -> None:
         result.append({"metric": metric, "values": values})
     doc = {"status": "success", "data": {"resultType": "matrix", "result": result}}
     (OUT / "counters.json").write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {len(files) + 1} files to {OUT}")
+    # The Python package ships the same bytes (shiftwatch.datasets.experiment_paths()).
+    shipped = Path(__file__).resolve().parents[2] / "py" / "python" / "shiftwatch" / "data" / "experiment"
+    shipped.mkdir(parents=True, exist_ok=True)
+    for f in sorted(OUT.iterdir()):
+        (shipped / f.name).write_bytes(f.read_bytes())
+    print(f"wrote {len(files) + 1} files to {OUT} and their copies to {shipped}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,10 @@ the command line.
   are missing. Seeded synthetic data (``datasets/scripts/make_examples.py`` in the repository).
 * ``gateway_memory.csv``: a gateway's resident memory (MiB) every 30 s, with a +35 MiB step at
   row 240 (seeded synthetic data, same script).
+* ``experiment/*``: a by-2 Kubo release experiment (two baseline and two candidate targets, 6 h
+  of 60 s scrapes; Grafana CSVs and a Prometheus JSON) with a p99 regression, a goroutine leak,
+  more 5xx and a memory breach on every target; :func:`experiment_paths` lists it for
+  :func:`shiftwatch.analyze`.
 * ``nab_elb_request_count_8c0756.csv``: AWS ELB request counts every 5 minutes from the Numenta
   Anomaly Benchmark (MIT licence, ``NAB-LICENSE.txt`` next to it); naive UTC timestamps, so
   read it with ``timezone="UTC"``.
@@ -24,9 +28,26 @@ from typing import Any
 
 from shiftwatch._extras import require
 
-__all__ = ["FILES", "load_gateway_memory", "load_gateway_ttfb", "load_nab_elb", "path"]
+__all__ = [
+    "EXPERIMENT",
+    "FILES",
+    "experiment_paths",
+    "load_gateway_memory",
+    "load_gateway_ttfb",
+    "load_nab_elb",
+    "path",
+]
 
-FILES = ("gateway_memory.csv", "gateway_ttfb.csv", "nab_elb_request_count_8c0756.csv")
+#: The by-2 Kubo release experiment (``datasets/examples/experiment`` in the repository).
+EXPERIMENT = (
+    "experiment/counters.json",
+    "experiment/goroutines.csv",
+    "experiment/memory.csv",
+    "experiment/peers.csv",
+    "experiment/ttfb.csv",
+)
+
+FILES = ("gateway_memory.csv", "gateway_ttfb.csv", "nab_elb_request_count_8c0756.csv", *EXPERIMENT)
 
 
 def path(name: str) -> pathlib.Path:
@@ -48,7 +69,7 @@ def path(name: str) -> pathlib.Path:
     """
     if name not in FILES:
         raise ValueError(f"unknown data file {name!r}; shipped: {', '.join(FILES)}")
-    resource = importlib.resources.files("shiftwatch") / "data" / name
+    resource = importlib.resources.files("shiftwatch").joinpath("data", *name.split("/"))
     # The package is installed as files (maturin wheels are not zipped); keep the context
     # manager for zip imports anyway: the path stays valid for the life of the process.
     return pathlib.Path(_STACK.enter_context(importlib.resources.as_file(resource)))
@@ -121,3 +142,20 @@ def load_nab_elb(library: str = "pandas") -> Any:
         4032
     """
     return _load("nab_elb_request_count_8c0756.csv", library)
+
+
+def experiment_paths() -> list[pathlib.Path]:
+    """Paths of the example release experiment's exports (Grafana CSVs and a Prometheus JSON).
+
+    Returns:
+        The five files, ready for :func:`shiftwatch.analyze` or ``shiftwatch analyze``.
+
+    Examples:
+        >>> import shiftwatch
+        >>> from shiftwatch import datasets
+        >>> r = shiftwatch.analyze(datasets.experiment_paths(), baseline="kubo-base-*",
+        ...                        candidate="kubo-cand-*", preset="kubo")
+        >>> r.verdict, r.metric("go_goroutines")["verdict"]
+        ('regression', 'regression')
+    """
+    return [path(name) for name in EXPERIMENT]
