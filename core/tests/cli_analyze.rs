@@ -424,3 +424,56 @@ fn tidy_roles_and_deploy_mode() {
     let rel = g["effect"]["relative"].as_f64().unwrap();
     assert!((rel - 0.30).abs() < 0.01, "{rel}");
 }
+
+#[test]
+fn history_mode_names_the_build_where_a_regression_started() {
+    // TigerBeetle benchmark history (one value per build, rows numbered): the default change
+    // points include the strong shifts at builds 15 and 71 (see README "Change points").
+    let out = run(&[
+        "analyze",
+        "datasets/tigerbeetle/tigerbeetle_series.csv",
+        "--mode",
+        "history",
+        "--format",
+        "json",
+    ]);
+    let r = json(&out);
+    assert_eq!(
+        r["mode"],
+        "history",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let m = &r["metrics"][0];
+    let builds: Vec<&str> = m["change_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["build"].as_str().unwrap())
+        .collect();
+    assert!(
+        builds.contains(&"#15") && builds.contains(&"#71"),
+        "{builds:?}"
+    );
+    assert!(
+        m["reason"].as_str().unwrap().contains("builds"),
+        "{}",
+        m["reason"]
+    );
+    // Tidy input: the release column names the builds.
+    let mut tidy = String::from("timestamp,metric,target,release,value\n");
+    for i in 0..60 {
+        let wobble = ((i * 7919) % 11) as f64 / 11.0;
+        let v = if i < 40 { 100.0 } else { 120.0 } + wobble;
+        tidy.push_str(&format!(
+            "{},bench_ns,ci,v1.{i},{v}\n",
+            1_700_000_000 + 3600 * i
+        ));
+    }
+    let path = temp("history.csv", &tidy);
+    let out = run(&["analyze", &path, "--mode", "history", "--format", "json"]);
+    let r = json(&out);
+    let m = &r["metrics"][0];
+    assert_eq!(m["change_points"][0]["build"], "v1.40", "{m}");
+    assert_eq!(m["verdict"], "regression");
+}

@@ -307,6 +307,9 @@ pub fn analyze(data: &Dataset, opts: &AnalyzeOptions) -> Result<Report> {
                 let first = g.members[0].0;
                 let raw = releases.get(&(first.key.metric.as_str(), first.key.target.as_str()));
                 let build = |t: i64| -> Option<String> {
+                    if data.report.row_numbers {
+                        return Some(format!("#{t}"));
+                    }
                     let r = raw?;
                     let i = r.releases.partition_point(|c| c.at_ms <= t);
                     (i > 0).then(|| r.releases[i - 1].release.clone())

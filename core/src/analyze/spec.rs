@@ -86,9 +86,13 @@ impl Spec {
     }
 }
 
-/// How to read the inputs of an analysis: kinds declared by exact name in the config.
+/// How to read the inputs of an analysis: kinds declared by exact name in the config; in history
+/// mode a CSV without a time column is one build per row (numbered from 0).
 pub fn read_options(opts: &AnalyzeOptions) -> ReadOptions {
-    let mut read = ReadOptions::default();
+    let mut read = ReadOptions {
+        number_rows: opts.mode == Some(crate::report::Mode::History),
+        ..ReadOptions::default()
+    };
     for m in &opts.config.metrics {
         if let (Some(kind), false) = (m.kind, super::glob::is_glob(&m.name)) {
             read.kinds.insert(m.name.clone(), kind);
