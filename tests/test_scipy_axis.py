@@ -209,10 +209,13 @@ def test_fligner_axis_keepdims_and_propagate_match_scipy(center, rng):
 
 def test_block_bootstrap_refuses_masked_series():
     a = np.ma.masked_array(np.arange(40.0), mask=[0] * 39 + [1])
-    kept = sw.bootstrap_ci(a, np.arange(40.0) + 1, n_resamples=99, rng=1)
-    assert kept == sw.bootstrap_ci(np.arange(39.0), np.arange(40.0) + 1, n_resamples=99, rng=1)
-    with pytest.raises(ValueError, match="masked"):
-        sw.bootstrap_ci(a, np.arange(40.0) + 1, scheme="stationary", n_resamples=99, rng=1)
+    b = np.arange(40.0) + 1
+    kept = sw.bootstrap_ci(a, b, scheme="iid", n_resamples=99, rng=1)
+    assert kept == sw.bootstrap_ci(np.arange(39.0), b, scheme="iid", n_resamples=99, rng=1)
+    # Block schemes, and "auto" (the default, which may pick one), refuse masked series.
+    for scheme in ("stationary", "auto"):
+        with pytest.raises(ValueError, match="masked"):
+            sw.bootstrap_ci(a, b, scheme=scheme, n_resamples=99, rng=1)
 
 
 def test_ks_on_constant_samples_matches_scipy():
