@@ -12,10 +12,9 @@
 //! the verdict compares the builds after the last change point with those before it (without
 //! a change point, the last quarter of builds with the rest).
 
-use super::estimate::{dispersion, level, spread_series, trend, Aspect};
+use super::estimate::{dispersion, level, spread_series, trend_aspect};
 use super::group::{change_points, mean_lane, on_grid, read_counts, Group, Outcome};
 use super::paired::MIN_POINTS;
-use crate::report::Effect;
 use crate::series::prepare::Prepared;
 use crate::series::warmup::{auto_warmup, AUTO_WARMUP_MAX_FRACTION};
 
@@ -82,30 +81,16 @@ pub fn analyze_deploy(
         }
     };
     let base = before.iter().sum::<f64>() / before.len() as f64;
-    let hours: Vec<f64> = times[start..]
-        .iter()
-        .map(|t| (t - times[start]) as f64 / 3.6e6)
-        .collect();
-    let tr = trend(&hours, after, base, alpha)
-        .ok()
-        .map(|(per_h, ci, p, n)| Aspect {
-            effect: Effect {
-                statistic: "trend_per_h".into(),
-                relative: Some(per_h),
-                absolute: per_h * base,
-                ci_relative: Some(ci),
-                ci_absolute: [ci[0] * base, ci[1] * base],
-                baseline: base,
-                candidate: after.iter().sum::<f64>() / after.len() as f64,
-                margin: 0.0,
-            },
-            p_value: p,
-            method: "OLS slope after the deploy, EWC".into(),
-            n,
-            n_effective: f64::NAN,
-            t_scale: None,
-            log_ratio: false,
-        });
+    let cand_level = after.iter().sum::<f64>() / after.len() as f64;
+    let tr = trend_aspect(
+        &times[start..],
+        after,
+        (base, cand_level),
+        true,
+        "OLS slope after the deploy, EWC".into(),
+        alpha,
+    )
+    .ok();
     let sb: Vec<f64> = spread_series(&before.iter().map(|v| Some(*v)).collect::<Vec<_>>())
         .into_iter()
         .flatten()

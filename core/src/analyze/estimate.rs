@@ -106,6 +106,46 @@ pub fn level(
     ))
 }
 
+/// The trend aspect: [`trend`] of `y` against epoch-ms `times` (hours from the first), relative
+/// to `levels.0` (the baseline level) when `relative_to_level`, else already relative.
+///
+/// # Errors
+/// As [`trend`].
+pub fn trend_aspect(
+    times_ms: &[i64],
+    y: &[f64],
+    levels: (f64, f64),
+    relative_to_level: bool,
+    method: String,
+    alpha: f64,
+) -> Result<Aspect> {
+    let hours: Vec<f64> = times_ms
+        .iter()
+        .map(|t| (t - times_ms.first().copied().unwrap_or(0)) as f64 / 3.6e6)
+        .collect();
+    let (base, cand) = levels;
+    let scale = if relative_to_level { base } else { 1.0 };
+    let (per_h, ci, p, n) = trend(&hours, y, scale, alpha)?;
+    Ok(Aspect {
+        effect: Effect {
+            statistic: "trend_per_h".into(),
+            relative: Some(per_h),
+            absolute: per_h * base,
+            ci_relative: Some(ci),
+            ci_absolute: [ci[0] * base, ci[1] * base],
+            baseline: base,
+            candidate: cand,
+            margin: 0.0,
+        },
+        p_value: p,
+        method,
+        n,
+        n_effective: f64::NAN,
+        t_scale: None,
+        log_ratio: false,
+    })
+}
+
 /// Widens a log-ratio level comparison by the between-replica variance `tau2` (variance of one
 /// replica's persistent log-level offset), for `nb` baseline and `nc` candidate replicas:
 ///

@@ -8,7 +8,7 @@
 //! difference smaller than what two replicas of one release show is called a change, and the
 //! spread of their difference is each release's own noise (the dispersion comparison).
 
-use super::estimate::{dispersion, level, spread_series, trend, widen_for_replicas, Aspect};
+use super::estimate::{dispersion, level, spread_series, trend_aspect, widen_for_replicas, Aspect};
 use super::group::{change_points, mean_lane, on_grid, read_counts, Group, Outcome};
 use super::policy::MetricClass;
 use crate::series::prepare::Prepared;
@@ -153,34 +153,17 @@ pub fn analyze(group: &Group<'_>, step_ms: Option<i64>, alpha: f64) -> Outcome {
         .zip(&cv)
         .map(|(b, c)| if positive { (c / b).ln() } else { c - b })
         .collect();
-    let hours: Vec<f64> = times
-        .iter()
-        .map(|t| (t - times[0]) as f64 / 3.6e6)
-        .collect();
-    let scale = if positive { 1.0 } else { base_level };
-    let tr = trend(&hours, &y, scale, alpha)
-        .ok()
-        .map(|(per_h, ci, p, n)| super::estimate::Aspect {
-            effect: crate::report::Effect {
-                statistic: "trend_per_h".into(),
-                relative: Some(per_h),
-                absolute: per_h * base_level,
-                ci_relative: Some(ci),
-                ci_absolute: [ci[0] * base_level, ci[1] * base_level],
-                baseline: base_level,
-                candidate: cv.iter().sum::<f64>() / cv.len() as f64,
-                margin: 0.0,
-            },
-            p_value: p,
-            method: format!(
-                "OLS slope of the paired {}, EWC",
-                if positive { "log-ratio" } else { "difference" }
-            ),
-            n,
-            n_effective: f64::NAN,
-            t_scale: None,
-            log_ratio: false,
-        });
+    let cand_level = cv.iter().sum::<f64>() / cv.len() as f64;
+    let pairing = if positive { "log-ratio" } else { "difference" };
+    let tr = trend_aspect(
+        &times,
+        &y,
+        (base_level, cand_level),
+        !positive,
+        format!("OLS slope of the paired {pairing}, EWC"),
+        alpha,
+    )
+    .ok();
     // Dispersion: with two replicas per release, the increments of their difference (shared
     // load and persistent replica offsets cancel: what remains is the release's own noise);
     // otherwise the increments of each release's mean (shared load included on both sides).
