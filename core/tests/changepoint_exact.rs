@@ -6,8 +6,8 @@
 use proptest::prelude::*;
 use shiftwatch::changepoint::cost::{Cost, CostKind, L2Multi};
 use shiftwatch::changepoint::search::{
-    binseg, crops, fpop, fpop_poisson, optimal_partitioning, pelt, segment_neighbourhood,
-    Segmentation, Stop,
+    binseg, crops, crops_path, fpop, fpop_poisson, optimal_partitioning, pelt,
+    segment_neighbourhood, Method, Segmentation, Stop,
 };
 
 /// Piecewise-constant signals with noise, or small integers (many ties), non-negative so that
@@ -248,6 +248,19 @@ proptest! {
                 let mid = 0.5 * (e.penalty_min + e.penalty_max);
                 let at = pelt(&*cost, mid, min_size).unwrap();
                 prop_assert_eq!(at.breakpoints.len(), k);
+            }
+        }
+        // The core's solver choice (functional pruning for l2 and poisson) gives the same
+        // numbers of changes and costs.
+        if x.len() >= 2 {
+            let core = crops_path(&x, kind, Method::Pelt, min_size, (0.0, hi)).unwrap();
+            prop_assert_eq!(core.path.len(), path.path.len());
+            for (a, b) in core.path.iter().zip(&path.path) {
+                prop_assert_eq!(a.segmentation.breakpoints.len(), b.segmentation.breakpoints.len());
+                prop_assert!(
+                    (a.segmentation.cost - b.segmentation.cost).abs()
+                        <= 1e-9 * (1.0 + b.segmentation.cost.abs())
+                );
             }
         }
     }

@@ -60,7 +60,9 @@ fn student_t3(seed: u64, n: usize) -> Vec<f64> {
 /// Lognormal latencies: `exp(σ Z)` milliseconds.
 fn lognormal(seed: u64, n: usize, sigma: f64) -> Vec<f64> {
     let mut rng = Rng::new(seed);
-    (0..n).map(|_| 20.0 * (sigma * rng.normal()).exp()).collect()
+    (0..n)
+        .map(|_| 20.0 * (sigma * rng.normal()).exp())
+        .collect()
 }
 
 /// Total change points over `series` seeded series of `n` points.

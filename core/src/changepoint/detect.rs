@@ -21,9 +21,9 @@
 use serde::Serialize;
 
 use super::cost::CostKind;
-use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::penalty::{NoiseScale, Penalty};
-use super::search::{fpop, fpop_poisson, search, Method, Stop};
+use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
+use super::search::{penalised, Method};
 use crate::{Error, Result};
 
 /// Options of [`detect`]; `Default` gives the documented defaults.
@@ -247,12 +247,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
     if n < 2 * min_size.max(cost.min_size()) {
         return Ok(detection);
     }
-    let seg = match (options.cost, options.method) {
-        // Functional pruning: the same exact segmentation, near-linear with few changes.
-        (CostKind::L2, Method::Pelt | Method::Fpop) => fpop(y, penalty, min_size)?,
-        (CostKind::Poisson, Method::Pelt | Method::Fpop) => fpop_poisson(y, penalty, min_size)?,
-        _ => search(&*cost, options.method, Stop::Penalty(penalty), min_size)?,
-    };
+    let seg = penalised(y, options.cost, options.method, penalty, min_size)?;
     detection.candidates = seg.breakpoints.clone();
     let mut bkps = seg.breakpoints;
     if scale == Scale::NormalScores {
@@ -465,14 +460,20 @@ mod tests {
         let line: Vec<f64> = (0..200).map(f64::from).collect();
         // On normal scores a line is a series like any other: the penalty is finite.
         let d = detect(&line, &opts()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(d.penalty_value.is_finite() && d.penalty_value > 0.0, "{d:?}");
+        assert!(
+            d.penalty_value.is_finite() && d.penalty_value > 0.0,
+            "{d:?}"
+        );
         // The linear cost fits it with one segment.
         let linear = DetectOptions {
             cost: CostKind::Linear,
             ..opts()
         };
         let d = detect(&line, &linear).unwrap_or_else(|e| panic!("{e}"));
-        assert!(d.change_points.is_empty() && d.penalty_value == 0.0, "{d:?}");
+        assert!(
+            d.change_points.is_empty() && d.penalty_value == 0.0,
+            "{d:?}"
+        );
         // On raw values a line has no noise scale, and the mean-and-variance model does not fit
         // it with one segment: the criterion penalty is undefined, an error says what to do.
         let normal = DetectOptions {

@@ -103,7 +103,10 @@ mod tests {
         let c = skip_missing(&x).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(&*c.values, &[1.0, 2.0, 3.0]);
         assert_eq!(c.missing(6), 3);
-        assert_eq!((c.row(0, 6), c.row(1, 6), c.row(2, 6), c.row(3, 6)), (0, 2, 5, 6));
+        assert_eq!(
+            (c.row(0, 6), c.row(1, 6), c.row(2, 6), c.row(3, 6)),
+            (0, 2, 5, 6)
+        );
         let full = skip_missing(&[1.0, 2.0]).unwrap_or_else(|e| panic!("{e}"));
         assert!(matches!(full.values, Cow::Borrowed(_)));
         assert_eq!(full.row(1, 2), 1);
@@ -125,7 +128,9 @@ mod tests {
             assert!((got[k] - want).abs() < 1e-12, "k={k}");
         }
         // A drop at 15 with an outlier at 10 (as in the TigerBeetle series).
-        let mut y: Vec<f64> = (0..40).map(|i| if i < 15 { 10.0 } else { 7.0 } + 0.01 * f64::from(i % 3)).collect();
+        let mut y: Vec<f64> = (0..40)
+            .map(|i| if i < 15 { 10.0 } else { 7.0 } + 0.01 * f64::from(i % 3))
+            .collect();
         y[10] = 0.0;
         let mut bkps = [10];
         refine_l1(&y, &mut bkps, 5);
