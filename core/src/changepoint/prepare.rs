@@ -154,20 +154,23 @@ mod tests {
     }
 }
 
-/// Moves each change point `bkps[j]` to the split of `x[bkps[j-1]..bkps[j+1]]` into two
-/// segments of at least `min_size` values with the smallest total absolute deviation from the
-/// two medians (the L1 cost), in order, each with the already-moved left neighbour.
+/// Moves each change point `bkps[j]` to the split of the window
+/// `x[max(bkps[j-1], τ - W)..min(bkps[j+1], τ + W)]`, `W = 20 · min_size`, into two segments of
+/// at least `min_size` values with the smallest total absolute deviation from the two medians
+/// (the L1 cost), in order, each with the already-moved left neighbour.
 ///
 /// A search on normal scores finds the changes, but the scores compress a shift between
 /// values that are close in rank, so next to an outlier the location can slip onto it (the
 /// outlier ranks with the lower regime); the L1 cost of the raw values measures shifts in their
-/// own units and ignores a lone outlier. O(m log m) per change point for a span of m values
-/// (running medians with two heaps).
+/// own units and ignores a lone outlier. The window keeps it local (a correction of the
+/// location, not a new search) and O(W log W) per change point (running medians, two heaps).
 pub(crate) fn refine_l1(x: &[f64], bkps: &mut [usize], min_size: usize) {
     let n = x.len();
+    let w = 20 * min_size;
     for j in 0..bkps.len() {
         let a = if j == 0 { 0 } else { bkps[j - 1] };
         let b = bkps.get(j + 1).copied().unwrap_or(n);
+        let (a, b) = (a.max(bkps[j].saturating_sub(w)), b.min(bkps[j] + w));
         if b - a < 2 * min_size {
             continue;
         }

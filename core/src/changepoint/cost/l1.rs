@@ -154,6 +154,11 @@ impl L1 {
         (count, sum)
     }
 
+    /// Sum of `x[start..end]`.
+    pub(crate) fn sum(&self, start: usize, end: usize) -> f64 {
+        self.total[end] - self.total[start]
+    }
+
     /// `g(θ) = Σ_{start<=i<end} |x_i - θ|` (∞ for θ = ±∞).
     pub(crate) fn abs_dev(&self, start: usize, end: usize, theta: f64) -> f64 {
         if theta.is_infinite() {

@@ -18,8 +18,10 @@ use crate::Result;
 /// middle order statistics, so τ keeps the interval `{θ : g(θ) <= F(τ') - F(τ)}`. Its ends lie
 /// between consecutive order statistics `v_k` of `x[τ..τ')` where g crosses the bound; a binary
 /// search over k (g at `v_k` from the rank index of [`L1`], O(log n) each) finds them, and g is
-/// linear in between (slope `2k - m` left of the median, `2(k + 1) - m` right of it). A root is
-/// only searched for when g at the piece's ends shows it lies inside the piece. Reference:
+/// linear in between (slope `2k - m` left of the median, `2(k + 1) - m` right of it). Two O(1)
+/// bounds settle most comparisons first: `g(θ) >= |S - m θ|` (the set lies within
+/// `x̄ ± (F(τ') - F(τ))/m`) and `|g'| <= m` (it contains the median interval widened by
+/// `slack/m`); a root is only searched for when g at the piece's ends shows it lies inside. Reference:
 /// Maidstone et al. (2017) for FPOP; the gfpop / robseg line of work (Hocking et al. 2020,
 /// Fearnhead & Rigaill 2019) for piecewise-linear and bounded losses. The L1 intervals are
 /// derived here.
@@ -29,13 +31,25 @@ use crate::Result;
 pub fn fpop_l1(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation> {
     let cost = L1::new(x)?;
     fpop_driver(&cost, penalty, min_size, |t, t_new, base, lo, hi| {
-        if base - cost.cost(t, t_new) < 0.0 {
+        let m = t_new - t;
+        // O(1) outer bound first: g(θ) >= |S - m θ|, so the set lies within mean ± base / m.
+        let mean = cost.sum(t, t_new) / m as f64;
+        let reach = base / m as f64;
+        if base < 0.0 || hi < mean - reach || lo > mean + reach {
             return None;
         }
-        let m = t_new - t;
+        let slack = base - cost.cost(t, t_new);
+        if slack < 0.0 {
+            return None;
+        }
         let (k_lo, k_hi) = ((m - 1) / 2, m / 2);
         let (_, med_lo) = cost.abs_dev_at_order(t, t_new, k_lo);
         let (_, med_hi) = cost.abs_dev_at_order(t, t_new, k_hi);
+        // Inner bound: |g'| <= m, so g <= base within slack / m of the median interval.
+        let inner = slack / m as f64;
+        if lo >= med_lo - inner && hi <= med_hi + inner {
+            return Some((lo, hi));
+        }
         let g_lo = cost.abs_dev(t, t_new, lo);
         let a = if g_lo <= base {
             lo
