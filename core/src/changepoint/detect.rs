@@ -1,22 +1,26 @@
 //! The default change-point pipeline: robust penalty, exact search, validated change points.
 //!
 //! # What `detect` does by default
-//! The noise scale of the series is estimated robustly from its lag-1 and lag-4 differences
-//! (so a few level shifts do not inflate it), together with its lag-1 autocorrelation φ; the
-//! penalty per change point is MBIC, `3 ln n` in units of the *long-run* variance
-//! `σ² (1 + φ)/(1 - φ)`, so that slowly wandering (autocorrelated) noise is not mistaken for
-//! shifts. An exact search (functional pruning, equal to PELT and optimal partitioning) then
-//! finds the best segmentation of the Gaussian-mean (L2) cost with
-//! segments of at least 5 points. Every change point is then validated: z-tests of the means
-//! and of the medians of its two adjacent segments, whose variances account for AR(1)
-//! dependence, give a p-value (the larger of the two, so a lone outlier is not a change);
-//! p-values are Holm-adjusted within the series, and the least significant change point is
-//! dropped (and its neighbours re-tested) until all adjusted p-values are ≤ α = 0.05. Each
-//! survivor reports the level before and after, and whether it looks like a step, the onset of
-//! a trend, or a change of variance. The p-values are computed after the search chose the
-//! locations, so they are optimistic for marginal changes; the penalty carries the false-alarm
-//! control (≤ 1 false change per 10⁵ independent points, per 10⁴ AR(1) φ = 0.9 points in the
-//! tests).
+//! Missing values (NaN) are skipped and counted. The values are replaced by their normal
+//! scores (ranks mapped to Gaussian quantiles), so heavy tails and skew (latencies) behave as
+//! Gaussian noise. The noise scale is estimated robustly from lag-1, lag-4 (and, for strong
+//! dependence, longer) differences (so a few level shifts do not inflate it), together with its
+//! lag-1 autocorrelation φ; the penalty per change point is MBIC, `3 ln n` in units of the
+//! *long-run* variance `σ² (1 + φ)/(1 - φ)`, so that slowly wandering (autocorrelated) noise is
+//! not mistaken for shifts. An exact search (functional pruning, equal to PELT and optimal
+//! partitioning) then finds the best segmentation of the Gaussian-mean (L2) cost with segments
+//! of at least 5 points, and each change point is placed on the raw values (L1 split of its
+//! neighbourhood). Every change point is then validated with the test of
+//! [`crate::stats::compare::compare`] (Welch t with equal-weighted-cosine long-run variances
+//! and estimated df, calibrated on autocorrelated data) between its two adjacent segments, of
+//! the means and of the medians: the p-value is the larger of the two, so a lone outlier is not
+//! a change. p-values are Holm-adjusted within the series, and the least significant change
+//! point is dropped (and its neighbours re-tested) until all adjusted p-values are ≤ α = 0.05.
+//! Each survivor reports the level before and after (raw means), and whether it looks like a
+//! step, the onset of a trend, or a change of variance. The p-values are computed after the
+//! search chose the locations, so they are optimistic for marginal changes; the penalty carries
+//! the false-alarm control (in seeded tests: ≤ 1 false change per 10⁵ iid Gaussian, Student t₃
+//! or lognormal points, per 10⁴ AR(1) points at φ = 0.9 and φ = 0.99).
 
 use serde::Serialize;
 
@@ -24,6 +28,7 @@ use super::cost::CostKind;
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::search::{penalised, Method};
+use crate::stats::compare::{compare, CompareOptions, Statistic};
 use crate::{Error, Result};
 
 /// Options of [`detect`]; `Default` gives the documented defaults.
@@ -109,16 +114,23 @@ pub struct Detection {
 /// Finds and validates change points in `values` (see the module documentation for the
 /// defaults, and [`DetectOptions`]).
 ///
-/// Validation test of a change point at τ between segments `[a, τ)` and `[τ, b)`:
+/// Validation test of a change point at τ between segments `[a, τ)` and `[τ, b)` (of the values
+/// searched: normal scores or raw, see below):
 ///
 /// ```text
+/// p_level  = max(p of compare(L, R) on the means, p of compare(L, R) on the medians)
+///            (piecewise-constant costs: EWC Welch t, estimated df; see stats::compare)
 /// z_mean   = (x̄_R - x̄_L) / √(V(m_L) + V(m_R)),   V(m) = Var of a mean of m AR(1) values
 /// z_median = (med_R - med_L) / √(π/2 · (V(m_L) + V(m_R)))
-/// z_var    = ln(s²_R / s²_L) / √((2/(m_L-1) + 2/(m_R-1)) (1 + φ²)/(1 - φ²))
 /// p_level  = max(2 Φ(-|z_mean|), 2 Φ(-|z_median|))
+///            (linear cost, whose segments trend; and segments compare refuses: < 3 values,
+///            constant)
+/// z_var    = ln(s²_R / s²_L) / √((2/(m_L-1) + 2/(m_R-1)) (1 + φ²)/(1 - φ²))
 /// p        = p_level                                (L2, L1, linear, Poisson costs)
 /// p        = min(1, 2 · min(p_level, p_var))        (normal and np costs: level or spread)
 /// ```
+/// The same calibrated test as `compare`, so a deploy step gets the p-value `compare` gives its
+/// two segments (up to the scale: on normal scores for l2/l1 with a criterion penalty).
 /// `p_level` is an intersection–union test: a level change must move both the mean and the
 /// median, so a single outlier (which drags a short segment's mean but not its median) is not
 /// reported as a change, and the test keeps its level α. `π/2` is the Gaussian
@@ -254,10 +266,11 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
         refine_l1(x, &mut bkps, min_size.max(cost.min_size()));
     }
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
+    let piecewise_constant = options.cost != CostKind::Linear;
     detection.change_points = prune_until_significant(
         bkps,
         options.alpha,
-        |bkps| validate(x, y, bkps, &noise, tests_spread),
+        |bkps| validate(x, y, bkps, &noise, tests_spread, piecewise_constant),
         |c| (c.p_value, c.p_adjusted),
     );
     Ok(detection)
@@ -297,10 +310,17 @@ fn validate(
     bkps: &[usize],
     noise: &NoiseScale,
     spread: bool,
+    piecewise_constant: bool,
 ) -> Vec<ChangePoint> {
     let n = y.len();
     let mut out: Vec<ChangePoint> = Vec::with_capacity(bkps.len());
     let mut scratch: Vec<f64> = Vec::new();
+    // `compare`'s default test of the means, and of the medians.
+    let mean_test = CompareOptions::default();
+    let median_test = CompareOptions {
+        statistic: Statistic::Median,
+        ..CompareOptions::default()
+    };
     for (j, &tau) in bkps.iter().enumerate() {
         let a = if j == 0 { 0 } else { bkps[j - 1] };
         let b = bkps.get(j + 1).copied().unwrap_or(n);
@@ -308,11 +328,24 @@ fn validate(
         let (ml, vl) = mean_var(left);
         let (mr, vr) = mean_var(right);
         let (before, after) = (mean_var(&x[a..tau]).0, mean_var(&x[tau..b]).0);
-        let se = (noise.var_of_mean(left.len()) + noise.var_of_mean(right.len())).sqrt();
-        let shift_median = median(left, &mut scratch) - median(right, &mut scratch);
-        let p_mean = two_sided((mr - ml) / se).max(two_sided(
-            shift_median / (se * std::f64::consts::FRAC_PI_2.sqrt()),
-        ));
+        let tested = if piecewise_constant {
+            compare(left, right, &mean_test)
+                .and_then(|m| Ok(m.p_value.max(compare(left, right, &median_test)?.p_value)))
+                .ok()
+        } else {
+            None
+        };
+        let p_mean = match tested {
+            Some(p) => p,
+            None => {
+                // Fewer than 3 values or a constant segment: the model's AR(1) z-tests.
+                let se = (noise.var_of_mean(left.len()) + noise.var_of_mean(right.len())).sqrt();
+                let shift_median = median(left, &mut scratch) - median(right, &mut scratch);
+                two_sided((mr - ml) / se).max(two_sided(
+                    shift_median / (se * std::f64::consts::FRAC_PI_2.sqrt()),
+                ))
+            }
+        };
         let p_var = if left.len() > 2 && right.len() > 2 && vl > 0.0 && vr > 0.0 {
             let phi2 = noise.phi * noise.phi;
             let s = ((2.0 / (left.len() - 1) as f64 + 2.0 / (right.len() - 1) as f64)

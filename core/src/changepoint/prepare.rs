@@ -93,6 +93,89 @@ pub fn normal_scores(x: &[f64]) -> Result<Vec<f64>> {
         .collect())
 }
 
+/// Moves each change point `bkps[j]` to the split of the window
+/// `x[max(bkps[j-1], τ - W)..min(bkps[j+1], τ + W)]`, `W = 20 · min_size`, into two segments of
+/// at least `min_size` values with the smallest total absolute deviation from the two medians
+/// (the L1 cost), in order, each with the already-moved left neighbour.
+///
+/// A search on normal scores finds the changes, but the scores compress a shift between
+/// values that are close in rank, so next to an outlier the location can slip onto it (the
+/// outlier ranks with the lower regime); the L1 cost of the raw values measures shifts in their
+/// own units and ignores a lone outlier. The window keeps it local (a correction of the
+/// location, not a new search) and O(W log W) per change point (running medians, two heaps).
+pub(crate) fn refine_l1(x: &[f64], bkps: &mut [usize], min_size: usize) {
+    let n = x.len();
+    let w = 20 * min_size;
+    for j in 0..bkps.len() {
+        let a = if j == 0 { 0 } else { bkps[j - 1] };
+        let b = bkps.get(j + 1).copied().unwrap_or(n);
+        let (a, b) = (a.max(bkps[j].saturating_sub(w)), b.min(bkps[j] + w));
+        if b - a < 2 * min_size {
+            continue;
+        }
+        let span = &x[a..b];
+        let fwd = prefix_l1(span.iter().copied());
+        let bwd = prefix_l1(span.iter().rev().copied());
+        let m = span.len();
+        let mut best = (f64::INFINITY, bkps[j]);
+        for s in min_size..=m - min_size {
+            let c = fwd[s] + bwd[m - s];
+            // Ties keep the search's location.
+            let tie = (c - best.0).abs() <= 1e-12 * best.0.abs() && a + s == bkps[j];
+            if c < best.0 || tie {
+                best = (c, a + s);
+            }
+        }
+        bkps[j] = best.1;
+    }
+}
+
+/// `out[k]` = L1 cost of the first k values of `it` (`out[0] = 0`), by running medians.
+fn prefix_l1(it: impl Iterator<Item = f64>) -> Vec<f64> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    #[derive(PartialEq, PartialOrd, Clone, Copy)]
+    struct Key(f64);
+    impl Eq for Key {}
+    #[allow(clippy::derive_ord_xor_partial_ord)]
+    impl Ord for Key {
+        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+            self.0.total_cmp(&other.0)
+        }
+    }
+    // Lower half (max-heap, holds the median, one more when odd) and upper half, with sums.
+    let mut lower: BinaryHeap<Key> = BinaryHeap::new();
+    let mut upper: BinaryHeap<Reverse<Key>> = BinaryHeap::new();
+    let (mut sum_lo, mut sum_hi) = (0.0, 0.0);
+    let mut out = vec![0.0];
+    for v in it {
+        if lower.peek().map_or(true, |k| v <= k.0) {
+            lower.push(Key(v));
+            sum_lo += v;
+        } else {
+            upper.push(Reverse(Key(v)));
+            sum_hi += v;
+        }
+        if lower.len() > upper.len() + 1 {
+            if let Some(Key(t)) = lower.pop() {
+                sum_lo -= t;
+                sum_hi += t;
+                upper.push(Reverse(Key(t)));
+            }
+        } else if upper.len() > lower.len() {
+            if let Some(Reverse(Key(t))) = upper.pop() {
+                sum_hi -= t;
+                sum_lo += t;
+                lower.push(Key(t));
+            }
+        }
+        let med = lower.peek().map_or(0.0, |k| k.0);
+        let c = sum_hi - sum_lo + med * (lower.len() as f64 - upper.len() as f64);
+        out.push(c.max(0.0));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,87 +235,4 @@ mod tests {
             assert!((g - w).abs() < 1e-12, "{z:?}");
         }
     }
-}
-
-/// Moves each change point `bkps[j]` to the split of the window
-/// `x[max(bkps[j-1], τ - W)..min(bkps[j+1], τ + W)]`, `W = 20 · min_size`, into two segments of
-/// at least `min_size` values with the smallest total absolute deviation from the two medians
-/// (the L1 cost), in order, each with the already-moved left neighbour.
-///
-/// A search on normal scores finds the changes, but the scores compress a shift between
-/// values that are close in rank, so next to an outlier the location can slip onto it (the
-/// outlier ranks with the lower regime); the L1 cost of the raw values measures shifts in their
-/// own units and ignores a lone outlier. The window keeps it local (a correction of the
-/// location, not a new search) and O(W log W) per change point (running medians, two heaps).
-pub(crate) fn refine_l1(x: &[f64], bkps: &mut [usize], min_size: usize) {
-    let n = x.len();
-    let w = 20 * min_size;
-    for j in 0..bkps.len() {
-        let a = if j == 0 { 0 } else { bkps[j - 1] };
-        let b = bkps.get(j + 1).copied().unwrap_or(n);
-        let (a, b) = (a.max(bkps[j].saturating_sub(w)), b.min(bkps[j] + w));
-        if b - a < 2 * min_size {
-            continue;
-        }
-        let span = &x[a..b];
-        let fwd = prefix_l1(span.iter().copied());
-        let bwd = prefix_l1(span.iter().rev().copied());
-        let m = span.len();
-        let mut best = (f64::INFINITY, bkps[j]);
-        for s in min_size..=m - min_size {
-            let c = fwd[s] + bwd[m - s];
-            // Ties keep the search's location.
-            let tie = (c - best.0).abs() <= 1e-12 * best.0.abs() && a + s == bkps[j];
-            if c < best.0 || tie {
-                best = (c, a + s);
-            }
-        }
-        bkps[j] = best.1;
-    }
-}
-
-/// `out[k]` = L1 cost of the first k values of `it` (`out[0] = 0`), by running medians.
-fn prefix_l1(it: impl Iterator<Item = f64>) -> Vec<f64> {
-    use std::cmp::Reverse;
-    use std::collections::BinaryHeap;
-    #[derive(PartialEq, PartialOrd, Clone, Copy)]
-    struct Key(f64);
-    impl Eq for Key {}
-    #[allow(clippy::derive_ord_xor_partial_ord)]
-    impl Ord for Key {
-        fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-            self.0.total_cmp(&other.0)
-        }
-    }
-    // Lower half (max-heap, holds the median, one more when odd) and upper half, with sums.
-    let mut lower: BinaryHeap<Key> = BinaryHeap::new();
-    let mut upper: BinaryHeap<Reverse<Key>> = BinaryHeap::new();
-    let (mut sum_lo, mut sum_hi) = (0.0, 0.0);
-    let mut out = vec![0.0];
-    for v in it {
-        if lower.peek().is_none_or(|k| v <= k.0) {
-            lower.push(Key(v));
-            sum_lo += v;
-        } else {
-            upper.push(Reverse(Key(v)));
-            sum_hi += v;
-        }
-        if lower.len() > upper.len() + 1 {
-            if let Some(Key(t)) = lower.pop() {
-                sum_lo -= t;
-                sum_hi += t;
-                upper.push(Reverse(Key(t)));
-            }
-        } else if upper.len() > lower.len() {
-            if let Some(Reverse(Key(t))) = upper.pop() {
-                sum_hi -= t;
-                sum_lo += t;
-                lower.push(Key(t));
-            }
-        }
-        let med = lower.peek().map_or(0.0, |k| k.0);
-        let c = sum_hi - sum_lo + med * (lower.len() as f64 - upper.len() as f64);
-        out.push(c.max(0.0));
-    }
-    out
 }
