@@ -8,9 +8,9 @@
 #   eval "$(bench/peers_env.sh)"        # ... as shell variables
 #   PYTHON=python3.11 bench/peers_env.sh
 #
-# Every package is pinned exactly (direct and transitive) by bench/peers/{spa,otava}.txt
+# Every package is pinned exactly (direct and transitive) by bench/peers/{spa,otava,fastcpd,cpdoctor}.txt
 # (pip freeze of a working install on CPython 3.11). Layout:
-# ${SHIFTWATCH_CACHE:-$HOME/.cache/shiftwatch}/peers/{spa,otava}/; a venv is reused while its
+# ${SHIFTWATCH_CACHE:-$HOME/.cache/shiftwatch}/peers/{spa,otava,fastcpd,cpdoctor}/; a venv is reused while its
 # stamp equals the sha256 of its pin file, and rebuilt when the pins change.
 set -euo pipefail
 
@@ -34,5 +34,9 @@ make_env() {
 mkdir -p "$CACHE"
 make_env spa
 make_env otava
+make_env fastcpd
+make_env cpdoctor
 echo "SPA_PYTHON=$CACHE/spa/bin/python"
 echo "OTAVA_PYTHON=$CACHE/otava/bin/python"
+echo "FASTCPD_PYTHON=$CACHE/fastcpd/bin/python"
+echo "CPDOCTOR_PYTHON=$CACHE/cpdoctor/bin/python"

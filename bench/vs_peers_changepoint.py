@@ -1,5 +1,6 @@
 """Side-by-side timing and accuracy of change-point detection: shiftwatch vs the peers a user
-would pick instead (ruptures, signal-processing-algorithms, apache-otava) on the same signals.
+would pick instead (ruptures, signal-processing-algorithms, apache-otava, fastcpd,
+changepoint-doctor) on the same signals.
 
 Signals: seeded piecewise-constant series with 10 changes (alternating levels 0 / 2, i.e. steps of
 2σ, unit Gaussian noise; `signal()` below), written once per size to a temporary CSV that every
@@ -27,6 +28,11 @@ Sections and what each tool is given:
    (window_len=50, max_pvalue=0.001, min_magnitude=0.0; what `otava analyze` runs per metric)
    vs `shiftwatch detect FILE` with its defaults (pelt/l2 → FPOP, MBIC penalty with the robust
    dependence-aware noise scale, min size 5, validated change points at Holm-adjusted 0.05).
+5. Speed of the default against the fastest peers a user would pick: `fastcpd.detect_mean(values)`
+   with its defaults (C++, in-process) and changepoint-doctor's (Rust) `cpd.Fpop(min_segment_len=5)
+   .fit(values).predict(pen=3 ln n)` (σ = 1 known; changepoint-doctor has no default penalty), vs
+   shiftwatch's default `detect` in-process from Python (`shiftwatch.detect(values)`, validation
+   included; skipped when this interpreter cannot import shiftwatch) and through the CLI.
 4. The TigerBeetle benchmark series (`datasets/tigerbeetle/`, 365
    points, no ground truth; see its README for the expected shifts at 15 and 71): otava and
    shiftwatch defaults, SPA and shiftwatch E-divisive; prints each change-point list.
@@ -42,6 +48,7 @@ Usage:
     bench/peers_env.sh        # once; creates the peer virtualenvs
     python bench/vs_peers_changepoint.py [--budget 60] [--sections 1 2 3 4]
         [--sizes 1000 10000 100000] [--ediv-sizes 100 1000 10000] [--default-sizes 1000 ... 1000000]
+        [--fast-sizes 10000 100000 1000000]
 """
 
 from __future__ import annotations
@@ -230,6 +237,40 @@ def section_defaults(args, budget):
         Path(path).unlink()
 
 
+def section_fast_peers(args, budget):
+    header("5. default speed: shiftwatch detect (Python in-process, CLI) vs fastcpd detect_mean, changepoint-doctor Fpop",
+           "sw")
+    try:
+        import shiftwatch
+    except ImportError:
+        shiftwatch = None
+        print("shiftwatch not importable here: only the CLI row")
+    for n in args.fast_sizes:
+        x = signal(n)
+        truth = true_change_points(n)
+        path = write_csv(x)
+        base = None
+        if shiftwatch is not None:
+            t = time.perf_counter()
+            b = list(shiftwatch.detect(x).indices)
+            base = time.perf_counter() - t
+            row(n, "shiftwatch.detect (Python)", base, base, f1(truth, b), None, f"{len(b)} cps")
+        cli_t, cli_b = run_shiftwatch(args.bin, path, [])
+        base = base or cli_t
+        row(n, "shiftwatch detect (CLI)", cli_t, base, f1(truth, cli_b), None, f"{len(cli_b)} cps")
+        for name, extra in [("fastcpd", []), ("cpdoctor", ["--pen", repr(3 * math.log(n)), "--min-size", "5"])]:
+            if peer_python(name) is None:
+                skipped(n, name, "virtualenv missing: run bench/peers_env.sh")
+                continue
+            if not budget.allows(name, n, 2.0):
+                skipped(n, name, f"over budget (~{budget.expected(name, n, 2.0):.0f} s)")
+                continue
+            t, b, version = run_peer(name, path, *extra)
+            budget.record(name, n, t)
+            row(n, f"{name} {version}", t, base, f1(truth, b), None, f"{len(b)} cps")
+        Path(path).unlink()
+
+
 def section_tigerbeetle(args):
     print("\n## 4. TigerBeetle series (365 points; README: shifts at 15 and 71, outlier at 10)")
     values = [float(line.split(",")[1]) for line in TIGERBEETLE.read_text().splitlines()[1:] if line.strip()]
@@ -254,7 +295,8 @@ def main():
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     ap.add_argument("--ediv-sizes", type=int, nargs="+", default=[100, 1000, 10000])
     ap.add_argument("--default-sizes", type=int, nargs="+", default=[1000, 10000, 100000, 1000000])
-    ap.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4])
+    ap.add_argument("--fast-sizes", type=int, nargs="+", default=[10000, 100000, 1000000])
+    ap.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4, 5])
     ap.add_argument("--budget", type=float, default=60.0)
     args = ap.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
@@ -268,6 +310,8 @@ def main():
         section_defaults(args, budget)
     if 4 in args.sections:
         section_tigerbeetle(args)
+    if 5 in args.sections:
+        section_fast_peers(args, budget)
     print(f"\nload average at end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 

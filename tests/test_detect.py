@@ -146,24 +146,27 @@ def test_float32_finds_the_same_change():
     assert shiftwatch.detect(x.astype(np.float32)).indices == shiftwatch.detect(x).indices
 
 
-def test_nan_names_the_index():
+def test_nan_is_skipped_by_detect_and_infinity_names_the_index():
     x = _signal()
+    ref = shiftwatch.detect(x).indices
     x[17] = np.nan
-    with pytest.raises(ValueError, match="17"):
-        shiftwatch.detect(x)
+    # A missing value is skipped; indices stay rows of the input.
+    assert shiftwatch.detect(x).indices == ref
     with pytest.raises(ValueError, match="17"):
         shiftwatch.crops(x, 1.0, 10.0)
+    x[17] = np.inf
+    with pytest.raises(ValueError, match="17"):
+        shiftwatch.detect(x)
 
 
-def test_missing_values_in_pandas_and_polars_are_rejected():
+def test_missing_values_in_pandas_and_polars_are_skipped():
     import pandas as pd
     import polars as pl
 
     values = [1.0, 2.0, None, 3.0, 4.0, 5.0]
-    with pytest.raises(ValueError, match="2"):
-        shiftwatch.detect(pd.Series(values, dtype="Float64"))
-    with pytest.raises(ValueError, match="2"):
-        shiftwatch.detect(pl.Series(values))
+    # pandas' NA and polars' null arrive as NaN: a missing value, skipped by the engine.
+    assert shiftwatch.detect(pd.Series(values, dtype="Float64")).indices == []
+    assert shiftwatch.detect(pl.Series(values)).indices == []
 
 
 @pytest.mark.parametrize("values", [[], [1.0], [1.0, 2.0]])
@@ -196,7 +199,8 @@ def test_constant_series_has_no_change_and_json_safe_dict():
     res = shiftwatch.detect([4.0] * 50)
     assert res.indices == []
     d = res.to_dict()
-    assert d["penalty_value"] is None
+    # Documented fallback of a noise-free series: no change, penalty 0.
+    assert d["penalty_value"] == 0.0
     json.dumps(d, allow_nan=False)
 
 

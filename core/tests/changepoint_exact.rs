@@ -6,8 +6,8 @@
 use proptest::prelude::*;
 use shiftwatch::changepoint::cost::{Cost, CostKind, L2Multi};
 use shiftwatch::changepoint::search::{
-    binseg, crops, fpop, fpop_poisson, optimal_partitioning, pelt, segment_neighbourhood,
-    Segmentation, Stop,
+    binseg, crops, crops_path, fpop, fpop_l1, fpop_poisson, optimal_partitioning, pelt,
+    segment_neighbourhood, Method, Segmentation, Stop,
 };
 
 /// Piecewise-constant signals with noise, or small integers (many ties), non-negative so that
@@ -85,6 +85,35 @@ proptest! {
         if kind == CostKind::Poisson {
             let functional = fpop_poisson(&x, penalty, min_size).unwrap();
             prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints, "fpop_poisson");
+        }
+        if kind == CostKind::L1 {
+            let functional = fpop_l1(&x, penalty, min_size).unwrap();
+            prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints, "fpop_l1");
+        }
+    }
+
+    #[test]
+    fn fpop_l1_equals_optimal_partitioning_on_long_segments(
+        x in signal(),
+        reps in 1usize..4,
+        penalty in 0.0f64..60.0,
+        min_size in 2usize..8,
+    ) {
+        let x: Vec<f64> = x.iter().flat_map(|&v| std::iter::repeat_n(v, reps)).collect();
+        let cost = CostKind::L1.build(&x).unwrap();
+        if x.len() < min_size {
+            prop_assert!(fpop_l1(&x, penalty, min_size).is_err());
+            return Ok(());
+        }
+        let oracle = optimal_partitioning(&*cost, penalty, min_size).unwrap();
+        let functional = fpop_l1(&x, penalty, min_size).unwrap();
+        let pen = |s: &Segmentation| s.cost + penalty * s.breakpoints.len() as f64;
+        prop_assert!(
+            (pen(&functional) - pen(&oracle)).abs() <= 1e-9 * (1.0 + pen(&oracle).abs()),
+            "fpop_l1 {} vs oracle {}", pen(&functional), pen(&oracle)
+        );
+        if penalty > 1e-6 {
+            prop_assert_eq!(functional.breakpoints, oracle.breakpoints);
         }
     }
 
@@ -248,6 +277,19 @@ proptest! {
                 let mid = 0.5 * (e.penalty_min + e.penalty_max);
                 let at = pelt(&*cost, mid, min_size).unwrap();
                 prop_assert_eq!(at.breakpoints.len(), k);
+            }
+        }
+        // The core's solver choice (functional pruning for l2 and poisson) gives the same
+        // numbers of changes and costs.
+        if x.len() >= 2 {
+            let core = crops_path(&x, kind, Method::Pelt, min_size, (0.0, hi)).unwrap();
+            prop_assert_eq!(core.path.len(), path.path.len());
+            for (a, b) in core.path.iter().zip(&path.path) {
+                prop_assert_eq!(a.segmentation.breakpoints.len(), b.segmentation.breakpoints.len());
+                prop_assert!(
+                    (a.segmentation.cost - b.segmentation.cost).abs()
+                        <= 1e-9 * (1.0 + b.segmentation.cost.abs())
+                );
             }
         }
     }

@@ -4,11 +4,11 @@ use pyo3::prelude::*;
 use serde::Serialize;
 
 use shiftwatch::changepoint::edivisive::PValueRule;
-use shiftwatch::changepoint::search::{crops as crops_engine, fpop, fpop_poisson, search};
+use shiftwatch::changepoint::search::crops_path;
 use shiftwatch::changepoint::{
     detect as detect_engine, detect_multivariate as detect_multi_engine,
     edivisive::e_divisive_with as e_divisive_engine, CostKind, DetectOptions, EDivisiveOptions,
-    Method, Penalty, Stop,
+    Method, Penalty,
 };
 use shiftwatch::report::detect::{DetectReport, EDivisiveReport, MultiDetectReport, Source};
 
@@ -108,18 +108,7 @@ fn crops(
     let method: Method = parse(method)?;
     let x = slice(&values);
     call(py, || {
-        shiftwatch::stats::check::sample("values", &x, 2)?;
-        let functional = matches!(method, Method::Pelt | Method::Fpop);
-        if kind == CostKind::L2 && functional {
-            crops_engine(penalty_min, penalty_max, |b| fpop(&x, b, min_size))
-        } else if kind == CostKind::Poisson && functional {
-            crops_engine(penalty_min, penalty_max, |b| fpop_poisson(&x, b, min_size))
-        } else {
-            let c = kind.build(&x)?;
-            crops_engine(penalty_min, penalty_max, |b| {
-                search(&*c, method, Stop::Penalty(b), min_size)
-            })
-        }
+        crops_path(&x, kind, method, min_size, (penalty_min, penalty_max))
     })
 }
 

@@ -1,28 +1,34 @@
 //! The default change-point pipeline: robust penalty, exact search, validated change points.
 //!
 //! # What `detect` does by default
-//! The noise scale of the series is estimated robustly from its lag-1 and lag-4 differences
-//! (so a few level shifts do not inflate it), together with its lag-1 autocorrelation φ; the
-//! penalty per change point is MBIC, `3 ln n` in units of the *long-run* variance
-//! `σ² (1 + φ)/(1 - φ)`, so that slowly wandering (autocorrelated) noise is not mistaken for
-//! shifts. An exact search (functional pruning, equal to PELT and optimal partitioning) then
-//! finds the best segmentation of the Gaussian-mean (L2) cost with
-//! segments of at least 5 points. Every change point is then validated: z-tests of the means
-//! and of the medians of its two adjacent segments, whose variances account for AR(1)
-//! dependence, give a p-value (the larger of the two, so a lone outlier is not a change);
-//! p-values are Holm-adjusted within the series, and the least significant change point is
-//! dropped (and its neighbours re-tested) until all adjusted p-values are ≤ α = 0.05. Each
-//! survivor reports the level before and after, and whether it looks like a step, the onset of
-//! a trend, or a change of variance. The p-values are computed after the search chose the
-//! locations, so they are optimistic for marginal changes; the penalty carries the false-alarm
-//! control (≤ 1 false change per 10⁵ independent points, per 10⁴ AR(1) φ = 0.9 points in the
-//! tests).
+//! Missing values (NaN) are skipped and counted. The values are replaced by their normal
+//! scores (ranks mapped to Gaussian quantiles), so heavy tails and skew (latencies) behave as
+//! Gaussian noise. The noise scale is estimated robustly from lag-1, lag-4 (and, for strong
+//! dependence, longer) differences (so a few level shifts do not inflate it), together with its
+//! lag-1 autocorrelation φ; the penalty per change point is MBIC, `3 ln n` in units of the
+//! *long-run* variance `σ² (1 + φ)/(1 - φ)`, so that slowly wandering (autocorrelated) noise is
+//! not mistaken for shifts. An exact search (functional pruning, equal to PELT and optimal
+//! partitioning) then finds the best segmentation of the Gaussian-mean (L2) cost with segments
+//! of at least 5 points, and each change point is placed on the raw values (L1 split of its
+//! neighbourhood). Every change point is then validated with the test of
+//! [`crate::stats::compare::compare`] (Welch t with equal-weighted-cosine long-run variances
+//! and estimated df, calibrated on autocorrelated data) between its two adjacent segments, of
+//! the means and of the medians: the p-value is the larger of the two, so a lone outlier is not
+//! a change. p-values are Holm-adjusted within the series, and the least significant change
+//! point is dropped (and its neighbours re-tested) until all adjusted p-values are ≤ α = 0.05.
+//! Each survivor reports the level before and after (raw means), and whether it looks like a
+//! step, the onset of a trend, or a change of variance. The p-values are computed after the
+//! search chose the locations, so they are optimistic for marginal changes; the penalty carries
+//! the false-alarm control (in seeded tests: ≤ 1 false change per 10⁵ iid Gaussian, Student t₃
+//! or lognormal points, per 10⁴ AR(1) points at φ = 0.9 and φ = 0.99).
 
 use serde::Serialize;
 
 use super::cost::CostKind;
 use super::penalty::{NoiseScale, Penalty};
-use super::search::{fpop, fpop_poisson, search, Method, Stop};
+use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
+use super::search::{penalised, Method};
+use crate::stats::compare::{compare, CompareOptions, Statistic};
 use crate::{Error, Result};
 
 /// Options of [`detect`]; `Default` gives the documented defaults.
@@ -89,14 +95,18 @@ pub struct ChangePoint {
 pub struct Detection {
     /// Validated change points, in order.
     pub change_points: Vec<ChangePoint>,
-    /// Number of values.
+    /// Number of values (rows), missing ones included.
     pub n: usize,
+    /// Number of missing values (NaN) skipped.
+    pub missing: usize,
     /// Options used.
     pub options: DetectOptions,
     /// Penalty per change in cost units, as used by the search.
     pub penalty_value: f64,
-    /// Estimated noise scale.
+    /// Estimated noise scale (of the values on [`Detection::scale`]).
     pub noise: NoiseScale,
+    /// Whether the search ran on the raw values or on their normal scores.
+    pub scale: Scale,
     /// Change points found by the search before validation.
     pub candidates: Vec<usize>,
 }
@@ -104,16 +114,25 @@ pub struct Detection {
 /// Finds and validates change points in `values` (see the module documentation for the
 /// defaults, and [`DetectOptions`]).
 ///
-/// Validation test of a change point at τ between segments `[a, τ)` and `[τ, b)`:
+/// Validation test of a change point at τ between segments `[a, τ)` and `[τ, b)` (of the values
+/// searched: normal scores or raw, see below):
 ///
 /// ```text
+/// p_level  = max(p of compare(L, R) on the means, p of compare(L, R) on the medians)
+///            (piecewise-constant costs: EWC Welch t, estimated df; see stats::compare)
 /// z_mean   = (x̄_R - x̄_L) / √(V(m_L) + V(m_R)),   V(m) = Var of a mean of m AR(1) values
 /// z_median = (med_R - med_L) / √(π/2 · (V(m_L) + V(m_R)))
-/// z_var    = ln(s²_R / s²_L) / √((2/(m_L-1) + 2/(m_R-1)) (1 + φ²)/(1 - φ²))
 /// p_level  = max(2 Φ(-|z_mean|), 2 Φ(-|z_median|))
+///            (linear cost, whose segments trend; and segments compare refuses: < 3 values,
+///            constant)
+/// z_var    = ln(s²_R / s²_L) / √((2/(m_L-1) + 2/(m_R-1)) (1 + φ²)/(1 - φ²))
 /// p        = p_level                                (L2, L1, linear, Poisson costs)
 /// p        = min(1, 2 · min(p_level, p_var))        (normal and np costs: level or spread)
 /// ```
+/// The same calibrated test as `compare`, so a deploy step gets the p-value `compare` gives its
+/// two segments (up to the scale: on normal scores for l2/l1 with a criterion penalty). Each
+/// side is cut to the 10⁴ values closest to τ (a local test, and O(changes) work instead of
+/// O(n) per round of validation); shorter segments are tested whole.
 /// `p_level` is an intersection–union test: a level change must move both the mean and the
 /// median, so a single outlier (which drags a short segment's mean but not its median) is not
 /// reported as a change, and the test keeps its level α. `π/2` is the Gaussian
@@ -122,55 +141,138 @@ pub struct Detection {
 /// the mean), so the median test is conservative. The adjacent means are positively
 /// correlated under positive dependence, which the tests ignore (conservative too).
 ///
+/// # Missing values
+/// NaN is a missing value (empty cell, absent scrape): it is skipped and counted in
+/// [`Detection::missing`]; the search runs on the values that are present, and every index
+/// reported (change points, candidates) is the row in the input, so a change point after a gap
+/// is the first row present after it.
+///
+/// # Heavy tails and skew
+/// With the level costs (l2, l1) and a criterion penalty (the default), the search and the
+/// validation run on the normal scores of the values ([`normal_scores`]), not on the raw
+/// values: the ranks do not see how heavy the tails are, so iid noise of any continuous
+/// distribution (Student t, lognormal latencies) has the false-alarm rate of Gaussian noise.
+/// Levels (`before`, `after`) are still means of the raw values. A numeric penalty is in the
+/// units of the raw cost, so with one the search runs on the raw values (and, with `alpha = 1`,
+/// returns exactly what ruptures returns). [`Detection::scale`] says which was used. The scores
+/// compress a shift between regimes close in rank, so each change point found on them is then
+/// placed on the raw values: the split of its two neighbouring segments with the smallest L1
+/// cost (robust to a lone outlier next to the change). `candidates` are the search's locations
+/// before that step.
+///
+/// # Noise-free series
+/// A criterion penalty and the validation tests are in units of the noise. When the noise scale
+/// is 0 (every difference between neighbours is the same: a constant or exactly linear series),
+/// a series that one segment fits exactly (constant; exactly linear with
+/// the linear cost) has no change point and `penalty_value` 0; any other is an error, since
+/// every change would then be infinitely significant: give a numeric penalty.
+///
 /// # Errors
-/// [`Error::TooFewPoints`] for fewer than 3 values, [`Error::NonFinite`],
-/// [`Error::InvalidArgument`] for `alpha` outside (0, 1] or a Poisson cost on negative values.
+/// [`Error::TooFewPoints`] for fewer than 3 values present, [`Error::NonFinite`] for ±∞,
+/// [`Error::InvalidArgument`] for `alpha` outside (0, 1], a Poisson cost on negative values, or
+/// a noise-free series that one segment does not fit (see above).
 pub fn detect(values: &[f64], options: &DetectOptions) -> Result<Detection> {
-    crate::stats::check::sample("values", values, 3)?;
     if !(options.alpha > 0.0 && options.alpha <= 1.0) {
         return Err(Error::invalid(
             "alpha",
             format!("must lie in (0, 1], got {}", options.alpha),
         ));
     }
-    let n = values.len();
-    let noise = NoiseScale::estimate(values)?;
-    let cost = options.cost.build(values)?;
+    let rows = values.len();
+    let complete = skip_missing(values)?;
+    let x = &*complete.values;
+    if x.len() < 3 {
+        return Err(Error::TooFewPoints {
+            what: "values (present)",
+            needed: 3,
+            got: x.len(),
+        });
+    }
+    let mut detection = detect_complete(x, options)?;
+    let missing = complete.missing(rows);
+    if missing > 0 {
+        for c in detection.candidates.iter_mut() {
+            *c = complete.row(*c, rows);
+        }
+        for c in detection.change_points.iter_mut() {
+            c.index = complete.row(c.index, rows);
+        }
+    }
+    detection.n = rows;
+    detection.missing = missing;
+    Ok(detection)
+}
+
+/// [`detect`] on a series without missing values.
+fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
+    let n = x.len();
+    let scale = if matches!(options.cost, CostKind::L2 | CostKind::L1)
+        && !matches!(options.penalty, Penalty::Manual(_))
+    {
+        Scale::NormalScores
+    } else {
+        Scale::Raw
+    };
+    let scored;
+    let y: &[f64] = match scale {
+        Scale::Raw => x,
+        Scale::NormalScores => {
+            scored = normal_scores(x)?;
+            &scored
+        }
+    };
+    let noise = NoiseScale::estimate(y)?;
+    let cost = options.cost.build(y)?;
     let mut detection = Detection {
         change_points: Vec::new(),
         n,
+        missing: 0,
         options: *options,
         penalty_value: f64::NAN,
         noise,
+        scale,
         candidates: Vec::new(),
     };
-    if noise.sigma <= 0.0 || !noise.sigma.is_finite() {
-        // Constant (or exactly linear) series: nothing to detect.
-        return Ok(detection);
+    let noise_free = !(noise.sigma > 0.0 && noise.sigma.is_finite());
+    if noise_free && !matches!(options.penalty, Penalty::Manual(_)) {
+        let size = y.iter().map(|v| v * v).sum::<f64>();
+        let fits = y.iter().all(|&v| v == y[0])
+            || (n >= cost.min_size() && cost.cost(0, n).abs() <= 1e-9 * size);
+        if fits {
+            detection.penalty_value = 0.0;
+            return Ok(detection);
+        }
+        return Err(Error::invalid(
+            "penalty",
+            format!(
+                "the noise scale of the values is 0 (most differences are equal), so the {} \
+                 penalty is undefined; give a numeric penalty",
+                options.penalty
+            ),
+        ));
     }
-    let scale = cost.penalty_scale(noise.sigma) * noise.inflation();
+    let sigma = if noise_free { 1.0 } else { noise.sigma };
+    let penalty_scale = cost.penalty_scale(sigma) * noise.inflation();
     let penalty = options
         .penalty
-        .cost_units(n, cost.params_per_segment(), scale);
+        .cost_units(n, cost.params_per_segment(), penalty_scale);
     detection.penalty_value = penalty;
     let min_size = options.min_size.max(1);
     if n < min_size.max(cost.min_size()).saturating_mul(2) {
         return Ok(detection);
     }
-    let seg = match (options.cost, options.method) {
-        // Functional pruning: the same exact segmentation, near-linear with few changes.
-        (CostKind::L2, Method::Pelt | Method::Fpop) => fpop(values, penalty, min_size)?,
-        (CostKind::Poisson, Method::Pelt | Method::Fpop) => {
-            fpop_poisson(values, penalty, min_size)?
-        }
-        _ => search(&*cost, options.method, Stop::Penalty(penalty), min_size)?,
-    };
+    let seg = penalised(y, options.cost, options.method, penalty, min_size)?;
     detection.candidates = seg.breakpoints.clone();
+    let mut bkps = seg.breakpoints;
+    if scale == Scale::NormalScores {
+        refine_l1(x, &mut bkps, min_size.max(cost.min_size()));
+    }
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
+    let piecewise_constant = options.cost != CostKind::Linear;
     detection.change_points = prune_until_significant(
-        seg.breakpoints,
+        bkps,
         options.alpha,
-        |bkps| validate(values, bkps, &noise, tests_spread),
+        |bkps| validate(x, y, bkps, &noise, tests_spread, piecewise_constant),
         |c| (c.p_value, c.p_adjusted),
     );
     Ok(detection)
@@ -202,22 +304,58 @@ pub(super) fn prune_until_significant<T>(
     }
 }
 
-/// Tests every change point against its neighbours' segments and Holm-adjusts.
-fn validate(x: &[f64], bkps: &[usize], noise: &NoiseScale, spread: bool) -> Vec<ChangePoint> {
-    let n = x.len();
+/// Values on each side of a change point given to `compare` in the validation (the closest).
+const COMPARE_WINDOW: usize = 10_000;
+
+/// Tests every change point against its neighbours' segments of `y` (the scale searched, with
+/// noise scale `noise`) and Holm-adjusts; levels are means of the raw values `x`.
+fn validate(
+    x: &[f64],
+    y: &[f64],
+    bkps: &[usize],
+    noise: &NoiseScale,
+    spread: bool,
+    piecewise_constant: bool,
+) -> Vec<ChangePoint> {
+    let n = y.len();
     let mut out: Vec<ChangePoint> = Vec::with_capacity(bkps.len());
     let mut scratch: Vec<f64> = Vec::new();
+    // `compare`'s default test of the means, and of the medians.
+    let mean_test = CompareOptions::default();
+    let median_test = CompareOptions {
+        statistic: Statistic::Median,
+        ..CompareOptions::default()
+    };
     for (j, &tau) in bkps.iter().enumerate() {
         let a = if j == 0 { 0 } else { bkps[j - 1] };
         let b = bkps.get(j + 1).copied().unwrap_or(n);
-        let (left, right) = (&x[a..tau], &x[tau..b]);
+        let (left, right) = (&y[a..tau], &y[tau..b]);
         let (ml, vl) = mean_var(left);
         let (mr, vr) = mean_var(right);
-        let se = (noise.var_of_mean(left.len()) + noise.var_of_mean(right.len())).sqrt();
-        let shift_median = median(left, &mut scratch) - median(right, &mut scratch);
-        let p_mean = two_sided((mr - ml) / se).max(two_sided(
-            shift_median / (se * std::f64::consts::FRAC_PI_2.sqrt()),
-        ));
+        let (before, after) = (mean_var(&x[a..tau]).0, mean_var(&x[tau..b]).0);
+        let tested = if piecewise_constant {
+            // The local test: at most `COMPARE_WINDOW` values on each side of τ.
+            let (l, r) = (
+                &left[left.len().saturating_sub(COMPARE_WINDOW)..],
+                &right[..right.len().min(COMPARE_WINDOW)],
+            );
+            compare(l, r, &mean_test)
+                .and_then(|m| Ok(m.p_value.max(compare(l, r, &median_test)?.p_value)))
+                .ok()
+        } else {
+            None
+        };
+        let p_mean = match tested {
+            Some(p) => p,
+            None => {
+                // Fewer than 3 values or a constant segment: the model's AR(1) z-tests.
+                let se = (noise.var_of_mean(left.len()) + noise.var_of_mean(right.len())).sqrt();
+                let shift_median = median(left, &mut scratch) - median(right, &mut scratch);
+                two_sided((mr - ml) / se).max(two_sided(
+                    shift_median / (se * std::f64::consts::FRAC_PI_2.sqrt()),
+                ))
+            }
+        };
         let p_var = if left.len() > 2 && right.len() > 2 && vl > 0.0 && vr > 0.0 {
             let phi2 = noise.phi * noise.phi;
             let s = ((2.0 / (left.len() - 1) as f64 + 2.0 / (right.len() - 1) as f64)
@@ -233,7 +371,7 @@ fn validate(x: &[f64], bkps: &[usize], noise: &NoiseScale, spread: bool) -> Vec<
         } else {
             p_mean
         };
-        let kind = if is_trend(x, a, tau, b, noise) {
+        let kind = if is_trend(y, a, tau, b, noise) {
             ChangeKind::Trend
         } else if spread && p_var < p_mean {
             ChangeKind::Variance
@@ -242,9 +380,9 @@ fn validate(x: &[f64], bkps: &[usize], noise: &NoiseScale, spread: bool) -> Vec<
         };
         out.push(ChangePoint {
             index: tau,
-            before: ml,
-            after: mr,
-            magnitude: mr - ml,
+            before,
+            after,
+            magnitude: after - before,
             p_value,
             p_adjusted: p_value,
             kind,
@@ -339,8 +477,12 @@ mod tests {
             Err(Error::TooFewPoints { .. })
         ));
         assert!(matches!(
-            detect(&[1.0, f64::NAN, 2.0, 3.0], &opts()),
+            detect(&[1.0, f64::INFINITY, 2.0, 3.0], &opts()),
             Err(Error::NonFinite { index: 1, .. })
+        ));
+        assert!(matches!(
+            detect(&[1.0, f64::NAN, 2.0, f64::NAN], &opts()),
+            Err(Error::TooFewPoints { got: 2, .. })
         ));
         let bad_alpha = DetectOptions {
             alpha: 0.0,
@@ -353,6 +495,64 @@ mod tests {
     fn constant_series_has_no_change() {
         let d = detect(&[4.0; 50], &opts()).unwrap_or_else(|e| panic!("{e}"));
         assert!(d.change_points.is_empty());
+        assert_eq!(d.penalty_value, 0.0);
+    }
+
+    #[test]
+    fn noise_free_series_is_never_a_silent_nothing() {
+        let line: Vec<f64> = (0..200).map(f64::from).collect();
+        // On normal scores a line is a series like any other: the penalty is finite.
+        let d = detect(&line, &opts()).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            d.penalty_value.is_finite() && d.penalty_value > 0.0,
+            "{d:?}"
+        );
+        // The linear cost fits it with one segment.
+        let linear = DetectOptions {
+            cost: CostKind::Linear,
+            ..opts()
+        };
+        let d = detect(&line, &linear).unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            d.change_points.is_empty() && d.penalty_value == 0.0,
+            "{d:?}"
+        );
+        // On raw values a line has no noise scale, and the mean-and-variance model does not fit
+        // it with one segment: the criterion penalty is undefined, an error says what to do.
+        let normal = DetectOptions {
+            cost: CostKind::Normal,
+            ..opts()
+        };
+        let err = detect(&line, &normal).expect_err("noise-free");
+        assert!(err.to_string().contains("numeric penalty"), "{err}");
+        let manual = DetectOptions {
+            penalty: Penalty::Manual(1.0),
+            ..opts()
+        };
+        let stairs: Vec<f64> = (0..200).map(|i| f64::from(i / 50)).collect();
+        let d = detect(&stairs, &manual).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(d.candidates, vec![50, 100, 150]);
+    }
+
+    #[test]
+    fn missing_values_are_skipped_and_rows_kept() {
+        let mut rng = Rng::new(4);
+        let mut x: Vec<f64> = (0..400)
+            .map(|i| rng.normal() + if i >= 250 { 3.0 } else { 0.0 })
+            .collect();
+        for i in (0..400).step_by(7) {
+            x[i] = f64::NAN;
+        }
+        // A gap right before the change: rows 240..=249 missing, the change is row 250.
+        for v in &mut x[240..250] {
+            *v = f64::NAN;
+        }
+        let d = detect(&x, &opts()).unwrap_or_else(|e| panic!("{e}"));
+        let missing = x.iter().filter(|v| v.is_nan()).count();
+        assert_eq!((d.n, d.missing), (400, missing));
+        assert_eq!(d.change_points.len(), 1, "{d:?}");
+        assert!((250..=252).contains(&d.change_points[0].index), "{d:?}");
+        assert!((d.change_points[0].after - 3.0).abs() < 0.3, "{d:?}");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! - [`cost`]: the [`Cost`] trait and its models ([`CostKind`] chooses one by name).
 //! - [`search`]: PELT, exact DP (the oracle), binary segmentation ([`Method`], [`Stop`]).
 //! - [`penalty`]: BIC/MBIC/AIC/HQ and the robust, dependence-aware noise scale.
+//! - [`prepare`]: missing values skipped, normal scores against heavy tails and skew.
 //! - [`edivisive`]: E-divisive (energy statistic, seeded permutation test).
 //! - [`detect()`]: the default pipeline with a validated p-value per change point.
 //! - [`detect_multivariate`]: the same for several aligned series ([`cost::L2Multi`]).
@@ -13,6 +14,7 @@ pub mod detect;
 pub mod edivisive;
 pub mod multi;
 pub mod penalty;
+pub mod prepare;
 pub mod search;
 
 pub use cost::{Cost, CostKind};
@@ -20,4 +22,5 @@ pub use detect::{detect, ChangeKind, ChangePoint, DetectOptions, Detection};
 pub use edivisive::{e_divisive, EDivisive, EDivisiveOptions};
 pub use multi::{detect_multivariate, DimensionChange, MultiChangePoint, MultiDetection};
 pub use penalty::{NoiseScale, Penalty};
+pub use prepare::{normal_scores, Scale};
 pub use search::{search, Method, Segmentation, Stop};

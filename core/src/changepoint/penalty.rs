@@ -96,14 +96,18 @@ impl FromStr for Penalty {
 /// Robust noise scale of a series with possible level shifts and AR(1)-like dependence.
 ///
 /// ```text
-/// v_k  = (1.4826 · MAD(x_{i+k} - x_i))²            k = 1, 4   (robust variogram)
-/// φ    ∈ [0, 0.99] solving (1 - φ⁴)/(1 - φ) = v_4 / v_1   (AR(1): v_k = 2 σ² (1 - φ^k))
+/// v_k  = (1.4826 · MAD(x_{i+k} - x_i))²            k = 1, 4, L   (robust variogram)
+/// φ    ∈ [0, 0.995] solving (1 - φ⁴)/(1 - φ) = v_4 / v_1   (AR(1): v_k = 2 σ² (1 - φ^k));
+///      when φ > 0.8, again with lag L = min(32, ⌊n / 64⌋) in place of 4 (if L > 4)
 /// σ²   = v_1 / (2 (1 - φ))                           marginal variance
 /// σ²_LR = σ² (1 + φ) / (1 - φ)                       long-run variance
 /// ```
 /// Differences at lags 1 and 4 see a level shift at most four times, so sparse changes barely
 /// move the medians (the classic MAD-of-first-differences estimate is `√(v_1 / 2)`, which equals
-/// σ only without dependence). Departure from the issue's sketch (residuals of a preliminary
+/// σ only without dependence). Near φ = 1 the lag-4 ratio `1 + φ + φ² + φ³` is flat (φ = 0.93
+/// and 0.99 differ by 6 %), and the long-run variance `∝ 1/(1 - φ)²` is not, so strong
+/// dependence is re-estimated from a lag long enough to see it (a shift then touches L
+/// differences instead of 4, hence L ≤ n/64). Departure from the issue's sketch (residuals of a preliminary
 /// over-segmentation): over-segmenting an AR(1) series absorbs its slow wander and shrinks the
 /// estimate, which this variogram estimate avoids. Assumes AR(1)-like positive dependence.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -138,7 +142,12 @@ impl NoiseScale {
                 long_run_sigma: sigma,
             });
         }
-        let phi = solve_phi(v4 / v1);
+        let mut phi = solve_phi(v4 / v1, LAG);
+        let long = (x.len() / LONG_LAG_SPAN).min(LONG_LAG);
+        if phi > 0.8 && long > LAG {
+            // Near 1 the lag-4 ratio barely moves with φ; a longer lag resolves it.
+            phi = solve_phi(mad_sq(x, long) / v1, long);
+        }
         let var = v1 / (2.0 * (1.0 - phi));
         Ok(NoiseScale {
             sigma: var.sqrt(),
@@ -180,13 +189,20 @@ impl NoiseScale {
 /// more sensitive to φ near 1 than `v_2 / v_1 = 1 + φ`).
 const LAG: usize = 4;
 
-/// Solves `(1 - φ^LAG) / (1 - φ) = ratio` for φ in [0, 0.99] by bisection (monotone in φ).
-fn solve_phi(ratio: f64) -> f64 {
-    let g = |phi: f64| (0..LAG).map(|k| phi.powi(k as i32)).sum::<f64>();
+/// The longest lag used for strong dependence, and the number of values per unit of lag.
+const LONG_LAG: usize = 32;
+const LONG_LAG_SPAN: usize = 64;
+
+/// Largest φ estimated.
+const PHI_MAX: f64 = 0.995;
+
+/// Solves `(1 - φ^lag) / (1 - φ) = ratio` for φ in [0, 0.995] by bisection (monotone in φ).
+fn solve_phi(ratio: f64, lag: usize) -> f64 {
+    let g = |phi: f64| (0..lag).map(|k| phi.powi(k as i32)).sum::<f64>();
     if ratio.is_nan() || ratio <= 1.0 {
         return 0.0;
     }
-    let (mut lo, mut hi) = (0.0f64, 0.99f64);
+    let (mut lo, mut hi) = (0.0f64, PHI_MAX);
     if g(hi) <= ratio {
         return hi;
     }

@@ -148,7 +148,9 @@ mod tests {
         }
         let w = auto_warmup(&y, AUTO_WARMUP_MAX_FRACTION).expect("valid");
         assert!((38..=42).contains(&w.first_kept), "{w:?}");
-        assert!(w.p_value.is_some_and(|p| p < 1e-6), "{w:?}");
+        // detect validates on normal scores, which understate a shift this far outside the
+        // settled range (p ≈ 0.008 here; it was < 1e-6 on the raw values).
+        assert!(w.p_value.is_some_and(|p| p < 0.01), "{w:?}");
     }
 
     #[test]

@@ -106,6 +106,79 @@ impl L1 {
         // All remaining values share one rank (ranks are unique, so k <= 1 here).
         acc + k as f64 * self.sorted.get(rank).copied().unwrap_or(0.0)
     }
+
+    /// The `k`-th smallest value (0-based) of `x[start..end]` and the sum of the `k` values
+    /// before it in sorted order (`k < end - start`).
+    pub(crate) fn order_stat(&self, mut start: usize, mut end: usize, mut k: usize) -> (f64, f64) {
+        let mut acc = 0.0;
+        let mut rank = 0usize;
+        let bits = self.zeros.len();
+        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
+            let (zl, zr) = (z[start] as usize, z[end] as usize);
+            let here = zr - zl;
+            if k < here {
+                start = zl;
+                end = zr;
+            } else {
+                acc += zs[end] - zs[start];
+                k -= here;
+                start = self.n_zeros[level] + (start - zl);
+                end = self.n_zeros[level] + (end - zr);
+                rank |= 1 << (bits - 1 - level);
+            }
+        }
+        (self.sorted.get(rank).copied().unwrap_or(f64::NAN), acc)
+    }
+
+    /// Count and sum of the values of `x[start..end]` strictly below `theta`.
+    fn count_sum_below(&self, mut start: usize, mut end: usize, theta: f64) -> (usize, f64) {
+        // Ranks are unique (ties broken by position), so "value < θ" is "rank < r".
+        let r = self.sorted.partition_point(|&v| v < theta);
+        if r >= self.sorted.len() {
+            return (end - start, self.total[end] - self.total[start]);
+        }
+        let bits = self.zeros.len();
+        let (mut count, mut sum) = (0usize, 0.0);
+        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
+            let (zl, zr) = (z[start] as usize, z[end] as usize);
+            if (r >> (bits - 1 - level)) & 1 == 1 {
+                count += zr - zl;
+                sum += zs[end] - zs[start];
+                start = self.n_zeros[level] + (start - zl);
+                end = self.n_zeros[level] + (end - zr);
+            } else {
+                start = zl;
+                end = zr;
+            }
+        }
+        (count, sum)
+    }
+
+    /// Sum of `x[start..end]`.
+    pub(crate) fn sum(&self, start: usize, end: usize) -> f64 {
+        self.total[end] - self.total[start]
+    }
+
+    /// `g(θ) = Σ_{start<=i<end} |x_i - θ|` (∞ for θ = ±∞).
+    pub(crate) fn abs_dev(&self, start: usize, end: usize, theta: f64) -> f64 {
+        if theta.is_infinite() {
+            return f64::INFINITY;
+        }
+        let m = (end - start) as f64;
+        let total = self.total[end] - self.total[start];
+        let (c, below) = self.count_sum_below(start, end, theta);
+        let c = c as f64;
+        (c * theta - below) + (total - below - (m - c) * theta)
+    }
+
+    /// `g` at the `k`-th smallest value `v_k` (0-based) of the segment, and `v_k`.
+    pub(crate) fn abs_dev_at_order(&self, start: usize, end: usize, k: usize) -> (f64, f64) {
+        let m = end - start;
+        let total = self.total[end] - self.total[start];
+        let (v, before) = self.order_stat(start, end, k);
+        let g = (k as f64 * v - before) + (total - before - (m - k) as f64 * v);
+        (g.max(0.0), v)
+    }
 }
 
 impl Cost for L1 {
@@ -150,6 +223,18 @@ mod tests {
                     let med = s[(b - a) / 2];
                     let want: f64 = s.iter().map(|v| (v - med).abs()).sum();
                     assert!((cost.cost(a, b) - want).abs() < 1e-9, "n={n} [{a},{b})");
+                    for (k, &v) in s.iter().enumerate() {
+                        let (g, at) = cost.abs_dev_at_order(a, b, k);
+                        let direct: f64 = s.iter().map(|w| (w - v).abs()).sum();
+                        assert!(
+                            at == v && (g - direct).abs() < 1e-9,
+                            "n={n} [{a},{b}) k={k}"
+                        );
+                    }
+                    for theta in [-2.5, -1.0, 0.3, 2.0, 9.0] {
+                        let direct: f64 = s.iter().map(|w| (w - theta).abs()).sum();
+                        assert!((cost.abs_dev(a, b, theta) - direct).abs() < 1e-9);
+                    }
                 }
             }
         }

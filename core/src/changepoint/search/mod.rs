@@ -10,7 +10,7 @@
 //! | [`optimal_partitioning`] | penalty | exact, O(n²): the test oracle |
 //! | [`segment_neighbourhood`] | number of changes | exact, O(k n²) (ruptures' `Dynp`) |
 //! | [`pelt`] | penalty | exact (= oracle), O(n) to O(n²) depending on pruning |
-//! | [`fpop`] (L2), [`fpop_poisson`] | penalty | exact (= oracle), near-linear even with few changes |
+//! | [`fpop`] (L2), [`fpop_poisson`], [`fpop_l1`] | penalty | exact (= oracle), near-linear even with few changes |
 //! | [`binseg`] | either | greedy, O(n log n) typical |
 //! | [`crops`] | penalty range | every optimal segmentation for penalties in a range |
 
@@ -18,6 +18,7 @@ mod binseg;
 mod crops;
 mod dp;
 mod fpop;
+mod fpop_l1;
 mod fpop_poisson;
 mod pelt;
 
@@ -28,10 +29,11 @@ pub use binseg::binseg;
 pub use crops::{crops, Crops, CropsEntry};
 pub use dp::{optimal_partitioning, segment_neighbourhood};
 pub use fpop::fpop;
+pub use fpop_l1::fpop_l1;
 pub use fpop_poisson::fpop_poisson;
 pub use pelt::pelt;
 
-use super::cost::Cost;
+use super::cost::{Cost, CostKind};
 use crate::{Error, Result};
 
 /// When a search stops: a penalty per change point, or a fixed number of changes.
@@ -141,6 +143,63 @@ pub fn search<C: Cost + ?Sized>(
             segment_neighbourhood(cost, k, min_size)
         }
         (Method::Binseg, stop) => binseg(cost, stop, min_size),
+    }
+}
+
+/// The exact penalised search `method` for the cost `kind` over `values`, with functional
+/// pruning where the cost has it: [`fpop`] (l2), [`fpop_poisson`] (poisson) and [`fpop_l1`] (l1) for
+/// [`Method::Pelt`] / [`Method::Fpop`] (the same segmentation as [`pelt`], near-linear with
+/// few changes); every other pair runs [`search`] on the cost (PELT for the other costs: linear
+/// with frequent changes, quadratic with few). The one place that chooses the solver, used by
+/// [`crate::changepoint::detect()`] and [`crops_path`].
+///
+/// # Errors
+/// As the search called, and as [`CostKind::build`] for the values.
+pub fn penalised(
+    values: &[f64],
+    kind: CostKind,
+    method: Method,
+    penalty: f64,
+    min_size: usize,
+) -> Result<Segmentation> {
+    match (kind, method) {
+        (CostKind::L2, Method::Pelt | Method::Fpop) => fpop(values, penalty, min_size),
+        (CostKind::Poisson, Method::Pelt | Method::Fpop) => fpop_poisson(values, penalty, min_size),
+        (CostKind::L1, Method::Pelt | Method::Fpop) => fpop_l1(values, penalty, min_size),
+        _ => search(
+            &*kind.build(values)?,
+            method,
+            Stop::Penalty(penalty),
+            min_size,
+        ),
+    }
+}
+
+/// [`crops`] over `[range.0, range.1]` (penalties in cost units) with the solver
+/// [`penalised`] picks for `kind` and `method`; the cost is prepared once.
+///
+/// # Errors
+/// [`Error::TooFewPoints`] for fewer than 2 values, [`Error::NonFinite`], and as [`crops`] and
+/// [`penalised`].
+pub fn crops_path(
+    values: &[f64],
+    kind: CostKind,
+    method: Method,
+    min_size: usize,
+    range: (f64, f64),
+) -> Result<Crops> {
+    crate::stats::check::sample("values", values, 2)?;
+    let (lo, hi) = range;
+    match (kind, method) {
+        (CostKind::L2 | CostKind::Poisson | CostKind::L1, Method::Pelt | Method::Fpop) => {
+            crops(lo, hi, |b| penalised(values, kind, method, b, min_size))
+        }
+        _ => {
+            let cost = kind.build(values)?;
+            crops(lo, hi, |b| {
+                search(&*cost, method, Stop::Penalty(b), min_size)
+            })
+        }
     }
 }
 
