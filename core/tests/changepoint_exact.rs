@@ -87,8 +87,16 @@ proptest! {
             prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints, "fpop_poisson");
         }
         if kind == CostKind::L1 {
+            // The L1 cost is piecewise linear in the split, so distinct segmentations tie
+            // exactly (equal values around a split); fpop_l1 must reach the optimum, and may
+            // pick another of the tied optima than the oracle's scan order.
             let functional = fpop_l1(&x, penalty, min_size).unwrap();
-            prop_assert_eq!(&functional.breakpoints, &oracle.breakpoints, "fpop_l1");
+            let pen_functional = functional.cost + penalty * functional.breakpoints.len() as f64;
+            prop_assert!(
+                (pen_functional - pen_oracle).abs() <= 1e-9 * (1.0 + pen_oracle.abs()),
+                "fpop_l1 {pen_functional} vs oracle {pen_oracle}"
+            );
+            check_shape(&functional, x.len(), m);
         }
     }
 
@@ -112,9 +120,10 @@ proptest! {
             (pen(&functional) - pen(&oracle)).abs() <= 1e-9 * (1.0 + pen(&oracle).abs()),
             "fpop_l1 {} vs oracle {}", pen(&functional), pen(&oracle)
         );
-        if penalty > 1e-6 {
-            prop_assert_eq!(functional.breakpoints, oracle.breakpoints);
-        }
+        // Breakpoints may differ between exactly tied optima (see above): the optimum is what
+        // must agree.
+        let m = min_size.max(cost.min_size());
+        check_shape(&functional, x.len(), m);
     }
 
     #[test]

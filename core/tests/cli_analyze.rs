@@ -462,8 +462,13 @@ fn history_mode_names_the_build_where_a_regression_started() {
     );
     // Tidy input: the release column names the builds.
     let mut tidy = String::from("timestamp,metric,target,release,value\n");
+    let mut state = 0x9E37_79B9_7F4A_7C15_u64;
     for i in 0..60 {
-        let wobble = ((i * 7919) % 11) as f64 / 11.0;
+        // xorshift noise in [-2, 2): a step of 20 in noise of sd ≈ 1.2.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let wobble = (state >> 11) as f64 / (1u64 << 53) as f64 * 4.0 - 2.0;
         let v = if i < 40 { 100.0 } else { 120.0 } + wobble;
         tidy.push_str(&format!(
             "{},bench_ns,ci,v1.{i},{v}\n",
