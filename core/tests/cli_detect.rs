@@ -315,7 +315,24 @@ fn table_long_values(target: &str, le: &str) -> (Vec<f64>, Vec<i64>) {
 fn table_long_series_are_chosen_by_key_and_le_is_a_label() {
     let file = grafana("table_long.csv");
     let key = r#"request_duration_seconds_bucket{target="kubo28-1", le="0.5"}"#;
-    let v = json_report(&["detect", &file, "-c", key, "--format", "json"], false);
+    // A small numeric penalty without validation: the rising cumulative bucket is cut into
+    // segments whose levels and times are checked below (the default keeps none: a smooth rise
+    // is not a level change).
+    let v = json_report(
+        &[
+            "detect",
+            &file,
+            "-c",
+            key,
+            "--format",
+            "json",
+            "--penalty",
+            "1",
+            "--alpha",
+            "1",
+        ],
+        false,
+    );
     let (values, times) = table_long_values("kubo28-1", "0.5");
     assert_eq!(v["n"], values.len() as u64);
     assert_eq!(v["column"], key);

@@ -27,6 +27,9 @@ pub struct Aspect {
     pub t_scale: Option<(f64, f64)>,
     /// `true` when the test ran on log-ratios.
     pub log_ratio: bool,
+    /// The (1 − 2α) intervals of (relative, absolute) from the same test: one-sided (1 − α)
+    /// bounds, what the verdict is decided on ([`decision_effect`]).
+    pub decision: Option<Decision>,
 }
 
 fn mean(x: &[f64]) -> f64 {
@@ -62,6 +65,7 @@ fn from_comparison(c: &Comparison, statistic: &str, b: &[f64], x: &[f64], log: b
             baseline: mb,
             candidate: mc,
             margin: 0.0,
+            ci_decision: None,
         },
         p_value: c.p_value,
         method: c.method.clone(),
@@ -69,6 +73,7 @@ fn from_comparison(c: &Comparison, statistic: &str, b: &[f64], x: &[f64], log: b
         n_effective,
         t_scale: Some((c.se, c.df)),
         log_ratio: log,
+        decision: None,
     }
 }
 
@@ -97,13 +102,10 @@ pub fn level(
     };
     let r = compare(b, c, &options)?;
     let stat = if ratio_of_means { "rate" } else { "mean" };
-    Ok(from_comparison(
-        &r,
-        stat,
-        b,
-        c,
-        pairing == Some(Pairing::LogRatio),
-    ))
+    let log = pairing == Some(Pairing::LogRatio);
+    let mut a = from_comparison(&r, stat, b, c, log);
+    a.decision = decision_of(b, c, &options, log)?;
+    Ok(a)
 }
 
 /// The trend aspect: [`trend`] of `y` against epoch-ms `times` (hours from the first), relative
@@ -136,6 +138,7 @@ pub fn trend_aspect(
             baseline: base,
             candidate: cand,
             margin: 0.0,
+            ci_decision: None,
         },
         p_value: p,
         method,
@@ -143,7 +146,41 @@ pub fn trend_aspect(
         n_effective: f64::NAN,
         t_scale: None,
         log_ratio: false,
+        decision: None,
     })
+}
+
+/// (1 − 2α) intervals of the relative (when defined) and absolute effect.
+pub type Decision = (Option<[f64; 2]>, [f64; 2]);
+
+/// The same comparison at level 2α: its intervals are the (1 − 2α) intervals.
+fn decision_of(
+    b: &[f64],
+    c: &[f64],
+    options: &CompareOptions,
+    log: bool,
+) -> Result<Option<Decision>> {
+    if options.alpha >= 0.5 {
+        return Ok(None);
+    }
+    let at = CompareOptions {
+        alpha: 2.0 * options.alpha,
+        ..*options
+    };
+    let d = from_comparison(&compare(b, c, &at)?, "", b, c, log);
+    Ok(Some((d.effect.ci_relative, d.effect.ci_absolute)))
+}
+
+/// The effect with the (1 − 2α) intervals the verdict is decided on: each bound is a one-sided
+/// (1 − α) bound, as a superiority / non-inferiority margin test and TOST equivalence at level α
+/// use. Without them (no t test behind the aspect) the effect's own intervals.
+pub fn decision_effect(a: &Aspect) -> Effect {
+    let mut e = a.effect.clone();
+    if let Some((rel, abs)) = a.decision {
+        e.ci_relative = rel.or(e.ci_relative);
+        e.ci_absolute = abs;
+    }
+    e
 }
 
 /// Widens a log-ratio level comparison by the between-replica variance `tau2` (variance of one
@@ -183,6 +220,9 @@ pub fn widen_for_replicas(
     let mb = a.effect.baseline;
     a.effect.ci_relative = Some(ci);
     a.effect.ci_absolute = [ci[0] * mb, ci[1] * mb];
+    let q1 = t_ppf(1.0 - alpha, df_new);
+    let d = [(est - q1 * se_new).exp_m1(), (est + q1 * se_new).exp_m1()];
+    a.decision = Some((Some(d), [d[0] * mb, d[1] * mb]));
     a.p_value = (2.0 * t_sf((est / se_new).abs(), df_new)).min(1.0);
     a.t_scale = Some((se_new, df_new));
     a.method = format!("{} + replica variance", a.method);
@@ -222,6 +262,7 @@ pub fn dispersion(b: &[f64], c: &[f64], paired: bool, alpha: f64) -> Result<Aspe
     };
     let r = compare(b, c, &options)?;
     let mut a = from_comparison(&r, "sd_ratio", b, c, false);
+    a.decision = decision_of(b, c, &options, false)?;
     a.method = format!("{} on |Δx − median| (spread)", a.method);
     Ok(a)
 }
@@ -292,6 +333,27 @@ mod tests {
                 x
             })
             .collect()
+    }
+
+    #[test]
+    fn decision_interval_is_the_two_alpha_interval_of_the_same_test() {
+        let b: Vec<f64> = ar1(400, 0.8, 1).iter().map(|x| 100.0 + x).collect();
+        let c: Vec<f64> = ar1(400, 0.8, 2).iter().map(|x| 104.0 + x).collect();
+        for (paired, ratio_of_means) in [(true, false), (true, true), (false, false)] {
+            let a = level(&b, &c, paired, ratio_of_means, 0.05).expect("level");
+            let wide = level(&b, &c, paired, ratio_of_means, 0.10).expect("level");
+            let d = decision_effect(&a);
+            let (got, want) = (
+                d.ci_relative.expect("ci"),
+                wide.effect.ci_relative.expect("ci"),
+            );
+            for k in 0..2 {
+                assert!(
+                    (got[k] - want[k]).abs() < 1e-12,
+                    "{paired} {ratio_of_means}: {got:?} vs {want:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -422,10 +422,14 @@ fn row(g: &Group<'_>, o: Outcome, adj: impl Fn(usize) -> Option<f64>, alpha: f64
     let errors = pol.class == MetricClass::Errors;
     let sig = |j: usize| adj(j).is_some_and(|p| p < alpha);
     let mut level = o.level.clone();
+    // Size and equivalence are judged on one-sided (1 − α) bounds (the (1 − 2α) interval), as a
+    // margin test at level α; the report keeps the two-sided (1 − α) interval.
     let level_verdict = level.as_mut().map(|a| {
         a.effect.margin = margin;
+        let decision = estimate::decision_effect(a);
+        a.effect.ci_decision = decision.ci_relative;
         judge_level(
-            &a.effect,
+            &decision,
             sig(0),
             pol.direction,
             errors.then_some(pol.min_rate_increase),
@@ -439,7 +443,7 @@ fn row(g: &Group<'_>, o: Outcome, adj: impl Fn(usize) -> Option<f64>, alpha: f64
         _ => None,
     };
     let disp_verdict = o.dispersion.as_ref().and_then(|d| {
-        let ci = d.effect.ci_relative?;
+        let ci = estimate::decision_effect(d).ci_relative?;
         let v = judge_interval(
             ci,
             sig(2),
@@ -478,11 +482,13 @@ fn row(g: &Group<'_>, o: Outcome, adj: impl Fn(usize) -> Option<f64>, alpha: f64
     let aspect: Option<Aspect> = aspect_idx.and_then(|j| match j {
         0 => level.clone(),
         1 => o.trend.clone().map(|mut t| {
+            t.effect.ci_decision = None;
             t.effect.margin = pol.min_trend_per_h.unwrap_or(0.0);
             t
         }),
         _ => o.dispersion.clone().map(|mut d| {
             d.effect.margin = pol.min_sd_ratio - 1.0;
+            d.effect.ci_decision = estimate::decision_effect(&d).ci_relative;
             d
         }),
     });
@@ -580,8 +586,14 @@ fn reason_line(id: &str, a: &Aspect, verdict: Verdict, step_s: f64, floor: Optio
     } else {
         String::new()
     };
+    let decided = match (e.ci_decision, verdict) {
+        (Some(d), Verdict::Regression | Verdict::Improvement | Verdict::NoChange) => {
+            format!(" (one-sided bounds {})", pct_ci(d))
+        }
+        _ => String::new(),
+    };
     let mut s = format!(
-        "{id} {est}{what} {ci}{unit} {cmp}; {}; n={}{neff}",
+        "{id} {est}{what} {ci}{unit} {cmp}{decided}; {}; n={}{neff}",
         a.method, a.n
     );
     if let Some(f) = floor {

@@ -102,6 +102,10 @@ pub struct Effect {
     pub ci_relative: Option<[f64; 2]>,
     /// Confidence interval of `absolute`.
     pub ci_absolute: [f64; 2],
+    /// The (1 − 2α) interval of `relative` the verdict used: its bounds are one-sided (1 − α)
+    /// bounds (a margin test at level α; TOST for `no_change`). Null for trends (judged on the
+    /// estimate).
+    pub ci_decision: Option<[f64; 2]>,
     /// Baseline level (mean of the compared values).
     pub baseline: f64,
     /// Candidate level.
