@@ -318,7 +318,7 @@ pub fn analyze(data: &Dataset, opts: &AnalyzeOptions) -> Result<Report> {
             })
         }
     };
-    let mut metrics = finish(&groups, outcomes, opts)?;
+    let (mut metrics, tests) = finish(&groups, outcomes, opts)?;
     metrics.sort_by(|a, b| {
         a.verdict.cmp(&b.verdict).then(
             a.p_adjusted
@@ -331,16 +331,7 @@ pub fn analyze(data: &Dataset, opts: &AnalyzeOptions) -> Result<Report> {
         all_rules.extend(rules::kubo_rules());
     }
     let rule_results = evaluate_rules(&all_rules, &series, &roles, opts.step_ms)?;
-    let tests = metrics
-        .iter()
-        .map(|m| usize::from(m.p_value.is_some()))
-        .sum::<usize>();
-    let summary = summarize(
-        &metrics,
-        &rule_results,
-        opts,
-        count_tests(&metrics).max(tests),
-    );
+    let summary = summarize(&metrics, &rule_results, opts, tests);
     Ok(Report {
         schema: SCHEMA,
         mode,
@@ -374,27 +365,22 @@ pub fn analyze(data: &Dataset, opts: &AnalyzeOptions) -> Result<Report> {
     })
 }
 
-fn count_tests(metrics: &[MetricResult]) -> usize {
-    metrics
-        .iter()
-        .map(|m| {
-            usize::from(m.p_value.is_some())
-                + usize::from(m.trend.is_some())
-                + usize::from(m.dispersion.is_some())
-        })
-        .sum()
-}
-
 /// Multiplicity over every test, then verdicts and reasons.
 fn finish(
     groups: &[Group<'_>],
     outcomes: Vec<Outcome>,
     opts: &AnalyzeOptions,
-) -> Result<Vec<MetricResult>> {
-    // Every p-value of the report, in a fixed order: (outcome, aspect 0=level 1=trend 2=dispersion).
+) -> Result<(Vec<MetricResult>, usize)> {
+    // Every p-value that can decide a verdict, in a fixed order: (outcome, aspect 0=level
+    // 1=trend 2=dispersion). A trend the policy does not judge (no minimum slope) is reported
+    // but is not a test of the report, so it does not dilute the correction.
     let mut raw = Vec::new();
     for (i, o) in outcomes.iter().enumerate() {
+        let judged_trend = groups[i].policy.min_trend_per_h.is_some();
         for (j, a) in [&o.level, &o.trend, &o.dispersion].into_iter().enumerate() {
+            if j == 1 && !judged_trend {
+                continue;
+            }
             if let Some(a) = a {
                 raw.push(((i, j), if a.p_value.is_nan() { 1.0 } else { a.p_value }));
             }
@@ -407,12 +393,13 @@ fn finish(
         adjust(&p, opts.correction)?
     };
     let adjusted: BTreeMap<(usize, usize), f64> = raw.iter().map(|r| r.0).zip(adj).collect();
-    Ok(groups
+    let rows = groups
         .iter()
         .zip(outcomes)
         .enumerate()
         .map(|(i, (g, o))| row(g, o, |j| adjusted.get(&(i, j)).copied(), opts.alpha))
-        .collect())
+        .collect();
+    Ok((rows, raw.len()))
 }
 
 fn row(g: &Group<'_>, o: Outcome, adj: impl Fn(usize) -> Option<f64>, alpha: f64) -> MetricResult {

@@ -279,7 +279,8 @@ pub struct Summary {
     pub rules_environment: usize,
     /// Multiplicity correction across the report's tests.
     pub correction: String,
-    /// Tests the correction covered.
+    /// Tests the correction covered: every level and dispersion test, and the trends the
+    /// policy judges.
     pub tests: usize,
     /// Significance level.
     pub alpha: f64,
