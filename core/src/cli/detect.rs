@@ -140,7 +140,7 @@ pub fn run(mut args: DetectArgs) -> anyhow::Result<u8> {
             ));
         }
         for note in &notes {
-            eprintln!("{label}: {note}");
+            let _ = writeln!(std::io::stderr(), "{label}: {note}");
         }
         let views: Vec<&[f64]> = aligned.columns.iter().map(Vec::as_slice).collect();
         let names: Vec<&str> = series.iter().map(|c| c.name.as_str()).collect();
@@ -160,7 +160,7 @@ pub fn run(mut args: DetectArgs) -> anyhow::Result<u8> {
     let series = input.series(args.column.first().map(String::as_str), "--column")?;
     let notes = series.notes();
     for note in &notes {
-        eprintln!("{label}: {note}");
+        let _ = writeln!(std::io::stderr(), "{label}: {note}");
     }
     let detection = detect(&series.values, &options)
         .with_context(|| format!("{label}: column '{}'", series.name))?;

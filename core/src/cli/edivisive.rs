@@ -6,7 +6,9 @@ use anyhow::Context;
 
 use super::fmt;
 use super::input::Input;
-use crate::changepoint::{e_divisive, EDivisiveOptions};
+use crate::changepoint::edivisive::e_divisive_with;
+use crate::changepoint::EDivisiveOptions;
+use crate::progress::StderrBar;
 use crate::report::detect::EDivisiveReport;
 use crate::series::select::Usable;
 
@@ -23,11 +25,15 @@ pub(super) fn run(
     let label = &input.label;
     let notes = series.notes();
     for note in &notes {
-        eprintln!("{label}: {note}");
+        // A closed stderr must not abort the command: notes are also in the JSON.
+        let _ = writeln!(std::io::stderr(), "{label}: {note}");
     }
     let x = &series.values;
-    let result =
-        e_divisive(x, options).with_context(|| format!("{label}: column '{}'", series.name))?;
+    // A bar on stderr when it is a terminal (silent otherwise).
+    let bar = StderrBar::new("edivisive permutations");
+    let result = e_divisive_with(x, options, &bar)
+        .with_context(|| format!("{label}: column '{}'", series.name))?;
+    drop(bar);
     let source = input.source(&[series], &series.timestamps_ms, notes);
     let r = EDivisiveReport::new(x, &result, &source);
     let mut out = std::io::stdout().lock();
