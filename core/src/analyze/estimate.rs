@@ -278,7 +278,7 @@ pub fn dispersion(b: &[f64], c: &[f64], paired: bool, alpha: f64) -> Result<Aspe
 /// change points too).
 ///
 /// # Errors
-/// As [`har`] (fewer than 3 points, non-finite values).
+/// As `compare`'s long-run variance (fewer than 3 points, non-finite values).
 pub fn trend(
     t_hours: &[f64],
     y: &[f64],
