@@ -175,3 +175,31 @@ def test_item22_detect_on_random_arguments(
                           permutations=permutations)
     except ALLOWED:
         pass
+
+
+def test_crops_and_edivisive_report_progress_and_accept_progress_false():
+    import shiftwatch
+
+    x = np.concatenate([np.zeros(200), np.ones(200) * 3, np.zeros(200)]) + np.random.default_rng(
+        1
+    ).normal(0, 1, 600)
+    calls = []
+    # The native hooks: callback(done, total) between CROPS searches and permutations.
+    shiftwatch._native.crops(x, 1.0, 1000.0, "l2", "pelt", 5, lambda d, t: calls.append((d, t)))
+    assert calls and calls[-1][0] >= 2, calls
+    path = shiftwatch.crops(x, 1.0, 1000.0, progress=False)
+    assert len(path.path) >= 2
+    det = shiftwatch.detect(x, method="edivisive", permutations=49, progress=False)
+    assert det.indices
+
+
+def test_crops_callback_error_stops_the_search():
+    import shiftwatch
+
+    x = np.random.default_rng(2).normal(0, 1, 300)
+
+    def boom(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        shiftwatch._native.crops(x, 0.1, 1000.0, "l2", "pelt", 2, boom)

@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 use serde::Serialize;
 
 use shiftwatch::changepoint::edivisive::PValueRule;
-use shiftwatch::changepoint::search::crops_path;
+use shiftwatch::changepoint::search::crops_path_with;
 use shiftwatch::changepoint::{
     detect as detect_engine, detect_multivariate as detect_multi_engine,
     edivisive::e_divisive_with as e_divisive_engine, CostKind, DetectOptions, EDivisiveOptions,
@@ -94,7 +94,8 @@ fn detect_multivariate(
 /// Every segmentation optimal for a penalty in `[penalty_min, penalty_max]` (cost units);
 /// returns the engine's `Crops` as a dict.
 #[pyfunction]
-#[pyo3(signature = (values, penalty_min, penalty_max, cost, method, min_size))]
+#[pyo3(signature = (values, penalty_min, penalty_max, cost, method, min_size, progress=None))]
+#[allow(clippy::too_many_arguments)]
 fn crops(
     py: Python<'_>,
     values: Arr<'_>,
@@ -103,12 +104,14 @@ fn crops(
     cost: &str,
     method: &str,
     min_size: usize,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let kind: CostKind = parse(cost)?;
     let method: Method = parse(method)?;
     let x = slice(&values);
-    call(py, || {
-        crops_path(&x, kind, method, min_size, (penalty_min, penalty_max))
+    // Ctrl-C and the optional bar between searches.
+    crate::progress::call_with_progress(py, progress, |p| {
+        crops_path_with(&x, kind, method, min_size, (penalty_min, penalty_max), p)
     })
 }
 
@@ -116,7 +119,7 @@ fn crops(
 /// E-divisive (energy statistic, seeded permutation test per change); returns the core's
 /// `EDivisiveReport` (the CLI's JSON, segment means included) as a dict.
 #[pyfunction]
-#[pyo3(signature = (values, min_size, permutations, alpha, seed, p_value_rule, exponent))]
+#[pyo3(signature = (values, min_size, permutations, alpha, seed, p_value_rule, exponent, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn e_divisive(
     py: Python<'_>,
@@ -127,6 +130,7 @@ fn e_divisive(
     seed: u64,
     p_value_rule: &str,
     exponent: f64,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let options = EDivisiveOptions {
         exponent,
@@ -138,7 +142,7 @@ fn e_divisive(
     };
     let x = slice(&values);
     // Ctrl-C between permutations.
-    crate::progress::call_with_progress(py, None, |p| {
+    crate::progress::call_with_progress(py, progress, |p| {
         e_divisive_engine(&x, &options, p).map(|r| EDivisiveReport::new(&x, &r, &Source::default()))
     })
 }

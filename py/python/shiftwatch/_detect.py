@@ -23,6 +23,7 @@ from shiftwatch._detect_display import (
 )
 from shiftwatch._edivisive import EDivisiveDetection, e_divisive
 from shiftwatch._extras import require
+from shiftwatch._progress import progress_bar
 from shiftwatch._results import Result, json_compatible
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -498,6 +499,7 @@ def detect(
     permutations: int = 99,
     seed: int = 0,
     p_value_rule: str = "add-one",
+    progress: bool | None = None,
 ) -> Detection | MultiDetection | EDivisiveDetection:
     """Finds and validates change points in one series, or jointly in several aligned series
     (same engine as ``shiftwatch detect``).
@@ -543,6 +545,9 @@ def detect(
         seed: E-divisive only: seed of the permutations (same seed, same result).
         p_value_rule: E-divisive only: ``'add-one'`` (``(1 + b)/(1 + P)``, a valid
             permutation p-value) or ``'spa'`` (``b/(1 + P)``, as signal-processing-algorithms).
+        progress: E-divisive only: a tqdm bar over the permutations (``None``: when tqdm is
+            installed and the session is interactive; ``False``: never). Ctrl-C stops the call
+            either way.
 
     Returns:
         A :class:`Detection` for one series, a :class:`MultiDetection` for several, an
@@ -580,6 +585,7 @@ def detect(
             e_divisive(
                 x, min_size=size, permutations=as_int(permutations, "permutations"),
                 alpha=alpha, seed=as_int(seed, "seed"), p_value_rule=p_value_rule,
+                progress=progress,
             ),
             times,
         )
@@ -704,6 +710,7 @@ def crops(
     cost: str = "l2",
     min_size: int = 5,
     method: str = "pelt",
+    progress: bool | None = None,
 ) -> CropsPath:
     """CROPS (Haynes, Eckley & Fearnhead 2017): every segmentation that is optimal for some
     penalty in ``[penalty_min, penalty_max]`` (penalties in cost units, as ruptures' ``pen``).
@@ -716,6 +723,8 @@ def crops(
         min_size: Minimum segment length.
         method: Exact search: ``'pelt'`` (functional pruning for l2 and poisson), ``'fpop'``
             or ``'dp'``.
+        progress: A tqdm counter of the searches (``None``: when tqdm is installed and the
+            session is interactive; ``False``: never). Ctrl-C stops the call between searches.
 
     Returns:
         A :class:`CropsPath` (no validation step: raw optimal segmentations).
@@ -731,9 +740,11 @@ def crops(
         [[10, 20], [10], []]
     """
     x = as_float64(values, "values")
-    d = _native.crops(
-        x, float(penalty_min), float(penalty_max), cost, method, as_int(min_size, "min_size")
-    )
+    with progress_bar(progress, "CROPS searches") as update:
+        d = _native.crops(
+            x, float(penalty_min), float(penalty_max), cost, method,
+            as_int(min_size, "min_size"), update,
+        )
     return CropsPath(
         path=tuple(
             CropsSegmentation(

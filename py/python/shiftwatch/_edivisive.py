@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from shiftwatch import _native
+from shiftwatch._progress import progress_bar
 from shiftwatch._detect_display import Plottable, Timed, detection_html
 from shiftwatch._results import Result, json_compatible
 
@@ -135,7 +136,7 @@ class EDivisiveDetection(Result, Plottable):
 
 def e_divisive(
     x: np.ndarray, *, min_size: int, permutations: int, alpha: float, seed: int,
-    p_value_rule: str, exponent: float = 1.0,
+    p_value_rule: str, exponent: float = 1.0, progress: bool | None = None,
 ) -> EDivisiveDetection:
     """Runs the engine on a float64 array; wraps the core's report (levels included)."""
     if not 0.0 < alpha < 1.0:
@@ -144,10 +145,11 @@ def e_divisive(
         )
     if seed < 0:
         raise ValueError(f"seed must be >= 0, got {seed}")
-    r = _native.e_divisive(
-        x, int(min_size), int(permutations), float(alpha), int(seed), str(p_value_rule),
-        float(exponent),
-    )
+    with progress_bar(progress, "E-divisive permutations") as update:
+        r = _native.e_divisive(
+            x, int(min_size), int(permutations), float(alpha), int(seed), str(p_value_rule),
+            float(exponent), update,
+        )
     cps = tuple(
         EDivisiveChangePoint(
             index=int(c["index"]), before=float(c["before"]), after=float(c["after"]),

@@ -226,6 +226,7 @@ def e_divisive(
     seed: int,
     p_value_rule: str,
     exponent: float,
+    progress: Callable[[int, int], None] | None = None,
 ) -> _Dict: ...
 def crops(
     values: _F64,
@@ -234,4 +235,5 @@ def crops(
     cost: str,
     method: str,
     min_size: int,
+    progress: Callable[[int, int], None] | None = None,
 ) -> _Dict: ...

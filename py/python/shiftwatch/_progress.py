@@ -44,11 +44,13 @@ def progress_bar(progress: bool | None, desc: str) -> Iterator[Update | None]:
     bar: Any = None
 
     def update(done: int, total: int) -> None:
+        # total == 0: not known in advance (CROPS): a counter instead of a bar.
         nonlocal bar
+        known = total if total > 0 else None
         if bar is None:
-            bar = tqdm(total=total, desc=desc, leave=False)
-        bar.total = total
-        bar.n = min(done, total)
+            bar = tqdm(total=known, desc=desc, leave=False)
+        bar.total = known
+        bar.n = min(done, total) if known else done
         bar.refresh()
 
     try:

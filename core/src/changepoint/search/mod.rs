@@ -188,16 +188,49 @@ pub fn crops_path(
     min_size: usize,
     range: (f64, f64),
 ) -> Result<Crops> {
+    crops_path_with(
+        values,
+        kind,
+        method,
+        min_size,
+        range,
+        &crate::progress::Silent,
+    )
+}
+
+/// [`crops_path`] reporting each finished search to `progress` as `(searches, 0)` (the number
+/// of searches is not known in advance), which can cancel between searches.
+///
+/// # Errors
+/// As [`crops_path`]; [`Error::Cancelled`] when the hook asks to stop.
+pub fn crops_path_with(
+    values: &[f64],
+    kind: CostKind,
+    method: Method,
+    min_size: usize,
+    range: (f64, f64),
+    progress: &dyn crate::progress::Progress,
+) -> Result<Crops> {
     crate::stats::check::sample("values", values, 2)?;
     let (lo, hi) = range;
+    let mut searches = 0u64;
+    let mut report = |s: Result<Segmentation>| -> Result<Segmentation> {
+        searches += 1;
+        if !progress.is_silent() && progress.update(searches, 0).is_break() {
+            return Err(Error::Cancelled);
+        }
+        s
+    };
     match (kind, method) {
         (CostKind::L2 | CostKind::Poisson | CostKind::L1, Method::Pelt | Method::Fpop) => {
-            crops(lo, hi, |b| penalised(values, kind, method, b, min_size))
+            crops(lo, hi, |b| {
+                report(penalised(values, kind, method, b, min_size))
+            })
         }
         _ => {
             let cost = kind.build(values)?;
             crops(lo, hi, |b| {
-                search(&*cost, method, Stop::Penalty(b), min_size)
+                report(search(&*cost, method, Stop::Penalty(b), min_size))
             })
         }
     }
