@@ -96,3 +96,24 @@ def test_errors():
         shiftwatch.analyze([], **SELECT)
     with pytest.raises(TypeError):
         shiftwatch.analyze(str(EXPERIMENT[0]), seed=1.5, **SELECT)  # type: ignore[arg-type]
+
+
+def test_progress_callback_and_cancel():
+    calls = []
+    opts = {
+        "mode": None, "baseline": "kubo-base-*", "candidate": "kubo-cand-*", "deploy_at": None,
+        "config": None, "preset": "kubo", "alpha": 0.05, "correction": "bh", "warmup": "5m",
+        "step": None, "seed": 0,
+    }
+    paths = [str(p) for p in EXPERIMENT]
+    from shiftwatch import _native
+
+    _native.analyze_paths(paths, opts, lambda d, t: calls.append((d, t)))
+    assert calls and calls[-1] == (9, 9), calls
+
+    def stop(done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        _native.analyze_paths(paths, opts, stop)
+    assert shiftwatch.analyze(paths, progress=False, **SELECT).verdict == "regression"

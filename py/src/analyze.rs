@@ -9,13 +9,14 @@ use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
 use serde::Serialize;
 
-use shiftwatch::analyze::{analyze as analyze_engine, read_options, Spec};
+use shiftwatch::analyze::{analyze_with, read_options, Spec};
 use shiftwatch::io::read_paths;
+use shiftwatch::progress::Progress;
 use shiftwatch::report::{render, Report};
 use shiftwatch::series::Dataset;
 
-use crate::arrays::call;
 use crate::io::FrameColumns;
+use crate::progress::call_with_progress;
 
 /// The report and its renderings.
 #[derive(Serialize)]
@@ -26,8 +27,8 @@ struct Rendered {
     junit: String,
 }
 
-fn rendered(data: &Dataset, spec: &Spec) -> shiftwatch::Result<Rendered> {
-    let report = analyze_engine(data, &spec.options()?)?;
+fn rendered(data: &Dataset, spec: &Spec, progress: &dyn Progress) -> shiftwatch::Result<Rendered> {
+    let report = analyze_with(data, &spec.options()?, progress)?;
     Ok(Rendered {
         table: render::table(&report, false),
         markdown: render::markdown(&report),
@@ -74,20 +75,25 @@ impl From<Options> for Spec {
 /// Reads `paths` (formats may mix) and analyses them; returns `{report, table, markdown,
 /// junit}`.
 #[pyfunction]
-#[pyo3(signature = (paths, options))]
-fn analyze_paths(py: Python<'_>, paths: Vec<PathBuf>, options: Options) -> PyResult<Py<PyAny>> {
+#[pyo3(signature = (paths, options, progress=None))]
+fn analyze_paths(
+    py: Python<'_>,
+    paths: Vec<PathBuf>,
+    options: Options,
+    progress: Option<Py<PyAny>>,
+) -> PyResult<Py<PyAny>> {
     let spec: Spec = options.into();
-    call(py, move || {
+    call_with_progress(py, progress, move |p| {
         let opts = spec.options()?;
         let data = read_paths(&paths, &read_options(&opts))?;
-        rendered(&data, &spec)
+        rendered(&data, &spec, p)
     })
 }
 
 /// Analyses series given as columns (a tidy frame: see `prepare_columns`), with an optional
 /// per-series role.
 #[pyfunction]
-#[pyo3(signature = (metric, target, labels, kind, role, series, timestamp_ms, value, options))]
+#[pyo3(signature = (metric, target, labels, kind, role, series, timestamp_ms, value, options, progress=None))]
 #[allow(clippy::too_many_arguments)]
 fn analyze_columns(
     py: Python<'_>,
@@ -100,6 +106,7 @@ fn analyze_columns(
     timestamp_ms: PyReadonlyArray1<'_, i64>,
     value: PyReadonlyArray1<'_, f64>,
     options: Options,
+    progress: Option<Py<PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let cols = FrameColumns {
         metric,
@@ -112,7 +119,9 @@ fn analyze_columns(
         value: value.as_array().to_vec(),
     };
     let spec: Spec = options.into();
-    call(py, move || rendered(&cols.into_dataset()?, &spec))
+    call_with_progress(py, progress, move |p| {
+        rendered(&cols.into_dataset()?, &spec, p)
+    })
 }
 
 /// Adds `analyze_paths` and `analyze_columns` to the module.

@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use crate::progress::Progress;
 use crate::report::{
     Attribution, Inputs, MetricResult, Mode, Report, RuleResult, Settings, Summary, Verdict, SCHEMA,
 };
@@ -188,7 +189,14 @@ fn deploy_time(
     Ok((times[times.len() / 2], "estimated"))
 }
 
-fn run_groups<'a, F>(groups: &'a [Group<'a>], threads: usize, f: F) -> Vec<Outcome>
+/// Runs `f` on every group, the groups split in contiguous chunks over the worker threads;
+/// `progress` hears `(groups done, groups)` and can cancel between groups.
+fn run_groups<'a, F>(
+    groups: &'a [Group<'a>],
+    threads: usize,
+    progress: &dyn Progress,
+    f: F,
+) -> Result<Vec<Outcome>>
 where
     F: Fn(&Group<'a>) -> Outcome + Sync,
 {
@@ -199,20 +207,19 @@ where
     }
     .min(groups.len())
     .max(1);
-    if threads == 1 {
-        return groups.iter().map(&f).collect();
-    }
-    let chunk = groups.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = groups
-            .chunks(chunk)
-            .map(|c| s.spawn(|| c.iter().map(&f).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
+    let chunk = groups.len().div_ceil(threads).max(1);
+    let chunks: Vec<&[Group<'a>]> = groups.chunks(chunk).collect();
+    let outputs = crate::progress::parallel(chunks, groups.len() as u64, progress, |c, ticker| {
+        let mut out = Vec::with_capacity(c.len());
+        for g in c {
+            out.push(f(g));
+            if !ticker.tick(1) {
+                break;
+            }
+        }
+        out
+    })?;
+    Ok(outputs.into_iter().flatten().collect())
 }
 
 /// Runs the analysis over a dataset.
@@ -221,6 +228,18 @@ where
 /// [`Error::InvalidArgument`] for selectors that match nothing, an unknown mode for the data,
 /// no series, or `alpha` outside (0, 1); errors of [`prepare`].
 pub fn analyze(data: &Dataset, opts: &AnalyzeOptions) -> Result<Report> {
+    analyze_with(data, opts, &crate::progress::Silent)
+}
+
+/// [`analyze`] reporting `(metrics done, metrics)` to `progress`, which can cancel.
+///
+/// # Errors
+/// As [`analyze`]; [`Error::Cancelled`] when the hook asks to stop.
+pub fn analyze_with(
+    data: &Dataset,
+    opts: &AnalyzeOptions,
+    progress: &dyn Progress,
+) -> Result<Report> {
     crate::stats::check::probability("alpha", opts.alpha)?;
     if data.series.is_empty() {
         return Err(Error::invalid("input", "no series found in the input"));
@@ -287,13 +306,13 @@ pub fn analyze(data: &Dataset, opts: &AnalyzeOptions) -> Result<Report> {
         .collect();
     let mut deploy_info = None;
     let outcomes = match mode {
-        Mode::Paired => run_groups(&groups, opts.threads, |g| {
+        Mode::Paired => run_groups(&groups, opts.threads, progress, |g| {
             paired::analyze(g, opts.step_ms, opts.alpha)
         }),
         Mode::Deploy => {
             let (at, source) = deploy_time(opts, &series, &prepared)?;
             deploy_info = Some((at, source));
-            run_groups(&groups, opts.threads, |g| {
+            run_groups(&groups, opts.threads, progress, |g| {
                 deploy::analyze_deploy(g, opts.step_ms, at, opts.warmup_ms, opts.alpha)
             })
         }
@@ -302,7 +321,7 @@ pub fn analyze(data: &Dataset, opts: &AnalyzeOptions) -> Result<Report> {
                 .iter()
                 .map(|s| ((s.key.metric.as_str(), s.key.target.as_str()), s))
                 .collect();
-            run_groups(&groups, opts.threads, |g| {
+            run_groups(&groups, opts.threads, progress, |g| {
                 let first = g.members[0].0;
                 let raw = releases.get(&(first.key.metric.as_str(), first.key.target.as_str()));
                 let build = |t: i64| -> Option<String> {
@@ -317,7 +336,7 @@ pub fn analyze(data: &Dataset, opts: &AnalyzeOptions) -> Result<Report> {
             })
         }
     };
-    let (mut metrics, tests) = rows::finish(&groups, outcomes, opts)?;
+    let (mut metrics, tests) = rows::finish(&groups, outcomes?, opts)?;
     metrics.sort_by(|a, b| {
         a.verdict.cmp(&b.verdict).then(
             a.p_adjusted

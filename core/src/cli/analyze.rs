@@ -6,8 +6,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
-use crate::analyze::{analyze, read_options, Spec};
+use crate::analyze::{analyze_with, read_options, Spec};
 use crate::io::read_paths;
+use crate::progress::StderrBar;
 use crate::report::{render, Attribution, Report, Verdict};
 
 /// Output format of `analyze`.
@@ -166,7 +167,10 @@ pub fn render_report(
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     let opts = args.spec().options()?;
     let data = read_paths(&args.files, &read_options(&opts))?;
-    let report = analyze(&data, &opts)?;
+    // A bar on stderr when it is a terminal (silent otherwise).
+    let bar = StderrBar::new("analyze metrics");
+    let report = analyze_with(&data, &opts, &bar)?;
+    drop(bar);
     let to_tty = args.output.is_none() && std::io::stdout().is_terminal();
     let colour = to_tty && std::env::var_os("NO_COLOR").map_or(true, |v| v.is_empty());
     let text = render_report(&report, args.format, colour)?;

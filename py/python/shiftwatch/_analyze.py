@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from shiftwatch import _native
 from shiftwatch._extras import require
 from shiftwatch._io import _frame_columns
+from shiftwatch._progress import progress_bar
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -344,6 +345,7 @@ def analyze(
     warmup: str = "5m",
     step: str | None = None,
     seed: int = 0,
+    progress: bool | None = None,
 ) -> Report:
     """Analyses an experiment: one verdict per metric, with effect, interval and p-values.
 
@@ -364,6 +366,8 @@ def analyze(
         warmup: Warm-up trimmed from each series' start (and after a deploy).
         step: Grid step (default: per metric, the coarsest scrape interval).
         seed: Seed recorded in the report.
+        progress: A tqdm bar over the metrics (``None``: when tqdm is installed and the session
+            is interactive; ``False``: never). Ctrl-C stops the analysis either way.
 
     Returns:
         A :class:`Report`.
@@ -403,23 +407,25 @@ def analyze(
         "seed": seed,
     }
     if isinstance(data, (str, os.PathLike)):
-        paths = [os.fspath(data)]
-        return Report(_native.analyze_paths(paths, options), paths)
+        data = [data]
     if isinstance(data, Sequence) and not isinstance(data, (bytes, bytearray)):
         paths = [os.fspath(p) for p in data]
         if not paths:
             raise ValueError("no input: give a path, a list of paths or a tidy DataFrame")
-        return Report(_native.analyze_paths(paths, options), paths)
+        with progress_bar(progress, "analyze metrics") as update:
+            return Report(_native.analyze_paths(paths, options, update), paths)
     c = _frame_columns(data)
-    native = _native.analyze_columns(
-        c["metric"],
-        c["target"],
-        c["labels"],
-        c["kind"],
-        c["role"],
-        c["series"],
-        c["timestamp_ms"],
-        c["value"],
-        options,
-    )
+    with progress_bar(progress, "analyze metrics") as update:
+        native = _native.analyze_columns(
+            c["metric"],
+            c["target"],
+            c["labels"],
+            c["kind"],
+            c["role"],
+            c["series"],
+            c["timestamp_ms"],
+            c["value"],
+            options,
+            update,
+        )
     return Report(native, data)

@@ -95,7 +95,9 @@ def prepare_columns(
 
 # analyze: options is {mode, baseline, candidate, deploy_at, config, preset, alpha, correction,
 # warmup, step, seed}; returns {report, table, markdown, junit}
-def analyze_paths(paths: list[str], options: _Dict) -> _Dict: ...
+def analyze_paths(
+    paths: list[str], options: _Dict, progress: Callable[[int, int], None] | None = None
+) -> _Dict: ...
 def analyze_columns(
     metric: list[str],
     target: list[str],
@@ -106,6 +108,7 @@ def analyze_columns(
     timestamp_ms: NDArray[np.int64],
     value: _F64,
     options: _Dict,
+    progress: Callable[[int, int], None] | None = None,
 ) -> _Dict: ...
 
 # two-sample tests vectorised over rows (scipy's axis=): x, y are C-contiguous 2-D float64
