@@ -104,8 +104,25 @@ pub fn level(
     let stat = if ratio_of_means { "rate" } else { "mean" };
     let log = pairing == Some(Pairing::LogRatio);
     let mut a = from_comparison(&r, stat, b, c, log);
-    a.decision = decision_of(b, c, &options, log)?;
+    a.decision = if log {
+        // On the log scale the interval is mean ± t·se: the (1 − 2α) one needs only the quantile.
+        log_decision(&r, alpha)
+    } else {
+        decision_of(b, c, &options, log)?
+    };
     Ok(a)
+}
+
+/// The (1 − 2α) intervals of a log-ratio comparison: `exp(l̄ ± t_{1−α,ν} se) − 1`.
+fn log_decision(r: &Comparison, alpha: f64) -> Option<Decision> {
+    let est = r.relative.ln_1p();
+    if !(est.is_finite() && r.se.is_finite() && alpha < 0.5) {
+        return None;
+    }
+    let q = t_ppf(1.0 - alpha, r.df);
+    let d = [(est - q * r.se).exp_m1(), (est + q * r.se).exp_m1()];
+    let mb = r.baseline.mean;
+    Some((Some(d), [d[0] * mb, d[1] * mb]))
 }
 
 /// The trend aspect: [`trend`] of `y` against epoch-ms `times` (hours from the first), relative
