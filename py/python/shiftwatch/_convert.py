@@ -81,18 +81,7 @@ def as_float64(x: Any, name: str = "x", masked: str = "refuse") -> NDArray[np.fl
             raise ValueError(f"{name}: expected a 1-D sample, got an array of shape {x.shape}")
         x = np.ma.getdata(x)[~mask]
     x = _from_frame_library(x)
-    if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name}: expected a sequence of numbers, got {type(x).__name__}")
-    arr = np.asarray(x)
-    if arr.dtype == object:
-        try:
-            arr = np.asarray(
-                [np.nan if v is None else v for v in arr.ravel()], dtype=np.float64
-            ).reshape(arr.shape)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"{name}: expected numbers, got values such as {err}") from err
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name}: expected real numbers, got dtype {arr.dtype}")
+    arr = numeric_array(x, name)
     if arr.ndim != 1:
         raise ValueError(f"{name}: expected a 1-D sample, got an array of shape {arr.shape}")
     return np.ascontiguousarray(arr, dtype=np.float64)
@@ -132,3 +121,36 @@ def as_int(value: Any, name: str) -> int:
             raise ValueError(f"{name} must be a whole number, got {value!r}")
         return int(value)
     raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+
+
+def numeric_array(x: Any, name: str) -> NDArray[Any]:
+    """``x`` as a numpy array of real numbers (any shape): ``None`` in object arrays becomes NaN;
+    strings, bytes and non-numeric dtypes are refused.
+
+    Args:
+        x: A sequence or array.
+        name: The argument's name, used in error messages.
+
+    Returns:
+        The array (not copied when already numeric).
+
+    Raises:
+        TypeError: ``x`` is a string, or holds values that are not real numbers.
+
+    Examples:
+        >>> numeric_array([1, None, 3], "x")
+        array([ 1., nan,  3.])
+    """
+    if isinstance(x, (str, bytes)):
+        raise TypeError(f"{name}: expected a sequence of numbers, got {type(x).__name__}")
+    arr = np.asarray(x)
+    if arr.dtype == object:
+        try:
+            arr = np.asarray(
+                [np.nan if v is None else v for v in arr.ravel()], dtype=np.float64
+            ).reshape(arr.shape)
+        except (TypeError, ValueError) as err:
+            raise TypeError(f"{name}: expected numbers, got values such as {err}") from err
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name}: expected real numbers, got dtype {arr.dtype}")
+    return arr

@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterator, Sequence
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from shiftwatch._convert import as_float64
+from shiftwatch._convert import as_float64, numeric_array
 from shiftwatch._results import Result
 
 _NAN_POLICIES = ("raise", "omit")
@@ -79,19 +79,7 @@ def _nd(x: Any, name: str) -> tuple[NDArray[np.float64], NDArray[np.bool_] | Non
         x = np.ma.getdata(x)
     if (type(x).__module__ or "").startswith(("pandas", "polars")) and not hasattr(x, "columns"):
         return as_float64(x, name), mask
-    if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name}: expected a sequence of numbers, got {type(x).__name__}")
-    arr = np.asarray(x)
-    if arr.dtype == object:
-        try:
-            arr = np.asarray(
-                [np.nan if v is None else v for v in arr.ravel()], dtype=np.float64
-            ).reshape(arr.shape)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"{name}: expected numbers, got values such as {err}") from err
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name}: expected real numbers, got dtype {arr.dtype}")
-    return np.asarray(arr, dtype=np.float64), mask
+    return np.asarray(numeric_array(x, name), dtype=np.float64), mask
 
 
 def _axis(axis: Any) -> int | None:
