@@ -482,3 +482,38 @@ fn history_mode_names_the_build_where_a_regression_started() {
     assert_eq!(m["change_points"][0]["build"], "v1.40", "{m}");
     assert_eq!(m["verdict"], "regression");
 }
+
+#[test]
+fn a_baseline_without_errors_does_not_hide_a_candidate_with_many() {
+    let mut tidy = String::from("timestamp,metric,target,role,labels,kind,value\n");
+    let mut count = 0u64;
+    for i in 0..180u64 {
+        let t = 1_700_000_000 + 60 * i;
+        count += (i * 7) % 5; // about 2 errors a minute on the candidate
+        tidy.push_str(&format!(
+            "{t},errors_total,b1,baseline,code=500,counter,0\n"
+        ));
+        tidy.push_str(&format!(
+            "{t},errors_total,c1,candidate,code=500,counter,{count}\n"
+        ));
+        tidy.push_str(&format!("{t},quiet_errors_total,b1,baseline,,counter,0\n"));
+        tidy.push_str(&format!("{t},quiet_errors_total,c1,candidate,,counter,0\n"));
+    }
+    let path = temp("zero_errors.csv", &tidy);
+    let out = run(&["analyze", &path, "--warmup", "0", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let r = json(&out);
+    let e = row(&r, "errors_total", None);
+    assert_eq!(e["verdict"], "regression");
+    assert!(
+        e["effect"]["relative"].is_null(),
+        "no ratio over a zero baseline"
+    );
+    assert!(
+        e["reason"].as_str().unwrap().contains("/min"),
+        "{}",
+        e["reason"]
+    );
+    // Zero errors on both sides: no change, not no data.
+    assert_eq!(row(&r, "quiet_errors_total", None)["verdict"], "no_change");
+}

@@ -128,7 +128,14 @@ fn row(g: &Group<'_>, o: Outcome, adj: impl Fn(usize) -> Option<f64>, alpha: f64
     });
     let id = display_id(&g.metric, &g.labels);
     let reason = match &aspect {
-        Some(a) => reason_line(&id, a, verdict, o.step_s, o.noise_floor),
+        Some(a) => reason_line(
+            &id,
+            a,
+            verdict,
+            o.step_s,
+            o.noise_floor,
+            (pol.class == MetricClass::Errors).then_some(pol.min_rate_increase),
+        ),
         None => format!(
             "{id}: {}",
             o.notes
@@ -189,7 +196,15 @@ pub fn display_id(metric: &str, labels: &BTreeMap<String, String>) -> String {
     format!("{metric}{{{}}}", l.join(","))
 }
 
-fn reason_line(id: &str, a: &Aspect, verdict: Verdict, step_s: f64, floor: Option<f64>) -> String {
+/// `abs_margin`: the absolute margin (events per second) errors are also judged on.
+fn reason_line(
+    id: &str,
+    a: &Aspect,
+    verdict: Verdict,
+    step_s: f64,
+    floor: Option<f64>,
+    abs_margin: Option<f64>,
+) -> String {
     let e = &a.effect;
     let m = e.margin;
     let (est, ci, unit) = match (e.relative, e.ci_relative) {
@@ -205,15 +220,15 @@ fn reason_line(id: &str, a: &Aspect, verdict: Verdict, step_s: f64, floor: Optio
         "sd_ratio" => (" spread", unit),
         _ => ("", unit),
     };
+    let margin = match (e.relative, abs_margin) {
+        (None, Some(a)) => format!("{a:.4}/s ({:.3}/min)", a * 60.0),
+        (Some(_), Some(a)) => format!("{} and {:.3}/min", pct(m).trim_start_matches('+'), a * 60.0),
+        _ => pct(m).trim_start_matches('+').to_string(),
+    };
     let cmp = match verdict {
-        Verdict::Regression | Verdict::Improvement => {
-            format!("beyond the ±{} margin", pct(m).trim_start_matches('+'))
-        }
-        Verdict::NoChange => format!("inside the ±{} margin", pct(m).trim_start_matches('+')),
-        _ => format!(
-            "not decided at the ±{} margin",
-            pct(m).trim_start_matches('+')
-        ),
+        Verdict::Regression | Verdict::Improvement => format!("beyond the ±{margin} margin"),
+        Verdict::NoChange => format!("inside the ±{margin} margin"),
+        _ => format!("not decided at the ±{margin} margin"),
     };
     let neff = if a.n_effective.is_finite() {
         format!(", n_eff={:.0}", a.n_effective)
