@@ -206,17 +206,12 @@ fn write_table(
     options: &DetectOptions,
 ) -> std::io::Result<()> {
     let k = r.change_points.len();
-    writeln!(
-        out,
-        "{label}: column '{}', {} values, {k} change point{} ({} {}, penalty {}, min size {})",
+    let what = format!(
+        "column '{}', {} values",
         r.column.as_deref().unwrap_or(""),
-        r.n,
-        if k == 1 { "" } else { "s" },
-        options.method,
-        options.cost,
-        options.penalty,
-        options.min_size,
-    )?;
+        r.n
+    );
+    summary_line(out, label, &what, k, options)?;
     if k == 0 {
         return Ok(());
     }
@@ -258,17 +253,8 @@ fn write_multi_table(
     options: &DetectOptions,
 ) -> std::io::Result<()> {
     let k = r.change_points.len();
-    writeln!(
-        out,
-        "{label}: columns '{}', {} rows, {k} change point{} ({} {}, penalty {}, min size {})",
-        r.columns.join("', '"),
-        r.n,
-        if k == 1 { "" } else { "s" },
-        options.method,
-        options.cost,
-        options.penalty,
-        options.min_size,
-    )?;
+    let what = format!("columns '{}', {} rows", r.columns.join("', '"), r.n);
+    summary_line(out, label, &what, k, options)?;
     if k == 0 {
         return Ok(());
     }
@@ -307,6 +293,25 @@ fn write_multi_table(
         }
     }
     Ok(())
+}
+
+/// `LABEL: WHAT, k change points (method cost, penalty p, min size m)`.
+fn summary_line(
+    out: &mut impl Write,
+    label: &str,
+    what: &str,
+    k: usize,
+    options: &DetectOptions,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{label}: {what}, {k} change point{} ({} {}, penalty {}, min size {})",
+        if k == 1 { "" } else { "s" },
+        options.method,
+        options.cost,
+        options.penalty,
+        options.min_size,
+    )
 }
 
 #[cfg(test)]
