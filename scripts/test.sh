@@ -28,6 +28,11 @@ export VIRTUAL_ENV=$venv
 export PATH="$venv/bin:$PATH"
 python --version
 
+step "system parts (Prometheus, Chromium, Java) for the live-source, browser and Spark tests"
+# shellcheck source=scripts/system-deps.sh
+source "$root/scripts/system-deps.sh"
+ensure_system_deps
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
