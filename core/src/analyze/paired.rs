@@ -49,7 +49,9 @@ fn replica_pairs(lanes: &[&Vec<Option<f64>>], ratio_of_means: bool, alpha: f64) 
 
 /// Between-replica variance τ̂² of persistent log-level offsets, by moments from A/A pairs:
 /// `E[d²] = 2τ² + se²` for a pair's mean log-ratio `d` with sampling standard error `se`, so
-/// `τ̂² = mean(max(0, d² − se²)) / 2`. Returns (τ̂², number of releases it came from).
+/// `τ̂² = max(0, mean(d² − se²)) / 2`, truncated once after averaging as in DerSimonian &
+/// Laird (1986) (truncating each term would bias τ̂² upwards when τ = 0). Returns (τ̂², number
+/// of releases it came from).
 fn replica_variance(per_release: &[&[Aspect]]) -> Option<(f64, f64)> {
     let mut terms = Vec::new();
     let mut releases = 0.0;
@@ -58,14 +60,17 @@ fn replica_variance(per_release: &[&[Aspect]]) -> Option<(f64, f64)> {
         for a in pairs.iter().filter(|a| a.log_ratio) {
             if let (Some(rel), Some((se, _))) = (a.effect.relative, a.t_scale) {
                 let d = rel.ln_1p();
-                terms.push((d * d - se * se).max(0.0) / 2.0);
+                terms.push((d * d - se * se) / 2.0);
             }
         }
         if terms.len() > before {
             releases += 1.0;
         }
     }
-    (!terms.is_empty()).then(|| (terms.iter().sum::<f64>() / terms.len() as f64, releases))
+    (!terms.is_empty()).then(|| {
+        let tau2 = terms.iter().sum::<f64>() / terms.len() as f64;
+        (tau2.max(0.0), releases)
+    })
 }
 
 /// Paired analysis of one metric.
