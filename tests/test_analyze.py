@@ -56,6 +56,18 @@ def test_frames_give_the_same_verdicts(report):
     assert from_pandas.to_dict()["metrics"] == report.to_dict()["metrics"]
 
 
+def test_row_order_does_not_change_the_report(report):
+    """Rows in any order (a shuffle, a reversed export) give the same report: the core puts
+    every metric's targets in one canonical order (A/A relative effects are not symmetric)."""
+    pl = pytest.importorskip("polars")
+    frame = pl.concat([shiftwatch.read(p) for p in EXPERIMENT], how="diagonal_relaxed")
+    want = report.to_dict()
+    for shuffled in (frame.reverse(), frame.sample(fraction=1.0, shuffle=True, seed=3)):
+        got = shiftwatch.analyze(shuffled, **SELECT).to_dict()
+        assert got["metrics"] == want["metrics"]
+        assert got["rules"] == want["rules"]
+
+
 def test_report_is_frozen_and_tabular(report):
     with pytest.raises(AttributeError):
         report.verdict = "no_change"  # type: ignore[misc]

@@ -207,7 +207,7 @@ pub fn decision_effect(a: &Aspect) -> Effect {
 /// se²  = se_t² + τ̂² (1/n_b + 1/n_c),   df = se⁴ / (se_t⁴/ν_t + (τ̂²(1/n_b+1/n_c))²/ν_τ)
 /// ```
 /// (Welch–Satterthwaite), so two releases are not called different by less than their replicas
-/// differ. `tau_df` is the number of replica pairs behind τ̂².
+/// differ. `tau_df` is the degrees of freedom of τ̂² (moderated across metrics: [`super::replicas`]).
 pub fn widen_for_replicas(
     a: &mut Aspect,
     tau2: f64,

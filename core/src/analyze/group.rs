@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::estimate::Aspect;
 use super::policy::Policy;
+use super::replicas::ReplicaPairs;
 use crate::changepoint::{detect, DetectOptions};
 use crate::report::{ChangePointReport, MetricData};
 use crate::series::align::{align, Grid};
@@ -42,6 +43,8 @@ pub struct Outcome {
     pub notes: Vec<String>,
     /// Grid step, seconds.
     pub step_s: f64,
+    /// A/A pairs behind the between-replica variance (paired mode, log-ratio levels).
+    pub replicas: Option<ReplicaPairs>,
 }
 
 impl Outcome {
@@ -56,6 +59,7 @@ impl Outcome {
             data,
             notes: vec![note],
             step_s: 0.0,
+            replicas: None,
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod glob;
 pub mod group;
 pub mod paired;
 pub mod policy;
+pub mod replicas;
 pub mod roles;
 mod rows;
 pub mod rules;
@@ -289,6 +290,11 @@ pub fn analyze_with(
             .or_default()
             .push(p);
     }
+    // Canonical order, whatever the order of the input rows: A/A relative effects and the
+    // replica difference are not symmetric in the two replicas.
+    for members in by_id.values_mut() {
+        members.sort_by(|a, b| a.key.target.cmp(&b.key.target));
+    }
     let groups: Vec<Group<'_>> = by_id
         .into_iter()
         .map(|((metric, labels), members)| {
@@ -336,7 +342,11 @@ pub fn analyze_with(
             })
         }
     };
-    let (mut metrics, tests) = rows::finish(&groups, outcomes?, opts)?;
+    let mut outcomes = outcomes?;
+    if mode == Mode::Paired {
+        replicas::widen_all(&mut outcomes, opts.alpha);
+    }
+    let (mut metrics, tests) = rows::finish(&groups, outcomes, opts)?;
     metrics.sort_by(|a, b| {
         a.verdict.cmp(&b.verdict).then(
             a.p_adjusted

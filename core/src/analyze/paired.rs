@@ -8,9 +8,10 @@
 //! difference smaller than what two replicas of one release show is called a change, and the
 //! spread of their difference is each release's own noise (the dispersion comparison).
 
-use super::estimate::{dispersion, level, spread_series, trend_aspect, widen_for_replicas, Aspect};
+use super::estimate::{dispersion, level, spread_series, trend_aspect, Aspect};
 use super::group::{change_points, mean_lane, on_grid, read_counts, Group, Outcome};
 use super::policy::MetricClass;
+use super::replicas::ReplicaPairs;
 use crate::series::prepare::Prepared;
 use crate::series::Role;
 use crate::Error;
@@ -45,32 +46,6 @@ fn replica_pairs(lanes: &[&Vec<Option<f64>>], ratio_of_means: bool, alpha: f64) 
         }
     }
     out
-}
-
-/// Between-replica variance τ̂² of persistent log-level offsets, by moments from A/A pairs:
-/// `E[d²] = 2τ² + se²` for a pair's mean log-ratio `d` with sampling standard error `se`, so
-/// `τ̂² = max(0, mean(d² − se²)) / 2`, truncated once after averaging as in DerSimonian &
-/// Laird (1986) (truncating each term would bias τ̂² upwards when τ = 0). Returns (τ̂², number
-/// of releases it came from).
-fn replica_variance(per_release: &[&[Aspect]]) -> Option<(f64, f64)> {
-    let mut terms = Vec::new();
-    let mut releases = 0.0;
-    for pairs in per_release {
-        let before = terms.len();
-        for a in pairs.iter().filter(|a| a.log_ratio) {
-            if let (Some(rel), Some((se, _))) = (a.effect.relative, a.t_scale) {
-                let d = rel.ln_1p();
-                terms.push((d * d - se * se) / 2.0);
-            }
-        }
-        if terms.len() > before {
-            releases += 1.0;
-        }
-    }
-    (!terms.is_empty()).then(|| {
-        let tau2 = terms.iter().sum::<f64>() / terms.len() as f64;
-        (tau2.max(0.0), releases)
-    })
 }
 
 /// Paired analysis of one metric.
@@ -144,12 +119,11 @@ pub fn analyze(group: &Group<'_>, step_ms: Option<i64>, alpha: f64) -> Outcome {
         .filter_map(|a| a.effect.relative)
         .map(f64::abs)
         .reduce(f64::max);
-    let mut lvl = lvl;
-    if let (Some(a), Some((tau2, releases)), false) =
-        (lvl.as_mut(), replica_variance(&[&aa_b, &aa_c]), errors)
-    {
-        widen_for_replicas(a, tau2, releases, bl.len(), cl.len(), alpha);
-    }
+    // The between-replica variance is pooled across metrics before it widens the interval
+    // (`replicas::widen_all`).
+    let replicas = (!errors)
+        .then(|| ReplicaPairs::from_aa(&[&aa_b, &aa_c], (bl.len(), cl.len())))
+        .flatten();
     // Trend of the candidate against the baseline, relative per hour.
     let positive = bv.iter().chain(&cv).all(|v| *v > 0.0) && !errors;
     let base_level = bv.iter().sum::<f64>() / bv.len() as f64;
@@ -208,5 +182,6 @@ pub fn analyze(group: &Group<'_>, step_ms: Option<i64>, alpha: f64) -> Outcome {
         data,
         notes,
         step_s,
+        replicas,
     }
 }
