@@ -46,7 +46,11 @@ fn a_503_is_retried_with_backoff_then_read() {
     assert_eq!(seen.len(), 2);
     assert!(seen[1].at - seen[0].at >= Duration::from_millis(20));
     // The form carries the range and step as the API's float seconds.
-    assert!(seen[0].line.starts_with("POST /api/v1/query_range "), "{}", seen[0].line);
+    assert!(
+        seen[0].line.starts_with("POST /api/v1/query_range "),
+        "{}",
+        seen[0].line
+    );
     assert_eq!(
         seen[0].body,
         "query=up&start=1700000000.000&end=1700000015.000&step=15.000"
@@ -74,13 +78,24 @@ fn a_429_waits_for_retry_after() {
 #[test]
 fn retries_are_bounded() {
     let server = Scripted::start((0..4).map(|_| Reply::new(502, "bad gateway")).collect());
-    let err = source(&server.url, fast()).read(&ReadOptions::default()).err();
+    let err = source(&server.url, fast())
+        .read(&ReadOptions::default())
+        .err();
     let msg = err.as_ref().map(|e| e.to_string()).unwrap_or_default();
     assert!(
-        matches!(err, Some(Error::Remote { status: Some(502), .. })),
+        matches!(
+            err,
+            Some(Error::Remote {
+                status: Some(502),
+                ..
+            })
+        ),
         "{msg}"
     );
-    assert!(msg.contains("gave up after 4 attempts") && msg.contains("bad gateway"), "{msg}");
+    assert!(
+        msg.contains("gave up after 4 attempts") && msg.contains("bad gateway"),
+        "{msg}"
+    );
     assert_eq!(server.seen().len(), 4);
 }
 
@@ -107,7 +122,10 @@ fn a_400_fails_at_once_naming_url_and_query() {
     let want = format!("{}/api/v1/query_range", server.url);
     assert!(err.contains(&want), "{err}");
     assert!(err.contains("query 'rate(x[5m]])'"), "{err}");
-    assert!(err.contains("HTTP 400: bad_data: 1:5: parse error"), "{err}");
+    assert!(
+        err.contains("HTTP 400: bad_data: 1:5: parse error"),
+        "{err}"
+    );
     assert_eq!(server.seen().len(), 1, "a 400 is not retried");
 }
 
@@ -150,10 +168,16 @@ fn bearer_and_basic_credentials_are_sent_and_never_echoed() {
     let token = [("SHIFTWATCH_PROMETHEUS_TOKEN", "tok-3f9a")];
     let (code, out, err) = shiftwatch(&a, &token);
     assert_eq!(code, 0, "{err}");
-    assert!(!out.contains("tok-3f9a") && out.contains(&server.url), "{out}");
+    assert!(
+        !out.contains("tok-3f9a") && out.contains(&server.url),
+        "{out}"
+    );
     let (code, out, err) = shiftwatch(&a, &token);
     assert_eq!(code, 2);
-    assert!(err.contains("HTTP 401") && !err.contains("tok-3f9a"), "{err}");
+    assert!(
+        err.contains("HTTP 401") && !err.contains("tok-3f9a"),
+        "{err}"
+    );
     assert!(!out.contains("tok-3f9a"));
     let seen = server.seen();
     assert_eq!(seen[0].header("authorization"), Some("Bearer tok-3f9a"));
@@ -173,7 +197,10 @@ fn bearer_and_basic_credentials_are_sent_and_never_echoed() {
         ],
     );
     assert_eq!(code, 2);
-    assert!(!err.contains("pa55-word") && !err.contains("YWxpY2U6cGE1NS13b3Jk"), "{err}");
+    assert!(
+        !err.contains("pa55-word") && !err.contains("YWxpY2U6cGE1NS13b3Jk"),
+        "{err}"
+    );
     // base64("alice:pa55-word")
     assert_eq!(
         server.seen()[0].header("authorization"),
@@ -184,11 +211,22 @@ fn bearer_and_basic_credentials_are_sent_and_never_echoed() {
 #[test]
 fn credentials_in_the_url_are_refused() {
     let (code, _, err) = shiftwatch(
-        &["inspect", "--prometheus", "http://bob:hunter2@127.0.0.1:1", "--query", "up", "--start", "now-1h"],
+        &[
+            "inspect",
+            "--prometheus",
+            "http://bob:hunter2@127.0.0.1:1",
+            "--query",
+            "up",
+            "--start",
+            "now-1h",
+        ],
         &[],
     );
     assert_eq!(code, 2);
-    assert!(!err.contains("hunter2") && err.contains("SHIFTWATCH_PROMETHEUS_USER"), "{err}");
+    assert!(
+        !err.contains("hunter2") && err.contains("SHIFTWATCH_PROMETHEUS_USER"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -205,6 +243,9 @@ fn a_refused_connection_is_retried_then_reported() {
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();
-    assert!(msg.contains("gave up after 2 attempts") && msg.contains("query 'up'"), "{msg}");
+    assert!(
+        msg.contains("gave up after 2 attempts") && msg.contains("query 'up'"),
+        "{msg}"
+    );
     assert!(!msg.contains("zz-secret"));
 }

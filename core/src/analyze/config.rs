@@ -238,7 +238,11 @@ impl Config {
             if name.is_empty() {
                 return Err(src.err(q.name.span(), "name", "must not be empty"));
             }
-            if config.queries.iter().any(|o| o.name.as_deref() == Some(name)) {
+            if config
+                .queries
+                .iter()
+                .any(|o| o.name.as_deref() == Some(name))
+            {
                 return Err(src.err(q.name.span(), "name", format!("'{name}' is used twice")));
             }
             if q.expr.get_ref().trim().is_empty() {
@@ -326,7 +330,9 @@ mod tests {
         assert!(e.starts_with("c.toml:4:") && e.contains("step"), "{e}");
         let e = err("[[queries]]\nname = \"a\"\nexpr = \" \"\n");
         assert!(e.starts_with("c.toml:3:") && e.contains("expr"), "{e}");
-        let e = err("[[queries]]\nname = \"a\"\nexpr = \"up\"\n[[queries]]\nname = \"a\"\nexpr = \"x\"\n");
+        let e = err(
+            "[[queries]]\nname = \"a\"\nexpr = \"up\"\n[[queries]]\nname = \"a\"\nexpr = \"x\"\n",
+        );
         assert!(e.starts_with("c.toml:5:") && e.contains("twice"), "{e}");
         assert!(err("[[queries]]\nexpr = \"up\"\n").contains("name"));
     }

@@ -34,17 +34,37 @@ pub struct LiveArgs {
     )]
     pub queries: Vec<String>,
     /// Range start: now-2h, RFC 3339 or epoch.
-    #[arg(long, value_name = "TIME", requires = "prometheus", help_heading = "Live source")]
+    #[arg(
+        long,
+        value_name = "TIME",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
     pub start: Option<String>,
     /// Range end, inclusive [default: now].
-    #[arg(long, value_name = "TIME", requires = "prometheus", help_heading = "Live source")]
+    #[arg(
+        long,
+        value_name = "TIME",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
     pub end: Option<String>,
     /// CA certificates (PEM) to trust for https [default: $SHIFTWATCH_PROMETHEUS_CA_FILE, else
     /// the Mozilla roots].
-    #[arg(long, value_name = "FILE", requires = "prometheus", help_heading = "Live source")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
     pub ca_file: Option<PathBuf>,
     /// Timeout of each HTTP request [default: 60s].
-    #[arg(long, value_name = "DUR", requires = "prometheus", help_heading = "Live source")]
+    #[arg(
+        long,
+        value_name = "DUR",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
     pub timeout: Option<String>,
 }
 

@@ -73,7 +73,12 @@ fn build() -> Vec<(&'static str, &'static str, Vec<Series>)> {
             lat.push(level * l * (1.0 + 0.02 * ar1));
             mem.push((2.0e8 * (1.0 + 0.01 * ar2)).round());
         }
-        latency.push(Series { metric: "latency_seconds", target, le: None, values: lat });
+        latency.push(Series {
+            metric: "latency_seconds",
+            target,
+            le: None,
+            values: lat,
+        });
         memory.push(Series {
             metric: "process_resident_memory_bytes",
             target,
@@ -85,10 +90,19 @@ fn build() -> Vec<(&'static str, &'static str, Vec<Series>)> {
         let mut c = Vec::new();
         for (i, l) in load.iter().enumerate() {
             let inc = (1500.0 * l * (1.0 + 0.05 * noise.next())).round();
-            total = if target == "cand-2" && i == N / 2 { inc } else { total + inc };
+            total = if target == "cand-2" && i == N / 2 {
+                inc
+            } else {
+                total + inc
+            };
             c.push(total);
         }
-        requests.push(Series { metric: "http_requests_total", target, le: None, values: c });
+        requests.push(Series {
+            metric: "http_requests_total",
+            target,
+            le: None,
+            values: c,
+        });
         // Histogram: 100 observations per step; the candidate's are slower.
         let cdf: [f64; 5] = if cand {
             [0.30, 0.60, 0.90, 0.98, 1.0]

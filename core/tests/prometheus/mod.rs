@@ -20,10 +20,8 @@ impl TempDir {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());
-        let p = std::env::temp_dir().join(format!(
-            "shiftwatch-{tag}-{}-{nanos}",
-            std::process::id()
-        ));
+        let p =
+            std::env::temp_dir().join(format!("shiftwatch-{tag}-{}-{nanos}", std::process::id()));
         std::fs::create_dir_all(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
         TempDir(p)
     }
@@ -105,11 +103,14 @@ impl Server {
             String::from_utf8_lossy(&out.stderr)
         );
         let config = dir.join("prometheus.yml");
-        std::fs::write(&config, "global:\n  scrape_interval: 15s\nscrape_configs: []\n")
-            .unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            &config,
+            "global:\n  scrape_interval: 15s\nscrape_configs: []\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let port = free_port();
-        let log = std::fs::File::create(dir.join("prometheus.log"))
-            .unwrap_or_else(|e| panic!("{e}"));
+        let log =
+            std::fs::File::create(dir.join("prometheus.log")).unwrap_or_else(|e| panic!("{e}"));
         let started = Instant::now();
         let child = Command::new("prometheus")
             .arg(format!("--config.file={}", config.display()))

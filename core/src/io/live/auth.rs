@@ -137,7 +137,10 @@ fn secret(
             })?;
             let text = text.trim_end_matches(['\n', '\r']);
             if text.is_empty() {
-                return Err(Error::invalid("credentials", format!("{path} (from {file_var}) is empty")));
+                return Err(Error::invalid(
+                    "credentials",
+                    format!("{path} (from {file_var}) is empty"),
+                ));
             }
             Ok(Some(Secret(text.to_string())))
         }
@@ -221,7 +224,11 @@ mod tests {
             vec![(TOKEN, "t"), (TOKEN_FILE, "/x")],
         ] {
             let e = Auth::from_lookup(lookup(&bad)).err().map(|e| e.to_string());
-            assert!(e.as_ref().is_some_and(|m| !m.contains("=\"t\"") && m.contains("SHIFTWATCH")), "{e:?}");
+            assert!(
+                e.as_ref()
+                    .is_some_and(|m| !m.contains("=\"t\"") && m.contains("SHIFTWATCH")),
+                "{e:?}"
+            );
         }
         let e = Auth::from_lookup(lookup(&[(TOKEN_FILE, "/nonexistent/tok")]))
             .err()

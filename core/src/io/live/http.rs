@@ -87,11 +87,7 @@ impl Client {
             .timeout_connect(Some(opts.timeout.min(Duration::from_secs(10))))
             .user_agent(concat!("shiftwatch/", env!("CARGO_PKG_VERSION")));
         if let Some(path) = &opts.ca_file {
-            cfg = cfg.tls_config(
-                TlsConfig::builder()
-                    .root_certs(read_ca(path)?)
-                    .build(),
-            );
+            cfg = cfg.tls_config(TlsConfig::builder().root_certs(read_ca(path)?).build());
         }
         Ok(Client {
             agent: cfg.build().new_agent(),
@@ -129,10 +125,7 @@ impl Client {
                     ));
                 }
                 Failure::Retry { wait, .. } => {
-                    let backoff = self
-                        .opts
-                        .backoff
-                        .saturating_mul(1u32 << attempt.min(16));
+                    let backoff = self.opts.backoff.saturating_mul(1u32 << attempt.min(16));
                     let wait = wait.unwrap_or(backoff).min(self.opts.max_backoff);
                     std::thread::sleep(wait);
                     attempt += 1;
@@ -142,10 +135,7 @@ impl Client {
     }
 
     fn attempt(&self, url: &str, form: &[(&str, String)]) -> std::result::Result<Vec<u8>, Failure> {
-        let mut req = self
-            .agent
-            .post(url)
-            .header("Accept", "application/json");
+        let mut req = self.agent.post(url).header("Accept", "application/json");
         if let Some(a) = &self.authorization {
             req = req.header("Authorization", a.as_str());
         }
@@ -281,7 +271,10 @@ mod tests {
     fn server_messages() {
         let b = br#"{"status":"error","errorType":"bad_data","error":"parse error at char 3"}"#;
         assert_eq!(server_message(b), ": bad_data: parse error at char 3");
-        assert_eq!(server_message(b"<html>\nbad gateway</html>"), ": <html> bad gateway</html>");
+        assert_eq!(
+            server_message(b"<html>\nbad gateway</html>"),
+            ": <html> bad gateway</html>"
+        );
         assert_eq!(server_message(b""), "");
         assert_eq!(shorten(&"x".repeat(300)).chars().count(), 201);
     }

@@ -89,10 +89,11 @@ impl LiveSpec {
         let timeout_ms = parse_duration_ms("timeout", self.timeout.as_deref().unwrap_or("60s"))?;
         let mut queries: Vec<NamedQuery> = self.queries.iter().map(NamedQuery::expr).collect();
         queries.extend(self.named.iter().cloned());
-        let ca_file = self
-            .ca_file
-            .clone()
-            .or_else(|| std::env::var_os(auth::CA_FILE).filter(|v| !v.is_empty()).map(PathBuf::from));
+        let ca_file = self.ca_file.clone().or_else(|| {
+            std::env::var_os(auth::CA_FILE)
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
         let client = ClientOptions {
             timeout: Duration::from_millis(timeout_ms.max(1).unsigned_abs()),
             ca_file,
@@ -140,7 +141,10 @@ impl PrometheusSource {
         }
         if let Some(q) = queries.iter().find(|q| q.expr.trim().is_empty()) {
             let name = q.name.as_deref().unwrap_or("--query");
-            return Err(Error::invalid("query", format!("{name}: empty PromQL expression")));
+            return Err(Error::invalid(
+                "query",
+                format!("{name}: empty PromQL expression"),
+            ));
         }
         range::chunks(start_ms, end_ms, step_ms, 1)?;
         Ok(PrometheusSource {
@@ -183,7 +187,12 @@ impl PrometheusSource {
                 ];
                 let body = client.post_form(&endpoint, &q.expr, &form)?;
                 let name = if chunks.len() > 1 {
-                    format!("{endpoint} query '{}' (chunk {}/{})", q.expr, i + 1, chunks.len())
+                    format!(
+                        "{endpoint} query '{}' (chunk {}/{})",
+                        q.expr,
+                        i + 1,
+                        chunks.len()
+                    )
                 } else {
                     format!("{endpoint} query '{}'", q.expr)
                 };
@@ -257,12 +266,17 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(check_url("http://h:9090/").ok().as_deref(), Some("http://h:9090"));
+        assert_eq!(
+            check_url("http://h:9090/").ok().as_deref(),
+            Some("http://h:9090")
+        );
         assert_eq!(
             check_url("https://h/prom").ok().as_deref(),
             Some("https://h/prom")
         );
-        let e = check_url("http://bob:pw@h:9090").err().map(|e| e.to_string());
+        let e = check_url("http://bob:pw@h:9090")
+            .err()
+            .map(|e| e.to_string());
         assert!(e.is_some_and(|m| !m.contains("pw") && m.contains(auth::USER)));
         assert!(check_url("h:9090").is_err() && check_url("http:///x").is_err());
         assert_eq!(step_text(15_000), "15s");

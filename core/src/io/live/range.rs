@@ -44,7 +44,12 @@ pub fn parse_time(what: &'static str, text: &str, now_ms: i64) -> Result<i64> {
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a non-positive step or `max_points`, or `end < start`.
-pub fn chunks(start_ms: i64, end_ms: i64, step_ms: i64, max_points: i64) -> Result<Vec<(i64, i64)>> {
+pub fn chunks(
+    start_ms: i64,
+    end_ms: i64,
+    step_ms: i64,
+    max_points: i64,
+) -> Result<Vec<(i64, i64)>> {
     if step_ms <= 0 {
         return Err(Error::invalid("step", "must be positive"));
     }
@@ -90,7 +95,10 @@ mod tests {
         let points: i64 = c.iter().map(|(s, e)| (e - s) / 10 + 1).sum();
         assert_eq!(points, 25);
         // An end off the grid: the last point is the last grid time before it.
-        assert_eq!(chunks(0, 95, 10, 5).unwrap_or_default(), vec![(0, 40), (50, 90)]);
+        assert_eq!(
+            chunks(0, 95, 10, 5).unwrap_or_default(),
+            vec![(0, 40), (50, 90)]
+        );
         // One point.
         assert_eq!(chunks(7, 7, 10, 5).unwrap_or_default(), vec![(7, 7)]);
         // The server limit: 11,000 steps in one chunk at most.
@@ -113,7 +121,9 @@ mod tests {
             Some(now)
         );
         assert_eq!(parse_time("start", "1700000000", now).ok(), Some(now));
-        let e = parse_time("start", "now+1h", now).err().map(|e| e.to_string());
+        let e = parse_time("start", "now+1h", now)
+            .err()
+            .map(|e| e.to_string());
         assert!(e.is_some_and(|m| m.contains("start") && m.contains("now-DURATION")));
         assert_eq!(seconds(1_714_564_800_500), "1714564800.500");
         assert_eq!(seconds(-1500), "-1.500");
