@@ -37,6 +37,7 @@ __all__ = [
     "prepare",
     "prepare_columns",
     "read",
+    "read_prometheus",
     "run_cli",
     "t_ppf",
     "ttest_1samp",
@@ -66,6 +67,17 @@ def read(
     metric: str | None,
     target_label: str | None,
     lenient: bool,
+    kinds: dict[str, str],
+) -> _Dict: ...
+def read_prometheus(
+    url: str,
+    queries: list[str],
+    start: str,
+    end: str,
+    step: str | None,
+    ca_file: str | None,
+    timeout: str | None,
+    target_label: str | None,
     kinds: dict[str, str],
 ) -> _Dict: ...
 def prepare(
