@@ -89,6 +89,13 @@ impl Server {
     /// Backfills `openmetrics` (`promtool tsdb create-blocks-from openmetrics`) into
     /// `dir/tsdb` and starts `prometheus` on it.
     pub fn start(dir: &Path, openmetrics: &Path) -> Server {
+        Server::start_with(dir, openmetrics, None)
+    }
+
+    /// As [`Server::start`], with `--web.config.file=web_config` (TLS, basic auth) when given:
+    /// then the URL is `https://` and readiness is the port accepting connections (the
+    /// client retries the 503 Prometheus answers until its storage is loaded).
+    pub fn start_with(dir: &Path, openmetrics: &Path, web_config: Option<&Path>) -> Server {
         let tsdb = dir.join("tsdb");
         let out = Command::new("promtool")
             .args(["tsdb", "create-blocks-from", "openmetrics"])
@@ -112,7 +119,11 @@ impl Server {
         let log =
             std::fs::File::create(dir.join("prometheus.log")).unwrap_or_else(|e| panic!("{e}"));
         let started = Instant::now();
-        let child = Command::new("prometheus")
+        let mut cmd = Command::new("prometheus");
+        if let Some(w) = web_config {
+            cmd.arg(format!("--web.config.file={}", w.display()));
+        }
+        let child = cmd
             .arg(format!("--config.file={}", config.display()))
             .arg(format!("--storage.tsdb.path={}", tsdb.display()))
             .arg("--storage.tsdb.retention.time=10y")
@@ -124,12 +135,23 @@ impl Server {
         let mut server = Server {
             child,
             port,
-            url: format!("http://127.0.0.1:{port}"),
+            url: format!(
+                "{}://127.0.0.1:{port}",
+                if web_config.is_some() {
+                    "https"
+                } else {
+                    "http"
+                }
+            ),
             startup_s: 0.0,
         };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
-            if http_get(port, "/-/ready").is_some_and(|(s, _)| s == 200) {
+            let ready = match web_config {
+                None => http_get(port, "/-/ready").is_some_and(|(s, _)| s == 200),
+                Some(_) => TcpStream::connect(("127.0.0.1", port)).is_ok(),
+            };
+            if ready {
                 break;
             }
             if let Ok(Some(status)) = server.child.try_wait() {

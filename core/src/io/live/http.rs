@@ -183,12 +183,18 @@ fn plural(n: u32) -> &'static str {
     }
 }
 
-/// A transport error: retried unless it is a configuration problem (bad URL, TLS setup).
+/// A transport error: retried unless it is a configuration problem (bad URL, TLS setup or a
+/// refused certificate).
 fn transport(e: ureq::Error) -> Failure {
     use ureq::Error as U;
     let msg = e.to_string();
     match e {
         U::BadUri(_) | U::Tls(_) | U::Pem(_) | U::Rustls(_) | U::InvalidProxyUrl | U::Http(_) => {
+            Failure::Fatal { status: None, msg }
+        }
+        // rustls reports a refused handshake (untrusted certificate, wrong name) as InvalidData
+        // through the stream: asking again will not help.
+        U::Io(ref io) if io.kind() == std::io::ErrorKind::InvalidData => {
             Failure::Fatal { status: None, msg }
         }
         U::BodyExceedsLimit(_) => Failure::Fatal {
