@@ -178,6 +178,14 @@ impl PrometheusSource {
         let mut report = ReadReport::default();
         let mut requests = 0;
         for q in &self.queries {
+            if let Some(f) = derived(&q.expr) {
+                report.note(format!(
+                    "query '{}' uses {f}(): shiftwatch computes rates (with counter resets) and \
+                     histogram quantiles itself; query the raw counter or _bucket series",
+                    q.expr
+                ));
+            }
+            let rows_before = report.rows;
             for (i, &(s, e)) in chunks.iter().enumerate() {
                 let form = [
                     ("query", q.expr.clone()),
@@ -206,6 +214,9 @@ impl PrometheusSource {
                 )?;
                 requests += 1;
             }
+            if report.rows == rows_before {
+                report.note(format!("query '{}' returned no data in the range", q.expr));
+            }
         }
         report.prometheus = Some(RemoteSource {
             url: self.url.clone(),
@@ -217,6 +228,30 @@ impl PrometheusSource {
         });
         Ok(super::finish(set, report, opts))
     }
+}
+
+/// The PromQL function that turns raw counters or buckets into derived values, if `expr` calls
+/// one.
+fn derived(expr: &str) -> Option<&'static str> {
+    let compact: String = expr.chars().filter(|c| !c.is_whitespace()).collect();
+    [
+        "histogram_quantile",
+        "irate",
+        "rate",
+        "increase",
+        "delta",
+        "deriv",
+    ]
+    .into_iter()
+    .find(|f| {
+        compact.match_indices(&format!("{f}(")).any(|(i, _)| {
+            // A whole word: `rate(` but not the tail of `irate(` or `my_rate(`.
+            !compact[..i]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+    })
 }
 
 /// `15s`, `1m`, `1500ms`: the step as a duration.
@@ -282,6 +317,14 @@ mod tests {
         assert_eq!(step_text(15_000), "15s");
         assert_eq!(step_text(60_000), "1m");
         assert_eq!(step_text(1500), "1500ms");
+        assert_eq!(derived("sum(rate(x_total[5m]))"), Some("rate"));
+        assert_eq!(derived("irate (x[1m])"), Some("irate"));
+        assert_eq!(
+            derived("histogram_quantile(0.9, x_bucket)"),
+            Some("histogram_quantile")
+        );
+        assert_eq!(derived("my_rate(x)"), None);
+        assert_eq!(derived("http_requests_total{job=\"rate\"}"), None);
     }
 
     #[test]
