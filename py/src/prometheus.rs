@@ -13,7 +13,7 @@ use crate::io::{options, raw_columnar, run};
 /// Runs `queries` over `[start, end]` at `step` against `url`; returns the layout of `read`.
 /// Credentials come from the `SHIFTWATCH_PROMETHEUS_*` environment variables.
 #[pyfunction]
-#[pyo3(signature = (url, queries, start, end, step, ca_file, timeout, target_label, kinds))]
+#[pyo3(signature = (url, queries, start, end, step, ca_file, timeout, retries, target_label, kinds))]
 #[allow(clippy::too_many_arguments)]
 fn read_prometheus(
     py: Python<'_>,
@@ -24,6 +24,7 @@ fn read_prometheus(
     step: Option<String>,
     ca_file: Option<PathBuf>,
     timeout: Option<String>,
+    retries: Option<u32>,
     target_label: Option<String>,
     kinds: BTreeMap<String, String>,
 ) -> PyResult<Py<PyAny>> {
@@ -37,6 +38,7 @@ fn read_prometheus(
         step,
         ca_file,
         timeout,
+        retries,
     };
     run(py, move || raw_columnar(&spec.source()?.read(&opts)?))
 }

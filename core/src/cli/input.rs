@@ -66,6 +66,15 @@ pub struct LiveArgs {
         help_heading = "Live source"
     )]
     pub timeout: Option<String>,
+    /// Retries of a request that got no answer, 429 or 5xx (exponential backoff from 0.5 s,
+    /// Retry-After respected) [default: 4].
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
+    pub retries: Option<u32>,
 }
 
 impl LiveArgs {
@@ -98,6 +107,7 @@ impl LiveArgs {
             step: step.map(str::to_string),
             ca_file: self.ca_file.clone(),
             timeout: self.timeout.clone(),
+            retries: self.retries,
         };
         spec.source()?.read(opts).map(Some)
     }

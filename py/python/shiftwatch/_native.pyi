@@ -77,6 +77,7 @@ def read_prometheus(
     step: str | None,
     ca_file: str | None,
     timeout: str | None,
+    retries: int | None,
     target_label: str | None,
     kinds: dict[str, str],
 ) -> _Dict: ...

@@ -36,6 +36,7 @@ def read_prometheus(
     *,
     ca_file: str | os.PathLike[str] | None = None,
     timeout: str | None = None,
+    retries: int | None = None,
     target_label: str | None = None,
     kinds: Mapping[str, str] | None = None,
     labels: LabelsAs = "string",
@@ -70,6 +71,8 @@ def read_prometheus(
         ca_file: PEM bundle of CA certificates to trust for ``https`` (default:
             ``SHIFTWATCH_PROMETHEUS_CA_FILE``, else the built-in Mozilla roots).
         timeout: Timeout of each request, e.g. ``"30s"`` (default ``60s``).
+        retries: Retries of a request that got no answer, 429 or 5xx (default 4; backoff
+            from 0.5 s, doubling).
         target_label: Label whose value is the series' target (default ``"target"``).
         kinds: Kinds by metric or family name, e.g. ``{"http_requests": "counter"}`` (the API
             does not say which series are counters).
@@ -105,6 +108,7 @@ def read_prometheus(
         step,
         None if ca_file is None else os.fspath(ca_file),
         timeout,
+        retries,
         target_label,
         dict(kinds or {}),
     )

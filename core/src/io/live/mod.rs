@@ -69,6 +69,8 @@ pub struct LiveSpec {
     pub ca_file: Option<PathBuf>,
     /// Request timeout, e.g. `60s` (default 60 s).
     pub timeout: Option<String>,
+    /// Retries after a failed attempt (default [`ClientOptions::default`]'s 4).
+    pub retries: Option<u32>,
 }
 
 impl LiveSpec {
@@ -94,11 +96,13 @@ impl LiveSpec {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
         });
+        let d = ClientOptions::default();
         let client = ClientOptions {
+            retries: self.retries.unwrap_or(d.retries),
             timeout: Duration::from_millis(timeout_ms.max(1).unsigned_abs()),
             ca_file,
             auth: Auth::from_env()?,
-            ..ClientOptions::default()
+            ..d
         };
         PrometheusSource::new(&self.url, queries, start_ms, end_ms, step_ms, client)
     }
