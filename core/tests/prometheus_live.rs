@@ -198,6 +198,38 @@ fn a_range_over_11000_points_is_split_and_stitched() {
             .unwrap_or_else(|e| panic!("{e}"))
     };
     let whole = read(fixture::N as i64);
+    // Labels are kept (target taken out as the target), names from __name__.
+    let les: Vec<&str> = {
+        let mut src = PrometheusSource::new(
+            &server.url,
+            vec![NamedQuery::expr(
+                "rpc_duration_seconds_bucket{target=\"cand-1\"}",
+            )],
+            exp.start_s * 1000,
+            exp.end_s * 1000,
+            15_000,
+            ClientOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        src.max_points = 100;
+        let d = src
+            .read(&ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(d
+            .series
+            .iter()
+            .all(|s| s.key.metric == "rpc_duration_seconds_bucket"
+                && s.key.target == "cand-1"
+                && s.key.labels.len() == 1));
+        let mut v: Vec<&str> = fixture::LE.to_vec();
+        v.retain(|le| {
+            d.series
+                .iter()
+                .any(|s| s.key.labels.get("le").map(String::as_str) == Some(*le))
+        });
+        v
+    };
+    assert_eq!(les, fixture::LE);
     let pieces = read(7);
     assert_eq!(whole.series.len(), 4);
     assert_eq!(
