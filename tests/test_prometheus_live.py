@@ -13,7 +13,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import pytest
@@ -48,12 +48,18 @@ min_effect = 0.03
 """
 
 
-def _experiment(start: int) -> list[tuple[str, str, list[tuple[str, str | None, np.ndarray]]]]:
+Family = list[tuple[str, Optional[str], np.ndarray]]
+
+
+def _experiment(start: int) -> list[tuple[str, str, Family]]:
     """Families (name, type, [(target, le, values)]): latency +10 % on the candidate, memory
     unchanged, a counter with a reset on cand-2, a slower candidate histogram."""
     rng = np.random.default_rng(12)
     load = 1 + 0.05 * np.sin(np.arange(N) * 2 * np.pi / 240)
-    lat, mem, req, rpc = [], [], [], []
+    lat: Family = []
+    mem: Family = []
+    req: Family = []
+    rpc: Family = []
     for t in TARGETS:
         cand = t.startswith("cand")
         lat.append((t, None, (0.11 if cand else 0.10) * load * (1 + 0.02 * rng.standard_normal(N))))
