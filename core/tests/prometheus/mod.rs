@@ -52,10 +52,10 @@ pub fn tools() -> Result<(), String> {
     Ok(())
 }
 
-/// Prints a loud skip line (visible with `--nocapture` and in the test command's log).
+/// Prints a loud skip line. Written to the stderr handle directly, not with `eprintln!`, so
+/// the test harness's output capture does not hide it: it shows in every `cargo test` log.
 pub fn skip(test: &str, why: &str) {
-    eprintln!("SKIPPED {test}: {why}");
-    println!("SKIPPED {test}: {why}");
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
 }
 
 /// A free loopback port.
