@@ -187,6 +187,9 @@ pub fn shiftwatch(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) 
     ] {
         cmd.env_remove(var);
     }
+    // Loopback only: never through a proxy a CI machine may set.
+    cmd.env("NO_PROXY", "127.0.0.1,localhost");
+    cmd.env("no_proxy", "127.0.0.1,localhost");
     for (k, v) in env {
         cmd.env(k, v);
     }
