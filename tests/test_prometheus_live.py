@@ -221,6 +221,25 @@ def test_analyze_of_the_live_frame_equals_analyze_of_the_export(live: Live) -> N
     )
 
 
+def test_analyze_of_a_prometheus_source_names_it_in_the_report(live: Live) -> None:
+    # Queries from the config's [[queries]] plus one argument; the same report as the file.
+    config = live.config.parent / "with_queries.toml"
+    config.write_text(
+        CONFIG
+        + "".join(f'\n[[queries]]\nname = "q{i}"\nexpr = "{q}"\n' for i, q in enumerate(QUERIES[1:]))
+    )
+    src = shiftwatch.Prometheus(live.url, QUERIES[0], live.start, live.end)
+    opts = dict(baseline="base-*", candidate="cand-*", config=config, step="15s")
+    got = shiftwatch.analyze(src, **opts)  # type: ignore[arg-type]
+    want = shiftwatch.analyze(live.csv, **opts)  # type: ignore[arg-type]
+    assert [m["verdict"] for m in got.metrics] == [m["verdict"] for m in want.metrics]
+    assert [m["effect"] for m in got.metrics] == [m["effect"] for m in want.metrics]
+    p = got.to_dict()["inputs"]["prometheus"]
+    assert p["url"] == live.url and p["step"] == "15s"
+    assert [q["expr"] for q in p["queries"]] == QUERIES
+    assert [q.get("name") for q in p["queries"]] == [None, "q0", "q1", "q2"]
+
+
 def test_a_range_over_11000_points_is_split(live: Live) -> None:
     frame, report = shiftwatch.read_prometheus(
         live.url,

@@ -25,7 +25,7 @@ from shiftwatch._detect import (
 from shiftwatch._edivisive import EDivisiveChangePoint, EDivisiveDetection
 from shiftwatch._io import prepare, read
 from shiftwatch._native import InsufficientDataError, __version__
-from shiftwatch._prometheus import read_prometheus
+from shiftwatch._prometheus import Prometheus, read_prometheus
 
 __all__ = [
     "ChangePoint",
@@ -39,6 +39,7 @@ __all__ = [
     "InsufficientDataError",
     "MultiChangePoint",
     "MultiDetection",
+    "Prometheus",
     "SampleSummary",
     "__version__",
     "compare",

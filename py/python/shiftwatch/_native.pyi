@@ -15,6 +15,7 @@ __all__ = [
     "acf",
     "analyze_columns",
     "analyze_paths",
+    "analyze_prometheus",
     "anderson_ksamp",
     "ansari",
     "bootstrap_ci",
@@ -110,6 +111,18 @@ def prepare_columns(
 # warmup, step, seed}; returns {report, table, markdown, junit}
 def analyze_paths(
     paths: list[str], options: _Dict, progress: Callable[[int, int], None] | None = None
+) -> _Dict: ...
+def analyze_prometheus(
+    url: str,
+    queries: list[str],
+    start: str,
+    end: str,
+    step: str | None,
+    ca_file: str | None,
+    timeout: str | None,
+    retries: int | None,
+    options: _Dict,
+    progress: Callable[[int, int], None] | None = None,
 ) -> _Dict: ...
 def analyze_columns(
     metric: list[str],

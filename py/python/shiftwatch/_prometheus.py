@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import os
 from collections.abc import Mapping, Sequence
@@ -10,7 +11,7 @@ from typing import Any, Union
 from shiftwatch import _native
 from shiftwatch._io import LabelsAs, Library, _frame, _report
 
-__all__ = ["read_prometheus"]
+__all__ = ["Prometheus", "read_prometheus"]
 
 TimeLike = Union[str, int, float, _dt.datetime]
 
@@ -25,6 +26,48 @@ def _time(t: TimeLike) -> str:
     if isinstance(t, (int, float)):
         return repr(t)
     return str(t)
+
+
+def _queries(query: str | Sequence[str]) -> list[str]:
+    queries = [query] if isinstance(query, str) else list(query)
+    if not all(isinstance(q, str) for q in queries):
+        raise TypeError("query must be a string or a list of strings")
+    return queries
+
+
+@dataclasses.dataclass(frozen=True)
+class Prometheus:
+    """A live Prometheus source for :func:`shiftwatch.analyze`, with the arguments of
+    :func:`read_prometheus`; ``query`` may be empty when the config has ``[[queries]]``.
+
+    Example:
+        >>> import shiftwatch
+        >>> src = shiftwatch.Prometheus("http://localhost:9090", "latency_seconds",
+        ...                             start="now-2h", step="15s")
+        >>> shiftwatch.analyze(src, baseline="base-*", candidate="cand-*")  # doctest: +SKIP
+    """
+
+    url: str
+    query: Union[str, Sequence[str]] = ()
+    start: TimeLike = "now-1h"
+    end: TimeLike = "now"
+    step: Union[str, None] = None
+    ca_file: Union[str, "os.PathLike[str]", None] = None
+    timeout: Union[str, None] = None
+    retries: Union[int, None] = None
+
+    def _native_args(self, step: str | None = None) -> tuple[Any, ...]:
+        """Positional arguments of the native functions (``step``: the fallback step)."""
+        return (
+            self.url,
+            _queries(self.query),
+            _time(self.start),
+            _time(self.end),
+            self.step if self.step is not None else step,
+            None if self.ca_file is None else os.fspath(self.ca_file),
+            self.timeout,
+            self.retries,
+        )
 
 
 def read_prometheus(
@@ -96,22 +139,12 @@ def read_prometheus(
         ...     "http://localhost:9090", ["http_requests_total", "latency_seconds"],
         ...     start="now-2h", step="15s")
         >>> shiftwatch.analyze(frame, baseline="base-*", candidate="cand-*")  # doctest: +SKIP
+
+    See also :class:`Prometheus`: ``shiftwatch.analyze(shiftwatch.Prometheus(...))`` reads the
+    same source and records it in the report's ``inputs.prometheus``.
     """
-    queries = [query] if isinstance(query, str) else list(query)
-    if not all(isinstance(q, str) for q in queries):
-        raise TypeError("query must be a string or a list of strings")
-    out = _native.read_prometheus(
-        url,
-        queries,
-        _time(start),
-        _time(end),
-        step,
-        None if ca_file is None else os.fspath(ca_file),
-        timeout,
-        retries,
-        target_label,
-        dict(kinds or {}),
-    )
+    src = Prometheus(url, query, start, end, step, ca_file, timeout, retries)
+    out = _native.read_prometheus(*src._native_args(), target_label, dict(kinds or {}))
     frame = _frame(out, labels, (), library)
     return (frame, _report(out)) if with_report else frame
 
