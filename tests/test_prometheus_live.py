@@ -232,12 +232,27 @@ def test_analyze_of_a_prometheus_source_names_it_in_the_report(live: Live) -> No
     opts = dict(baseline="base-*", candidate="cand-*", config=config, step="15s")
     got = shiftwatch.analyze(src, **opts)  # type: ignore[arg-type]
     want = shiftwatch.analyze(live.csv, **opts)  # type: ignore[arg-type]
-    assert [m["verdict"] for m in got.metrics] == [m["verdict"] for m in want.metrics]
-    assert [m["effect"] for m in got.metrics] == [m["effect"] for m in want.metrics]
+
+    def by_key(r: Any) -> dict[str, Any]:
+        return {f"{m['metric']}{sorted(m['labels'].items())}": {**m, "notes": None} for m in r.metrics}
+
+    assert by_key(got) == by_key(want)
+    assert got.to_dict()["summary"] == want.to_dict()["summary"]
     p = got.to_dict()["inputs"]["prometheus"]
     assert p["url"] == live.url and p["step"] == "15s"
     assert [q["expr"] for q in p["queries"]] == QUERIES
     assert [q.get("name") for q in p["queries"]] == [None, "q0", "q1", "q2"]
+
+
+def test_plot_metric_of_a_live_report_reads_the_source_again(live: Live) -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    src = shiftwatch.Prometheus(live.url, QUERIES, live.start, live.end, "15s")
+    r = shiftwatch.analyze(src, baseline="base-*", candidate="cand-*", config=live.config)
+    ax = r.plot_metric("latency_seconds")
+    assert len(ax.lines) >= 4  # one line per target at least
 
 
 def test_a_range_over_11000_points_is_split(live: Live) -> None:

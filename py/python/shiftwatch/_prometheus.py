@@ -56,7 +56,9 @@ class Prometheus:
     timeout: Union[str, None] = None
     retries: Union[int, None] = None
 
-    def _native_args(self, step: str | None = None) -> tuple[Any, ...]:
+    def _native_args(
+        self, step: str | None = None
+    ) -> tuple[str, list[str], str, str, str | None, str | None, str | None, int | None]:
         """Positional arguments of the native functions (``step``: the fallback step)."""
         return (
             self.url,
