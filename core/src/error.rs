@@ -95,6 +95,20 @@ pub enum Error {
     /// A long computation was stopped by its progress hook (Ctrl-C in Python).
     #[error("cancelled")]
     Cancelled,
+    /// A remote source (the Prometheus HTTP API) refused or failed a request. The message names
+    /// the URL and the query, never credentials.
+    #[error("{url}: query '{query}': {msg}")]
+    Remote {
+        /// The endpoint asked (no credentials: they are never part of a URL shiftwatch accepts).
+        url: String,
+        /// The PromQL expression.
+        query: String,
+        /// HTTP status when the server answered (`None`: no answer, e.g. connection refused or
+        /// timed out).
+        status: Option<u16>,
+        /// What went wrong, with the server's `errorType` and `error` when it sent them.
+        msg: String,
+    },
     /// A file could not be opened or read.
     #[error("{path}: {source}")]
     Io {

@@ -20,14 +20,18 @@ use crate::progress::call_with_progress;
 
 /// The report and its renderings.
 #[derive(Serialize)]
-struct Rendered {
+pub(crate) struct Rendered {
     report: Report,
     table: String,
     markdown: String,
     junit: String,
 }
 
-fn rendered(data: &Dataset, spec: &Spec, progress: &dyn Progress) -> shiftwatch::Result<Rendered> {
+pub(crate) fn rendered(
+    data: &Dataset,
+    spec: &Spec,
+    progress: &dyn Progress,
+) -> shiftwatch::Result<Rendered> {
     let report = analyze_with(data, &spec.options()?, progress)?;
     Ok(Rendered {
         table: render::table(&report, false),
@@ -40,7 +44,7 @@ fn rendered(data: &Dataset, spec: &Spec, progress: &dyn Progress) -> shiftwatch:
 /// The options dict of the Python layer → [`Spec`].
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
-struct Options {
+pub(crate) struct Options {
     mode: Option<String>,
     baseline: Option<String>,
     candidate: Option<String>,

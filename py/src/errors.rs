@@ -25,6 +25,13 @@ pub fn to_py(err: shiftwatch::Error) -> PyErr {
             PyFileNotFoundError::new_err(msg)
         }
         E::Io { .. } => PyOSError::new_err(msg),
+        // The server refused the request (bad query, denied): an input problem.
+        E::Remote {
+            status: Some(400..=499),
+            ..
+        } => PyValueError::new_err(msg),
+        // No answer, or the server failed after the retries.
+        E::Remote { .. } => pyo3::exceptions::PyConnectionError::new_err(msg),
         _ => PyValueError::new_err(msg),
     }
 }

@@ -44,7 +44,7 @@ struct PreparedMeta<'a> {
 }
 
 /// Columns + metadata, built without the GIL.
-struct Columnar {
+pub(crate) struct Columnar {
     timestamps: Vec<i64>,
     values: Vec<f64>,
     index: Vec<u32>,
@@ -70,7 +70,7 @@ fn ser<T: Serialize>(x: &T) -> shiftwatch::Result<topy::Val> {
     topy::to_val(x).map_err(|e| shiftwatch::Error::invalid("result", e.to_string()))
 }
 
-fn raw_columnar(ds: &Dataset) -> shiftwatch::Result<Columnar> {
+pub(crate) fn raw_columnar(ds: &Dataset) -> shiftwatch::Result<Columnar> {
     let (timestamps, values, index) = columns(
         ds.series
             .iter()
@@ -135,7 +135,7 @@ fn into_dict(py: Python<'_>, c: Columnar) -> PyResult<Py<PyAny>> {
 }
 
 /// Builds the engine's read options from the Python arguments.
-fn options(
+pub(crate) fn options(
     format: &str,
     timezone: Option<&str>,
     metric: Option<String>,
@@ -174,7 +174,7 @@ fn read_source(
     }
 }
 
-fn run<F>(py: Python<'_>, f: F) -> PyResult<Py<PyAny>>
+pub(crate) fn run<F>(py: Python<'_>, f: F) -> PyResult<Py<PyAny>>
 where
     F: FnOnce() -> shiftwatch::Result<Columnar> + Send,
 {

@@ -13,6 +13,7 @@ mod disttests;
 mod errors;
 mod io;
 mod progress;
+mod prometheus;
 mod rank;
 mod resample;
 mod topy;
@@ -48,5 +49,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     rank::register(m)?;
     resample::register(m)?;
     io::register(m)?;
+    prometheus::register(m)?;
     Ok(())
 }

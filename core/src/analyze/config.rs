@@ -20,6 +20,10 @@
 //! op = ">"                        # > >= < <= ==
 //! threshold = 25
 //! for = "75m"                     # optional
+//!
+//! [[queries]]                       # live source (--prometheus URL): PromQL to run
+//! name = "http_requests"            # metric name for results without __name__
+//! expr = 'http_requests_total{job="api"}'
 //! ```
 
 use std::collections::BTreeMap;
@@ -32,6 +36,7 @@ use super::duration::parse_duration_ms;
 use super::policy::{LabelMatch, MetricEntry};
 use super::rules::{Aggregate, Op, Rule};
 use crate::error::Location;
+use crate::io::remote::NamedQuery;
 use crate::policy::Direction;
 use crate::series::Kind;
 use crate::{Error, Result};
@@ -43,6 +48,15 @@ struct RawConfig {
     metrics: Vec<RawMetric>,
     #[serde(default)]
     rules: Vec<RawRule>,
+    #[serde(default)]
+    queries: Vec<RawQuery>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuery {
+    name: Spanned<String>,
+    expr: Spanned<String>,
 }
 
 #[derive(Deserialize)]
@@ -80,6 +94,8 @@ pub struct Config {
     pub metrics: Vec<MetricEntry>,
     /// Launch-blocker rules, in file order.
     pub rules: Vec<Rule>,
+    /// PromQL queries for a live source (`--prometheus`), in file order.
+    pub queries: Vec<NamedQuery>,
 }
 
 /// 1-based line and column of byte `offset` in `text`.
@@ -217,6 +233,26 @@ impl Config {
                     .unwrap_or(0),
             });
         }
+        for q in &raw.queries {
+            let name = q.name.get_ref().trim();
+            if name.is_empty() {
+                return Err(src.err(q.name.span(), "name", "must not be empty"));
+            }
+            if config
+                .queries
+                .iter()
+                .any(|o| o.name.as_deref() == Some(name))
+            {
+                return Err(src.err(q.name.span(), "name", format!("'{name}' is used twice")));
+            }
+            if q.expr.get_ref().trim().is_empty() {
+                return Err(src.err(q.expr.span(), "expr", "must not be empty"));
+            }
+            config.queries.push(NamedQuery {
+                name: Some(name.to_string()),
+                expr: q.expr.get_ref().clone(),
+            });
+        }
         Ok(config)
     }
 
@@ -279,5 +315,25 @@ mod tests {
         let e = err("[[metrics]]\nname = \"x\"\nmin_effect = -1\n");
         assert!(e.contains("min_effect"), "{e}");
         assert!(err("[[metrics]\n").starts_with("c.toml:1:"));
+    }
+
+    #[test]
+    fn queries_are_strict() {
+        let c = Config::parse(
+            "[[queries]]\nname = \"rps\"\nexpr = 'http_requests_total{job=\"api\"}'\n",
+            "c.toml",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.queries[0].name.as_deref(), Some("rps"));
+        assert_eq!(c.queries[0].expr, "http_requests_total{job=\"api\"}");
+        let e = err("[[queries]]\nname = \"a\"\nexpr = \"up\"\nstep = \"5s\"\n");
+        assert!(e.starts_with("c.toml:4:") && e.contains("step"), "{e}");
+        let e = err("[[queries]]\nname = \"a\"\nexpr = \" \"\n");
+        assert!(e.starts_with("c.toml:3:") && e.contains("expr"), "{e}");
+        let e = err(
+            "[[queries]]\nname = \"a\"\nexpr = \"up\"\n[[queries]]\nname = \"a\"\nexpr = \"x\"\n",
+        );
+        assert!(e.starts_with("c.toml:5:") && e.contains("twice"), "{e}");
+        assert!(err("[[queries]]\nexpr = \"up\"\n").contains("name"));
     }
 }

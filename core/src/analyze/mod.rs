@@ -372,6 +372,7 @@ pub fn analyze_with(
             rows_skipped: data.report.rows_skipped,
             series: data.series.len(),
             notes: data.report.notes.clone(),
+            prometheus: data.report.prometheus.clone(),
         },
         settings: Settings {
             baseline: opts

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, ValueEnum};
 
+use super::input::LiveArgs;
 use crate::analyze::{analyze_with, read_options, Spec};
-use crate::io::read_paths;
 use crate::progress::StderrBar;
 use crate::report::{render, Attribution, Report, Verdict};
 
@@ -45,12 +45,17 @@ pub enum FailOn {
   shiftwatch analyze canary.json --mode deploy --deploy-at 2026-11-21T10:00:00Z
   shiftwatch analyze bench.csv --mode history --format markdown
   shiftwatch analyze *.csv --config shiftwatch.toml --format junit --output report.xml
+  shiftwatch analyze --prometheus http://prometheus:9090 --query 'http_requests_total{job=\"api\"}' \\
+      --start 2026-11-21T10:00:00Z --end 2026-11-21T12:00:00Z --step 15s --baseline 'api-v1-*' --candidate 'api-v2-*'
 
 Exit codes: 0 nothing failing, 1 a failing finding (see --fail-on), 2 usage or input error.")]
 pub struct AnalyzeArgs {
     /// Exports to read (tidy CSV, Grafana CSV, Prometheus JSON, OpenMetrics; formats may mix).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "prometheus", conflicts_with = "prometheus")]
     pub files: Vec<PathBuf>,
+    /// Live source instead of files.
+    #[command(flatten)]
+    pub live: LiveArgs,
     /// paired, deploy or history (default: paired when baseline and candidate are both
     /// present, else deploy).
     #[arg(long)]
@@ -79,7 +84,8 @@ pub struct AnalyzeArgs {
     /// Warm-up trimmed from the start of every series (and after a deploy), e.g. 5m; 0 keeps all.
     #[arg(long, default_value = "5m")]
     pub warmup: String,
-    /// Grid step (default: per metric, the coarsest scrape interval), e.g. 30s.
+    /// Grid step (default: per metric, the coarsest scrape interval), e.g. 30s. With
+    /// --prometheus also the query resolution [default there: 15s].
     #[arg(long)]
     pub step: Option<String>,
     /// Output format.
@@ -166,7 +172,12 @@ pub fn render_report(
 /// Input, config and usage errors (exit 2).
 pub fn run(args: AnalyzeArgs) -> anyhow::Result<u8> {
     let opts = args.spec().options()?;
-    let data = read_paths(&args.files, &read_options(&opts))?;
+    let data = args.live.read_or_files(
+        &args.files,
+        args.step.as_deref(),
+        &opts.config.queries,
+        &read_options(&opts),
+    )?;
     // A bar on stderr when it is a terminal (silent otherwise).
     let bar = StderrBar::new("analyze metrics");
     let report = analyze_with(&data, &opts, &bar)?;

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::Args;
 
 use super::fmt;
-use super::input::Input;
+use super::input::{Input, LiveArgs};
 use crate::changepoint::edivisive::PValueRule;
 use crate::changepoint::{
     detect, detect_multivariate, ChangeKind, CostKind, DetectOptions, EDivisiveOptions, Method,
@@ -27,6 +27,7 @@ use crate::series::select::{align, Usable};
   shiftwatch detect prometheus_range.json --column 'process_resident_memory_bytes'
   shiftwatch detect service.csv --column latency,cpu,errors --format json
   cat values.csv | shiftwatch detect -
+  shiftwatch detect --prometheus http://prometheus:9090 --query 'process_resident_memory_bytes{instance=\"a:9100\"}' --start now-6h --step 30s
 
 Indices are 0-based and name the first value used of each new segment (empty cells, NaN and
 ±Inf are skipped and counted on stderr). When the file has a time column (Time, timestamp,
@@ -37,7 +38,14 @@ with every column's levels.")]
 pub struct DetectArgs {
     /// A CSV file with a header line, or a tidy CSV, Prometheus JSON or OpenMetrics file (`-`
     /// reads standard input).
-    pub file: PathBuf,
+    #[arg(required_unless_present = "prometheus", conflicts_with = "prometheus")]
+    pub file: Option<PathBuf>,
+    /// Live source instead of a file.
+    #[command(flatten)]
+    pub live: LiveArgs,
+    /// With --prometheus: the query resolution [default: 15s].
+    #[arg(long, requires = "prometheus", help_heading = "Live source")]
+    pub step: Option<String>,
     /// Series to analyse: a column header, a metric name, a target, a series key or a
     /// 1-based series number (needed when the file holds several series). Repeat it, or
     /// separate names by commas, to analyse several series jointly on their common times.
@@ -99,7 +107,7 @@ pub fn run(mut args: DetectArgs) -> anyhow::Result<u8> {
                 args.column.join(", ")
             );
         }
-        let input = Input::read(&args.file)?;
+        let input = Input::open(args.file.as_deref(), &args.live, args.step.as_deref())?;
         let series = input.series(args.column.first().map(String::as_str), "--column")?;
         return super::edivisive::run(&input, &series, &options, json);
     }
@@ -110,7 +118,7 @@ pub fn run(mut args: DetectArgs) -> anyhow::Result<u8> {
         min_size: args.min_size,
         alpha: args.alpha,
     };
-    let input = Input::read(&args.file)?;
+    let input = Input::open(args.file.as_deref(), &args.live, args.step.as_deref())?;
     let label = &input.label;
     if args.column.len() > 1 {
         let series = args

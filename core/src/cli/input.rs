@@ -1,16 +1,134 @@
-//! The one input path of `detect` and `compare`: a file (or standard input) read by
-//! [`crate::io`], series chosen by [`crate::series::select`]. A CSV without a time column is
-//! read with its rows numbered ([`crate::io::ReadOptions::number_rows`]); the output then
-//! shows indices, not times.
+//! The one input path of the commands: files (or standard input) read by [`crate::io`], or a
+//! live Prometheus server ([`LiveArgs`], the same flags for `analyze`, `detect` and `inspect`),
+//! series chosen by [`crate::series::select`]. A CSV without a time column is read with its
+//! rows numbered ([`crate::io::ReadOptions::number_rows`]); the output then shows indices, not
+//! times.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::io::{read_path, read_reader, ReadOptions};
+use crate::io::live::LiveSpec;
+use crate::io::remote::NamedQuery;
+use crate::io::{read_path, read_paths, read_reader, ReadOptions};
 use crate::report::detect::Source;
 use crate::series::select::{select, usable, Usable};
 use crate::series::Dataset;
 use crate::{Error, Result};
+
+/// Where the data comes from instead of files: a Prometheus server's `query_range` API.
+/// Credentials come from the environment only (see the README, "Reading from Prometheus").
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LiveArgs {
+    /// Query this Prometheus server (http(s)://host:9090) instead of reading files. Credentials:
+    /// SHIFTWATCH_PROMETHEUS_TOKEN[_FILE], or SHIFTWATCH_PROMETHEUS_USER and
+    /// SHIFTWATCH_PROMETHEUS_PASSWORD[_FILE].
+    #[arg(long, value_name = "URL", help_heading = "Live source")]
+    pub prometheus: Option<String>,
+    /// PromQL to run (repeatable). Raw series: counters as counters (not rate()), histograms
+    /// by their _bucket series.
+    #[arg(
+        long = "query",
+        value_name = "PROMQL",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
+    pub queries: Vec<String>,
+    /// Range start: now-2h, RFC 3339 or epoch.
+    #[arg(
+        long,
+        value_name = "TIME",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
+    pub start: Option<String>,
+    /// Range end, inclusive [default: now].
+    #[arg(
+        long,
+        value_name = "TIME",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
+    pub end: Option<String>,
+    /// CA certificates (PEM) to trust for https [default: $SHIFTWATCH_PROMETHEUS_CA_FILE, else
+    /// the Mozilla roots].
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
+    pub ca_file: Option<PathBuf>,
+    /// Timeout of each HTTP request [default: 60s].
+    #[arg(
+        long,
+        value_name = "DUR",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
+    pub timeout: Option<String>,
+    /// Retries of a request that got no answer, 429 or 5xx (exponential backoff from 0.5 s,
+    /// Retry-After respected) [default: 4].
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "prometheus",
+        help_heading = "Live source"
+    )]
+    pub retries: Option<u32>,
+}
+
+impl LiveArgs {
+    /// Reads the live source when `--prometheus` is given (`step`: the resolution;
+    /// `named`: the config's `[[queries]]`), else `None`.
+    ///
+    /// # Errors
+    /// A missing `--start`, bad option values, HTTP and parse errors naming the URL and query.
+    pub fn read(
+        &self,
+        step: Option<&str>,
+        named: &[NamedQuery],
+        opts: &ReadOptions,
+    ) -> Result<Option<Dataset>> {
+        let Some(url) = &self.prometheus else {
+            return Ok(None);
+        };
+        let Some(start) = &self.start else {
+            return Err(Error::invalid(
+                "start",
+                "--prometheus needs --start (e.g. --start now-2h)",
+            ));
+        };
+        let spec = LiveSpec {
+            url: url.clone(),
+            queries: self.queries.clone(),
+            named: named.to_vec(),
+            start: start.clone(),
+            end: self.end.clone().unwrap_or_else(|| "now".into()),
+            step: step.map(str::to_string),
+            ca_file: self.ca_file.clone(),
+            timeout: self.timeout.clone(),
+            retries: self.retries,
+        };
+        spec.source()?.read(opts).map(Some)
+    }
+
+    /// The live source if `--prometheus` is given, else `files` read with `opts`.
+    ///
+    /// # Errors
+    /// As [`LiveArgs::read`] and [`read_paths`].
+    pub fn read_or_files(
+        &self,
+        files: &[PathBuf],
+        step: Option<&str>,
+        named: &[NamedQuery],
+        opts: &ReadOptions,
+    ) -> Result<Dataset> {
+        match self.read(step, named, opts)? {
+            Some(d) => Ok(d),
+            None => read_paths(files, opts),
+        }
+    }
+}
 
 /// A file read for `detect` or `compare`.
 pub(super) struct Input {
@@ -46,6 +164,27 @@ impl Input {
             label: path.display().to_string(),
             data: read_path(path, &opts)?,
         })
+    }
+
+    /// Reads `path` or, with `--prometheus`, the live source.
+    ///
+    /// # Errors
+    /// As [`Input::read`] and [`LiveArgs::read`].
+    pub fn open(path: Option<&Path>, live: &LiveArgs, step: Option<&str>) -> Result<Input> {
+        let opts = ReadOptions {
+            number_rows: true,
+            ..ReadOptions::default()
+        };
+        if let Some(data) = live.read(step, &[], &opts)? {
+            return Ok(Input {
+                label: live.prometheus.clone().unwrap_or_default(),
+                data,
+            });
+        }
+        match path {
+            Some(p) => Input::read(p),
+            None => Err(Error::invalid("file", "give a file or --prometheus URL")),
+        }
     }
 
     /// The series named `want` (or the only one), as an analysis uses it; `flag` names the

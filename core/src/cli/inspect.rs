@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::io::{read_paths, Format, ReadOptions};
+use crate::io::{Format, ReadOptions};
 use crate::report::inspect::InspectReport;
 use crate::series::time::{format_rfc3339, FixedOffset};
 use crate::series::Kind;
@@ -14,11 +14,18 @@ use crate::series::Kind;
 #[command(after_help = "Examples:\n  \
     shiftwatch inspect grafana-export.csv\n  \
     shiftwatch inspect --input-format openmetrics --target-label instance dump.txt\n  \
-    shiftwatch inspect --timezone UTC --metric cpu nab.csv --format json")]
+    shiftwatch inspect --timezone UTC --metric cpu nab.csv --format json\n  \
+    shiftwatch inspect --prometheus http://localhost:9090 --query up --start now-1h --step 15s")]
 pub struct InspectArgs {
     /// Files to read (tidy CSV, Grafana CSV, Prometheus JSON, OpenMetrics text).
-    #[arg(required = true)]
+    #[arg(required_unless_present = "prometheus", conflicts_with = "prometheus")]
     pub files: Vec<PathBuf>,
+    /// Live source instead of files.
+    #[command(flatten)]
+    pub live: super::input::LiveArgs,
+    /// With --prometheus: the query resolution [default: 15s].
+    #[arg(long, requires = "prometheus", help_heading = "Live source")]
+    pub step: Option<String>,
     /// Input format: auto, tidy, grafana, prometheus, openmetrics.
     #[arg(long, default_value = "auto", value_parser = parse_format)]
     pub input_format: Format,
@@ -82,7 +89,9 @@ pub fn run(args: InspectArgs) -> anyhow::Result<u8> {
         kinds: args.kinds.into_iter().collect(),
         number_rows: false,
     };
-    let data = read_paths(&args.files, &opts)?;
+    let data = args
+        .live
+        .read_or_files(&args.files, args.step.as_deref(), &[], &opts)?;
     let rep = InspectReport::new(&data);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
@@ -99,7 +108,14 @@ fn write_table(out: &mut impl Write, rep: &InspectReport) -> std::io::Result<()>
     let points: usize = rep.series.iter().map(|s| s.data.points).sum();
     let first = rep.series.iter().filter_map(|s| s.first_ms).min();
     let last = rep.series.iter().filter_map(|s| s.last_ms).max();
-    writeln!(out, "files:  {}", rep.read.files.join(", "))?;
+    match &rep.read.prometheus {
+        Some(p) => {
+            let queries: Vec<&str> = p.queries.iter().map(|q| q.expr.as_str()).collect();
+            writeln!(out, "source: {} query {}", p.url, queries.join(", "))?;
+            writeln!(out, "range:  {} .. {} step {}", p.start, p.end, p.step)?;
+        }
+        None => writeln!(out, "files:  {}", rep.read.files.join(", "))?,
+    }
     writeln!(out, "series: {}   points: {points}", rep.series.len())?;
     if let (Some(a), Some(b)) = (first, last) {
         writeln!(

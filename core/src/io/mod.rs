@@ -34,8 +34,11 @@ use crate::{Error, Result};
 pub mod csv;
 mod grafana;
 pub mod labels;
+#[cfg(feature = "prometheus")]
+pub mod live;
 mod openmetrics;
 mod prometheus;
+pub mod remote;
 mod tidy;
 mod value;
 
@@ -198,6 +201,25 @@ pub fn read_reader<R: Read>(reader: R, name: &str, opts: &ReadOptions) -> Result
         .unwrap_or_default();
     read_into(reader, name, &stem, opts, &mut set, &mut report)?;
     Ok(finish(set, report, opts))
+}
+
+/// Reads one Prometheus API answer (a live source's `body`) into `set` with the file reader's
+/// parser; `name` names it in errors (not listed as a file), `stem` is the fallback metric.
+#[cfg(feature = "prometheus")]
+pub(crate) fn read_prometheus_body(
+    body: &[u8],
+    name: &str,
+    stem: &str,
+    opts: &ReadOptions,
+    set: &mut SeriesSet,
+    report: &mut ReadReport,
+) -> Result<()> {
+    set.new_file();
+    let opts = ReadOptions {
+        format: Format::Prometheus,
+        ..opts.clone()
+    };
+    dispatch(body, name, stem, &opts, set, report)
 }
 
 fn finish(set: SeriesSet, mut report: ReadReport, opts: &ReadOptions) -> Dataset {

@@ -301,6 +301,9 @@ pub struct Inputs {
     pub series: usize,
     /// Reader notes.
     pub notes: Vec<String>,
+    /// For a live read: the Prometheus server, queries and range (no credentials).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<crate::io::remote::RemoteSource>,
 }
 
 /// Settings the report was made with (enough to reproduce it).

@@ -258,6 +258,9 @@ pub struct ReadReport {
     /// timestamps ([`crate::io::ReadOptions::number_rows`]): positions, not times.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub row_numbers: bool,
+    /// The Prometheus server and queries the data came from, for a live read (no credentials).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prometheus: Option<crate::io::remote::RemoteSource>,
 }
 
 impl ReadReport {

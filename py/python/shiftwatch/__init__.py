@@ -25,6 +25,7 @@ from shiftwatch._detect import (
 from shiftwatch._edivisive import EDivisiveChangePoint, EDivisiveDetection
 from shiftwatch._io import prepare, read
 from shiftwatch._native import InsufficientDataError, __version__
+from shiftwatch._prometheus import Prometheus, read_prometheus
 
 __all__ = [
     "ChangePoint",
@@ -38,6 +39,7 @@ __all__ = [
     "InsufficientDataError",
     "MultiChangePoint",
     "MultiDetection",
+    "Prometheus",
     "SampleSummary",
     "__version__",
     "compare",
@@ -46,5 +48,6 @@ __all__ = [
     "detect",
     "prepare",
     "read",
+    "read_prometheus",
     "stats",
 ]

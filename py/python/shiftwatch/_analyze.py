@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import os
 from collections.abc import Sequence
@@ -287,6 +288,12 @@ class Report:
             _, ax = plt.subplots(figsize=(9, 3.5))
         frames = []
         source = self._source
+        from shiftwatch._prometheus import Prometheus
+
+        if isinstance(source, Prometheus):
+            from shiftwatch._prometheus import read_prometheus
+
+            source = read_prometheus(**dataclasses.asdict(source))
         if isinstance(source, list):
             for p in source:
                 frames.append(prepare(p, warmup_s=0.0))
@@ -352,9 +359,11 @@ def analyze(
     The same engine and options as ``shiftwatch analyze`` (see its ``--help``).
 
     Args:
-        data: A path, a list of paths (formats may mix), or a tidy pandas/polars DataFrame
+        data: A path, a list of paths (formats may mix), a tidy pandas/polars DataFrame
             (``timestamp, metric, target, labels, kind, value`` as :func:`shiftwatch.read`
-            returns, optionally with a ``role`` column).
+            returns, optionally with a ``role`` column), or a live
+            :class:`shiftwatch.Prometheus` source (its queries plus the config's
+            ``[[queries]]``; ``step`` is also its resolution when the source sets none).
         baseline: Glob over target names selecting the baseline (e.g. ``"kubo-base-*"``).
         candidate: Glob over target names selecting the candidate.
         mode: ``"paired"``, ``"deploy"`` or ``"history"`` (default: chosen from the data).
@@ -406,6 +415,12 @@ def analyze(
         "step": step,
         "seed": seed,
     }
+    from shiftwatch._prometheus import Prometheus
+
+    if isinstance(data, Prometheus):
+        with progress_bar(progress, "analyze metrics") as update:
+            native = _native.analyze_prometheus(*data._native_args(step), options, update)
+        return Report(native, data)
     if isinstance(data, (str, os.PathLike)):
         data = [data]
     if isinstance(data, Sequence) and not isinstance(data, (bytes, bytearray)):

@@ -15,6 +15,7 @@ __all__ = [
     "acf",
     "analyze_columns",
     "analyze_paths",
+    "analyze_prometheus",
     "anderson_ksamp",
     "ansari",
     "bootstrap_ci",
@@ -37,6 +38,7 @@ __all__ = [
     "prepare",
     "prepare_columns",
     "read",
+    "read_prometheus",
     "run_cli",
     "t_ppf",
     "ttest_1samp",
@@ -68,6 +70,18 @@ def read(
     lenient: bool,
     kinds: dict[str, str],
 ) -> _Dict: ...
+def read_prometheus(
+    url: str,
+    queries: list[str],
+    start: str,
+    end: str,
+    step: str | None,
+    ca_file: str | None,
+    timeout: str | None,
+    retries: int | None,
+    target_label: str | None,
+    kinds: dict[str, str],
+) -> _Dict: ...
 def prepare(
     path: str | None,
     data: bytes | None,
@@ -97,6 +111,18 @@ def prepare_columns(
 # warmup, step, seed}; returns {report, table, markdown, junit}
 def analyze_paths(
     paths: list[str], options: _Dict, progress: Callable[[int, int], None] | None = None
+) -> _Dict: ...
+def analyze_prometheus(
+    url: str,
+    queries: list[str],
+    start: str,
+    end: str,
+    step: str | None,
+    ca_file: str | None,
+    timeout: str | None,
+    retries: int | None,
+    options: _Dict,
+    progress: Callable[[int, int], None] | None = None,
 ) -> _Dict: ...
 def analyze_columns(
     metric: list[str],
