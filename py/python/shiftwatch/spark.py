@@ -61,6 +61,12 @@ class GroupResults(NamedTuple):
         groups: One row per group: the report's summary (``verdict``, ``summary`` line,
             ``mode``, counts per verdict, ``rules_candidate``, ``rules_environment``,
             ``correction``, ``tests``, ``alpha``) and ``error`` (null unless the group failed).
+
+    Examples:
+        >>> from shiftwatch.spark import GroupResults
+        >>> GroupResults._fields
+        ('metrics', 'rules', 'groups')
+        >>> metrics, rules, groups = res  # doctest: +SKIP
     """
 
     metrics: DataFrame

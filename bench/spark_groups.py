@@ -1,0 +1,133 @@
+"""Groups per second: ``shiftwatch.spark.analyze_groups`` on local Spark against a
+single-process Python loop of ``shiftwatch.analyze`` over the same groups.
+
+Each group is one simulated by-2 experiment (``datasets/scripts/experiment.py``: 4 targets,
+9 metric series, 60 s scrapes, ``--hours`` long, every third group with a p99 regression),
+analysed with ``--preset kubo``. Both sides return the flat per-metric rows
+(``Report.to_pandas`` for the loop; the ``metrics``, ``rules`` and ``groups`` frames for
+Spark, written to Spark's ``noop`` sink), so both do the same work. The Spark input is cached
+and counted before timing, and one warm-up run starts the Python workers; the figures are the
+median of ``--repeat`` runs.
+
+    python bench/spark_groups.py --groups 50 100 200 --out bench/results/spark_groups.md
+
+Needs PySpark (scripts/requirements-spark.txt) and Java 17+.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "datasets" / "scripts"))
+
+import shiftwatch  # noqa: E402
+from experiment import Effects, Scenario, simulate  # noqa: E402
+from shiftwatch.spark import analyze_groups  # noqa: E402
+
+SELECT = {"baseline": "kubo-base-*", "candidate": "kubo-cand-*", "preset": "kubo"}
+
+
+def tidy(groups: int, hours: float) -> pd.DataFrame:
+    parts = []
+    for g in range(groups):
+        effects = Effects(p99=1.1) if g % 3 == 0 else Effects()
+        d = pd.DataFrame(simulate(Scenario(hours=hours, effects=effects), seed=1000 + g))
+        d["timestamp"] = pd.to_datetime(d["timestamp"], unit="ms", utc=True)
+        d.insert(0, "experiment", f"exp-{g:04d}")
+        parts.append(d)
+    return pd.concat(parts, ignore_index=True)
+
+
+def loop(data: pd.DataFrame) -> float:
+    start = time.perf_counter()
+    for _, part in data.groupby("experiment", sort=False):
+        shiftwatch.analyze(part.drop(columns="experiment"), progress=False, **SELECT).to_pandas()
+    return time.perf_counter() - start
+
+
+def on_spark(sdf, persist: bool = True) -> float:  # noqa: ANN001 - a pyspark DataFrame
+    start = time.perf_counter()
+    res = analyze_groups(sdf, by="experiment", persist=persist, **SELECT)
+    for frame in res:
+        frame.write.format("noop").mode("overwrite").save()
+    elapsed = time.perf_counter() - start
+    assert res.failed() == 0
+    res.unpersist()
+    return elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--groups", type=int, nargs="+", default=[50, 100, 200])
+    ap.add_argument("--hours", type=float, default=6.0)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--master", default="local[2]")
+    ap.add_argument("--out", type=Path)
+    args = ap.parse_args()
+
+    from pyspark.sql import SparkSession
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark = (
+        SparkSession.builder.master(args.master)
+        .appName("shiftwatch-bench")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.driver.memory", "3g")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    rows = []
+    for n in args.groups:
+        data = tidy(n, args.hours)
+        sdf = spark.createDataFrame(data).persist()
+        sdf.count()
+        on_spark(sdf.where(sdf.experiment < "exp-0004"))  # warm-up: start the Python workers
+        load = os.getloadavg()[0]
+        t_loop = statistics.median(loop(data) for _ in range(args.repeat))
+        t_spark = statistics.median(on_spark(sdf) for _ in range(args.repeat))
+        sdf.unpersist()
+        row = (n, len(data), n / t_loop, n / t_spark, t_loop / t_spark, load)
+        rows.append(row)
+        print(
+            f"{n} groups ({len(data)} rows): loop {n / t_loop:.1f} groups/s, "
+            f"Spark {args.master} {n / t_spark:.1f} groups/s, ratio {t_loop / t_spark:.2f} "
+            f"(load average {load:.1f})",
+            flush=True,
+        )
+    spark.stop()
+    import pyspark
+
+    lines = [
+        f"`python bench/spark_groups.py --groups {' '.join(map(str, args.groups))} "
+        f"--hours {args.hours:g} --repeat {args.repeat} --master {args.master}`",
+        "",
+        f"shiftwatch {shiftwatch.__version__}, PySpark {pyspark.__version__}, pandas "
+        f"{pd.__version__}, Python {platform.python_version()}, {os.cpu_count()} CPUs "
+        "(shared: the load average at the start of each size is listed). One group = one "
+        f"simulated by-2 experiment, {args.hours:g} h of 60 s scrapes, 4 targets × 9 series. "
+        "Median of the runs; the Spark time includes planning, the shuffle, Arrow transfers "
+        "and writing the three result frames (noop sink) from the cached analyses.",
+        "",
+        "| groups | rows | Python loop, groups/s | Spark, groups/s | Spark / loop | load avg |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, r, a, b, ratio, load in rows:
+        lines.append(f"| {n} | {r} | {a:.1f} | {b:.1f} | {ratio:.2f}× | {load:.1f} |")
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if args.out:
+        args.out.write_text(text)
+
+
+if __name__ == "__main__":
+    main()
