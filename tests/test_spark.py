@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 import shiftwatch
-from shiftwatch.spark import analyze_groups
+from shiftwatch.spark import analyze_groups, canonical_order
 
 from conftest import ROOT
 
@@ -109,11 +109,18 @@ def results(spark: Any, tidy: pd.DataFrame) -> tuple[Any, Any, Any]:
     return res.metrics.toPandas(), res.rules.toPandas(), res.groups.toPandas()
 
 
+def _ordered(part: pd.DataFrame) -> pd.DataFrame:
+    """The group as each worker sees it: sorted by series, time and value (written out here
+    rather than calling canonical_order, which test_canonical_order checks)."""
+    keys = ["metric", "labels", "target", "kind", "role", "timestamp", "value"]
+    return part.sort_values([k for k in keys if k in part.columns], kind="mergesort")
+
+
 def _reference(tidy: pd.DataFrame, by: list[str]) -> dict[tuple[Any, ...], shiftwatch.Report]:
     out = {}
     for key, part in tidy.groupby(by, sort=True):
         key = key if isinstance(key, tuple) else (key,)
-        out[key] = shiftwatch.analyze(part.drop(columns=by), progress=False, **SELECT)
+        out[key] = shiftwatch.analyze(_ordered(part.drop(columns=by)), progress=False, **SELECT)
     return out
 
 
@@ -205,7 +212,8 @@ def test_one_grouping_column_and_a_failing_group(spark, tidy):
     ok = metrics[metrics["experiment"] != "broken"]
     reference = {}
     for key, part in data[data["experiment"] != "broken"].groupby("experiment"):
-        reference[(key,)] = shiftwatch.analyze(part.drop(columns="experiment"), progress=False, **select)
+        group = _ordered(part.drop(columns="experiment"))
+        reference[(key,)] = shiftwatch.analyze(group, progress=False, **select)
     _check_metrics(ok, reference, ["experiment"])
     res.unpersist()
 
@@ -247,8 +255,28 @@ def test_config_is_shipped_as_text(spark, tidy, tmp_path):
     part = tidy[(tidy["experiment"] == "p99") & (tidy["service"] == "gateway")]
     res = analyze_groups(spark.createDataFrame(part), by=BY, config=config, **SELECT)
     got = res.metrics.toPandas().set_index(["metric", "labels"])
-    want = shiftwatch.analyze(part.drop(columns=BY), config=config, progress=False, **SELECT)
+    want = shiftwatch.analyze(_ordered(part.drop(columns=BY)), config=config, progress=False, **SELECT)
     want_df = want.to_pandas().set_index(["metric", "labels"])
     assert got.loc[("go_goroutines", ""), "margin"] == want_df.loc[("go_goroutines", ""), "margin"]
     assert want_df.loc[("go_goroutines", ""), "margin"] >= 0.5
     assert got["error"].isna().all()
+
+
+def test_canonical_order_makes_row_order_irrelevant(spark, tidy):
+    """A group's report does not depend on the order its rows arrive in: the input shuffled
+    (in pandas and again in Spark) gives the rows of the unshuffled reference."""
+    from pyspark.sql import functions as F
+
+    chosen = (tidy["experiment"] == "p99") & (tidy["service"] == "bitswap")
+    part = tidy[chosen]
+    shuffled = part.sample(frac=1.0, random_state=3)
+    # (Today the engine depends on the order series first appear in, e.g. which target is
+    # the first replica, so without canonical_order shuffled rows change a noise floor or an
+    # interval somewhere in the report.)
+    ordered = shiftwatch.analyze(_ordered(part.drop(columns=BY)), progress=False, **SELECT)
+    assert canonical_order(shuffled.drop(columns=BY)).equals(
+        _ordered(part.drop(columns=BY)).reset_index(drop=True)
+    )
+    sdf = spark.createDataFrame(shuffled).repartition(3).orderBy(F.rand(seed=1))
+    metrics = analyze_groups(sdf, by=BY, persist=False, **SELECT).metrics.toPandas()
+    _check_metrics(metrics, {("p99", "bitswap"): ordered}, BY)

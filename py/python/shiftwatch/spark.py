@@ -18,8 +18,9 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 from shiftwatch._flat import (
     GROUP_COLUMNS,
@@ -37,20 +38,23 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame
     from pyspark.sql.types import DataType, StructType
 
-__all__ = ["GroupResults", "analyze_groups", "spark_schema"]
+__all__ = ["GroupResults", "analyze_groups", "canonical_order", "spark_schema"]
 
 # The row kind of the one frame applyInPandas returns (split into the three results).
 _ROW = "_row"
 _ERROR = Column("error", "str", lambda _: None)
 # Tidy columns read from the input (others, apart from `by`, are not shipped to the workers).
 _TIDY = ("timestamp", "metric", "target", "labels", "kind", "role", "value")
+# The columns that tell series apart, in the order groups are sorted by (canonical_order).
+_SERIES = ("metric", "labels", "target", "kind", "role")
 # Options of shiftwatch.analyze that may be passed through (``progress`` is always off).
 _OPTIONS = ("mode", "deploy_at", "preset", "alpha", "correction", "warmup", "step", "seed")
 
 
-class GroupResults(NamedTuple):
+@dataclass(frozen=True)
+class GroupResults:
     """What :func:`analyze_groups` returns: three Spark DataFrames, each starting with the
-    grouping columns.
+    grouping columns; unpacks as ``metrics, rules, groups = res``.
 
     Attributes:
         metrics: One row per (group, metric): the columns of
@@ -63,15 +67,21 @@ class GroupResults(NamedTuple):
             ``correction``, ``tests``, ``alpha``) and ``error`` (null unless the group failed).
 
     Examples:
+        >>> import dataclasses
         >>> from shiftwatch.spark import GroupResults
-        >>> GroupResults._fields
-        ('metrics', 'rules', 'groups')
+        >>> [f.name for f in dataclasses.fields(GroupResults) if f.repr]
+        ['metrics', 'rules', 'groups']
         >>> metrics, rules, groups = res  # doctest: +SKIP
     """
 
     metrics: DataFrame
     rules: DataFrame
     groups: DataFrame
+    # The one frame the three select from (cached when analyze_groups persists it).
+    _analyses: DataFrame = field(repr=False)
+
+    def __iter__(self) -> Iterator[DataFrame]:
+        return iter((self.metrics, self.rules, self.groups))
 
     def failed(self) -> int:
         """How many groups failed (rows of ``groups`` with an ``error``); runs a Spark job."""
@@ -80,10 +90,8 @@ class GroupResults(NamedTuple):
         return int(self.groups.where(F.col("error").isNotNull()).count())
 
     def unpersist(self) -> None:
-        """Drops the cached analyses (the three frames share one cached result)."""
-        self.groups.unpersist()
-        self.metrics.unpersist()
-        self.rules.unpersist()
+        """Frees the cached analyses (the three frames are views of one cached result)."""
+        self._analyses.unpersist()
 
 
 def spark_schema(columns: Iterable[Column]) -> StructType:
@@ -146,7 +154,7 @@ class _Analysis:
 
         rows: list[dict[str, Any]]
         try:
-            data = pdf.drop(columns=self.by)
+            data = canonical_order(pdf.drop(columns=self.by))
             report = analyze(
                 data, config=self._config_path(), progress=False, **self.options
             ).to_dict()
@@ -163,6 +171,26 @@ class _Analysis:
         for i, (name, value) in enumerate(zip(self.by, key)):
             out.insert(i, name, [value] * len(rows))
         return out
+
+
+def canonical_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a tidy pandas frame in one order: by series (``metric``, ``labels``,
+    ``target``, ``kind``, ``role``), then ``timestamp`` and ``value``.
+
+    A Spark shuffle delivers a group's rows in no fixed order, and an analysis depends on the
+    order in which series first appear (which target is the first replica; the order of
+    sums), so each group is put in this order before it is analysed: the same group always
+    gives the same report, equal to ``shiftwatch.analyze(canonical_order(group))``.
+
+    Examples:
+        >>> import pandas as pd
+        >>> f = pd.DataFrame({"timestamp": [2, 1, 1], "metric": ["m", "m", "m"],
+        ...                   "target": ["b", "b", "a"], "value": [1.0, 2.0, 3.0]})
+        >>> canonical_order(f)[["target", "timestamp"]].values.tolist()
+        [['a', 1], ['b', 1], ['b', 2]]
+    """
+    keys = [c for c in (*_SERIES, "timestamp", "value") if c in frame.columns]
+    return frame.sort_values(keys, kind="mergesort", ignore_index=True)
 
 
 def _tidy_input(df: DataFrame, by: list[str]) -> DataFrame:
@@ -305,4 +333,5 @@ def analyze_groups(
         metrics=part(["metric"], [*METRIC_COLUMNS, _ERROR]),
         rules=part(["rule"], RULE_COLUMNS),
         groups=part(["group"], [*GROUP_COLUMNS, _ERROR]),
+        _analyses=combined,
     )
