@@ -249,6 +249,10 @@ def analyze_groups(
 ) -> GroupResults:
     """Runs :func:`shiftwatch.analyze` once per group of a Spark DataFrame, on the executors.
 
+    Each group is one ``applyInPandas`` call, so one group's rows must fit in an executor's
+    memory (Spark's rule); groups are analysed in :func:`canonical_order`, so a report does not
+    depend on the order a shuffle delivers the rows in.
+
     Args:
         df: A PySpark DataFrame in the tidy layout of :func:`shiftwatch.read` (``timestamp``
             as TimestampType or integer epoch ms, ``metric``, ``value``, optionally
