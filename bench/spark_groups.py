@@ -25,6 +25,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "datasets" / "scripts"))
 
@@ -33,6 +34,28 @@ from experiment import Effects, Scenario, simulate  # noqa: E402
 from shiftwatch.spark import analyze_groups  # noqa: E402
 
 SELECT = {"baseline": "kubo-base-*", "candidate": "kubo-cand-*", "preset": "kubo"}
+
+
+def cpu_seconds(tree: bool) -> float:
+    """CPU time (user + system) of this process, and with ``tree`` of every process under it
+    (the JVM and its Python workers; finished, reaped children included)."""
+    me = psutil.Process()
+    procs = [me, *me.children(recursive=True)] if tree else [me]
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:  # pragma: no cover - a worker that just exited
+            continue
+        total += t.user + t.system + (t.children_user + t.children_system if tree else 0.0)
+    return total
+
+
+def timed(run, tree: bool) -> tuple[float, float]:  # noqa: ANN001
+    """(wall seconds, CPU seconds) of ``run()``."""
+    cpu = cpu_seconds(tree)
+    wall = run()
+    return wall, cpu_seconds(tree) - cpu
 
 
 def tidy(groups: int, hours: float) -> pd.DataFrame:
@@ -110,16 +133,20 @@ def main() -> None:
         sdf.count()
         on_spark(sdf.where(sdf.experiment < "exp-0004"))  # warm-up: start the Python workers
         load = os.getloadavg()[0]
-        t_loop = statistics.median(loop(data) for _ in range(args.repeat))
-        t_spark = statistics.median(on_spark(sdf) for _ in range(args.repeat))
+        loops = [timed(lambda: loop(data), tree=False) for _ in range(args.repeat)]
+        sparks = [timed(lambda: on_spark(sdf), tree=True) for _ in range(args.repeat)]
         t_only = statistics.median(spark_only(sdf) for _ in range(args.repeat))
         sdf.unpersist()
-        row = (n, len(data), n / t_loop, n / t_spark, t_loop / t_spark, t_loop, t_spark, t_only, load)
+        t_loop, c_loop = (statistics.median(x) for x in zip(*loops))
+        t_spark, c_spark = (statistics.median(x) for x in zip(*sparks))
+        row = (n, len(data), n / t_loop, n / t_spark, t_loop / t_spark, t_loop, t_spark, t_only,
+               1000 * c_loop / n, 1000 * c_spark / n, load)
         rows.append(row)
         print(
             f"{n} groups ({len(data)} rows): loop {n / t_loop:.1f} groups/s, "
             f"Spark {args.master} {n / t_spark:.1f} groups/s, ratio {t_loop / t_spark:.2f}; "
-            f"Spark without analyses {t_only:.1f} s (load average {load:.1f})",
+            f"Spark without analyses {t_only:.1f} s; CPU per group: loop {1000 * c_loop / n:.0f} "
+            f"ms, Spark {1000 * c_spark / n:.0f} ms (load average {load:.1f})",
             flush=True,
         )
     spark.stop()
@@ -135,16 +162,18 @@ def main() -> None:
         f"simulated by-2 experiment, {args.hours:g} h of 60 s scrapes, 4 targets × 9 series. "
         "Median of the runs; the Spark time includes planning, the shuffle, Arrow transfers "
         "and writing the three result frames (noop sink) from the cached analyses; \"Spark "
-        "without analyses\" is the same pipeline with a function that analyses nothing.",
+        "without analyses\" is the same pipeline with a function that analyses nothing. CPU "
+        "per group: the loop's process; for Spark the JVM and its Python workers (all "
+        "processes under the driver), a figure the machine's load does not change much.",
         "",
         "| groups | rows | Python loop, groups/s (s) | Spark, groups/s (s) | Spark / loop "
-        "| Spark without analyses, s | load avg |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| Spark without analyses, s | CPU ms per group, loop / Spark | load avg |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for n, r, a, b, ratio, t_loop, t_spark, t_only, load in rows:
+    for n, r, a, b, ratio, t_loop, t_spark, t_only, c_loop, c_spark, load in rows:
         lines.append(
             f"| {n} | {r} | {a:.1f} ({t_loop:.1f}) | {b:.1f} ({t_spark:.1f}) | {ratio:.2f}× "
-            f"| {t_only:.1f} | {load:.1f} |"
+            f"| {t_only:.1f} | {c_loop:.0f} / {c_spark:.0f} | {load:.1f} |"
         )
     text = "\n".join(lines) + "\n"
     print(text)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 import os
+import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -22,8 +24,7 @@ import pytest
 import shiftwatch
 from shiftwatch.spark import analyze_groups, canonical_order
 
-from conftest import ROOT
-
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "datasets" / "scripts"))
 from experiment import Effects, Scenario, simulate  # noqa: E402
 
@@ -32,15 +33,19 @@ pd = pytest.importorskip("pandas")
 
 def _why_no_spark() -> str | None:
     try:
-        import pyspark  # noqa: F401
+        import pyspark
     except ModuleNotFoundError:
         return "PySpark is not installed (pip install -r scripts/requirements-spark.txt)"
-    java = shutil.which("java", path=os.path.join(os.environ.get("JAVA_HOME", ""), "bin")) or shutil.which("java")
-    if java is None:
+    home = os.environ.get("JAVA_HOME")
+    java = os.path.join(home, "bin", "java") if home else shutil.which("java")
+    if java is None or not os.path.exists(java):
         return "no Java runtime (apt-get install openjdk-17-jre-headless, or set JAVA_HOME)"
-    version = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
-    if not any(f'version "{v}' in version for v in range(17, 40)):
-        return f"Spark 4 needs Java 17+, found: {version.splitlines()[0] if version else '?'}"
+    banner = subprocess.run([java, "-version"], capture_output=True, text=True).stderr
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', banner)
+    major = 0 if found is None else int(found[1]) if found[1] != "1" else int(found[2] or 0)
+    need = 17 if int(pyspark.__version__.split(".")[0]) >= 4 else 8
+    if major < need:
+        return f"PySpark {pyspark.__version__} needs Java {need}+, found: {banner.strip()[:80]!r}"
     return None
 
 
