@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of shiftwatch: Rust (fmt, clippy, unit, integration, doc, benches in test
-# mode), the Python package (built with maturin into a cached virtualenv) and the notebooks.
+# mode), the Python package (built with maturin into a cached virtualenv), the notebooks and
+# the Spark helper on local Spark (PySpark from scripts/requirements-spark.txt, Java 17+).
 # Idempotent: the virtualenv and Cargo's build directory are cached under
 # ${SHIFTWATCH_CACHE:-~/.cache/shiftwatch} and reused while requirements are unchanged.
 set -euo pipefail
@@ -23,6 +24,19 @@ if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; 
   "$venv/bin/python" -m pip install -q --upgrade pip
   "$venv/bin/python" -m pip install -q -r "$requirements"
   echo "$want" > "$stamp"
+fi
+# PySpark (the Spark tests; large, so a stage of its own with its own stamp). Where it cannot be
+# installed the Spark tests skip, saying so.
+spark_requirements="$root/scripts/requirements-spark.txt"
+spark_stamp="$venv/.requirements-spark.sha256"
+spark_want=$(sha256sum "$spark_requirements" | cut -d' ' -f1)
+if [ "$(cat "$spark_stamp" 2>/dev/null)" != "$spark_want" ]; then
+  echo "installing PySpark (scripts/requirements-spark.txt)"
+  if "$venv/bin/python" -m pip install -q -r "$spark_requirements"; then
+    echo "$spark_want" > "$spark_stamp"
+  else
+    echo "FAILED to install PySpark; the Spark tests will skip"
+  fi
 fi
 export VIRTUAL_ENV=$venv
 export PATH="$venv/bin:$PATH"

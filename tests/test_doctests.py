@@ -10,9 +10,11 @@ import shiftwatch._compare
 import shiftwatch._convert
 import shiftwatch._detect
 import shiftwatch._extras
+import shiftwatch._flat
 import shiftwatch._io
 import shiftwatch._results
 import shiftwatch.datasets
+import shiftwatch.spark
 import shiftwatch.stats._dependence
 import shiftwatch.stats._distribution
 import shiftwatch.stats._effects
@@ -32,9 +34,11 @@ MODULES = [
     shiftwatch._convert,
     shiftwatch._detect,
     shiftwatch._extras,
+    shiftwatch._flat,
     shiftwatch._io,
     shiftwatch._results,
     shiftwatch.datasets,
+    shiftwatch.spark,
 ]
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from shiftwatch import _native
 from shiftwatch._extras import require
+from shiftwatch._flat import METRIC_COLUMNS, metric_rows, pandas_frame, polars_schema
 from shiftwatch._io import _frame_columns
 from shiftwatch._progress import progress_bar
 
@@ -131,31 +132,7 @@ class Report:
         return dict(rows[0])
 
     def _rows(self) -> list[dict[str, Any]]:
-        out = []
-        for m in self._d["metrics"]:
-            e = m.get("effect") or {}
-            ci = e.get("ci_relative") or [None, None]
-            out.append(
-                {
-                    "metric": m["metric"],
-                    "labels": ";".join(f"{k}={v}" for k, v in (m.get("labels") or {}).items()),
-                    "verdict": m["verdict"],
-                    "statistic": e.get("statistic"),
-                    "relative": e.get("relative"),
-                    "ci_low": ci[0],
-                    "ci_high": ci[1],
-                    "absolute": e.get("absolute"),
-                    "margin": e.get("margin"),
-                    "p_value": m.get("p_value"),
-                    "p_adjusted": m.get("p_adjusted"),
-                    "direction": m["direction"],
-                    "method": m["method"],
-                    "n": m["data"]["points"],
-                    "n_effective": m["data"].get("n_effective"),
-                    "reason": m["reason"],
-                }
-            )
-        return out
+        return metric_rows(self._d)
 
     def to_polars(self) -> pl.DataFrame:
         """One row per metric (verdict, effect, interval, p-values, reason).
@@ -169,7 +146,7 @@ class Report:
         """
         pl = require("polars", "frames")
 
-        return pl.DataFrame(self._rows(), infer_schema_length=None)
+        return pl.DataFrame(self._rows(), schema=polars_schema(METRIC_COLUMNS))
 
     def to_pandas(self) -> pd.DataFrame:
         """One row per metric, as :meth:`to_polars`, built with pandas alone.
@@ -181,9 +158,7 @@ class Report:
         >>> r.to_pandas()["metric"].tolist()
         ['gateway_ttfb']
         """
-        pd = require("pandas", "frames")
-
-        return pd.DataFrame(self._rows())
+        return pandas_frame(METRIC_COLUMNS, self._rows())
 
     def __str__(self) -> str:
         return str(self._table)
