@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use crate::analyze::{analyze_with, read_options, Spec};
 use crate::io::read_paths;
 use crate::progress::StderrBar;
-use crate::report::{render, Attribution, Report, Verdict};
+use crate::report::{html, render, Attribution, Report, Verdict};
 
 /// Output format of `analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -22,6 +22,8 @@ pub enum OutputFormat {
     Markdown,
     /// JUnit XML, one test case per metric and per rule.
     Junit,
+    /// One self-contained HTML page (inline CSS and SVG, loads nothing): use with --output.
+    Html,
 }
 
 /// What makes `analyze` exit 1.
@@ -45,6 +47,7 @@ pub enum FailOn {
   shiftwatch analyze canary.json --mode deploy --deploy-at 2026-11-21T10:00:00Z
   shiftwatch analyze bench.csv --mode history --format markdown
   shiftwatch analyze *.csv --config shiftwatch.toml --format junit --output report.xml
+  shiftwatch analyze *.csv --baseline 'old-*' --candidate 'new-*' --format html --output report.html
 
 Exit codes: 0 nothing failing, 1 a failing finding (see --fail-on), 2 usage or input error.")]
 pub struct AnalyzeArgs {
@@ -94,6 +97,10 @@ pub struct AnalyzeArgs {
     /// Seed of randomised steps (recorded in the report).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Add each metric's series, downsampled for figures, to the JSON (`series`); always on
+    /// for --format html.
+    #[arg(long)]
+    pub series: bool,
 }
 
 impl AnalyzeArgs {
@@ -111,6 +118,7 @@ impl AnalyzeArgs {
             warmup: Some(self.warmup.clone()),
             step: self.step.clone(),
             seed: self.seed,
+            series: self.series || self.format == OutputFormat::Html,
         }
     }
 }
@@ -157,6 +165,7 @@ pub fn render_report(
         }
         OutputFormat::Markdown => render::markdown(report),
         OutputFormat::Junit => render::junit(report),
+        OutputFormat::Html => html::page(report),
     })
 }
 

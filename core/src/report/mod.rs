@@ -7,6 +7,11 @@
 pub mod analysis;
 pub mod compare;
 pub mod detect;
+pub mod html;
 pub mod inspect;
+mod plots;
 pub mod render;
+pub mod series;
+mod svg;
 pub use analysis::*;
+pub use series::{MetricSeries, SeriesLine};
