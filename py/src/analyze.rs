@@ -111,7 +111,8 @@ fn with_html(py: Python<'_>, out: Py<PyAny>, slot: Slot) -> PyResult<Py<PyAny>> 
     let report = slot.into_inner().ok().flatten().ok_or_else(|| {
         pyo3::exceptions::PyRuntimeError::new_err("the analysis returned no report")
     })?;
-    out.bind(py).set_item("html", Py::new(py, ReportHtml { report })?)?;
+    out.bind(py)
+        .set_item("html", Py::new(py, ReportHtml { report })?)?;
     Ok(out)
 }
 

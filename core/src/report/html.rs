@@ -201,7 +201,7 @@ fn data_notes(r: &Report) -> String {
     let mut s = String::from(
         "<div class=\"sw-scroll\"><table>\n<thead><tr><th>metric</th><th class=\"sw-num\">compared</th>\
          <th class=\"sw-num\">n eff</th><th class=\"sw-num\">step</th><th class=\"sw-num\">read</th>\
-         <th class=\"sw-num\">missing</th><th class=\"sw-num\">dropped</th><th class=\"sw-num\">warm-up</th>\
+         <th class=\"sw-num\">gaps</th><th class=\"sw-num\">dropped</th><th class=\"sw-num\">warm-up</th>\
          <th class=\"sw-num\">resets</th><th>notes</th></tr></thead>\n<tbody>\n",
     );
     for m in &r.metrics {
@@ -211,7 +211,7 @@ fn data_notes(r: &Report) -> String {
     let i = &r.inputs;
     let _ = write!(
         s,
-        "<p class=\"sw-note\"><b>compared</b>: grid times with both sides present; <b>missing</b>: grid times without a usable value on a side; \
+        "<p class=\"sw-note\"><b>compared</b>: grid times with both sides present; <b>gaps</b>: grid times without a usable value on a side (no scrape, NaN, a replica missing); \
          <b>dropped</b>: NaN/±∞, duplicates, unused by the grid; <b>warm-up</b>: points trimmed at the start; <b>resets</b>: counter resets handled.</p>\n\
          <h3 style=\"font-size:1em\">Inputs</h3>\n<ul class=\"sw-notes\"><li>{} data rows read, <b>{} skipped</b>, {} series</li>",
         i.rows, i.rows_skipped, i.series

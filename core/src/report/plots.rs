@@ -103,7 +103,7 @@ pub fn forest(r: &Report) -> String {
     s.push_str("<div class=\"sw-frow sw-faxis\"><div class=\"sw-flabel\"></div><div class=\"sw-ftrack sw-ticks\">");
     for (v, minor) in [
         (0.0, false),
-        (0.01, false),
+        (0.01, true),
         (0.03, true),
         (0.1, false),
         (0.3, true),
@@ -351,7 +351,20 @@ pub fn rules_timeline(r: &Report) -> String {
         }
         s.push_str("</div><div class=\"sw-fval\"></div></div>\n");
     }
-    s.push_str("</div>\n<p class=\"sw-note\">Each track is one rule on one target over the experiment (UTC); the mark is where it first fired. A rule that fires for both releases is blamed on the environment.</p>\n");
+    s.push_str("</div>\n<p class=\"sw-note\">Each track is one rule on one target over the experiment (UTC); the mark is where it first fired. A rule that fires for both releases is blamed on the environment.</p>\n<ul class=\"sw-notes\">");
+    let mut seen: Vec<&str> = Vec::new();
+    for x in &r.rules {
+        if !seen.contains(&x.rule.as_str()) {
+            seen.push(&x.rule);
+            let _ = write!(
+                s,
+                "<li><b>{}</b>: <code>{}</code></li>",
+                esc(&x.rule),
+                esc(&x.condition)
+            );
+        }
+    }
+    s.push_str("</ul>\n");
     s
 }
 
