@@ -225,9 +225,9 @@ fn data_notes(r: &Report) -> String {
     s.push_str("</ul>\n");
     let fired: Vec<_> = r.rules.iter().filter(|x| x.fired_at.is_some()).collect();
     if !r.rules.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "<p class=\"sw-note\">Rules: {} evaluated on their targets, {} fired; {} evaluations had no value (unknown).</p>\n",
+            "<p class=\"sw-note\">Rules: {} evaluated on their targets, {} fired; {} evaluations had no value (unknown).</p>",
             r.rules.len(),
             fired.len(),
             r.rules.iter().map(|x| x.unknown).sum::<usize>()

@@ -78,7 +78,7 @@ pub fn forest(r: &Report) -> String {
             _ => "",
         };
         let (eff, ci_text) = effect_cell(m);
-        let _ = write!(
+        let _ = writeln!(
             s,
             "<div class=\"sw-frow\"><div class=\"sw-flabel\" title=\"{id}{unit}\"><a href=\"#sw-m-{i}\">{id}</a><small>{unit}</small></div>\
              <div class=\"sw-ftrack\"><svg viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"{id}: {eff} {ci}\">\
@@ -87,7 +87,7 @@ pub fn forest(r: &Report) -> String {
              <line x1=\"50\" y1=\"0\" x2=\"50\" y2=\"10\" stroke=\"#90a4ae\" stroke-width=\"1\" vector-effect=\"non-scaling-stroke\"/>\
              <line x1=\"{lo:.2}\" y1=\"5\" x2=\"{hi:.2}\" y2=\"5\" stroke=\"{colour}\" stroke-width=\"2\" vector-effect=\"non-scaling-stroke\"/>\
              <line x1=\"{x:.2}\" y1=\"1\" x2=\"{x:.2}\" y2=\"9\" stroke=\"{colour}\" stroke-width=\"4\" vector-effect=\"non-scaling-stroke\"/>\
-             </svg></div><div class=\"sw-fval\">{eff}</div></div>\n",
+             </svg></div><div class=\"sw-fval\">{eff}</div></div>",
             id = esc(&metric_id(m)),
             unit = unit,
             eff = esc(&eff),

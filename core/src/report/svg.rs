@@ -105,7 +105,7 @@ pub fn time_ticks(t0: f64, t1: f64, n: usize) -> Vec<(f64, String)> {
         60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0, 7200.0, 10800.0, 21600.0, 43200.0,
         86400.0, 172800.0, 604800.0,
     ];
-    if !(t1 > t0) || n == 0 {
+    if t1.partial_cmp(&t0) != Some(std::cmp::Ordering::Greater) || n == 0 {
         return Vec::new();
     }
     let raw = (t1 - t0) / n as f64;
