@@ -119,8 +119,9 @@ def test_progress_callback_and_cancel():
     paths = [str(p) for p in EXPERIMENT]
     from shiftwatch import _native
 
-    _native.analyze_paths(paths, opts, lambda d, t: calls.append((d, t)))
+    native = _native.analyze_paths(paths, opts, lambda d, t: calls.append((d, t)))
     assert calls and calls[-1] == (9, 9), calls
+    assert "series" not in native["report"], "series is off unless asked for"
 
     def stop(done, total):
         raise KeyboardInterrupt

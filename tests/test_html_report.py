@@ -121,7 +121,7 @@ DOM = """(() => {
     codes: [...document.querySelectorAll('#sw-verdicts code')].map(c => c.textContent),
     data_text: document.querySelector('#sw-data').textContent,
     title: document.title,
-    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
     table_scrolls: (() => { const s = document.querySelector('#sw-verdicts .sw-scroll');
                             return s.scrollWidth > s.clientWidth; })(),
     fig_width: document.querySelector('#sw-series figure').getBoundingClientRect().width,

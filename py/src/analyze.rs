@@ -84,6 +84,8 @@ struct Options {
     warmup: String,
     step: Option<String>,
     seed: u64,
+    /// Absent: false (the plain report).
+    #[pyo3(default)]
     series: bool,
 }
 

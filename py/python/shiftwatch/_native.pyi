@@ -95,7 +95,7 @@ def prepare_columns(
 ) -> _Dict: ...
 
 # analyze: options is {mode, baseline, candidate, deploy_at, config, preset, alpha, correction,
-# warmup, step, seed, series}; returns {report, table, markdown, junit, html: ReportHtml}
+# warmup, step, seed, series (optional, default False)}; returns {report, table, markdown, junit, html: ReportHtml}
 @final
 class ReportHtml:
     def page(self) -> str: ...
