@@ -214,7 +214,7 @@ pub fn multiple(r: &Report, m: &MetricResult, series: &MetricSeries) -> String {
             esc(&compact(y))
         );
     }
-    for (t, label) in time_ticks(t0, t1, 5) {
+    for (t, label) in time_ticks(t0, t1, 7) {
         if !(left + 14.0..=right - 14.0).contains(&sx.at(t)) {
             continue;
         }
