@@ -2,18 +2,26 @@
 //! loaded, and a Content-Security-Policy forbids it), readable on a laptop and a phone.
 //!
 //! Sections: the summary line and settings, the verdict table (worst first), the forest plot of
-//! relative effects ([`super::plots::forest`]), one small multiple per metric (from
+//! relative effects ([`forest`]), one small multiple per metric (from
 //! `Report::series`), the rules timeline, and the data notes (gaps, resets, dropped points,
 //! skipped rows). Every text from the data (metric names, labels, targets) is escaped.
 
 use std::fmt::Write as _;
 
-use super::plots::{forest, multiple, rules_timeline};
 use super::render::{effect_cell, metric_id, p_cell};
-use super::svg::esc;
 use super::{MetricResult, Report, Verdict};
+use crate::series::time::parse_timestamp;
+use forest::forest;
+use multiple::multiple;
+use svg::esc;
+use timeline::rules_timeline;
 
-const CSS: &str = include_str!("html.css");
+mod forest;
+mod multiple;
+mod svg;
+mod timeline;
+
+const CSS: &str = include_str!("style.css");
 
 /// The page's Content-Security-Policy: nothing may load, inline styles only.
 pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
@@ -257,4 +265,20 @@ fn data_row(m: &MetricResult) -> String {
         d.resets,
         notes.join("; ")
     )
+}
+
+/// Colour of a role's lines.
+fn role_colour(role: &str) -> &'static str {
+    match role {
+        "baseline" => "#1565c0",
+        "candidate" => "#c2185b",
+        _ => "#546e7a",
+    }
+}
+
+const RULE_COLOUR: &str = "#6a1b9a";
+
+/// Epoch seconds of an RFC 3339 time from the report.
+fn epoch_s(t: &str) -> Option<f64> {
+    parse_timestamp(t, None).ok().map(|ms| ms as f64 / 1000.0)
 }
