@@ -10,6 +10,8 @@ system_deps_missing() {
   local missing=()
   command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  # Chromium brings no font; without one the HTML report's screenshots show empty boxes.
+  [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
   command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jre-headless)
   echo "${missing[@]:-}"
 }
@@ -18,7 +20,7 @@ ensure_system_deps() {
   local missing
   missing=$(system_deps_missing)
   if [ -z "$missing" ]; then
-    echo "system parts present: prometheus, promtool, chromium, java"
+    echo "system parts present: prometheus, promtool, chromium (+ fonts), java"
     return 0
   fi
   if [ "${SHIFTWATCH_NO_SYSTEM_DEPS:-0}" = 1 ]; then

@@ -25,9 +25,13 @@ def test_to_dict_equals_the_cli_json(report, tmp_path):
     out = tmp_path / "r.json"
     argv = ["shiftwatch", "analyze", *[str(p) for p in EXPERIMENT]]
     argv += ["--baseline", "kubo-base-*", "--candidate", "kubo-cand-*", "--preset", "kubo"]
-    code = run_cli([*argv, "--format", "json", "--output", str(out), "--fail-on", "never"])
-    assert code == 0
+    argv += ["--format", "json", "--output", str(out), "--fail-on", "never"]
+    # Python keeps the series for plots by default: the CLI's --series.
+    assert run_cli([*argv, "--series"]) == 0
     assert json.loads(out.read_text()) == report.to_dict()
+    assert run_cli(argv) == 0
+    plain = shiftwatch.analyze([str(p) for p in EXPERIMENT], series=False, **SELECT)
+    assert json.loads(out.read_text()) == plain.to_dict()
 
 
 def test_documented_findings(report):
@@ -86,7 +90,7 @@ def test_report_is_frozen_and_tabular(report):
 
 def test_html_and_plots(report, tmp_path):
     html = report._repr_html_()
-    assert "#c62828" in html and "go_goroutines" in html and "<table>" in html
+    assert "#c62828" in html and "go_goroutines" in html and "<table" in html
     pytest.importorskip("matplotlib")
     os.environ.setdefault("MPLBACKEND", "Agg")
     ax = report.plot()
@@ -95,6 +99,13 @@ def test_html_and_plots(report, tmp_path):
     ax.figure.savefig(tmp_path / "goroutines.png")
     assert (tmp_path / "forest.png").stat().st_size > 5_000
     assert len(ax.lines) >= 4, "four targets drawn"
+    # The lines are the report's own series (warm-up included), not a second reading.
+    lines = next(s["lines"] for s in report.to_dict()["series"] if s["metric"] == "go_goroutines")
+    drawn = sorted(len(line.get_xdata()) for line in ax.lines[:4])
+    assert drawn == sorted(len(line["t"]) for line in lines)
+    plain = shiftwatch.analyze([str(p) for p in EXPERIMENT], series=False, **SELECT)
+    with pytest.raises(ValueError, match="series=True"):
+        plain.plot_metric("go_goroutines")
 
 
 def test_errors():
@@ -120,8 +131,9 @@ def test_progress_callback_and_cancel():
     paths = [str(p) for p in EXPERIMENT]
     from shiftwatch import _native
 
-    _native.analyze_paths(paths, opts, lambda d, t: calls.append((d, t)))
+    native = _native.analyze_paths(paths, opts, lambda d, t: calls.append((d, t)))
     assert calls and calls[-1] == (9, 9), calls
+    assert "series" not in native["report"], "series is off unless asked for"
 
     def stop(done, total):
         raise KeyboardInterrupt

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use shiftwatch::analyze::{read_options, Spec};
 use shiftwatch::io::live::LiveSpec;
 
-use crate::analyze::{rendered, Options};
+use crate::analyze::{rendered, with_html, Options, Slot};
 use crate::io::{options, raw_columnar, run};
 use crate::progress::call_with_progress;
 
@@ -65,7 +65,8 @@ fn analyze_prometheus(
     progress: Option<Py<PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let spec: Spec = options.into();
-    call_with_progress(py, progress, move |p| {
+    let slot = Slot::default();
+    let out = call_with_progress(py, progress, |p| {
         let opts = spec.options()?;
         let live = LiveSpec {
             url,
@@ -79,8 +80,9 @@ fn analyze_prometheus(
             retries,
         };
         let data = live.source()?.read(&read_options(&opts))?;
-        rendered(&data, &spec, p)
-    })
+        rendered(&data, &spec, p, &slot)
+    })?;
+    with_html(py, out, slot)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {

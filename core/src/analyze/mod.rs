@@ -24,6 +24,7 @@ pub mod config;
 pub mod deploy;
 pub mod duration;
 pub mod estimate;
+pub mod figures;
 pub mod glob;
 pub mod group;
 pub mod paired;
@@ -94,6 +95,8 @@ pub struct AnalyzeOptions {
     pub seed: u64,
     /// Worker threads (0: all cores).
     pub threads: usize,
+    /// Add each metric's downsampled series to the report (`Report::series`) for figures.
+    pub series: bool,
 }
 
 impl Default for AnalyzeOptions {
@@ -112,6 +115,7 @@ impl Default for AnalyzeOptions {
             step_ms: None,
             seed: 0,
             threads: 0,
+            series: false,
         }
     }
 }
@@ -360,6 +364,10 @@ pub fn analyze_with(
     }
     let rule_results = evaluate_rules(&all_rules, &series, &roles, opts.step_ms)?;
     let summary = summarize(&metrics, &rule_results, opts, tests);
+    let figures = opts
+        .series
+        .then(|| figures::series_section(&series, &prepared, &roles, &metrics))
+        .transpose()?;
     Ok(Report {
         schema: SCHEMA,
         mode,
@@ -391,6 +399,7 @@ pub fn analyze_with(
             preset: opts.preset.map(|_| "kubo".to_string()),
         },
         seed: opts.seed,
+        series: figures,
     })
 }
 
@@ -438,13 +447,7 @@ fn evaluate_rules(
                 rule: rule.name.clone(),
                 metric: rule.metric.clone(),
                 target: target.to_string(),
-                role: role
-                    .map_or("other", |r| match r {
-                        Role::Baseline => "baseline",
-                        Role::Candidate => "candidate",
-                        Role::Other => "other",
-                    })
-                    .to_string(),
+                role: figures::role_name(role).to_string(),
                 condition: rule.to_string(),
                 fired_at: e.fired_at_ms.map(format_rfc3339),
                 value: e.value,

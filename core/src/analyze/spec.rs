@@ -34,6 +34,8 @@ pub struct Spec {
     pub step: Option<String>,
     /// Seed.
     pub seed: u64,
+    /// Add the downsampled series of each metric to the report.
+    pub series: bool,
 }
 
 impl Spec {
@@ -82,6 +84,7 @@ impl Spec {
                 .transpose()?,
             seed: self.seed,
             threads: 0,
+            series: self.series,
         })
     }
 }

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use super::input::LiveArgs;
 use crate::analyze::{analyze_with, read_options, Spec};
 use crate::progress::StderrBar;
-use crate::report::{render, Attribution, Report, Verdict};
+use crate::report::{html, render, Attribution, Report, Verdict};
 
 /// Output format of `analyze`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -22,6 +22,8 @@ pub enum OutputFormat {
     Markdown,
     /// JUnit XML, one test case per metric and per rule.
     Junit,
+    /// One self-contained HTML page (inline CSS and SVG, loads nothing): use with --output.
+    Html,
 }
 
 /// What makes `analyze` exit 1.
@@ -47,6 +49,7 @@ pub enum FailOn {
   shiftwatch analyze *.csv --config shiftwatch.toml --format junit --output report.xml
   shiftwatch analyze --prometheus http://prometheus:9090 --query 'http_requests_total{job=\"api\"}' \\
       --start 2026-11-21T10:00:00Z --end 2026-11-21T12:00:00Z --step 15s --baseline 'api-v1-*' --candidate 'api-v2-*'
+  shiftwatch analyze *.csv --baseline 'old-*' --candidate 'new-*' --format html --output report.html
 
 Exit codes: 0 nothing failing, 1 a failing finding (see --fail-on), 2 usage or input error.")]
 pub struct AnalyzeArgs {
@@ -100,6 +103,10 @@ pub struct AnalyzeArgs {
     /// Seed of randomised steps (recorded in the report).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// Add each metric's series, downsampled for figures, to the JSON (`series`); always on
+    /// for --format html.
+    #[arg(long)]
+    pub series: bool,
 }
 
 impl AnalyzeArgs {
@@ -117,6 +124,7 @@ impl AnalyzeArgs {
             warmup: Some(self.warmup.clone()),
             step: self.step.clone(),
             seed: self.seed,
+            series: self.series || self.format == OutputFormat::Html,
         }
     }
 }
@@ -163,6 +171,7 @@ pub fn render_report(
         }
         OutputFormat::Markdown => render::markdown(report),
         OutputFormat::Junit => render::junit(report),
+        OutputFormat::Html => html::page(report),
     })
 }
 

@@ -346,4 +346,8 @@ pub struct Report {
     pub settings: Settings,
     /// Seed of any randomised step (the report is deterministic for a fixed seed).
     pub seed: u64,
+    /// Each metric's series downsampled for figures, in the order of `metrics`; only when
+    /// asked for (absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub series: Option<Vec<super::MetricSeries>>,
 }

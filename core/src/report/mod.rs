@@ -7,6 +7,9 @@
 pub mod analysis;
 pub mod compare;
 pub mod detect;
+pub mod html;
 pub mod inspect;
 pub mod render;
+pub mod series;
 pub use analysis::*;
+pub use series::{MetricSeries, SeriesLine};

@@ -1,5 +1,6 @@
 //! Renderers of an analysis [`Report`]: an 80-column table, Markdown for a pull-request
-//! comment, JUnit XML for CI systems. JSON is the serde form of [`Report`] itself.
+//! comment, JUnit XML for CI systems (HTML: [`super::html`]). JSON is the serde form of
+//! [`Report`] itself.
 
 use std::fmt::Write as _;
 
@@ -47,7 +48,8 @@ pub fn effect_cell(m: &MetricResult) -> (String, String) {
     }
 }
 
-fn p_cell(p: Option<f64>) -> String {
+/// An adjusted p-value as shown in tables (`2e-23`, `0.0615`, `—`).
+pub fn p_cell(p: Option<f64>) -> String {
     match p {
         Some(p) if p < 1e-4 => format!("{p:.0e}"),
         Some(p) => format!("{p:.4}"),

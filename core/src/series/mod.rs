@@ -17,6 +17,7 @@ use crate::{Error, Result};
 pub mod align;
 pub mod build;
 pub mod counter;
+pub mod downsample;
 pub mod histogram;
 pub mod prepare;
 pub mod select;

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-import html
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -59,14 +57,14 @@ class Report:
         rules: One dict per rule and target.
     """
 
-    __slots__ = ("_d", "_table", "_markdown", "_junit", "_source")
+    __slots__ = ("_d", "_table", "_markdown", "_junit", "_html")
 
-    def __init__(self, native: dict[str, Any], source: Any) -> None:
+    def __init__(self, native: dict[str, Any]) -> None:
         object.__setattr__(self, "_d", native["report"])
         object.__setattr__(self, "_table", native["table"])
         object.__setattr__(self, "_markdown", native["markdown"])
         object.__setattr__(self, "_junit", native["junit"])
-        object.__setattr__(self, "_source", source)
+        object.__setattr__(self, "_html", native["html"])
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Report is read-only")
@@ -96,6 +94,22 @@ class Report:
     def junit(self) -> str:
         """The report as JUnit XML (``--format junit``)."""
         return str(self._junit)
+
+    def to_html(self) -> str:
+        """The report as one self-contained HTML page, the same bytes as ``--format html``.
+
+        Inline CSS and SVG only (nothing is loaded when it is opened): the summary, the verdict
+        table, a forest plot of the effects, each metric's series (when the report was made with
+        ``series=True``), the rules timeline and the data notes.
+
+        Examples:
+        >>> import shiftwatch
+        >>> data = shiftwatch.read(shiftwatch.datasets.path("gateway_ttfb.csv"))
+        >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
+        >>> r.to_html()[:15]
+        '<!DOCTYPE html>'
+        """
+        return str(self._html.page())
 
     def to_dict(self) -> dict[str, Any]:
         """The report as plain Python objects, equal to the CLI's JSON.
@@ -167,42 +181,7 @@ class Report:
         return f"<shiftwatch.Report {self.summary}>"
 
     def _repr_html_(self) -> str:
-        def pct(x: Any) -> str:
-            return "—" if x is None else f"{100 * x:+.2f} %"
-
-        rows = []
-        for m in self._d["metrics"]:
-            e = m.get("effect") or {}
-            ci = e.get("ci_relative")
-            colour = _VERDICT_COLOURS.get(m["verdict"], "#000")
-            rows.append(
-                "<tr>"
-                f"<td style='color:{colour};font-weight:bold'>{html.escape(m['verdict'])}</td>"
-                f"<td><code>{html.escape(_metric_id(m))}</code></td>"
-                f"<td>{html.escape(str(e.get('statistic', '')))}</td>"
-                f"<td style='text-align:right'>{pct(e.get('relative'))}</td>"
-                f"<td>{'—' if not ci else f'[{pct(ci[0])}, {pct(ci[1])}]'}</td>"
-                f"<td style='text-align:right'>"
-                f"{'—' if m.get('p_adjusted') is None else format(m['p_adjusted'], '.2g')}</td>"
-                f"<td style='font-size:85%'>{html.escape(m['reason'])}</td>"
-                "</tr>"
-            )
-        fired = [r for r in self._d["rules"] if r.get("fired_at")]
-        rules = "".join(
-            f"<li><b>{html.escape(r['rule'])}</b> on {html.escape(r['target'])} "
-            f"({html.escape(r['role'])}) at {html.escape(r['fired_at'])}: "
-            f"{html.escape(str(r.get('attribution')))}</li>"
-            for r in fired
-        )
-        return (
-            f"<div><p><b>{html.escape(self.summary)}</b></p>"
-            "<table><thead><tr><th>verdict</th><th>metric</th><th>compared</th><th>effect</th>"
-            "<th>interval</th><th>p adj</th><th>reason</th></tr></thead><tbody>"
-            + "".join(rows)
-            + "</tbody></table>"
-            + (f"<p>Rules fired:</p><ul>{rules}</ul>" if rules else "")
-            + "</div>"
-        )
+        return str(self._html.fragment())
 
     def plot(self, ax: Any = None) -> Any:
         """Forest plot: each metric's relative effect with its interval and ± margin.
@@ -242,10 +221,14 @@ class Report:
 
     def plot_metric(self, name: str, ax: Any = None) -> Any:
         """Baseline and candidate series of one metric over time: replicas thin, change points
-        dashed, warm-up shaded, rule breaches marked.
+        dashed, warm-up shaded, rule breaches marked. Drawn from the report's own series
+        (``to_dict()["series"]``, the data of the HTML report's small multiples).
 
         Returns:
             The matplotlib ``Axes``.
+
+        Raises:
+            ValueError: The report was made with ``series=False``.
 
         Examples:
         >>> import shiftwatch
@@ -253,61 +236,45 @@ class Report:
         >>> r = shiftwatch.analyze(data, baseline="baseline", candidate="candidate")
         >>> r.plot_metric("gateway_ttfb")  # doctest: +SKIP
         """
-        pl = require("polars", "frames")
-
-        from shiftwatch._io import prepare
+        import datetime as dt
 
         m = self.metric(name)
+        all_series = self._d.get("series")
+        if all_series is None:
+            raise ValueError("this report has no series: analyze with series=True to plot one")
+        lines = next(
+            s["lines"]
+            for s in all_series
+            if s["metric"] == m["metric"] and s["labels"] == m["labels"]
+        )
         plt = _pyplot()
         if ax is None:
             _, ax = plt.subplots(figsize=(9, 3.5))
-        frames = []
-        source = self._source
-        from shiftwatch._prometheus import Prometheus
 
-        if isinstance(source, Prometheus):
-            from shiftwatch._prometheus import read_prometheus
+        def when(t: float) -> dt.datetime:
+            return dt.datetime.fromtimestamp(t, tz=dt.timezone.utc)
 
-            source = read_prometheus(**dataclasses.asdict(source))
-        if isinstance(source, list):
-            for p in source:
-                frames.append(prepare(p, warmup_s=0.0))
-            frame = pl.concat(frames, how="diagonal_relaxed")
-        else:
-            frame = prepare(source, warmup_s=0.0)
-        sel = frame.filter(pl.col("metric") == m["metric"])
-        for k, v in (m.get("labels") or {}).items():
-            if "labels" in sel.columns and sel["labels"].dtype == pl.String:
-                sel = sel.filter(pl.col("labels").str.contains(f"{k}={v}", literal=True))
-        roles = {t: "baseline" for t in m["data"]["baseline_targets"]}
-        roles.update({t: "candidate" for t in m["data"]["candidate_targets"]})
-        colours = {"baseline": "#1565c0", "candidate": "#c62828"}
-        for target, part in sel.group_by("target", maintain_order=True):
-            t = target[0] if isinstance(target, tuple) else target
-            role = roles.get(str(t), "other")
+        colours = {"baseline": "#1565c0", "candidate": "#c2185b"}
+        for line in lines:
             ax.plot(
-                part["timestamp"].to_list(),
-                part["value"].to_list(),
+                [when(t) for t in line["t"]],
+                [float("nan") if v is None else v for v in line["v"]],
                 lw=0.8,
                 alpha=0.8,
-                color=colours.get(role, "grey"),
-                label=f"{t} ({role})",
+                color=colours.get(line["role"], "grey"),
+                label=f"{line['target']} ({line['role']})",
             )
-        warm = self._d["settings"]["warmup_s"]
-        if warm and sel.height:
-            start = sel["timestamp"].min()
-            import datetime as _dt
-
-            ax.axvspan(start, start + _dt.timedelta(seconds=warm), color="#eeeeee", zorder=0)
-        import datetime as _dt
-
+        ends = [line["warmup_end"] for line in lines if line["warmup_end"] is not None]
+        starts = [line["t"][0] for line in lines if line["t"]]
+        if ends and starts:
+            ax.axvspan(when(min(starts)), when(max(ends)), color="#eeeeee", zorder=0)
         for cp in m["change_points"]:
-            when = _dt.datetime.fromisoformat(cp["time"].replace("Z", "+00:00"))
-            ax.axvline(when, ls="--", lw=1, color=colours.get(cp["role"], "black"))
+            at = dt.datetime.fromisoformat(cp["time"].replace("Z", "+00:00"))
+            ax.axvline(at, ls="--", lw=1, color=colours.get(cp["role"], "black"))
         for r in self._d["rules"]:
             if r.get("fired_at") and r["metric"] == m["metric"]:
-                when = _dt.datetime.fromisoformat(r["fired_at"].replace("Z", "+00:00"))
-                ax.axvline(when, color="#6a1b9a", lw=1.5, alpha=0.6)
+                at = dt.datetime.fromisoformat(r["fired_at"].replace("Z", "+00:00"))
+                ax.axvline(at, color="#6a1b9a", lw=1.5, alpha=0.6)
         ax.set_title(f"{_metric_id(m)}: {m['verdict']}", fontsize=9)
         ax.legend(fontsize=7, loc="upper left", ncol=2, framealpha=0.6)
         return ax
@@ -327,6 +294,7 @@ def analyze(
     warmup: str = "5m",
     step: str | None = None,
     seed: int = 0,
+    series: bool = True,
     progress: bool | None = None,
 ) -> Report:
     """Analyses an experiment: one verdict per metric, with effect, interval and p-values.
@@ -350,6 +318,9 @@ def analyze(
         warmup: Warm-up trimmed from each series' start (and after a deploy).
         step: Grid step (default: per metric, the coarsest scrape interval).
         seed: Seed recorded in the report.
+        series: Keep each metric's series, downsampled for figures (``to_dict()["series"]``,
+            :meth:`Report.plot_metric`, the small multiples of :meth:`Report.to_html`); the CLI's
+            ``--series``. ``False`` makes ``to_dict()`` equal the CLI's plain JSON.
         progress: A tqdm bar over the metrics (``None``: when tqdm is installed and the session
             is interactive; ``False``: never). Ctrl-C stops the analysis either way.
 
@@ -389,13 +360,14 @@ def analyze(
         "warmup": warmup,
         "step": step,
         "seed": seed,
+        "series": bool(series),
     }
     from shiftwatch._prometheus import Prometheus
 
     if isinstance(data, Prometheus):
         with progress_bar(progress, "analyze metrics") as update:
             native = _native.analyze_prometheus(*data._native_args(step), options, update)
-        return Report(native, data)
+        return Report(native)
     if isinstance(data, (str, os.PathLike)):
         data = [data]
     if isinstance(data, Sequence) and not isinstance(data, (bytes, bytearray)):
@@ -403,7 +375,7 @@ def analyze(
         if not paths:
             raise ValueError("no input: give a path, a list of paths or a tidy DataFrame")
         with progress_bar(progress, "analyze metrics") as update:
-            return Report(_native.analyze_paths(paths, options, update), paths)
+            return Report(_native.analyze_paths(paths, options, update))
     c = _frame_columns(data)
     with progress_bar(progress, "analyze metrics") as update:
         native = _native.analyze_columns(
@@ -418,4 +390,4 @@ def analyze(
             options,
             update,
         )
-    return Report(native, data)
+    return Report(native)

@@ -4,13 +4,14 @@
 # borrowed without a copy. Functions return plain dicts with the engine's field names
 # (`p_value`, `ci` = {lo, hi, level}, ...); `shiftwatch.stats` wraps them in result classes.
 from collections.abc import Callable
-from typing import Any
+from typing import Any, final
 
 import numpy as np
 from numpy.typing import NDArray
 
 __all__ = [
     "InsufficientDataError",
+    "ReportHtml",
     "__version__",
     "acf",
     "analyze_columns",
@@ -108,7 +109,12 @@ def prepare_columns(
 ) -> _Dict: ...
 
 # analyze: options is {mode, baseline, candidate, deploy_at, config, preset, alpha, correction,
-# warmup, step, seed}; returns {report, table, markdown, junit}
+# warmup, step, seed, series (optional, default False)}; returns {report, table, markdown, junit, html: ReportHtml}
+@final
+class ReportHtml:
+    def page(self) -> str: ...
+    def fragment(self) -> str: ...
+
 def analyze_paths(
     paths: list[str], options: _Dict, progress: Callable[[int, int], None] | None = None
 ) -> _Dict: ...
