@@ -156,7 +156,7 @@ class _Analysis:
         try:
             data = canonical_order(pdf.drop(columns=self.by))
             report = analyze(
-                data, config=self._config_path(), progress=False, **self.options
+                data, config=self._config_path(), progress=False, series=False, **self.options
             ).to_dict()
             rows = [{_ROW: "group", **group_row(report)}]
             rows += [{_ROW: "metric", **r} for r in metric_rows(report)]
@@ -177,10 +177,11 @@ def canonical_order(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of a tidy pandas frame in one order: by series (``metric``, ``labels``,
     ``target``, ``kind``, ``role``), then ``timestamp`` and ``value``.
 
-    A Spark shuffle delivers a group's rows in no fixed order, and an analysis depends on the
-    order in which series first appear (which target is the first replica; the order of
-    sums), so each group is put in this order before it is analysed: the same group always
-    gives the same report, equal to ``shiftwatch.analyze(canonical_order(group))``.
+    A Spark shuffle delivers a group's rows in no fixed order. The engine already puts every
+    metric's targets in one order, but which of two rows with the same timestamp is kept, and
+    the reader's counts of unsorted points, still follow the row order; so each group is put
+    in this order before it is analysed: the same group always gives the same report, equal
+    to ``shiftwatch.analyze(canonical_order(group))``.
 
     Examples:
         >>> import pandas as pd
