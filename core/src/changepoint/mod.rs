@@ -10,6 +10,7 @@
 //! - [`detect_multivariate`]: the same for several aligned series ([`cost::L2Multi`]).
 
 pub mod cost;
+pub mod decafs;
 pub mod detect;
 pub mod edivisive;
 pub mod multi;
@@ -18,6 +19,7 @@ pub mod prepare;
 pub mod search;
 
 pub use cost::{Cost, CostKind};
+pub use decafs::{decafs, Decafs, DecafsParams};
 pub use detect::{detect, ChangeKind, ChangePoint, DetectOptions, Detection};
 pub use edivisive::{e_divisive, EDivisive, EDivisiveOptions};
 pub use multi::{detect_multivariate, DimensionChange, MultiChangePoint, MultiDetection};
