@@ -35,6 +35,13 @@
 //! ```
 //! (λ = 0 for the change branch, which adds `β`; the limit λ → ∞ for σ_η = 0).
 //!
+//! The levels are searched on `[min y - r, max y + r]`, `r = max y - min y`: a quadratic is
+//! pruned when it is nowhere the minimum on that interval. This is exact whenever the optimal
+//! levels stay within it (a level a whole range outside every observation would need noise
+//! larger than the spread of the data); on the whole real line the AR coupling keeps many
+//! quadratics alive in the far tails (70–370 instead of 14–25 per step in our simulations)
+//! for no change in the segmentations found.
+//!
 //! # Parameters
 //! [`DecafsParams::estimate`] is the paper's robust method of moments: for `k = 1..=K`
 //! (`K = min(10, n/4)`), the variance of the lag-k differences under the model without
@@ -265,8 +272,8 @@ const ROOT: u32 = u32::MAX;
 /// Exact DeCAFS segmentation of `y` for the parameters and penalty `beta` per change (in the
 /// units of the objective, i.e. `-2 log L`; the paper's default is `2 ln n`).
 ///
-/// Runs in O(n · P²) for at most P quadratics kept per step (a handful when changes are few:
-/// see [`Decafs::max_pieces`]).
+/// Runs in O(n · P²) for at most P quadratics kept per step (14–25 in our simulations, see
+/// [`Decafs::max_pieces`]; 10⁶ points in about 0.45 s, criterion `changepoint_decafs`).
 ///
 /// # Errors
 /// [`Error::TooFewPoints`] for an empty series, [`Error::NonFinite`] for NaN or ±∞ values,
@@ -308,6 +315,7 @@ pub fn decafs(y: &[f64], params: &DecafsParams, beta: f64) -> Result<Decafs> {
     let mut cands: Vec<Quad> = Vec::new();
     let mut changed: Vec<bool> = Vec::new();
     let mut keep: Vec<usize> = Vec::new();
+    let (lo, hi) = domain(y);
     let mut max_pieces = 1;
     let mut compact_at = 1 << 16;
     for t in 1..y.len() {
@@ -324,7 +332,7 @@ pub fn decafs(y: &[f64], params: &DecafsParams, beta: f64) -> Result<Decafs> {
             cands.push(c);
             changed.push(true);
         }
-        envelope(&cands, &mut keep);
+        envelope(&cands, &mut keep, lo, hi);
         live.clear();
         for &i in &keep {
             let mut q = cands[i];
@@ -368,6 +376,15 @@ pub fn decafs(y: &[f64], params: &DecafsParams, beta: f64) -> Result<Decafs> {
     })
 }
 
+/// The levels searched: `[min y - r, max y + r]`, `r` the range of `y` (see [`decafs`]).
+fn domain(y: &[f64]) -> (f64, f64) {
+    let (lo, hi) = y
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
+    let r = (hi - lo).max(f64::MIN_POSITIVE);
+    (lo - r, hi + r)
+}
+
 /// One step of the recursion for one quadratic `q` of `Q_{t-1}`: the quadratic in `u = μ_t` of
 /// `min_v q(v) + γ (z - u + φ v)² + λ (u - v)²` (see the module documentation).
 fn step(q: &Quad, z: f64, w: f64, phi: f64, gamma: f64, lambda: f64) -> Quad {
@@ -392,23 +409,22 @@ fn step(q: &Quad, z: f64, w: f64, phi: f64, gamma: f64, lambda: f64) -> Quad {
     }
 }
 
-/// Indices of the quadratics of `q` (all with `a > 0`) that are the minimum somewhere on the
-/// real line: a left-to-right sweep over the crossings of the lower envelope.
-fn envelope(q: &[Quad], keep: &mut Vec<usize>) {
+/// Indices of the quadratics of `q` (all with `a > 0`) that are the minimum somewhere on
+/// `[lo, hi]`: a left-to-right sweep over the crossings of the lower envelope.
+fn envelope(q: &[Quad], keep: &mut Vec<usize>, lo: f64, hi: f64) {
     keep.clear();
     if q.is_empty() {
         return;
     }
-    // Leftmost piece (u → -∞): smallest curvature, then smallest vertex, then smallest minimum.
+    // Leftmost piece: smallest at `lo`, then smallest slope there, then smallest curvature.
+    let key = |c: &Quad| (value(c, lo), c.a * (lo - c.m), c.a);
     let mut cur = 0;
     for (i, c) in q.iter().enumerate().skip(1) {
-        let b = &q[cur];
-        let better = c.a < b.a || (c.a == b.a && (c.m < b.m || (c.m == b.m && c.c < b.c)));
-        if better {
+        if key(c).partial_cmp(&key(&q[cur])) == Some(std::cmp::Ordering::Less) {
             cur = i;
         }
     }
-    let mut x = f64::NEG_INFINITY;
+    let mut x = lo;
     keep.push(cur);
     // A quadratic crosses another at most twice, so the sweep ends after at most 2·len pieces.
     for _ in 0..2 * q.len() + 2 {
@@ -418,7 +434,7 @@ fn envelope(q: &[Quad], keep: &mut Vec<usize>) {
             if j == cur {
                 continue;
             }
-            let Some(r) = crossing_below(base, g, x) else {
+            let Some(r) = crossing_below(base, g, x).filter(|&r| r < hi) else {
                 continue;
             };
             let better = match next {
@@ -482,6 +498,12 @@ fn crossing_below(base: &Quad, g: &Quad, x: f64) -> Option<f64> {
         Some(if a > 0.0 { r1 } else { r2 })
     }?;
     (root > xs && root.is_finite()).then_some(base.m + root)
+}
+
+/// `a (u - m)² + c`.
+fn value(q: &Quad, u: f64) -> f64 {
+    let d = u - q.m;
+    q.a * d * d + q.c
 }
 
 /// Drops the arena nodes no live quadratic reaches, renumbering the rest.
