@@ -25,6 +25,8 @@
 use serde::Serialize;
 
 use super::cost::CostKind;
+use super::decafs::DecafsParams;
+use super::model::{bic, bic_drift, detect_drift, drift_share, Model, ModelChoice, DRIFT_SHARE};
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::search::{penalised, Method};
@@ -34,7 +36,8 @@ use crate::{Error, Result};
 /// Options of [`detect`]; `Default` gives the documented defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct DetectOptions {
-    /// Segment model (default [`CostKind::L2`], changes in mean).
+    /// Segment model (default [`CostKind::Auto`]: step, drift or trend chosen per series, see
+    /// [`crate::changepoint::model`]).
     pub cost: CostKind,
     /// Search (default [`Method::Pelt`], exact).
     pub method: Method,
@@ -50,7 +53,7 @@ pub struct DetectOptions {
 impl Default for DetectOptions {
     fn default() -> Self {
         DetectOptions {
-            cost: CostKind::L2,
+            cost: CostKind::Auto,
             method: Method::Pelt,
             penalty: Penalty::Mbic,
             min_size: 5,
@@ -109,6 +112,8 @@ pub struct Detection {
     pub scale: Scale,
     /// Change points found by the search before validation.
     pub candidates: Vec<usize>,
+    /// The model used and why (for `auto` and `decafs`; None for a fixed segment cost).
+    pub model: Option<ModelChoice>,
 }
 
 /// Finds and validates change points in `values` (see the module documentation for the
@@ -203,20 +208,209 @@ pub fn detect(values: &[f64], options: &DetectOptions) -> Result<Detection> {
     Ok(detection)
 }
 
-/// [`detect`] on a series without missing values.
+/// Series shorter than this use the step model under `auto` (too few lags for the drift
+/// estimate).
+const AUTO_MIN_N: usize = 20;
+
+/// Above this length the trend candidate of `auto` is searched by binary segmentation (the
+/// linear cost has no functional pruning; PELT is quadratic when changes are few).
+const AUTO_TREND_PELT_MAX: usize = 5_000;
+
+/// [`detect`] on a series without missing values: the model choice of `auto`, then the search.
 fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
     let n = x.len();
-    let scale = if matches!(options.cost, CostKind::L2 | CostKind::L1)
-        && !matches!(options.penalty, Penalty::Manual(_))
+    let manual = matches!(options.penalty, Penalty::Manual(_));
+    let with = |cost| DetectOptions { cost, ..*options };
+    match options.cost {
+        CostKind::Auto | CostKind::Decafs if manual => {
+            if options.cost == CostKind::Decafs {
+                return Err(Error::invalid(
+                    "penalty",
+                    "the decafs model needs a criterion penalty (its units are -2 log L of \
+                     the estimated model)",
+                ));
+            }
+            let mut d = detect_fixed(x, &with(CostKind::L2), None)?;
+            d.options = *options;
+            d.model = Some(choice(
+                Model::Step,
+                "a numeric penalty is in the units of the l2 cost: step model",
+            ));
+            Ok(d)
+        }
+        CostKind::Auto if n < AUTO_MIN_N => {
+            let mut d = detect_fixed(x, &with(CostKind::L2), None)?;
+            d.options = *options;
+            d.model = Some(choice(
+                Model::Step,
+                "fewer than 20 values: step model (too short to estimate a drift)",
+            ));
+            Ok(d)
+        }
+        CostKind::Decafs => {
+            let y = normal_scores(x)?;
+            let params = DecafsParams::estimate(&y)?;
+            let share = drift_share(&params);
+            detect_decafs(x, &y, options, params, share, "decafs requested".to_string())
+        }
+        CostKind::Auto => {
+            let y = normal_scores(x)?;
+            let params = DecafsParams::estimate(&y)?;
+            let share = drift_share(&params);
+            let step = detect_fixed(x, &with(CostKind::L2), Some(&y))?;
+            let method = if n > AUTO_TREND_PELT_MAX {
+                Method::Binseg
+            } else {
+                options.method
+            };
+            let trend = detect_fixed(
+                x,
+                &DetectOptions {
+                    cost: CostKind::Linear,
+                    method,
+                    ..*options
+                },
+                Some(&y),
+            )?;
+            let phi = step.noise.phi;
+            let indices =
+                |d: &Detection| d.change_points.iter().map(|c| c.index).collect::<Vec<_>>();
+            // BIC on the scale searched (normal scores), at the validated locations.
+            let b_step = bic(&y, &indices(&step), false, phi);
+            let b_trend = bic(&y, &indices(&trend), true, phi);
+            let mut drift = None;
+            let mut b_drift = f64::NAN;
+            if share > DRIFT_SHARE {
+                let d = detect_decafs(x, &y, options, params, share, String::new())?;
+                if let Some(p) = d.model.as_ref().and_then(|m| m.params) {
+                    b_drift = bic_drift(&y, &indices(&d), &p);
+                }
+                drift = Some(d);
+            }
+            let model = if b_drift < b_step.min(b_trend) {
+                Model::Drift
+            } else if b_trend < b_step {
+                Model::Trend
+            } else {
+                Model::Step
+            };
+            let reason = format!(
+                "drift share {share:.2} ({}); smallest BIC: {} (step {b_step:.1}, trend \
+                 {b_trend:.1}, drift {})",
+                if share > DRIFT_SHARE {
+                    "drift model fitted"
+                } else {
+                    "stationary noise: no drift model"
+                },
+                match model {
+                    Model::Step => "step",
+                    Model::Trend => "trend",
+                    Model::Drift => "drift",
+                },
+                if b_drift.is_nan() {
+                    "-".to_string()
+                } else {
+                    format!("{b_drift:.1}")
+                }
+            );
+            let mut d = match (model, drift) {
+                (Model::Drift, Some(d)) => d,
+                (Model::Trend, _) => trend,
+                _ => step,
+            };
+            d.options = *options;
+            d.model = Some(ModelChoice {
+                model,
+                reason,
+                drift_share: share,
+                params: Some(params),
+                bic_step: b_step,
+                bic_trend: b_trend,
+                bic_drift: b_drift,
+            });
+            Ok(d)
+        }
+        _ => detect_fixed(x, options, None),
+    }
+}
+
+/// A [`ModelChoice`] without estimates.
+fn choice(model: Model, reason: &str) -> ModelChoice {
+    ModelChoice {
+        model,
+        reason: reason.to_string(),
+        drift_share: f64::NAN,
+        params: None,
+        bic_step: f64::NAN,
+        bic_trend: f64::NAN,
+        bic_drift: f64::NAN,
+    }
+}
+
+/// The drift model on the normal scores `y` of `x` (see [`super::model`]).
+fn detect_decafs(
+    x: &[f64],
+    y: &[f64],
+    options: &DetectOptions,
+    params: DecafsParams,
+    share: f64,
+    reason: String,
+) -> Result<Detection> {
+    let n = x.len();
+    let noise = NoiseScale::estimate(y)?;
+    let beta = options.penalty.log_likelihood_units(n, 1);
+    // A pure random walk (σ_ν estimated 0): DeCAFS needs some observation noise; a floor of
+    // 1 % of the drift keeps the model a random walk for every practical purpose.
+    let floor = 0.01 * params.sigma_eta.max(noise.sigma);
+    let params = DecafsParams {
+        sigma_nu: params.sigma_nu.max(floor),
+        ..params
+    };
+    if !(params.sigma_nu > 0.0) {
+        let mut d = detect_fixed(x, &DetectOptions { cost: CostKind::L2, ..*options }, Some(y))?;
+        d.options = *options;
+        d.model = Some(choice(Model::Step, "no noise and no drift: step model"));
+        return Ok(d);
+    }
+    let (candidates, change_points) = detect_drift(x, y, &params, beta, options.alpha)?;
+    Ok(Detection {
+        change_points,
+        n,
+        missing: 0,
+        options: *options,
+        penalty_value: beta,
+        noise,
+        scale: Scale::NormalScores,
+        candidates,
+        model: Some(ModelChoice {
+            model: Model::Drift,
+            reason,
+            drift_share: share,
+            params: Some(params),
+            bic_step: f64::NAN,
+            bic_trend: f64::NAN,
+            bic_drift: f64::NAN,
+        }),
+    })
+}
+
+/// [`detect`] with a segment cost on a series without missing values; `scores`, when given,
+/// are the normal scores of `x` to search (already computed by `auto`).
+fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> Result<Detection> {
+    let n = x.len();
+    let scale = if scores.is_some()
+        || (matches!(options.cost, CostKind::L2 | CostKind::L1)
+            && !matches!(options.penalty, Penalty::Manual(_)))
     {
         Scale::NormalScores
     } else {
         Scale::Raw
     };
     let scored;
-    let y: &[f64] = match scale {
-        Scale::Raw => x,
-        Scale::NormalScores => {
+    let y: &[f64] = match (scale, scores) {
+        (Scale::Raw, _) => x,
+        (Scale::NormalScores, Some(s)) => s,
+        (Scale::NormalScores, None) => {
             scored = normal_scores(x)?;
             &scored
         }
@@ -232,6 +426,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
         noise,
         scale,
         candidates: Vec::new(),
+        model: None,
     };
     let noise_free = !(noise.sigma > 0.0 && noise.sigma.is_finite());
     if noise_free && !matches!(options.penalty, Penalty::Manual(_)) {
@@ -264,7 +459,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
     let seg = penalised(y, options.cost, options.method, penalty, min_size)?;
     detection.candidates = seg.breakpoints.clone();
     let mut bkps = seg.breakpoints;
-    if scale == Scale::NormalScores {
+    if scale == Scale::NormalScores && options.cost != CostKind::Linear {
         refine_l1(x, &mut bkps, min_size.max(cost.min_size()));
     }
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
@@ -393,7 +588,7 @@ fn validate(
 }
 
 /// Holm's step-down adjustment of `p_value` into `p_adjusted`.
-fn holm(cps: &mut [ChangePoint]) {
+pub(super) fn holm(cps: &mut [ChangePoint]) {
     let k = cps.len();
     let mut order: Vec<usize> = (0..k).collect();
     order.sort_by(|&i, &j| cps[i].p_value.total_cmp(&cps[j].p_value));
@@ -405,7 +600,7 @@ fn holm(cps: &mut [ChangePoint]) {
 }
 
 /// `2 Φ(-|z|)`.
-fn two_sided(z: f64) -> f64 {
+pub(super) fn two_sided(z: f64) -> f64 {
     if z.is_nan() {
         return 1.0;
     }

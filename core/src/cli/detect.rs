@@ -48,9 +48,10 @@ pub struct DetectArgs {
     /// and --penalty, uses --min-size, --alpha as its level, --permutations, --seed).
     #[arg(long, default_value = "pelt")]
     pub method: String,
-    /// Segment cost: l2 (mean), normal (mean+variance), poisson (counts), linear (trend),
-    /// l1 (robust), np (distribution).
-    #[arg(long, default_value = "l2")]
+    /// Segment model: auto (step, drift or trend chosen per series; reported), l2 (mean),
+    /// normal (mean+variance), poisson (counts), linear (trend), l1 (robust), np
+    /// (distribution), decafs (steps on a random-walk drift with AR(1) noise).
+    #[arg(long, default_value = "auto")]
     pub cost: String,
     /// Penalty per change: bic, mbic, aic, hq, or a number in cost units.
     #[arg(long, default_value = "mbic")]
