@@ -26,7 +26,10 @@ use serde::Serialize;
 
 use super::cost::CostKind;
 use super::decafs::DecafsParams;
-use super::model::{bic, bic_drift, detect_drift, drift_share, Model, ModelChoice, DRIFT_SHARE};
+use super::model::{
+    bic, bic_drift, detect_drift, direction_z, drift_share, Model, ModelChoice, BIC_MARGIN,
+    DIRECTION_Z, DRIFT_SHARE,
+};
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::search::{penalised, Method};
@@ -280,27 +283,36 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             let b_trend = bic(&y, &indices(&trend), true, phi);
             let mut drift = None;
             let mut b_drift = f64::NAN;
-            if share > DRIFT_SHARE {
+            let direction = direction_z(&y);
+            let drifts = share > DRIFT_SHARE && direction.abs() <= DIRECTION_Z;
+            if drifts {
                 let d = detect_decafs(x, &y, options, params, share, String::new())?;
                 if let Some(p) = d.model.as_ref().and_then(|m| m.params) {
                     b_drift = bic_drift(&y, &indices(&d), &p);
                 }
                 drift = Some(d);
             }
-            let model = if b_drift < b_step.min(b_trend) {
+            // The step model unless another is better by more than BIC_MARGIN.
+            let model = if b_drift < b_trend.min(b_step - BIC_MARGIN) {
                 Model::Drift
-            } else if b_trend < b_step {
+            } else if b_trend < b_step - BIC_MARGIN {
                 Model::Trend
             } else {
                 Model::Step
             };
             let reason = format!(
-                "drift share {share:.2} ({}); smallest BIC: {} (step {b_step:.1}, trend \
-                 {b_trend:.1}, drift {})",
-                if share > DRIFT_SHARE {
-                    "drift model fitted"
+                "drift share {share:.2} ({}); BIC chooses {} (step {b_step:.1}, trend \
+                 {b_trend:.1}, drift {}; another model replaces steps when its BIC is lower by \
+                 more than {BIC_MARGIN})",
+                if drifts {
+                    "drift model fitted".to_string()
+                } else if share > DRIFT_SHARE {
+                    format!(
+                        "increments keep one direction, sign test z = {direction:.1}: a trend, \
+                         no drift model"
+                    )
                 } else {
-                    "stationary noise: no drift model"
+                    "stationary noise: no drift model".to_string()
                 },
                 match model {
                     Model::Step => "step",

@@ -7,17 +7,21 @@
 //!    ([`DecafsParams::estimate`]). The *drift share* is the part of the variance of a lag-10
 //!    difference that the random walk explains, `10 σ_η² / v_10`. A level that wanders like a
 //!    random walk has a share near 1, stationary noise (iid or AR(1)) near 0. A share above
-//!    [`DRIFT_SHARE`] selects the drift model: DeCAFS finds the jumps on top of the wandering
-//!    level, each validated by a z-test of the local jump under the fitted drift + AR(1) model.
-//! 2. **Trend or step.** Otherwise the step model (`l2`) and the piecewise-linear model
-//!    (`linear`) are both searched and validated, and the one with the smaller BIC of its
-//!    validated fit wins:
+//!    [`DRIFT_SHARE`], with increments that do not keep one direction (sign test
+//!    [`direction_z`] within ±[`DIRECTION_Z`]), fits the drift model: DeCAFS finds the jumps on
+//!    top of the wandering level, each validated by a z-test of the local jump under the
+//!    fitted drift + AR(1) model.
+//! 2. **Trend or step.** The step model (`l2`) and the piecewise-linear model (`linear`) are
+//!    both searched and validated; the BIC of each validated fit is
+//!    (and [`bic_drift`] for the drift fit, from its Kalman-filter innovations):
 //!    `BIC = n ln(RSS/n) + p ln n`, `RSS` the sum of squared AR(1) innovations
 //!    `r_t - φ r_{t-1}` of the residuals `r` (φ the robust lag-1 estimate of the noise, which
 //!    a trend does not move since it is taken from differences), `p = 2K + 1` for K steps and
 //!    `3K + 2` for K trend changes (levels, slopes and locations). A smooth trend then reads as
 //!    one trend instead of a staircase of steps, a step as a step (a line per segment costs
 //!    one more parameter per segment).
+//! 3. **Choice.** Steps, unless the trend or the drift fit has a BIC lower by more than
+//!    [`BIC_MARGIN`]; then the lower of those two.
 //!
 //! With a numeric penalty (in the units of the l2 cost) the step model is used, so `auto`
 //! with a number gives exactly what `l2` gives.
@@ -59,11 +63,40 @@ pub struct ModelChoice {
     pub bic_drift: f64,
 }
 
-/// Drift share above which the drift model is used.
+/// BIC difference by which a trend or drift must beat the step model to replace it ("very
+/// strong" evidence on Kass & Raftery's 1995 scale): steps are the simplest reading of a
+/// change, so ties and weak preferences keep them.
+pub const BIC_MARGIN: f64 = 10.0;
+
+/// Drift share above which the drift model is fitted (and then competes by BIC).
 pub const DRIFT_SHARE: f64 = 0.5;
 
 /// Lag at which the drift share is measured.
 const SHARE_LAG: usize = 10;
+
+/// |z| of the sign test of the lag-1 increments above which the drift model is not fitted.
+pub const DIRECTION_Z: f64 = 3.5;
+
+/// Sign test of the lag-1 increments: `z = (n₊ - n₋) / √(n₊ + n₋)` (zero increments left
+/// out). A random-walk drift has increments symmetric about 0; a level that keeps moving one way
+/// (a ramp, a sawtooth of ramps and resets) is a trend, which the drift model would otherwise
+/// fit as a staircase of jumps.
+pub fn direction_z(y: &[f64]) -> f64 {
+    let (mut up, mut down) = (0usize, 0usize);
+    for w in y.windows(2) {
+        if w[1] > w[0] {
+            up += 1;
+        } else if w[1] < w[0] {
+            down += 1;
+        }
+    }
+    let m = (up + down) as f64;
+    if m == 0.0 {
+        0.0
+    } else {
+        (up as f64 - down as f64) / m.sqrt()
+    }
+}
 
 /// `10 σ_η² / v_10`: the random walk's part of the lag-10 difference variance.
 pub fn drift_share(p: &DecafsParams) -> f64 {
