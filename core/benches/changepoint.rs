@@ -11,8 +11,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use shiftwatch::changepoint::cost::{CostKind, Poisson, L2};
 use shiftwatch::changepoint::search::{binseg, fpop, fpop_l1, fpop_poisson, pelt, Stop};
 use shiftwatch::changepoint::{
-    decafs, detect, detect_multivariate, e_divisive, DecafsParams, DetectOptions,
-    EDivisiveOptions,
+    decafs, detect, detect_multivariate, e_divisive, DecafsParams, DetectOptions, EDivisiveOptions,
 };
 use shiftwatch::stats::rng::Rng;
 

@@ -380,7 +380,9 @@ pub fn decafs(y: &[f64], params: &DecafsParams, beta: f64) -> Result<Decafs> {
 fn domain(y: &[f64]) -> (f64, f64) {
     let (lo, hi) = y
         .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| (l.min(v), h.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
     let r = (hi - lo).max(f64::MIN_POSITIVE);
     (lo - r, hi + r)
 }
@@ -440,11 +442,12 @@ fn envelope(q: &[Quad], keep: &mut Vec<usize>, lo: f64, hi: f64) {
             let better = match next {
                 None => true,
                 Some((rb, jb)) => {
-                    r < rb || (r == rb && {
-                        // Same crossing: the one lower just after it.
-                        let (sj, sb) = (g.a * (r - g.m), q[jb].a * (r - q[jb].m));
-                        sj < sb || (sj == sb && g.a < q[jb].a)
-                    })
+                    r < rb
+                        || (r == rb && {
+                            // Same crossing: the one lower just after it.
+                            let (sj, sb) = (g.a * (r - g.m), q[jb].a * (r - q[jb].m));
+                            sj < sb || (sj == sb && g.a < q[jb].a)
+                        })
                 }
             };
             if better {
@@ -523,7 +526,11 @@ fn compact(nodes: &mut Vec<(u32, u32)>, live: &mut [Quad]) {
     let mut fresh: Vec<(u32, u32)> = Vec::with_capacity(order.len());
     for &old in &order {
         let (t, prev) = nodes[old as usize];
-        let prev = if prev == ROOT { ROOT } else { map[prev as usize] };
+        let prev = if prev == ROOT {
+            ROOT
+        } else {
+            map[prev as usize]
+        };
         map[old as usize] = fresh.len() as u32;
         fresh.push((t, prev));
     }

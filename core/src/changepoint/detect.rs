@@ -251,14 +251,15 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             Ok(d)
         }
         CostKind::Decafs => {
-            let y = normal_scores(x)?;
-            let params = DecafsParams::estimate(&y)?;
+            let params = DecafsParams::estimate(x)?;
             let share = drift_share(&params);
-            detect_decafs(x, &y, options, params, share, "decafs requested".to_string())
+            detect_decafs(x, options, params, share, "decafs requested".to_string())
         }
         CostKind::Auto => {
             let y = normal_scores(x)?;
-            let params = DecafsParams::estimate(&y)?;
+            // The drift model lives on the raw values (a marginal transform such as the normal
+            // scores warps a wandering level); its estimate is robust (MADs of differences).
+            let params = DecafsParams::estimate(x)?;
             let share = drift_share(&params);
             let step = detect_fixed(x, &with(CostKind::L2), Some(&y))?;
             let method = if n > AUTO_TREND_PELT_MAX {
@@ -275,10 +276,12 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 },
                 Some(&y),
             )?;
+            // Every BIC on the normal scores (robust to outliers and tails), with the robust φ
+            // of their noise; the drift fit's change points are those found on the raw values.
             let phi = step.noise.phi;
             let indices =
                 |d: &Detection| d.change_points.iter().map(|c| c.index).collect::<Vec<_>>();
-            // BIC on the scale searched (normal scores), at the validated locations.
+            // BIC of each validated fit.
             let b_step = bic(&y, &indices(&step), false, phi);
             let b_trend = bic(&y, &indices(&trend), true, phi);
             let mut drift = None;
@@ -286,9 +289,16 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             let direction = direction_z(&y);
             let drifts = share > DRIFT_SHARE && direction.abs() <= DIRECTION_Z;
             if drifts {
-                let d = detect_decafs(x, &y, options, params, share, String::new())?;
-                if let Some(p) = d.model.as_ref().and_then(|m| m.params) {
-                    b_drift = bic_drift(&y, &indices(&d), &p);
+                let d = detect_decafs(x, options, params, share, String::new())?;
+                let on_scores = DecafsParams::estimate(&y)?;
+                let on_scores = DecafsParams {
+                    sigma_nu: on_scores
+                        .sigma_nu
+                        .max(0.01 * on_scores.sigma_eta.max(step.noise.sigma)),
+                    ..on_scores
+                };
+                if on_scores.sigma_nu > 0.0 {
+                    b_drift = bic_drift(&y, &indices(&d), &on_scores);
                 }
                 drift = Some(d);
             }
@@ -359,17 +369,16 @@ fn choice(model: Model, reason: &str) -> ModelChoice {
     }
 }
 
-/// The drift model on the normal scores `y` of `x` (see [`super::model`]).
+/// The drift model on the raw values `x` (see [`super::model`]).
 fn detect_decafs(
     x: &[f64],
-    y: &[f64],
     options: &DetectOptions,
     params: DecafsParams,
     share: f64,
     reason: String,
 ) -> Result<Detection> {
     let n = x.len();
-    let noise = NoiseScale::estimate(y)?;
+    let noise = NoiseScale::estimate(x)?;
     let beta = options.penalty.log_likelihood_units(n, 1);
     // A pure random walk (σ_ν estimated 0): DeCAFS needs some observation noise; a floor of
     // 1 % of the drift keeps the model a random walk for every practical purpose.
@@ -379,12 +388,20 @@ fn detect_decafs(
         ..params
     };
     if !(params.sigma_nu > 0.0) {
-        let mut d = detect_fixed(x, &DetectOptions { cost: CostKind::L2, ..*options }, Some(y))?;
+        let mut d = detect_fixed(
+            x,
+            &DetectOptions {
+                cost: CostKind::L2,
+                ..*options
+            },
+            None,
+        )?;
         d.options = *options;
         d.model = Some(choice(Model::Step, "no noise and no drift: step model"));
         return Ok(d);
     }
-    let (candidates, change_points) = detect_drift(x, y, &params, beta, options.alpha)?;
+    let min_size = options.min_size.max(1);
+    let (candidates, change_points) = detect_drift(x, x, &params, beta, options.alpha, min_size)?;
     Ok(Detection {
         change_points,
         n,
@@ -392,7 +409,7 @@ fn detect_decafs(
         options: *options,
         penalty_value: beta,
         noise,
-        scale: Scale::NormalScores,
+        scale: Scale::Raw,
         candidates,
         model: Some(ModelChoice {
             model: Model::Drift,

@@ -188,11 +188,7 @@ pub fn bic_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> f64 {
             let (k1, k2) = ((p11 + p12) / f, (p12 + p22) / f);
             m += k1 * v;
             e += k2 * v;
-            let (n11, n12, n22) = (
-                p11 - k1 * k1 * f,
-                p12 - k1 * k2 * f,
-                p22 - k2 * k2 * f,
-            );
+            let (n11, n12, n22) = (p11 - k1 * k1 * f, p12 - k1 * k2 * f, p22 - k2 * k2 * f);
             p11 = n11.max(0.0);
             p12 = n12;
             p22 = n22.max(0.0);
@@ -239,7 +235,9 @@ fn window_variances(p: &DecafsParams) -> Vec<f64> {
 /// Change points of the drift model: DeCAFS on `y` with penalty `beta` (`-2 log L` units),
 /// then each change validated by the z-test of its local jump (the window `h ≤ 64` inside
 /// both neighbouring segments with the smallest model variance), Holm-adjusted, the least
-/// significant dropped until all are ≤ `alpha`. Levels are raw means (`x`) over the windows.
+/// significant dropped until all are ≤ `alpha`. A change next to a segment shorter than
+/// `min_size` gets p = 1 (DeCAFS, with no minimum segment, fits a lone outlier by two
+/// changes: it is not a change). Levels are raw means (`x`) over the windows.
 /// Returns (candidates, validated change points).
 pub(crate) fn detect_drift(
     x: &[f64],
@@ -247,6 +245,7 @@ pub(crate) fn detect_drift(
     params: &DecafsParams,
     beta: f64,
     alpha: f64,
+    min_size: usize,
 ) -> crate::Result<(Vec<usize>, Vec<ChangePoint>)> {
     let fit = decafs(y, params, beta)?;
     let var = window_variances(params);
@@ -264,7 +263,11 @@ pub(crate) fn detect_drift(
                     .min_by(|&u, &v| var[u - 1].total_cmp(&var[v - 1]))
                     .unwrap_or(1);
                 let jump = mean(&y[tau..tau + h]) - mean(&y[tau - h..tau]);
-                let p_value = two_sided(jump / var[h - 1].sqrt());
+                let p_value = if (tau - a).min(b - tau) < min_size {
+                    1.0
+                } else {
+                    two_sided(jump / var[h - 1].sqrt())
+                };
                 let (before, after) = (mean(&x[tau - h..tau]), mean(&x[tau..tau + h]));
                 ChangePoint {
                     index: tau,
@@ -308,7 +311,13 @@ mod tests {
         };
         for h in [1i64, 2, 5, 17] {
             // w_t = +1/h on [0, h), -1/h on [-h, 0).
-            let w = |t: i64| if t >= 0 { 1.0 / h as f64 } else { -1.0 / h as f64 };
+            let w = |t: i64| {
+                if t >= 0 {
+                    1.0 / h as f64
+                } else {
+                    -1.0 / h as f64
+                }
+            };
             let mut v = 0.0;
             for s in -h..h {
                 for t in -h..h {

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::changepoint::edivisive::{EDivisiveChange, PValueRule};
 use crate::changepoint::{
-    ChangeKind, CostKind, Detection, ModelChoice, EDivisive, Method, MultiDetection, NoiseScale,
+    ChangeKind, CostKind, Detection, EDivisive, Method, ModelChoice, MultiDetection, NoiseScale,
 };
 
 /// Where the analysed values came from (the CLI's input); `Default` for arrays.
