@@ -387,7 +387,7 @@ fn detect_decafs(
         sigma_nu: params.sigma_nu.max(floor),
         ..params
     };
-    if !(params.sigma_nu > 0.0) {
+    if params.sigma_nu.is_nan() || params.sigma_nu <= 0.0 {
         let mut d = detect_fixed(
             x,
             &DetectOptions {
