@@ -6,7 +6,7 @@
 //! 1. **Drift.** The DeCAFS parameters are estimated from the lag-k difference variances
 //!    ([`DecafsParams::estimate`]). The *drift share* is the part of the variance of a lag-10
 //!    difference that the random walk explains, `10 σ_η² / v_10`. A level that wanders like a
-//!    random walk has a share near 1, stationary noise (iid or AR(1)) near 0. A share above
+//!    random walk has a share near 1, stationary noise (iid or AR(1)) 0 or near it. A share above
 //!    [`DRIFT_SHARE`], with increments that do not keep one direction (sign test
 //!    [`direction_z`] within ±[`DIRECTION_Z`]), fits the drift model: DeCAFS finds the jumps on
 //!    top of the wandering level, each validated by a z-test of the local jump under the
@@ -68,8 +68,9 @@ pub struct ModelChoice {
 /// change, so ties and weak preferences keep them.
 pub const BIC_MARGIN: f64 = 10.0;
 
-/// Drift share above which the drift model is fitted (and then competes by BIC).
-pub const DRIFT_SHARE: f64 = 0.5;
+/// Drift share above which the drift model is fitted (and then competes by BIC): any drift
+/// the estimate can tell from noise (iid and AR(1) noise estimate σ_η ≈ 0).
+pub const DRIFT_SHARE: f64 = 0.02;
 
 /// Lag at which the drift share is measured.
 const SHARE_LAG: usize = 10;
