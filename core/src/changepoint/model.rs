@@ -29,7 +29,7 @@
 use serde::Serialize;
 
 use super::decafs::{decafs, DecafsParams};
-use super::detect::{holm, prune_until_significant, two_sided, ChangeKind, ChangePoint};
+use super::detect::{prune_incremental, two_sided, ChangeKind, ChangePoint};
 
 /// The segment model used for a series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -252,41 +252,32 @@ pub(crate) fn detect_drift(
     let var = window_variances(params);
     let n = y.len();
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
-    let test = |bkps: &[usize]| -> Vec<ChangePoint> {
-        let mut out: Vec<ChangePoint> = bkps
-            .iter()
-            .enumerate()
-            .map(|(j, &tau)| {
-                let a = if j == 0 { 0 } else { bkps[j - 1] };
-                let b = bkps.get(j + 1).copied().unwrap_or(n);
-                let hmax = (tau - a).min(b - tau).clamp(1, MAX_WINDOW);
-                let h = (1..=hmax)
-                    .min_by(|&u, &v| var[u - 1].total_cmp(&var[v - 1]))
-                    .unwrap_or(1);
-                let jump = mean(&y[tau..tau + h]) - mean(&y[tau - h..tau]);
-                let p_value = if (tau - a).min(b - tau) < min_size {
-                    1.0
-                } else {
-                    two_sided(jump / var[h - 1].sqrt())
-                };
-                let (before, after) = (mean(&x[tau - h..tau]), mean(&x[tau..tau + h]));
-                ChangePoint {
-                    index: tau,
-                    before,
-                    after,
-                    magnitude: after - before,
-                    p_value,
-                    p_adjusted: p_value,
-                    kind: ChangeKind::Step,
-                }
-            })
-            .collect();
-        holm(&mut out);
-        out
+    let test_one = |bkps: &[usize], j: usize| -> ChangePoint {
+        let tau = bkps[j];
+        let a = if j == 0 { 0 } else { bkps[j - 1] };
+        let b = bkps.get(j + 1).copied().unwrap_or(n);
+        let hmax = (tau - a).min(b - tau).clamp(1, MAX_WINDOW);
+        let h = (1..=hmax)
+            .min_by(|&u, &v| var[u - 1].total_cmp(&var[v - 1]))
+            .unwrap_or(1);
+        let jump = mean(&y[tau..tau + h]) - mean(&y[tau - h..tau]);
+        let p_value = if (tau - a).min(b - tau) < min_size {
+            1.0
+        } else {
+            two_sided(jump / var[h - 1].sqrt())
+        };
+        let (before, after) = (mean(&x[tau - h..tau]), mean(&x[tau..tau + h]));
+        ChangePoint {
+            index: tau,
+            before,
+            after,
+            magnitude: after - before,
+            p_value,
+            p_adjusted: p_value,
+            kind: ChangeKind::Step,
+        }
     };
-    let validated = prune_until_significant(fit.breakpoints.clone(), alpha, test, |c| {
-        (c.p_value, c.p_adjusted)
-    });
+    let validated = prune_incremental(fit.breakpoints.clone(), alpha, test_one);
     Ok((fit.breakpoints, validated))
 }
 
