@@ -13,7 +13,7 @@ use super::input::Input;
 use crate::changepoint::edivisive::PValueRule;
 use crate::changepoint::{
     detect, detect_multivariate, ChangeKind, CostKind, DetectOptions, EDivisiveOptions, Method,
-    Penalty,
+    Model, Penalty,
 };
 use crate::report::detect::{DetectReport, MultiDetectReport};
 use crate::series::select::{align, Usable};
@@ -213,6 +213,24 @@ fn write_table(
         r.n
     );
     summary_line(out, label, &what, k, options)?;
+    if let Some(m) = &r.model {
+        let model = match m.model {
+            Model::Step => "step",
+            Model::Trend => "trend",
+            Model::Drift => "drift",
+        };
+        // Wrapped to 80 columns like the table.
+        let mut line = format!("  model {model}:");
+        for word in m.reason.split(' ') {
+            if line.chars().count() + 1 + word.chars().count() > 80 {
+                writeln!(out, "{line}")?;
+                line = "   ".to_string();
+            }
+            line.push(' ');
+            line.push_str(word);
+        }
+        writeln!(out, "{line}")?;
+    }
     if k == 0 {
         return Ok(());
     }
