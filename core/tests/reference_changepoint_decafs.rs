@@ -24,7 +24,7 @@ fn cases(kind: &str) -> Vec<serde_json::Value> {
 #[test]
 fn segmentation_matches_brute_force() {
     let cases = cases("segmentation");
-    assert_eq!(cases.len(), 8);
+    assert_eq!(cases.len(), 12);
     for case in &cases {
         let name = case["name"].as_str().unwrap();
         let params = DecafsParams {
@@ -54,14 +54,20 @@ fn parameter_estimate_matches_scipy() {
         let x = floats(&case["x"]);
         let p = DecafsParams::estimate(&x).unwrap();
         // Both sides minimise the same smooth profile to a 1e-12 bracket in φ: the parameters
-        // agree to 1e-7 (observed ≤ 1e-8; absolute for φ, and near a zero bound).
-        assert!((p.phi - float(&case["phi"])).abs() <= 1e-7, "{name}: {p:?}");
+        // agree to 1e-6 (observed ≤ 3e-7, scipy's bounded Brent stops near √ε in φ; absolute for
+        // φ, and near a zero bound).
+        // With σ_ν = 0 on both sides φ is not identified (the profile is flat in φ).
+        let unidentified = p.sigma_nu < 1e-9 && float(&case["sigma_nu"]) < 1e-9;
+        assert!(
+            unidentified || (p.phi - float(&case["phi"])).abs() <= 1e-6,
+            "{name}: {p:?}"
+        );
         for (got, want) in [
             (p.sigma_eta, float(&case["sigma_eta"])),
             (p.sigma_nu, float(&case["sigma_nu"])),
         ] {
             assert!(
-                (got - want).abs() <= 1e-7 * want.max(1e-3),
+                (got - want).abs() <= 1e-6 * want.max(1e-3),
                 "{name}: {got} vs {want} ({p:?})"
             );
         }
