@@ -11,10 +11,13 @@ Each shape is drawn `--reps` times (numpy default_rng(seed)), n = 1000 points, n
 | leak after a step: +3 at 400, then slope 0.005 | [400] |
 | spikes: 1 % of points +10 | [] |
 | GC sawtooth (period 50, amplitude 3) with no change | [] |
+| iid Student t₃ noise, no change | [] |
+| iid lognormal (σ = 1) noise, no change | [] |
 
 A detected change point is a true positive when within 5 points (margin) of an unmatched true
 one (TCPDBench's rule). Printed: precision (TP / detected; "-" when nothing was detected),
-recall (TP / true; "-" without truth) and false change points per series.
+recall (TP / true; "-" without truth), false change points per series, and the models the
+default (`cost="auto"`) chose (step / trend / drift counts).
 
 Usage: python bench/changepoint_shapes.py [--reps 50]   (needs `shiftwatch` importable)
 """
@@ -51,6 +54,8 @@ def shapes():
             lambda r: r.standard_normal(N) + (t >= 400) * (3.0 + 0.005 * (t - 400)), [400]),
         "spikes (1 %)": (lambda r: r.standard_normal(N) + 10.0 * (r.uniform(size=N) < 0.01), []),
         "GC sawtooth, no change": (lambda r: 3.0 * (t % 50) / 50 + r.standard_normal(N), []),
+        "iid t3, no change": (lambda r: r.standard_t(3, N), []),
+        "iid lognormal σ=1, no change": (lambda r: np.exp(r.standard_normal(N)), []),
     }
 
 
@@ -70,19 +75,25 @@ def main():
     ap.add_argument("--reps", type=int, default=50)
     ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args()
-    print(f"| shape | precision | recall | false changes per series |\n|---|---|---|---|")
+    print("| shape | precision | recall | false changes per series | model (step/trend/drift) |\n"
+          "|---|---|---|---|---|")
     for k, (name, (make, truth)) in enumerate(shapes().items()):
         rng = np.random.default_rng(args.seed + k)
         tp = det = true = 0
+        models = {"step": 0, "trend": 0, "drift": 0}
         for _ in range(args.reps):
-            found = list(shiftwatch.detect(make(rng)).indices)
+            d = shiftwatch.detect(make(rng))
+            found = list(d.indices)
+            if d.model is not None:
+                models[d.model["model"]] += 1
             hit = matches(truth, found)
             tp += hit
             det += len(found)
             true += len(truth)
         prec = f"{tp / det:.2f}" if det else "-"
         rec = f"{tp / true:.2f}" if true else "-"
-        print(f"| {name} | {prec} | {rec} | {(det - tp) / args.reps:.2f} |")
+        chosen = "/".join(str(models[m]) for m in ("step", "trend", "drift"))
+        print(f"| {name} | {prec} | {rec} | {(det - tp) / args.reps:.2f} | {chosen} |")
 
 
 if __name__ == "__main__":

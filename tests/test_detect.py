@@ -97,7 +97,8 @@ def test_default_detect_finds_a_step_with_levels():
     assert cp.magnitude == pytest.approx(cp.after - cp.before)
     assert cp.kind == "step" and cp.p_value < 1e-10 and cp.p_adjusted <= 0.05
     assert res.segments == [(0, res.indices[0]), (res.indices[0], 500)]
-    assert res.method == "pelt" and res.cost == "l2" and res.penalty == "mbic"
+    assert res.method == "pelt" and res.cost == "auto" and res.penalty == "mbic"
+    assert res.model is not None and res.model["model"] == "step"
     text = repr(res)
     assert "Detection(n=500, 1 change point" in text and "step" in text
     with pytest.raises(AttributeError):

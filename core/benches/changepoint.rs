@@ -11,7 +11,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use shiftwatch::changepoint::cost::{CostKind, Poisson, L2};
 use shiftwatch::changepoint::search::{binseg, fpop, fpop_l1, fpop_poisson, pelt, Stop};
 use shiftwatch::changepoint::{
-    detect, detect_multivariate, e_divisive, DetectOptions, EDivisiveOptions,
+    decafs, detect, detect_multivariate, e_divisive, DecafsParams, DetectOptions, EDivisiveOptions,
 };
 use shiftwatch::stats::rng::Rng;
 
@@ -197,8 +197,39 @@ fn edivisive(c: &mut Criterion) {
     group.finish();
 }
 
+/// DeCAFS (exact, functional pruning) on 10 steps plus a random-walk drift (σ_η = 0.02) and
+/// AR(1) noise (φ = 0.5), parameters estimated once outside the loop; penalty `2 ln n`.
+fn decafs_bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("changepoint_decafs");
+    group.sample_size(10);
+    for &n in &[10_000usize, 100_000, 1_000_000] {
+        let mut rng = Rng::new(5);
+        let (mut level, mut eps) = (0.0, 0.0);
+        let steps = signal(n, 10, 9);
+        let x: Vec<f64> = steps
+            .iter()
+            .map(|s| {
+                level += 0.02 * rng.normal();
+                eps = 0.5 * eps + rng.normal();
+                s.round() * 2.0 + level + eps
+            })
+            .collect();
+        let params = DecafsParams::estimate(&x).expect("params");
+        let pen = 2.0 * (n as f64).ln();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("decafs", n), &x, |b, x| {
+            b.iter(|| decafs(black_box(x), &params, pen))
+        });
+        group.bench_with_input(BenchmarkId::new("estimate", n), &x, |b, x| {
+            b.iter(|| DecafsParams::estimate(black_box(x)))
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    decafs_bench,
     searches,
     robust,
     poisson,

@@ -176,7 +176,7 @@ fn deploy_time(
             if v.len() != p.values.len() || v.len() < 20 {
                 return None;
             }
-            let d = crate::changepoint::detect(&v, &Default::default()).ok()?;
+            let d = crate::changepoint::detect(&v, &group::step_detector()).ok()?;
             let best = d
                 .change_points
                 .iter()

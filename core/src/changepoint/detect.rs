@@ -25,6 +25,11 @@
 use serde::Serialize;
 
 use super::cost::CostKind;
+use super::decafs::DecafsParams;
+use super::model::{
+    bic, bic_drift, detect_drift, direction_z, drift_share, Model, ModelChoice, BIC_MARGIN,
+    DIRECTION_Z, DRIFT_SHARE,
+};
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::search::{penalised, Method};
@@ -34,7 +39,8 @@ use crate::{Error, Result};
 /// Options of [`detect`]; `Default` gives the documented defaults.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct DetectOptions {
-    /// Segment model (default [`CostKind::L2`], changes in mean).
+    /// Segment model (default [`CostKind::Auto`]: step, drift or trend chosen per series, see
+    /// [`crate::changepoint::model`]).
     pub cost: CostKind,
     /// Search (default [`Method::Pelt`], exact).
     pub method: Method,
@@ -50,7 +56,7 @@ pub struct DetectOptions {
 impl Default for DetectOptions {
     fn default() -> Self {
         DetectOptions {
-            cost: CostKind::L2,
+            cost: CostKind::Auto,
             method: Method::Pelt,
             penalty: Penalty::Mbic,
             min_size: 5,
@@ -109,6 +115,8 @@ pub struct Detection {
     pub scale: Scale,
     /// Change points found by the search before validation.
     pub candidates: Vec<usize>,
+    /// The model used and why (for `auto` and `decafs`; None for a fixed segment cost).
+    pub model: Option<ModelChoice>,
 }
 
 /// Finds and validates change points in `values` (see the module documentation for the
@@ -203,20 +211,235 @@ pub fn detect(values: &[f64], options: &DetectOptions) -> Result<Detection> {
     Ok(detection)
 }
 
-/// [`detect`] on a series without missing values.
+/// Series shorter than this use the step model under `auto` (too few lags for the drift
+/// estimate).
+const AUTO_MIN_N: usize = 20;
+
+/// Above this length the trend candidate of `auto` is searched by binary segmentation (the
+/// linear cost has no functional pruning; PELT is quadratic when changes are few).
+const AUTO_TREND_PELT_MAX: usize = 5_000;
+
+/// [`detect`] on a series without missing values: the model choice of `auto`, then the search.
 fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
     let n = x.len();
-    let scale = if matches!(options.cost, CostKind::L2 | CostKind::L1)
-        && !matches!(options.penalty, Penalty::Manual(_))
+    let manual = matches!(options.penalty, Penalty::Manual(_));
+    let with = |cost| DetectOptions { cost, ..*options };
+    match options.cost {
+        CostKind::Auto | CostKind::Decafs if manual => {
+            if options.cost == CostKind::Decafs {
+                return Err(Error::invalid(
+                    "penalty",
+                    "the decafs model needs a criterion penalty (its units are -2 log L of \
+                     the estimated model)",
+                ));
+            }
+            let mut d = detect_fixed(x, &with(CostKind::L2), None)?;
+            d.options = *options;
+            d.model = Some(choice(
+                Model::Step,
+                "a numeric penalty is in the units of the l2 cost: step model",
+            ));
+            Ok(d)
+        }
+        CostKind::Auto if n < AUTO_MIN_N => {
+            let mut d = detect_fixed(x, &with(CostKind::L2), None)?;
+            d.options = *options;
+            d.model = Some(choice(
+                Model::Step,
+                "fewer than 20 values: step model (too short to estimate a drift)",
+            ));
+            Ok(d)
+        }
+        CostKind::Decafs => {
+            let params = DecafsParams::estimate(x)?;
+            let share = drift_share(&params);
+            detect_decafs(x, options, params, share, "decafs requested".to_string())
+        }
+        CostKind::Auto => {
+            let y = normal_scores(x)?;
+            // The drift model lives on the raw values (a marginal transform such as the normal
+            // scores warps a wandering level); its estimate is robust (MADs of differences).
+            let params = DecafsParams::estimate(x)?;
+            let share = drift_share(&params);
+            let step = detect_fixed(x, &with(CostKind::L2), Some(&y))?;
+            let method = if n > AUTO_TREND_PELT_MAX {
+                Method::Binseg
+            } else {
+                options.method
+            };
+            let trend = detect_fixed(
+                x,
+                &DetectOptions {
+                    cost: CostKind::Linear,
+                    method,
+                    ..*options
+                },
+                Some(&y),
+            )?;
+            // Every BIC on the normal scores (robust to outliers and tails), with the robust φ
+            // of their noise; the drift fit's change points are those found on the raw values.
+            let phi = step.noise.phi;
+            let indices =
+                |d: &Detection| d.change_points.iter().map(|c| c.index).collect::<Vec<_>>();
+            // BIC of each validated fit.
+            let b_step = bic(&y, &indices(&step), false, phi);
+            let b_trend = bic(&y, &indices(&trend), true, phi);
+            let mut drift = None;
+            let mut b_drift = f64::NAN;
+            let direction = direction_z(&y);
+            let drifts = share > DRIFT_SHARE && direction.abs() <= DIRECTION_Z;
+            if drifts {
+                let d = detect_decafs(x, options, params, share, String::new())?;
+                let on_scores = DecafsParams::estimate(&y)?;
+                let on_scores = DecafsParams {
+                    sigma_nu: on_scores
+                        .sigma_nu
+                        .max(0.01 * on_scores.sigma_eta.max(step.noise.sigma)),
+                    ..on_scores
+                };
+                if on_scores.sigma_nu > 0.0 {
+                    b_drift = bic_drift(&y, &indices(&d), &on_scores);
+                }
+                drift = Some(d);
+            }
+            // The step model unless another is better by more than BIC_MARGIN.
+            let model = if b_drift < b_trend.min(b_step - BIC_MARGIN) {
+                Model::Drift
+            } else if b_trend < b_step - BIC_MARGIN {
+                Model::Trend
+            } else {
+                Model::Step
+            };
+            let reason = format!(
+                "drift share {share:.2} ({}); BIC chooses {} (step {b_step:.1}, trend \
+                 {b_trend:.1}, drift {}; another model replaces steps when its BIC is lower by \
+                 more than {BIC_MARGIN})",
+                if drifts {
+                    "drift model fitted".to_string()
+                } else if share > DRIFT_SHARE {
+                    format!(
+                        "increments keep one direction, sign test z = {direction:.1}: a trend, \
+                         no drift model"
+                    )
+                } else {
+                    "stationary noise: no drift model".to_string()
+                },
+                match model {
+                    Model::Step => "step",
+                    Model::Trend => "trend",
+                    Model::Drift => "drift",
+                },
+                if b_drift.is_nan() {
+                    "-".to_string()
+                } else {
+                    format!("{b_drift:.1}")
+                }
+            );
+            let mut d = match (model, drift) {
+                (Model::Drift, Some(d)) => d,
+                (Model::Trend, _) => trend,
+                _ => step,
+            };
+            d.options = *options;
+            d.model = Some(ModelChoice {
+                model,
+                reason,
+                drift_share: share,
+                params: Some(params),
+                bic_step: b_step,
+                bic_trend: b_trend,
+                bic_drift: b_drift,
+            });
+            Ok(d)
+        }
+        _ => detect_fixed(x, options, None),
+    }
+}
+
+/// A [`ModelChoice`] without estimates.
+fn choice(model: Model, reason: &str) -> ModelChoice {
+    ModelChoice {
+        model,
+        reason: reason.to_string(),
+        drift_share: f64::NAN,
+        params: None,
+        bic_step: f64::NAN,
+        bic_trend: f64::NAN,
+        bic_drift: f64::NAN,
+    }
+}
+
+/// The drift model on the raw values `x` (see [`super::model`]).
+fn detect_decafs(
+    x: &[f64],
+    options: &DetectOptions,
+    params: DecafsParams,
+    share: f64,
+    reason: String,
+) -> Result<Detection> {
+    let n = x.len();
+    let noise = NoiseScale::estimate(x)?;
+    let beta = options.penalty.log_likelihood_units(n, 1);
+    // A pure random walk (σ_ν estimated 0): DeCAFS needs some observation noise; a floor of
+    // 1 % of the drift keeps the model a random walk for every practical purpose.
+    let floor = 0.01 * params.sigma_eta.max(noise.sigma);
+    let params = DecafsParams {
+        sigma_nu: params.sigma_nu.max(floor),
+        ..params
+    };
+    if params.sigma_nu.is_nan() || params.sigma_nu <= 0.0 {
+        let mut d = detect_fixed(
+            x,
+            &DetectOptions {
+                cost: CostKind::L2,
+                ..*options
+            },
+            None,
+        )?;
+        d.options = *options;
+        d.model = Some(choice(Model::Step, "no noise and no drift: step model"));
+        return Ok(d);
+    }
+    let min_size = options.min_size.max(1);
+    let (candidates, change_points) = detect_drift(x, x, &params, beta, options.alpha, min_size)?;
+    Ok(Detection {
+        change_points,
+        n,
+        missing: 0,
+        options: *options,
+        penalty_value: beta,
+        noise,
+        scale: Scale::Raw,
+        candidates,
+        model: Some(ModelChoice {
+            model: Model::Drift,
+            reason,
+            drift_share: share,
+            params: Some(params),
+            bic_step: f64::NAN,
+            bic_trend: f64::NAN,
+            bic_drift: f64::NAN,
+        }),
+    })
+}
+
+/// [`detect`] with a segment cost on a series without missing values; `scores`, when given,
+/// are the normal scores of `x` to search (already computed by `auto`).
+fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> Result<Detection> {
+    let n = x.len();
+    let scale = if scores.is_some()
+        || (matches!(options.cost, CostKind::L2 | CostKind::L1)
+            && !matches!(options.penalty, Penalty::Manual(_)))
     {
         Scale::NormalScores
     } else {
         Scale::Raw
     };
     let scored;
-    let y: &[f64] = match scale {
-        Scale::Raw => x,
-        Scale::NormalScores => {
+    let y: &[f64] = match (scale, scores) {
+        (Scale::Raw, _) => x,
+        (Scale::NormalScores, Some(s)) => s,
+        (Scale::NormalScores, None) => {
             scored = normal_scores(x)?;
             &scored
         }
@@ -232,6 +455,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
         noise,
         scale,
         candidates: Vec::new(),
+        model: None,
     };
     let noise_free = !(noise.sigma > 0.0 && noise.sigma.is_finite());
     if noise_free && !matches!(options.penalty, Penalty::Manual(_)) {
@@ -264,17 +488,24 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
     let seg = penalised(y, options.cost, options.method, penalty, min_size)?;
     detection.candidates = seg.breakpoints.clone();
     let mut bkps = seg.breakpoints;
-    if scale == Scale::NormalScores {
+    if scale == Scale::NormalScores && options.cost != CostKind::Linear {
         refine_l1(x, &mut bkps, min_size.max(cost.min_size()));
     }
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
     let piecewise_constant = options.cost != CostKind::Linear;
-    detection.change_points = prune_until_significant(
-        bkps,
-        options.alpha,
-        |bkps| validate(x, y, bkps, &noise, tests_spread, piecewise_constant),
-        |c| (c.p_value, c.p_adjusted),
-    );
+    let mut scratch = Vec::new();
+    detection.change_points = prune_incremental(bkps, options.alpha, |bkps, j| {
+        validate_one(
+            x,
+            y,
+            bkps,
+            j,
+            &noise,
+            tests_spread,
+            piecewise_constant,
+            &mut scratch,
+        )
+    });
     Ok(detection)
 }
 
@@ -304,29 +535,66 @@ pub(super) fn prune_until_significant<T>(
     }
 }
 
+/// [`prune_until_significant`] for tests whose p-value depends only on the change point's two
+/// neighbouring segments (`test_one(bkps, j)`), Holm-adjusted: after a drop only its two
+/// neighbours are re-tested (the same result, O(changes) tests instead of O(changes²)).
+pub(super) fn prune_incremental(
+    mut bkps: Vec<usize>,
+    alpha: f64,
+    mut test_one: impl FnMut(&[usize], usize) -> ChangePoint,
+) -> Vec<ChangePoint> {
+    let mut tested: Vec<ChangePoint> = (0..bkps.len()).map(|j| test_one(&bkps, j)).collect();
+    loop {
+        holm(&mut tested);
+        let worst = tested
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.p_adjusted > alpha)
+            .max_by(|a, b| a.1.p_value.total_cmp(&b.1.p_value))
+            .map(|(i, _)| i);
+        match worst {
+            Some(i) if alpha < 1.0 => {
+                bkps.remove(i);
+                tested.remove(i);
+                if i > 0 {
+                    tested[i - 1] = test_one(&bkps, i - 1);
+                }
+                if i < bkps.len() {
+                    tested[i] = test_one(&bkps, i);
+                }
+            }
+            _ => return tested,
+        }
+    }
+}
+
 /// Values on each side of a change point given to `compare` in the validation (the closest).
 const COMPARE_WINDOW: usize = 10_000;
 
 /// Tests every change point against its neighbours' segments of `y` (the scale searched, with
 /// noise scale `noise`) and Holm-adjusts; levels are means of the raw values `x`.
-fn validate(
+/// The test of change point `j` of `bkps` (its p-value depends only on its two neighbouring
+/// segments); `p_adjusted` is set by [`holm`] afterwards.
+#[allow(clippy::too_many_arguments)]
+fn validate_one(
     x: &[f64],
     y: &[f64],
     bkps: &[usize],
+    j: usize,
     noise: &NoiseScale,
     spread: bool,
     piecewise_constant: bool,
-) -> Vec<ChangePoint> {
+    scratch: &mut Vec<f64>,
+) -> ChangePoint {
     let n = y.len();
-    let mut out: Vec<ChangePoint> = Vec::with_capacity(bkps.len());
-    let mut scratch: Vec<f64> = Vec::new();
     // `compare`'s default test of the means, and of the medians.
     let mean_test = CompareOptions::default();
     let median_test = CompareOptions {
         statistic: Statistic::Median,
         ..CompareOptions::default()
     };
-    for (j, &tau) in bkps.iter().enumerate() {
+    let tau = bkps[j];
+    {
         let a = if j == 0 { 0 } else { bkps[j - 1] };
         let b = bkps.get(j + 1).copied().unwrap_or(n);
         let (left, right) = (&y[a..tau], &y[tau..b]);
@@ -350,7 +618,7 @@ fn validate(
             None => {
                 // Fewer than 3 values or a constant segment: the model's AR(1) z-tests.
                 let se = (noise.var_of_mean(left.len()) + noise.var_of_mean(right.len())).sqrt();
-                let shift_median = median(left, &mut scratch) - median(right, &mut scratch);
+                let shift_median = median(left, scratch) - median(right, scratch);
                 two_sided((mr - ml) / se).max(two_sided(
                     shift_median / (se * std::f64::consts::FRAC_PI_2.sqrt()),
                 ))
@@ -378,7 +646,7 @@ fn validate(
         } else {
             ChangeKind::Step
         };
-        out.push(ChangePoint {
+        ChangePoint {
             index: tau,
             before,
             after,
@@ -386,14 +654,12 @@ fn validate(
             p_value,
             p_adjusted: p_value,
             kind,
-        });
+        }
     }
-    holm(&mut out);
-    out
 }
 
 /// Holm's step-down adjustment of `p_value` into `p_adjusted`.
-fn holm(cps: &mut [ChangePoint]) {
+pub(super) fn holm(cps: &mut [ChangePoint]) {
     let k = cps.len();
     let mut order: Vec<usize> = (0..k).collect();
     order.sort_by(|&i, &j| cps[i].p_value.total_cmp(&cps[j].p_value));
@@ -405,7 +671,7 @@ fn holm(cps: &mut [ChangePoint]) {
 }
 
 /// `2 Φ(-|z|)`.
-fn two_sided(z: f64) -> f64 {
+pub(super) fn two_sided(z: f64) -> f64 {
     if z.is_nan() {
         return 1.0;
     }

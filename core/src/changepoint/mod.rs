@@ -6,20 +6,26 @@
 //! - [`penalty`]: BIC/MBIC/AIC/HQ and the robust, dependence-aware noise scale.
 //! - [`prepare`]: missing values skipped, normal scores against heavy tails and skew.
 //! - [`edivisive`]: E-divisive (energy statistic, seeded permutation test).
+//! - [`decafs()`]: steps on a random-walk drift with AR(1) noise (DeCAFS), exact.
+//! - [`model`]: the default's choice of step, drift or trend per series.
 //! - [`detect()`]: the default pipeline with a validated p-value per change point.
 //! - [`detect_multivariate`]: the same for several aligned series ([`cost::L2Multi`]).
 
 pub mod cost;
+pub mod decafs;
 pub mod detect;
 pub mod edivisive;
+pub mod model;
 pub mod multi;
 pub mod penalty;
 pub mod prepare;
 pub mod search;
 
 pub use cost::{Cost, CostKind};
+pub use decafs::{decafs, Decafs, DecafsParams};
 pub use detect::{detect, ChangeKind, ChangePoint, DetectOptions, Detection};
 pub use edivisive::{e_divisive, EDivisive, EDivisiveOptions};
+pub use model::{Model, ModelChoice};
 pub use multi::{detect_multivariate, DimensionChange, MultiChangePoint, MultiDetection};
 pub use penalty::{NoiseScale, Penalty};
 pub use prepare::{normal_scores, Scale};

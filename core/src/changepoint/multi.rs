@@ -101,7 +101,7 @@ pub fn detect_multivariate(columns: &[&[f64]], options: &DetectOptions) -> Resul
             got: n,
         });
     }
-    if options.cost != CostKind::L2 {
+    if !matches!(options.cost, CostKind::L2 | CostKind::Auto) {
         return Err(Error::invalid(
             "cost",
             format!(

@@ -13,7 +13,7 @@ use super::input::{Input, LiveArgs};
 use crate::changepoint::edivisive::PValueRule;
 use crate::changepoint::{
     detect, detect_multivariate, ChangeKind, CostKind, DetectOptions, EDivisiveOptions, Method,
-    Penalty,
+    Model, Penalty,
 };
 use crate::report::detect::{DetectReport, MultiDetectReport};
 use crate::series::select::{align, Usable};
@@ -56,9 +56,10 @@ pub struct DetectArgs {
     /// and --penalty, uses --min-size, --alpha as its level, --permutations, --seed).
     #[arg(long, default_value = "pelt")]
     pub method: String,
-    /// Segment cost: l2 (mean), normal (mean+variance), poisson (counts), linear (trend),
-    /// l1 (robust), np (distribution).
-    #[arg(long, default_value = "l2")]
+    /// Segment model: auto (step, drift or trend chosen per series; reported), l2 (mean),
+    /// normal (mean+variance), poisson (counts), linear (trend), l1 (robust), np
+    /// (distribution), decafs (steps on a random-walk drift with AR(1) noise).
+    #[arg(long, default_value = "auto")]
     pub cost: String,
     /// Penalty per change: bic, mbic, aic, hq, or a number in cost units.
     #[arg(long, default_value = "mbic")]
@@ -220,6 +221,24 @@ fn write_table(
         r.n
     );
     summary_line(out, label, &what, k, options)?;
+    if let Some(m) = &r.model {
+        let model = match m.model {
+            Model::Step => "step",
+            Model::Trend => "trend",
+            Model::Drift => "drift",
+        };
+        // Wrapped to 80 columns like the table.
+        let mut line = format!("  model {model}:");
+        for word in m.reason.split(' ') {
+            if line.chars().count() + 1 + word.chars().count() > 80 {
+                writeln!(out, "{line}")?;
+                line = "   ".to_string();
+            }
+            line.push(' ');
+            line.push_str(word);
+        }
+        writeln!(out, "{line}")?;
+    }
     if k == 0 {
         return Ok(());
     }

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::changepoint::edivisive::{EDivisiveChange, PValueRule};
 use crate::changepoint::{
-    ChangeKind, CostKind, Detection, EDivisive, Method, MultiDetection, NoiseScale,
+    ChangeKind, CostKind, Detection, EDivisive, Method, ModelChoice, MultiDetection, NoiseScale,
 };
 
 /// Where the analysed values came from (the CLI's input); `Default` for arrays.
@@ -79,6 +79,9 @@ pub struct DetectReport {
     pub alpha: f64,
     /// Noise scale the penalty and the tests use.
     pub noise: NoiseScale,
+    /// The model `auto` chose and why (absent for a fixed segment cost).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<ModelChoice>,
     /// Validated change points, in order.
     pub change_points: Vec<DetectChange>,
     /// What reading did to the series.
@@ -100,6 +103,7 @@ impl DetectReport {
             min_size: d.options.min_size,
             alpha: d.options.alpha,
             noise: d.noise,
+            model: d.model.clone(),
             change_points: d
                 .change_points
                 .iter()

@@ -113,6 +113,9 @@ class Detection(Result, Plottable):
         alpha: Level of the Holm-adjusted validation.
         noise: Estimated noise scale.
         candidates: Change points the search found before validation.
+        model: With ``cost='auto'`` (the default) or ``'decafs'``: the model used
+            (``'step'``, ``'trend'`` or ``'drift'``), the reason, the drift share, the DeCAFS
+            parameters and the BIC of each fit (the report's ``model``); else ``None``.
     """
 
     change_points: tuple[ChangePoint, ...]
@@ -125,13 +128,14 @@ class Detection(Result, Plottable):
     alpha: float
     noise: NoiseScale
     candidates: tuple[int, ...] = field(repr=False)
+    model: dict[str, Any] | None = field(repr=False, compare=False, default=None)
     _raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The core's report, as the CLI writes it (NaN/±∞ as ``None``).
 
         Returns:
-            A JSON-serialisable dict: ``n``, ``method``, ``cost``, ``penalty``,
+            A JSON-serialisable dict: ``n``, ``method``, ``cost``, ``penalty``, ``model``,
             ``penalty_value``, ``min_size``, ``alpha``, ``noise`` and ``change_points``
             (``index``, ``before``, ``after``, ``magnitude``, ``p_value``, ``p_adjusted``,
             ``kind``).
@@ -208,6 +212,7 @@ class Detection(Result, Plottable):
             alpha=float(r["alpha"]),
             noise=NoiseScale(**{k: _float(v) for k, v in r["noise"].items()}),
             candidates=tuple(int(i) for i in out["candidates"]),
+            model=r.get("model"),
             _raw=r,
         )
 
@@ -488,7 +493,7 @@ def _time_axis(
 def detect(
     values: ArrayLike | Any,
     method: str = "pelt",
-    cost: str = "l2",
+    cost: str = "auto",
     penalty: str | float = "mbic",
     min_size: int = 5,
     alpha: float = 0.05,
@@ -504,7 +509,9 @@ def detect(
     """Finds and validates change points in one series, or jointly in several aligned series
     (same engine as ``shiftwatch detect``).
 
-    By default: robust, autocorrelation-aware noise scale; MBIC penalty; exact search of the
+    By default (``cost='auto'``): the model (steps, a trend, or steps on a random-walk drift
+    with AR(1) noise, DeCAFS) is chosen per series by BIC and reported in ``model``; robust,
+    autocorrelation-aware noise scale; MBIC penalty; for steps, an exact search of the
     Gaussian-mean (L2) segmentation with segments of at least 5 points; every change point
     validated by tests of its adjacent segments' means and medians (a lone outlier is not a
     change), Holm-adjusted at ``alpha``.
@@ -530,8 +537,11 @@ def detect(
             point's ``time``, the tables and the plot's x axis use it.
         method: ``'pelt'`` (exact), ``'fpop'`` (exact; functional pruning for l2 and poisson),
             ``'dp'`` (exact, slow), ``'binseg'`` (greedy) or ``'edivisive'``.
-        cost: ``'l2'`` (mean), ``'normal'`` (mean and variance), ``'poisson'``, ``'linear'``
-            (trend), ``'l1'`` (robust) or ``'np'`` (distribution); several columns: ``'l2'``.
+        cost: ``'auto'`` (default: steps, a trend or steps on a drifting level, chosen per
+            series by BIC and reported in ``model``), ``'l2'`` (mean), ``'normal'`` (mean and
+            variance), ``'poisson'``, ``'linear'`` (trend), ``'l1'`` (robust), ``'np'``
+            (distribution) or ``'decafs'`` (steps on a random-walk drift with AR(1) noise);
+            several columns: ``'l2'`` (``'auto'`` means ``'l2'`` there).
         penalty: ``'mbic'``, ``'bic'``, ``'aic'``, ``'hq'`` (scaled by the noise), or a
             number: the penalty per change in cost units (as ruptures' ``pen``; for several
             columns, in units of the standardised columns).

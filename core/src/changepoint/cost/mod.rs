@@ -115,6 +115,13 @@ pub enum CostKind {
     L1,
     /// Nonparametric empirical distribution (changepoint.np): [`Np`] (`"np"`).
     Np,
+    /// [`crate::changepoint::detect()`] only: chooses per series between the step (`l2`),
+    /// step-with-drift (`decafs`) and piecewise-linear (`linear`) models (`"auto"`); see
+    /// [`crate::changepoint::model`]. Not a segment cost: [`CostKind::build`] refuses it.
+    Auto,
+    /// [`crate::changepoint::detect()`] only: steps on a random-walk drift with AR(1) noise,
+    /// [`crate::changepoint::decafs()`] (`"decafs"`). Not a segment cost.
+    Decafs,
 }
 
 impl CostKind {
@@ -137,6 +144,8 @@ impl CostKind {
             CostKind::Linear => "linear",
             CostKind::L1 => "l1",
             CostKind::Np => "np",
+            CostKind::Auto => "auto",
+            CostKind::Decafs => "decafs",
         }
     }
 
@@ -153,6 +162,15 @@ impl CostKind {
             CostKind::Linear => Box::new(Linear::new(x)?),
             CostKind::L1 => Box::new(L1::new(x)?),
             CostKind::Np => Box::new(Np::new(x)?),
+            CostKind::Auto | CostKind::Decafs => {
+                return Err(Error::invalid(
+                    "cost",
+                    format!(
+                        "{self} is a model of detect, not a segment cost; use l2, normal, \
+                         poisson, linear, l1 or np"
+                    ),
+                ))
+            }
         })
     }
 }
@@ -174,10 +192,12 @@ impl FromStr for CostKind {
             "linear" | "trend" => Ok(CostKind::Linear),
             "l1" | "laplace" => Ok(CostKind::L1),
             "np" | "nonparametric" => Ok(CostKind::Np),
+            "auto" => Ok(CostKind::Auto),
+            "decafs" | "drift" => Ok(CostKind::Decafs),
             _ => Err(Error::UnknownName {
                 kind: "cost",
                 value: s.to_string(),
-                expected: "l2, normal, poisson, linear, l1, np",
+                expected: "auto, l2, normal, poisson, linear, l1, np, decafs",
             }),
         }
     }

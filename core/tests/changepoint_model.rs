@@ -1,0 +1,100 @@
+//! The default's model choice (`cost = "auto"`) on seeded metric shapes: a smooth trend reads
+//! as one trend, a random-walk level with jumps gets its jumps, a step in AR(1) noise stays a
+//! step, a leak after a deploy is a trend with a change at the deploy.
+#![allow(clippy::unwrap_used)]
+
+use shiftwatch::changepoint::{detect, CostKind, DetectOptions, Model};
+use shiftwatch::stats::rng::Rng;
+
+fn model_and_indices(x: &[f64]) -> (Model, Vec<usize>) {
+    let d = detect(x, &DetectOptions::default()).unwrap();
+    let m = d.model.as_ref().unwrap();
+    (m.model, d.change_points.iter().map(|c| c.index).collect())
+}
+
+#[test]
+fn smooth_trend_is_one_trend() {
+    let mut rng = Rng::new(31);
+    let x: Vec<f64> = (0..1000).map(|t| 0.005 * t as f64 + rng.normal()).collect();
+    let (model, idx) = model_and_indices(&x);
+    assert_eq!(model, Model::Trend);
+    assert!(idx.is_empty(), "{idx:?}");
+}
+
+#[test]
+fn random_walk_level_gets_its_jumps() {
+    for seed in 0..5u64 {
+        let mut rng = Rng::new(40 + seed);
+        let mut level = 0.0;
+        let x: Vec<f64> = (0..1000)
+            .map(|t| {
+                level += 0.3 * rng.normal() + if t == 300 || t == 700 { 5.0 } else { 0.0 };
+                level + 0.5 * rng.normal()
+            })
+            .collect();
+        let (model, idx) = model_and_indices(&x);
+        assert_eq!(model, Model::Drift, "seed {seed}");
+        assert_eq!(idx.len(), 2, "seed {seed}: {idx:?}");
+        assert!(
+            (idx[0] as i64 - 300).abs() <= 3 && (idx[1] as i64 - 700).abs() <= 3,
+            "{idx:?}"
+        );
+    }
+}
+
+#[test]
+fn step_in_ar1_noise_stays_a_step() {
+    let mut rng = Rng::new(52);
+    let mut e = 0.0;
+    let x: Vec<f64> = (0..1000)
+        .map(|t| {
+            e = 0.8 * e + 0.6 * rng.normal();
+            e + if t >= 500 { 3.0 } else { 0.0 }
+        })
+        .collect();
+    let (model, idx) = model_and_indices(&x);
+    assert_eq!(model, Model::Step);
+    assert_eq!(idx.len(), 1, "{idx:?}");
+    assert!((idx[0] as i64 - 500).abs() <= 5, "{idx:?}");
+}
+
+#[test]
+fn leak_after_a_deploy_is_a_trend_with_a_change() {
+    let mut rng = Rng::new(63);
+    let x: Vec<f64> = (0..1000)
+        .map(|t| {
+            rng.normal()
+                + if t >= 400 {
+                    3.0 + 0.005 * (t - 400) as f64
+                } else {
+                    0.0
+                }
+        })
+        .collect();
+    let (model, idx) = model_and_indices(&x);
+    assert_eq!(model, Model::Trend);
+    assert!(idx.iter().any(|&i| (395..=405).contains(&i)), "{idx:?}");
+}
+
+#[test]
+fn decafs_is_a_detect_option_and_needs_a_criterion_penalty() {
+    let mut rng = Rng::new(70);
+    let x: Vec<f64> = (0..300)
+        .map(|t| rng.normal() + if t >= 150 { 4.0 } else { 0.0 })
+        .collect();
+    let o = DetectOptions {
+        cost: CostKind::Decafs,
+        ..DetectOptions::default()
+    };
+    let d = detect(&x, &o).unwrap();
+    assert_eq!(d.model.as_ref().unwrap().model, Model::Drift);
+    assert_eq!(
+        d.change_points.iter().map(|c| c.index).collect::<Vec<_>>(),
+        vec![150]
+    );
+    let manual = DetectOptions {
+        penalty: shiftwatch::changepoint::Penalty::Manual(10.0),
+        ..o
+    };
+    assert!(detect(&x, &manual).is_err());
+}
