@@ -4,7 +4,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::io::{Format, ReadOptions};
+use crate::io::inspect::{inspect, Inspection};
+use crate::io::{Format, Inputs, ReadOptions};
 use crate::report::inspect::InspectReport;
 use crate::series::time::{format_rfc3339, FixedOffset};
 use crate::series::Kind;
@@ -89,34 +90,41 @@ pub fn run(args: InspectArgs) -> anyhow::Result<u8> {
         kinds: args.kinds.into_iter().collect(),
         number_rows: false,
     };
-    let data = args
-        .live
-        .read_or_files(&args.files, args.step.as_deref(), &[], &opts)?;
-    let rep = InspectReport::new(&data);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let data = match args.live.read(args.step.as_deref(), &[], &opts)? {
+        Some(d) => Inspection::from(d),
+        None => inspect(Inputs::Paths(&args.files), &opts)?,
+    };
+    let rep = InspectReport(&data);
+    // Buffered: stdout's line buffering would make a write per line of a large report.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     if args.format == "json" {
         serde_json::to_writer_pretty(&mut out, &rep)?;
         writeln!(out)?;
-        return Ok(super::EXIT_OK);
+    } else {
+        write_table(&mut out, &rep)?;
     }
-    write_table(&mut out, &rep)?;
+    out.flush()?;
     Ok(super::EXIT_OK)
 }
 
 fn write_table(out: &mut impl Write, rep: &InspectReport) -> std::io::Result<()> {
-    let points: usize = rep.series.iter().map(|s| s.data.points).sum();
-    let first = rep.series.iter().filter_map(|s| s.first_ms).min();
-    let last = rep.series.iter().filter_map(|s| s.last_ms).max();
-    match &rep.read.prometheus {
+    let data = rep.0;
+    let read = &data.report;
+    let (mut points, mut first, mut last) = (0, None::<i64>, None::<i64>);
+    for s in data.summaries() {
+        points += s.data.points;
+        first = first.into_iter().chain(s.first_ms).min();
+        last = last.into_iter().chain(s.last_ms).max();
+    }
+    match &read.prometheus {
         Some(p) => {
             let queries: Vec<&str> = p.queries.iter().map(|q| q.expr.as_str()).collect();
             writeln!(out, "source: {} query {}", p.url, queries.join(", "))?;
             writeln!(out, "range:  {} .. {} step {}", p.start, p.end, p.step)?;
         }
-        None => writeln!(out, "files:  {}", rep.read.files.join(", "))?,
+        None => writeln!(out, "files:  {}", read.files.join(", "))?,
     }
-    writeln!(out, "series: {}   points: {points}", rep.series.len())?;
+    writeln!(out, "series: {}   points: {points}", data.len())?;
     if let (Some(a), Some(b)) = (first, last) {
         writeln!(
             out,
@@ -131,7 +139,7 @@ fn write_table(out: &mut impl Write, rep: &InspectReport) -> std::io::Result<()>
         "{:<9} {:>7} {:>8} {:>5} {:>6} {:>7}  SERIES",
         "KIND", "POINTS", "INTERVAL", "GAPS", "RESETS", "MISSING"
     )?;
-    for s in &rep.series {
+    for s in data.summaries() {
         writeln!(
             out,
             "{:<9} {:>7} {:>8} {:>5} {:>6} {:>7}  {}",
@@ -164,19 +172,19 @@ fn write_table(out: &mut impl Write, rep: &InspectReport) -> std::io::Result<()>
             writeln!(out, "    {}", extra.join(", "))?;
         }
     }
-    if rep.read.rows_skipped > 0 || rep.read.blank_lines > 0 || !rep.read.notes.is_empty() {
+    if read.rows_skipped > 0 || read.blank_lines > 0 || !read.notes.is_empty() {
         writeln!(out)?;
     }
-    if rep.read.blank_lines > 0 {
-        writeln!(out, "blank lines ignored: {}", rep.read.blank_lines)?;
+    if read.blank_lines > 0 {
+        writeln!(out, "blank lines ignored: {}", read.blank_lines)?;
     }
-    if rep.read.rows_skipped > 0 {
-        writeln!(out, "rows skipped: {}", rep.read.rows_skipped)?;
-        for s in &rep.read.skipped {
+    if read.rows_skipped > 0 {
+        writeln!(out, "rows skipped: {}", read.rows_skipped)?;
+        for s in &read.skipped {
             writeln!(out, "  {}: {}", s.location, s.reason)?;
         }
     }
-    for n in &rep.read.notes {
+    for n in &read.notes {
         writeln!(out, "note: {n}")?;
     }
     Ok(())

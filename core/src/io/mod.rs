@@ -28,11 +28,12 @@ use std::path::Path;
 use std::str::FromStr;
 
 use crate::series::time::FixedOffset;
-use crate::series::{Dataset, Kind, RawSeries, ReadReport, SeriesSet};
+use crate::series::{Dataset, Kind, ReadReport, Retain, SeriesSet};
 use crate::{Error, Result};
 
 pub mod csv;
 mod grafana;
+pub mod inspect;
 pub mod labels;
 #[cfg(feature = "prometheus")]
 pub mod live;
@@ -165,17 +166,7 @@ pub fn read_paths<P: AsRef<Path>>(paths: &[P], opts: &ReadOptions) -> Result<Dat
     let mut set = SeriesSet::new();
     let mut report = ReadReport::default();
     for p in paths {
-        let path = p.as_ref();
-        let name = path.display().to_string();
-        let file = File::open(path).map_err(|source| Error::Io {
-            path: name.clone(),
-            source,
-        })?;
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        read_into(file, &name, &stem, opts, &mut set, &mut report)?;
+        read_file(p.as_ref(), opts, &mut set, &mut report)?;
     }
     Ok(finish(set, report, opts))
 }
@@ -195,12 +186,107 @@ pub fn read_path(path: impl AsRef<Path>, opts: &ReadOptions) -> Result<Dataset> 
 pub fn read_reader<R: Read>(reader: R, name: &str, opts: &ReadOptions) -> Result<Dataset> {
     let mut set = SeriesSet::new();
     let mut report = ReadReport::default();
-    let stem = Path::new(name)
+    read_into(reader, name, &stem_of(name), opts, &mut set, &mut report)?;
+    Ok(finish(set, report, opts))
+}
+
+fn stem_of(name: &str) -> String {
+    Path::new(name)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// Input that can be read more than once: files, or bytes already in memory (standard input).
+/// Reading twice is how a command keeps only what it needs: first the series' identities,
+/// then the points of the series it chose ([`Inputs::read_selected`]), or summaries and then
+/// the few series that arrived out of order ([`inspect::inspect`]).
+#[derive(Debug, Clone, Copy)]
+pub enum Inputs<'a> {
+    /// Files, read in order and merged.
+    Paths(&'a [std::path::PathBuf]),
+    /// Bytes in memory, named `name` in errors (its stem is the fallback metric name).
+    Bytes {
+        /// The content.
+        data: &'a [u8],
+        /// Its name (`<stdin>`).
+        name: &'a str,
+    },
+}
+
+impl<'a> Inputs<'a> {
+    /// Reads everything, every point kept.
+    ///
+    /// # Errors
+    /// As [`read_paths`].
+    pub fn read(self, opts: &ReadOptions) -> Result<Dataset> {
+        let (set, report) = self.read_set(opts, Retain::Points)?;
+        Ok(finish(set, report, opts))
+    }
+
+    /// Reads the input twice: first every series without its points, from which `choose`
+    /// returns the indexes of the series wanted; then only their points. The dataset holds
+    /// every series (so names and listings work as usual), the others without points. Memory
+    /// grows with the number of series and the points of the chosen ones only.
+    ///
+    /// # Errors
+    /// As [`read_paths`], and whatever `choose` returns.
+    pub fn read_selected(
+        self,
+        opts: &ReadOptions,
+        choose: impl FnOnce(&Dataset) -> Result<Vec<usize>>,
+    ) -> Result<Dataset> {
+        let (set, report) = self.read_set(opts, Retain::Only(Vec::new()))?;
+        let skeleton = finish(set, report, opts);
+        let chosen = choose(&skeleton)?;
+        let mut keep = vec![false; skeleton.series.len()];
+        for i in chosen {
+            if let Some(k) = keep.get_mut(i) {
+                *k = true;
+            }
+        }
+        drop(skeleton);
+        let (set, report) = self.read_set(opts, Retain::Only(keep))?;
+        Ok(finish(set, report, opts))
+    }
+
+    pub(crate) fn read_set(
+        self,
+        opts: &ReadOptions,
+        retain: Retain,
+    ) -> Result<(SeriesSet, ReadReport)> {
+        let mut set = SeriesSet::with_retain(retain);
+        let mut report = ReadReport::default();
+        match self {
+            Inputs::Paths(paths) => {
+                for path in paths {
+                    read_file(path, opts, &mut set, &mut report)?;
+                }
+            }
+            Inputs::Bytes { data, name } => {
+                read_into(data, name, &stem_of(name), opts, &mut set, &mut report)?;
+            }
+        }
+        Ok((set, report))
+    }
+}
+
+fn read_file(
+    path: &Path,
+    opts: &ReadOptions,
+    set: &mut SeriesSet,
+    report: &mut ReadReport,
+) -> Result<()> {
+    let name = path.display().to_string();
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: name.clone(),
+        source,
+    })?;
+    let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    read_into(reader, name, &stem, opts, &mut set, &mut report)?;
-    Ok(finish(set, report, opts))
+    read_into(file, &name, &stem, opts, set, report)
 }
 
 /// Reads one Prometheus API answer (a live source's `body`) into `set` with the file reader's
@@ -225,24 +311,40 @@ pub(crate) fn read_prometheus_body(
 fn finish(set: SeriesSet, mut report: ReadReport, opts: &ReadOptions) -> Dataset {
     let mut series = set.finish();
     if !opts.kinds.is_empty() {
-        apply_kinds(&mut series, &opts.kinds, &mut report);
+        for s in &mut series {
+            s.kind = configured_kind(&s.key.metric, s.kind, &opts.kinds);
+        }
+        note_unused_kinds(
+            series.iter().map(|s| s.key.metric.as_str()),
+            &opts.kinds,
+            &mut report,
+        );
     }
     Dataset { series, report }
 }
 
-fn apply_kinds(series: &mut [RawSeries], kinds: &BTreeMap<String, Kind>, report: &mut ReadReport) {
-    for s in series.iter_mut().filter(|s| s.kind == Kind::Unknown) {
-        let (kind, created) = openmetrics::family_kind(&s.key.metric, |n| kinds.get(n).copied());
-        if !created {
-            s.kind = kind;
-        }
+/// The kind of a series of `metric` that the file declared as `kind`: a kind the file left
+/// [`Kind::Unknown`] is taken from the configured `kinds` (by metric or family name).
+pub(crate) fn configured_kind(metric: &str, kind: Kind, kinds: &BTreeMap<String, Kind>) -> Kind {
+    if kind != Kind::Unknown || kinds.is_empty() {
+        return kind;
     }
+    match openmetrics::family_kind(metric, |n| kinds.get(n).copied()) {
+        (k, false) => k,
+        (_, true) => kind,
+    }
+}
+
+/// Notes every configured kind that matched none of `metrics`.
+pub(crate) fn note_unused_kinds<'m>(
+    metrics: impl Iterator<Item = &'m str> + Clone,
+    kinds: &BTreeMap<String, Kind>,
+    report: &mut ReadReport,
+) {
     for name in kinds.keys() {
-        let used = series.iter().any(|s| {
-            s.key.metric == *name
-                || s.key
-                    .metric
-                    .strip_prefix(name.as_str())
+        let used = metrics.clone().any(|m| {
+            m == name
+                || m.strip_prefix(name.as_str())
                     .is_some_and(|rest| matches!(rest, "_total" | "_bucket" | "_sum" | "_count"))
         });
         if !used {

@@ -282,7 +282,7 @@ fn sample(text: &str, line_no: usize, fam: &Families, ctx: &mut Ctx<'_>) -> Resu
             };
             let i = ctx.set.insert(raw.as_bytes(), key, kind);
             if let Some(u) = fam.unit_of(&p.name) {
-                ctx.set.get_mut(i).unit = Some(u.clone());
+                ctx.set.declare(i, kind, u);
             }
             i
         }

@@ -22,7 +22,7 @@ use super::csv::{located, CsvReader, Header, Record};
 use super::value::parse_value;
 use super::Ctx;
 use crate::series::time::parse_timestamp;
-use crate::series::{Kind, Role, SeriesKey};
+use crate::series::{keyblob, Kind, Role, SeriesKey};
 use crate::Result;
 
 const COLUMNS: [&str; 9] = [
@@ -177,14 +177,22 @@ fn row(
     };
     let target = field(TARGET);
     let labels_raw = field(LABELS);
-    // Length-prefixed so no field content can make two identities collide.
+    // Without labels the packed key itself identifies the series (no alias to keep); with
+    // labels, a length-prefixed raw identity (no field content can make two collide) is an
+    // alias of the key parsed from it.
     raw.clear();
-    for part in [metric, target] {
-        raw.extend_from_slice(&(part.len() as u64).to_le_bytes());
-        raw.extend_from_slice(part.as_bytes());
+    keyblob::put(raw, metric);
+    keyblob::put(raw, target);
+    let plain = labels_raw.is_empty();
+    if !plain {
+        raw.extend_from_slice(labels_raw.as_bytes());
     }
-    raw.extend_from_slice(labels_raw.as_bytes());
-    let idx = match ctx.set.lookup_raw(raw) {
+    let known = if plain {
+        ctx.set.lookup_key(raw)
+    } else {
+        ctx.set.lookup_raw(raw)
+    };
+    let idx = match known {
         Some(i) => i,
         None => {
             let li = cols.get(LABELS).unwrap_or(0);
@@ -207,15 +215,12 @@ fn row(
                 target,
                 labels,
             };
-            let i = ctx.set.insert(raw, key, kind);
-            let unit = field(UNIT);
-            let s = ctx.set.get_mut(i);
-            if s.kind == Kind::Unknown {
-                s.kind = kind;
-            }
-            if s.unit.is_none() && !unit.is_empty() {
-                s.unit = Some(unit.to_string());
-            }
+            let i = if plain {
+                ctx.set.index_of(key, kind)
+            } else {
+                ctx.set.insert(raw, key, kind)
+            };
+            ctx.set.declare(i, kind, field(UNIT));
             i
         }
     };
@@ -231,7 +236,7 @@ fn row(
                 file,
                 rec.field_line(r),
                 rec.column(r),
-                ctx.set.get_mut(idx).key
+                ctx.set.key(idx)
             ));
         }
     }

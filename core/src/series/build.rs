@@ -4,38 +4,118 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::{Kind, RawSeries, ReleaseChange, Role, SeriesKey};
+use super::keyblob;
+use super::stream::Stream;
+use super::{Kind, RawSeries, ReleaseChange, Role, SeriesKey, SeriesReport};
+
+/// What a [`SeriesSet`] keeps of the points it is given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Retain {
+    /// Every point (the default).
+    #[default]
+    Points,
+    /// A running [`Stream`] summary per series, no points: memory grows with the series, not
+    /// the points (`inspect`).
+    Summaries,
+    /// The points of the series whose index is `true` (indexes of a previous read of the same
+    /// input); the others keep their identity and counts only (`detect` after choosing).
+    Only(Vec<bool>),
+}
+
+/// The points of one series: the first inline (many series hold one point), more in a side
+/// table (`SeriesSet::columns` or, for [`Retain::Summaries`], `SeriesSet::streams`).
+#[derive(Debug, Clone, Copy)]
+enum Points {
+    None,
+    One(i64, f64),
+    Many(u32),
+}
+
+const NONE: u32 = u32::MAX;
+
+/// One series while reading: about 72 bytes plus its packed key.
+#[derive(Debug)]
+struct Slot {
+    /// [`keyblob::pack`]ed key.
+    key: Box<[u8]>,
+    points: Points,
+    missing: u64,
+    /// First release (interned in `SeriesSet::strings`) and when it was first seen.
+    release_at: i64,
+    release: u32,
+    /// Index into `SeriesSet::releases` for the changes after the first, or [`NONE`].
+    more_releases: u32,
+    /// Interned unit or [`NONE`].
+    unit: u32,
+    kind: Kind,
+    role: Option<Role>,
+}
+
+/// A small string interner (units, release names: few distinct values, many series).
+#[derive(Debug, Default)]
+struct Interner {
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(s.to_string());
+        self.index.insert(s.to_string(), i);
+        i
+    }
+
+    fn get(&self, i: u32) -> Option<&str> {
+        self.names.get(i as usize).map(String::as_str)
+    }
+}
 
 /// Collects points for many series. Readers look series up by a cheap *raw identity* string
-/// (e.g. length-prefixed metric, target and labels exactly as written) so the hot loop does not allocate;
-/// only the first occurrence builds a [`SeriesKey`].
+/// (e.g. length-prefixed metric, target and labels exactly as written) so the hot loop does not
+/// allocate; only the first occurrence builds a [`SeriesKey`], which is kept packed into one
+/// byte string ([`keyblob`]).
 ///
-/// Memory per series beyond its points is the [`RawSeries`] itself plus about 40 bytes of
-/// index: both indexes map a 64-bit hash to the series (the key is not stored twice; raw
-/// identities live in one byte arena), and a hash collision falls back to an exact map, so a
-/// collision costs time, never a wrong merge. A series with one point gets vectors of capacity
-/// 1 (not the allocator's default 4).
+/// Memory per series beyond its points is about 190 bytes for a series of one point read from
+/// a tidy CSV (measured by `bench/rss_io.py`): a 72-byte slot holding the first point, the
+/// packed key, and two hash indexes that map a 64-bit hash to the series (raw identities live in
+/// one byte arena, cleared between files). A hash collision falls back to an exact map, so a
+/// collision costs time, never a wrong merge. Units and release names are interned; NaN and ±∞
+/// counts live in a side map (most series have none).
 #[derive(Debug, Default)]
 pub struct SeriesSet {
-    series: Vec<RawSeries>,
+    retain: Retain,
+    slots: Vec<Slot>,
+    /// Points beyond the first ([`Retain::Points`], [`Retain::Only`]).
+    columns: Vec<(Vec<i64>, Vec<f64>)>,
+    /// Running summaries ([`Retain::Summaries`]).
+    streams: Vec<Stream>,
+    /// NaN and ±∞ counts of the series that have any.
+    odd: HashMap<u32, (u64, u64)>,
+    strings: Interner,
+    /// Release changes after the first, per series that has any.
+    releases: Vec<Vec<(i64, u32)>>,
     /// Hash of a raw identity → index into `raw_entries` (first identity with that hash).
-    raw_index: HashMap<u64, usize, BuildHasherDefault<IdHasher>>,
+    raw_index: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
     raw_entries: Vec<RawEntry>,
     raw_arena: Vec<u8>,
     /// Raw identities whose hash collided with another's.
-    raw_collided: HashMap<Vec<u8>, usize>,
-    /// Hash of a [`SeriesKey`] → series index (first key with that hash).
-    key_index: HashMap<u64, usize, BuildHasherDefault<IdHasher>>,
-    /// Keys whose hash collided with another's.
-    key_collided: HashMap<SeriesKey, usize>,
+    raw_collided: HashMap<Vec<u8>, u32>,
+    /// Hash of a packed key → series index (first key with that hash).
+    key_index: HashMap<u64, u32, BuildHasherDefault<IdHasher>>,
+    /// Packed keys whose hash collided with another's.
+    key_collided: HashMap<Box<[u8]>, u32>,
 }
 
 /// A raw identity in the arena and its series.
 #[derive(Debug, Clone, Copy)]
 struct RawEntry {
-    start: usize,
-    len: usize,
-    series: usize,
+    start: u32,
+    len: u32,
+    series: u32,
 }
 
 fn raw_hash(raw: &[u8]) -> u64 {
@@ -53,12 +133,6 @@ fn fmix64(mut k: u64) -> u64 {
     k ^= k >> 33;
     k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
     k ^ (k >> 33)
-}
-
-fn key_hash(key: &SeriesKey) -> u64 {
-    use std::hash::BuildHasher;
-    std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default()
-        .hash_one(key)
 }
 
 /// The identity hasher for keys that already are hashes.
@@ -79,20 +153,65 @@ impl Hasher for IdHasher {
     }
 }
 
+/// One series summarised by a [`Retain::Summaries`] read.
+#[derive(Debug, Clone)]
+pub struct Summarised {
+    /// Identity.
+    pub key: SeriesKey,
+    /// Declared kind.
+    pub kind: Kind,
+    /// Unit when declared.
+    pub unit: Option<String>,
+    /// Counts (`duplicates` and `unsorted` are 0: a series with either is inexact).
+    pub report: SeriesReport,
+    /// First and last time (ms), when any point.
+    pub range_ms: Option<(i64, i64)>,
+    /// Median interval (ms) and gaps, as [`RawSeries::median_interval_ms`] and
+    /// [`RawSeries::gaps`].
+    pub interval_ms: Option<i64>,
+    /// Intervals over 1.5 × the median.
+    pub gaps: usize,
+    /// Decreases of the valid values (counter resets).
+    pub resets: usize,
+    /// `false` when the series must be re-read with its points to be summarised exactly
+    /// (unsorted or duplicate times, or too many distinct intervals).
+    pub exact: bool,
+}
+
 impl SeriesSet {
-    /// An empty set.
+    /// An empty set that keeps every point.
     pub fn new() -> Self {
         SeriesSet::default()
+    }
+
+    /// An empty set that keeps what `retain` says.
+    pub fn with_retain(retain: Retain) -> Self {
+        SeriesSet {
+            retain,
+            ..SeriesSet::default()
+        }
     }
 
     /// Index of the series whose raw identity is `raw`, if seen before.
     #[inline]
     pub fn lookup_raw(&self, raw: &[u8]) -> Option<usize> {
-        let e = self.raw_entries[*self.raw_index.get(&raw_hash(raw))?];
-        if &self.raw_arena[e.start..e.start + e.len] == raw {
-            return Some(e.series);
+        let e = self.raw_entries[*self.raw_index.get(&raw_hash(raw))? as usize];
+        let (start, len) = (e.start as usize, e.len as usize);
+        if &self.raw_arena[start..start + len] == raw {
+            return Some(e.series as usize);
         }
-        self.raw_collided.get(raw).copied()
+        self.raw_collided.get(raw).map(|&i| i as usize)
+    }
+
+    /// Index of the series whose [`keyblob::pack`]ed key is `blob`, if seen before (a reader
+    /// whose raw identity is the packed key needs no alias: see [`SeriesSet::lookup_raw`]).
+    #[inline]
+    pub fn lookup_key(&self, blob: &[u8]) -> Option<usize> {
+        let j = *self.key_index.get(&raw_hash(blob))? as usize;
+        if &*self.slots[j].key == blob {
+            return Some(j);
+        }
+        self.key_collided.get(blob).map(|&i| i as usize)
     }
 
     /// Index of the series with `key`, creating it (with `kind`) if new; remembers `raw` as an
@@ -102,20 +221,21 @@ impl SeriesSet {
         let h = raw_hash(raw);
         match self.raw_index.get(&h) {
             None => {
-                self.raw_index.insert(h, self.raw_entries.len());
+                self.raw_index.insert(h, self.raw_entries.len() as u32);
                 self.raw_entries.push(RawEntry {
-                    start: self.raw_arena.len(),
-                    len: raw.len(),
-                    series: idx,
+                    start: self.raw_arena.len() as u32,
+                    len: raw.len() as u32,
+                    series: idx as u32,
                 });
                 self.raw_arena.extend_from_slice(raw);
             }
             Some(&e) => {
-                let entry = &mut self.raw_entries[e];
-                if &self.raw_arena[entry.start..entry.start + entry.len] == raw {
-                    entry.series = idx;
+                let entry = &mut self.raw_entries[e as usize];
+                let (start, len) = (entry.start as usize, entry.len as usize);
+                if &self.raw_arena[start..start + len] == raw {
+                    entry.series = idx as u32;
                 } else {
-                    self.raw_collided.insert(raw.to_vec(), idx);
+                    self.raw_collided.insert(raw.to_vec(), idx as u32);
                 }
             }
         }
@@ -125,75 +245,118 @@ impl SeriesSet {
     /// Forgets the raw-identity aliases (called between files: the same raw text may mean a
     /// different series in another file, e.g. when the metric comes from the file stem).
     pub fn new_file(&mut self) {
-        self.raw_index.clear();
-        self.raw_entries.clear();
-        self.raw_arena.clear();
-        self.raw_collided.clear();
+        self.raw_index = HashMap::default();
+        self.raw_entries = Vec::new();
+        self.raw_arena = Vec::new();
+        self.raw_collided = HashMap::new();
     }
 
     /// Index of the series with `key` (created if new).
     pub fn index_of(&mut self, key: SeriesKey, kind: Kind) -> usize {
-        let h = key_hash(&key);
+        let blob = keyblob::pack(&key);
+        let h = raw_hash(&blob);
+        let i = self.slots.len() as u32;
         match self.key_index.get(&h) {
-            Some(&i) if self.series[i].key == key => i,
+            Some(&j) if self.slots[j as usize].key == blob => return j as usize,
             Some(_) => {
-                if let Some(&i) = self.key_collided.get(&key) {
-                    return i;
+                if let Some(&j) = self.key_collided.get(&blob) {
+                    return j as usize;
                 }
-                let i = self.series.len();
-                self.key_collided.insert(key.clone(), i);
-                self.series.push(RawSeries::new(key, kind));
-                i
+                self.key_collided.insert(blob.clone(), i);
             }
             None => {
-                let i = self.series.len();
                 self.key_index.insert(h, i);
-                self.series.push(RawSeries::new(key, kind));
-                i
             }
         }
+        self.slots.push(Slot {
+            key: blob,
+            points: Points::None,
+            missing: 0,
+            release_at: 0,
+            release: NONE,
+            more_releases: NONE,
+            unit: NONE,
+            kind,
+            role: None,
+        });
+        i as usize
     }
 
-    /// Mutable access to series `idx` (to set unit, kind…).
-    ///
-    /// # Panics
-    /// Never for an index returned by this set.
-    pub fn get_mut(&mut self, idx: usize) -> &mut RawSeries {
-        &mut self.series[idx]
+    /// The key of series `idx`.
+    pub fn key(&self, idx: usize) -> SeriesKey {
+        keyblob::unpack(&self.slots[idx].key)
+    }
+
+    /// Sets the kind of series `idx` when it is still [`Kind::Unknown`], and its unit when it
+    /// has none and `unit` is not empty.
+    pub fn declare(&mut self, idx: usize, kind: Kind, unit: &str) {
+        let unit =
+            (!unit.is_empty() && self.slots[idx].unit == NONE).then(|| self.strings.id(unit));
+        let s = &mut self.slots[idx];
+        if s.kind == Kind::Unknown {
+            s.kind = kind;
+        }
+        if let Some(u) = unit {
+            s.unit = u;
+        }
     }
 
     /// Number of series.
     pub fn len(&self) -> usize {
-        self.series.len()
+        self.slots.len()
     }
 
     /// `true` when no series was created.
     pub fn is_empty(&self) -> bool {
-        self.series.is_empty()
+        self.slots.is_empty()
     }
 
     /// Adds a point (NaN and ±∞ are kept and counted).
     #[inline]
     pub fn push(&mut self, idx: usize, t_ms: i64, value: f64) {
-        let s = &mut self.series[idx];
-        if value.is_nan() {
-            s.report.nan += 1;
-        } else if value.is_infinite() {
-            s.report.infinite += 1;
+        if !value.is_finite() {
+            let c = self.odd.entry(idx as u32).or_default();
+            if value.is_nan() {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
         }
-        if s.timestamps_ms.capacity() == 0 {
-            // Many series hold one point: no room for four.
-            s.timestamps_ms.reserve_exact(1);
-            s.values.reserve_exact(1);
+        let keep = match &self.retain {
+            Retain::Only(keep) => keep.get(idx).copied().unwrap_or(false),
+            _ => true,
+        };
+        if !keep {
+            return;
         }
-        s.timestamps_ms.push(t_ms);
-        s.values.push(value);
+        let summaries = self.retain == Retain::Summaries;
+        let slot = &mut self.slots[idx];
+        match slot.points {
+            Points::None => slot.points = Points::One(t_ms, value),
+            Points::One(t0, v0) => {
+                if summaries {
+                    let mut st = Stream::new(t0, v0);
+                    st.push(t_ms, value);
+                    slot.points = Points::Many(self.streams.len() as u32);
+                    self.streams.push(st);
+                } else {
+                    slot.points = Points::Many(self.columns.len() as u32);
+                    self.columns.push((vec![t0, t_ms], vec![v0, value]));
+                }
+            }
+            Points::Many(c) if summaries => self.streams[c as usize].push(t_ms, value),
+            Points::Many(c) => {
+                let (t, v) = &mut self.columns[c as usize];
+                t.push(t_ms);
+                v.push(value);
+            }
+        }
     }
 
     /// Counts a missing point (empty cell, absent sample) of series `idx`.
     #[inline]
     pub fn missing(&mut self, idx: usize) {
-        self.series[idx].report.missing += 1;
+        self.slots[idx].missing += 1;
     }
 
     /// Records role and release of series `idx` at time `t_ms`; a release different from the last
@@ -206,36 +369,167 @@ impl SeriesSet {
         role: Option<Role>,
         release: &str,
     ) -> bool {
-        let s = &mut self.series[idx];
         let mut ok = true;
+        let s = &mut self.slots[idx];
         if let Some(r) = role {
             match s.role {
                 None => s.role = Some(r),
                 Some(prev) => ok = prev == r,
             }
         }
-        let changed = match s.releases.last() {
-            Some(c) => c.release != release,
-            None => true,
+        if release.is_empty() {
+            return ok;
+        }
+        let last = match s.more_releases {
+            NONE => s.release,
+            m => self.releases[m as usize].last().map_or(s.release, |c| c.1),
         };
-        if !release.is_empty() && changed {
-            s.releases.push(ReleaseChange {
-                at_ms: t_ms,
-                release: release.to_string(),
-            });
+        if last != NONE && self.strings.get(last) == Some(release) {
+            return ok;
+        }
+        let id = self.strings.id(release);
+        let s = &mut self.slots[idx];
+        if s.release == NONE {
+            s.release = id;
+            s.release_at = t_ms;
+        } else {
+            if s.more_releases == NONE {
+                s.more_releases = self.releases.len() as u32;
+                self.releases.push(Vec::new());
+            }
+            self.releases[s.more_releases as usize].push((t_ms, id));
         }
         ok
     }
 
+    fn report_of(&self, idx: usize, s: &Slot) -> SeriesReport {
+        let (nan, infinite) = self.odd.get(&(idx as u32)).copied().unwrap_or_default();
+        SeriesReport {
+            missing: s.missing as usize,
+            nan: nan as usize,
+            infinite: infinite as usize,
+            ..SeriesReport::default()
+        }
+    }
+
+    fn unit_of(&self, s: &Slot) -> Option<String> {
+        (s.unit != NONE)
+            .then(|| self.strings.get(s.unit).map(str::to_string))
+            .flatten()
+    }
+
     /// Sorts every series by time (stable; counts out-of-order points), drops duplicate
     /// timestamps keeping the last value (counted), fills `points`, and returns the series in
-    /// order of first appearance.
-    pub fn finish(self) -> Vec<RawSeries> {
-        let mut out = self.series;
-        for s in &mut out {
-            finish_one(s);
+    /// order of first appearance. With [`Retain::Summaries`] no points are returned; with
+    /// [`Retain::Only`] only the chosen series have points.
+    pub fn finish(mut self) -> Vec<RawSeries> {
+        let slots = std::mem::take(&mut self.slots);
+        slots
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| self.materialize(i, s))
+            .collect()
+    }
+
+    /// The series a [`Retain::Only`] read kept points of, with their indexes.
+    pub fn finish_kept(mut self) -> Vec<(usize, RawSeries)> {
+        let keep = match std::mem::take(&mut self.retain) {
+            Retain::Only(keep) => keep,
+            _ => return Vec::new(),
+        };
+        let slots = std::mem::take(&mut self.slots);
+        slots
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep.get(*i).copied().unwrap_or(false))
+            .map(|(i, s)| (i, self.materialize(i, s)))
+            .collect()
+    }
+
+    fn materialize(&mut self, i: usize, s: Slot) -> RawSeries {
+        let mut r = RawSeries::new(keyblob::unpack(&s.key), s.kind);
+        r.unit = self.unit_of(&s);
+        r.role = s.role;
+        r.report = self.report_of(i, &s);
+        if s.release != NONE {
+            let mut changes = vec![(s.release_at, s.release)];
+            if s.more_releases != NONE {
+                changes.append(&mut self.releases[s.more_releases as usize]);
+            }
+            r.releases = changes
+                .into_iter()
+                .map(|(at_ms, id)| ReleaseChange {
+                    at_ms,
+                    release: self.strings.get(id).unwrap_or_default().to_string(),
+                })
+                .collect();
         }
-        out
+        match s.points {
+            Points::None => {}
+            Points::One(t, v) => {
+                r.timestamps_ms = vec![t];
+                r.values = vec![v];
+            }
+            Points::Many(c) if self.retain != Retain::Summaries => {
+                let (t, v) = std::mem::take(&mut self.columns[c as usize]);
+                r.timestamps_ms = t;
+                r.values = v;
+            }
+            Points::Many(_) => {}
+        }
+        finish_one(&mut r);
+        r
+    }
+
+    /// Metric name of series `idx`.
+    pub fn metric(&self, idx: usize) -> &str {
+        keyblob::metric(&self.slots[idx].key)
+    }
+
+    /// Series `idx` summarised (meaningful for a [`Retain::Summaries`] read).
+    pub fn summary(&self, idx: usize) -> Summarised {
+        let s = &self.slots[idx];
+        let mut sum = Summarised {
+            key: keyblob::unpack(&s.key),
+            kind: s.kind,
+            unit: self.unit_of(s),
+            report: self.report_of(idx, s),
+            range_ms: None,
+            interval_ms: None,
+            gaps: 0,
+            resets: 0,
+            exact: true,
+        };
+        match s.points {
+            Points::None => {}
+            Points::One(t, _) => {
+                sum.report.points = 1;
+                sum.range_ms = Some((t, t));
+            }
+            Points::Many(c) => {
+                let st = &self.streams[c as usize];
+                sum.report.points = st.points as usize;
+                sum.range_ms = Some((st.first_ms, st.last_ms));
+                (sum.interval_ms, sum.gaps) = st.interval_and_gaps();
+                sum.resets = st.resets as usize;
+                sum.exact = st.exact;
+            }
+        }
+        sum
+    }
+
+    /// Indexes of the series a [`Retain::Summaries`] read could not summarise exactly.
+    pub fn inexact(&self) -> Vec<usize> {
+        self.slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| match s.points {
+                Points::Many(c) if self.retain == Retain::Summaries => {
+                    (!self.streams[c as usize].exact).then_some(i)
+                }
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -341,7 +635,8 @@ mod tests {
         let a = set.insert(b"a", key("a"), Kind::Gauge);
         // Make "b" collide with "a" in both indexes.
         set.raw_index.insert(raw_hash(b"b"), 0);
-        set.key_index.insert(key_hash(&key("b")), a);
+        set.key_index
+            .insert(raw_hash(&keyblob::pack(&key("b"))), a as u32);
         assert_eq!(set.lookup_raw(b"b"), None);
         let b = set.insert(b"b", key("b"), Kind::Gauge);
         assert_ne!(a, b);

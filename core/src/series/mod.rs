@@ -19,13 +19,15 @@ pub mod build;
 pub mod counter;
 pub mod downsample;
 pub mod histogram;
+pub mod keyblob;
 pub mod prepare;
 pub mod select;
+pub mod stream;
 pub mod summary;
 pub mod time;
 pub mod warmup;
 
-pub use build::SeriesSet;
+pub use build::{Retain, SeriesSet, Summarised};
 
 /// Identity of a series: metric name, target (instance, pod, replica…) and the other labels.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Default)]

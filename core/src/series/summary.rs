@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::counter::rates;
 use super::time::format_rfc3339;
-use super::{Kind, RawSeries, SeriesKey, SeriesReport};
+use super::{Kind, RawSeries, SeriesKey, SeriesReport, Summarised};
 
 /// One series summarised.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,6 +55,25 @@ pub fn summarize(s: &RawSeries) -> SeriesSummary {
         first: s.timestamps_ms.first().map(|&t| format_rfc3339(t)),
         last: s.timestamps_ms.last().map(|&t| format_rfc3339(t)),
         data: s.report.clone(),
+    }
+}
+
+/// The summary of a series read as a stream ([`crate::series::stream`]); `resets` is given
+/// whatever the kind (the caller keeps it for counters).
+pub fn from_stream(s: Summarised) -> SeriesSummary {
+    let (first_ms, last_ms) = s.range_ms.unzip();
+    SeriesSummary {
+        key: s.key,
+        kind: s.kind,
+        unit: s.unit,
+        interval_ms: s.interval_ms,
+        gaps: s.gaps,
+        resets: Some(s.resets),
+        first_ms,
+        last_ms,
+        first: first_ms.map(format_rfc3339),
+        last: last_ms.map(format_rfc3339),
+        data: s.report,
     }
 }
 
