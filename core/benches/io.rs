@@ -5,7 +5,8 @@ use std::fmt::Write as _;
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use shiftwatch::io::{read_reader, Format, ReadOptions};
+use shiftwatch::io::inspect::inspect;
+use shiftwatch::io::{read_reader, Format, Inputs, ReadOptions};
 
 const T0: i64 = 1_714_564_800_000;
 
@@ -178,6 +179,31 @@ fn bench(c: &mut Criterion) {
                 b.iter(|| {
                     let d = read_reader(black_box(text.as_bytes()), "bench.csv", &opts);
                     black_box(d.map(|d| d.series.len()).unwrap_or(0))
+                });
+            });
+        }
+        group.finish();
+    }
+    // `inspect`: summaries while reading (no points kept), on the two shapes of the peak-RSS
+    // check in bench/rss_io.py.
+    for (name, make) in [
+        ("tidy_csv", tidy as fn(usize) -> String),
+        ("tidy_csv_one_point_per_series", tidy_one_point_per_series),
+    ] {
+        let mut group = c.benchmark_group(format!("inspect/{name}"));
+        group.sample_size(10);
+        for n in [100_000, 1_000_000] {
+            let text = make(n);
+            group.throughput(Throughput::Bytes(text.len() as u64));
+            let opts = ReadOptions::default();
+            group.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
+                b.iter(|| {
+                    let inputs = Inputs::Bytes {
+                        data: black_box(text.as_bytes()),
+                        name: "bench.csv",
+                    };
+                    let i = inspect(inputs, &opts);
+                    black_box(i.map(|i| i.summaries().count()).unwrap_or(0))
                 });
             });
         }

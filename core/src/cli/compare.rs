@@ -75,7 +75,13 @@ pub struct Args {
 /// # Errors
 /// File, parse, selection and statistics errors (the caller prints them and exits with 2).
 pub fn run(args: &Args) -> anyhow::Result<u8> {
-    let input = Input::read(&args.file)?;
+    let input = Input::read(
+        &args.file,
+        &[
+            (Some(&args.baseline), "--baseline"),
+            (Some(&args.candidate), "--candidate"),
+        ],
+    )?;
     let file = input.label.clone();
     let b = input.series(Some(&args.baseline), "--baseline")?;
     let c = input.series(Some(&args.candidate), "--candidate")?;

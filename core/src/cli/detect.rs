@@ -108,8 +108,14 @@ pub fn run(mut args: DetectArgs) -> anyhow::Result<u8> {
                 args.column.join(", ")
             );
         }
-        let input = Input::open(args.file.as_deref(), &args.live, args.step.as_deref())?;
-        let series = input.series(args.column.first().map(String::as_str), "--column")?;
+        let want = args.column.first().map(String::as_str);
+        let input = Input::open(
+            args.file.as_deref(),
+            &args.live,
+            args.step.as_deref(),
+            &[(want, "--column")],
+        )?;
+        let series = input.series(want, "--column")?;
         return super::edivisive::run(&input, &series, &options, json);
     }
     let options = DetectOptions {
@@ -119,7 +125,20 @@ pub fn run(mut args: DetectArgs) -> anyhow::Result<u8> {
         min_size: args.min_size,
         alpha: args.alpha,
     };
-    let input = Input::open(args.file.as_deref(), &args.live, args.step.as_deref())?;
+    let wanted: Vec<_> = if args.column.is_empty() {
+        vec![(None, "--column")]
+    } else {
+        args.column
+            .iter()
+            .map(|c| (Some(c.as_str()), "--column"))
+            .collect()
+    };
+    let input = Input::open(
+        args.file.as_deref(),
+        &args.live,
+        args.step.as_deref(),
+        &wanted,
+    )?;
     let label = &input.label;
     if args.column.len() > 1 {
         let series = args

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::io::live::LiveSpec;
 use crate::io::remote::NamedQuery;
-use crate::io::{read_path, read_paths, read_reader, ReadOptions};
+use crate::io::{read_paths, Inputs, ReadOptions};
 use crate::report::detect::Source;
 use crate::series::select::{select, usable, Usable};
 use crate::series::Dataset;
@@ -134,21 +134,27 @@ impl LiveArgs {
 pub(super) struct Input {
     /// The file as given (`<stdin>` for `-`).
     pub label: String,
-    /// Everything read.
+    /// Every series read; only the wanted ones ([`Input::read`]) hold their points.
     pub data: Dataset,
 }
 
+/// A series a command wants: its name (`None`: the only series) and the option that named it.
+pub(super) type Want<'a> = (Option<&'a str>, &'static str);
+
 impl Input {
-    /// Reads `path` (`-` is standard input) in any format [`crate::io`] reads.
+    /// Reads `path` (`-` is standard input) in any format [`crate::io`] reads, keeping the
+    /// points of the `wanted` series only ([`Inputs::read_selected`]: identities first, then
+    /// the chosen series' points), so memory grows with the series chosen, not the file.
     ///
     /// # Errors
-    /// I/O and parse errors with file:line:column.
-    pub fn read(path: &Path) -> Result<Input> {
+    /// I/O and parse errors with file:line:column; no or several series matching a name.
+    pub fn read(path: &Path, wanted: &[Want<'_>]) -> Result<Input> {
         let opts = ReadOptions {
             number_rows: true,
             ..ReadOptions::default()
         };
-        if path.as_os_str() == "-" {
+        let (stdin, owned);
+        let (label, inputs) = if path.as_os_str() == "-" {
             let label = "<stdin>".to_string();
             let mut raw = Vec::new();
             std::io::stdin()
@@ -157,20 +163,43 @@ impl Input {
                     path: label.clone(),
                     source,
                 })?;
-            let data = read_reader(raw.as_slice(), &label, &opts)?;
-            return Ok(Input { label, data });
-        }
-        Ok(Input {
-            label: path.display().to_string(),
-            data: read_path(path, &opts)?,
-        })
+            stdin = (raw, label.clone());
+            (
+                label,
+                Inputs::Bytes {
+                    data: &stdin.0,
+                    name: &stdin.1,
+                },
+            )
+        } else {
+            owned = [path.to_path_buf()];
+            (path.display().to_string(), Inputs::Paths(&owned))
+        };
+        let data = inputs.read_selected(&opts, |d| {
+            wanted
+                .iter()
+                .map(|&(want, flag)| {
+                    let s = select(&d.series, want, &label, flag)?;
+                    Ok(d.series
+                        .iter()
+                        .position(|o| std::ptr::eq(o, s))
+                        .unwrap_or(0))
+                })
+                .collect()
+        })?;
+        Ok(Input { label, data })
     }
 
-    /// Reads `path` or, with `--prometheus`, the live source.
+    /// Reads `path` or, with `--prometheus`, the live source; see [`Input::read`].
     ///
     /// # Errors
     /// As [`Input::read`] and [`LiveArgs::read`].
-    pub fn open(path: Option<&Path>, live: &LiveArgs, step: Option<&str>) -> Result<Input> {
+    pub fn open(
+        path: Option<&Path>,
+        live: &LiveArgs,
+        step: Option<&str>,
+        wanted: &[Want<'_>],
+    ) -> Result<Input> {
         let opts = ReadOptions {
             number_rows: true,
             ..ReadOptions::default()
@@ -182,7 +211,7 @@ impl Input {
             });
         }
         match path {
-            Some(p) => Input::read(p),
+            Some(p) => Input::read(p, wanted),
             None => Err(Error::invalid("file", "give a file or --prometheus URL")),
         }
     }
@@ -218,6 +247,7 @@ impl Input {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::io::read_reader;
 
     fn read(text: &str) -> Input {
         let opts = ReadOptions {
