@@ -4,6 +4,11 @@ two shapes that matter (issue 9, item 19):
 - *long*: a tidy CSV of a few series with many points each (memory per point);
 - *wide*: a tidy CSV with one point per series (memory per series: the per-series overhead).
 
+`inspect` keeps a running summary per series, not the points: its memory grows with the
+series. `detect --column kubo-0` on the long file reads identities first, then only the chosen
+series' points; it runs with a numeric penalty so the figure is reading plus one search (no
+change points to validate).
+
 Not a timed test: it prints peak RSS (from `/usr/bin/time -f %M`, else `getrusage`) and the
 derived bytes per point / per series. Files are generated, seeded, into a scratch folder.
 
@@ -101,11 +106,16 @@ def main() -> None:
             p = scratch / f"{shape}_{mb}mb.csv"
             rows, series = (write_long if shape == "long" else write_wide)(p, mb)
             size = os.path.getsize(p) / 2**20
+            runs = [("inspect " + shape, ["inspect", str(p), "--format", "json"])]
+            if shape == "long":
+                runs.append(("detect long, 1 series", ["detect", str(p), "--column", "kubo-0",
+                                                       "--cost", "l2", "--penalty", "1e12"]))
             for b in bins:
-                kb = peak_rss_kb([b, "inspect", str(p), "--format", "json"])
-                print(f"{Path(b).name:<28} {'inspect ' + shape:<22} {size:8.0f} {rows:11d} "
-                      f"{series:9d} {kb / 1024:12.0f} {kb * 1024 / rows:6.0f} "
-                      f"{kb * 1024 / series:9.0f}", flush=True)
+                for label, args in runs:
+                    kb = peak_rss_kb([b, *args])
+                    print(f"{Path(b).name:<28} {label:<22} {size:8.0f} {rows:11d} "
+                          f"{series:9d} {kb / 1024:12.0f} {kb * 1024 / rows:6.0f} "
+                          f"{kb * 1024 / series:9.0f}", flush=True)
             if not a.keep:
                 p.unlink()
     finally:
