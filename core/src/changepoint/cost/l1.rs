@@ -81,32 +81,6 @@ impl L1 {
         })
     }
 
-    /// Sum of the `k` smallest values of `x[start..end]` (`k <= end - start`).
-    fn sum_smallest(&self, mut start: usize, mut end: usize, mut k: usize) -> f64 {
-        let mut acc = 0.0;
-        let mut rank = 0usize;
-        let bits = self.zeros.len();
-        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
-            if k == 0 {
-                return acc;
-            }
-            let (zl, zr) = (z[start] as usize, z[end] as usize);
-            let here = zr - zl;
-            if k <= here {
-                start = zl;
-                end = zr;
-            } else {
-                acc += zs[end] - zs[start];
-                k -= here;
-                start = self.n_zeros[level] + (start - zl);
-                end = self.n_zeros[level] + (end - zr);
-                rank |= 1 << (bits - 1 - level);
-            }
-        }
-        // All remaining values share one rank (ranks are unique, so k <= 1 here).
-        acc + k as f64 * self.sorted.get(rank).copied().unwrap_or(0.0)
-    }
-
     /// The `k`-th smallest value (0-based) of `x[start..end]` and the sum of the `k` values
     /// before it in sorted order (`k < end - start`).
     pub(crate) fn order_stat(&self, mut start: usize, mut end: usize, mut k: usize) -> (f64, f64) {
@@ -186,13 +160,10 @@ impl Cost for L1 {
         self.total.len() - 1
     }
 
+    /// `g` at the lower median `v_k`, `k = ⌊(m - 1)/2⌋`: one pass over the wavelet matrix
+    /// (the order statistic and the sum below it together).
     fn cost(&self, start: usize, end: usize) -> f64 {
-        let m = end - start;
-        let h = m / 2;
-        let total = self.total[end] - self.total[start];
-        let low = self.sum_smallest(start, end, h);
-        let not_high = self.sum_smallest(start, end, m - h);
-        (total - not_high - low).max(0.0)
+        self.abs_dev_at_order(start, end, (end - start - 1) / 2).0
     }
 
     fn min_size(&self) -> usize {

@@ -2,7 +2,7 @@
 
 use super::fpop::fpop_driver;
 use super::Segmentation;
-use crate::changepoint::cost::{Cost, L1};
+use crate::changepoint::cost::L1;
 use crate::Result;
 
 /// FPOP for the [`L1`] cost: the exact optimal-partitioning solution (same breakpoints as
@@ -38,13 +38,18 @@ pub fn fpop_l1(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation>
         if base < 0.0 || hi < mean - reach || lo > mean + reach {
             return None;
         }
-        let slack = base - cost.cost(t, t_new);
+        let (k_lo, k_hi) = ((m - 1) / 2, m / 2);
+        // g at the lower median is the segment cost C(t, t_new).
+        let (c, med_lo) = cost.abs_dev_at_order(t, t_new, k_lo);
+        let slack = base - c;
         if slack < 0.0 {
             return None;
         }
-        let (k_lo, k_hi) = ((m - 1) / 2, m / 2);
-        let (_, med_lo) = cost.abs_dev_at_order(t, t_new, k_lo);
-        let (_, med_hi) = cost.abs_dev_at_order(t, t_new, k_hi);
+        let med_hi = if k_hi == k_lo {
+            med_lo
+        } else {
+            cost.abs_dev_at_order(t, t_new, k_hi).1
+        };
         // Inner bound: |g'| <= m, so g <= base within slack / m of the median interval.
         let inner = slack / m as f64;
         if lo >= med_lo - inner && hi <= med_hi + inner {

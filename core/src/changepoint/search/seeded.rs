@@ -28,22 +28,19 @@ const MAX_GROWTH: usize = 24;
 ///    segmentation", Biometrika 110:249–256): intervals of lengths `n, n/2, n/4, …` down to
 ///    [`SEED_MIN_LEN`], consecutive ones overlapping by half; in each, the best single split
 ///    `C(a, e) - C(a, b) - C(b, e)`, scanned on a grid of step `⌊√len⌋` and then at every
-///    position within one step of the grid's best. Every split gaining more than `β/2` is a
-///    seed (half the penalty: over-seed, the next step removes the spurious ones).
+///    position within one step of the grid's best. Every split gaining more than `β` is a
+///    seed (step 3 looks again at `β/2`).
 ///    `O(n / √SEED_MIN_LEN)` cost queries.
 /// 2. **Windows.** Each seed opens the window `[seed - w, seed + w]`, `w = max(16, 2m)`
 ///    (overlapping windows merge); optimal partitioning with PELT pruning then runs on the
 ///    change positions inside the windows only (`O((Σ width)²)` at worst).
-/// 3. **Growth.** While a change of that optimum sits on the edge of its window (so the
-///    optimum might lie beyond), the window doubles on that side; and while a segment of that
-///    optimum has a best split (every position scanned, O(n) per round for the new segments)
-///    gaining more than `β/2` outside every window
-///    (e.g. both ends of a short segment inside one seeded interval), a window opens there;
-///    and where a change, its neighbours held, has a better place outside every window (a
-///    trend kink is poorly localised), a window opens there. Step 2 then runs again (at most
-///    [`MAX_GROWTH`] rounds). Every change returned is interior to its window and at its best
-///    place between its neighbours, and no segment has a split worth half a penalty outside
-///    the windows.
+/// 3. **Growth.** Where a change of that optimum, its neighbours held, has a better place
+///    outside every window (a trend kink is poorly localised), and where a segment of that
+///    optimum has a best split gaining more than `β/2` outside every window (e.g. both ends of
+///    a short segment inside one seeded interval), a window opens (both scans visit every
+///    position, O(n) per round, only for segments that are new). Step 2 then runs again (at
+///    most [`MAX_GROWTH`] rounds). Every change returned is at its best place between its
+///    neighbours, and no segment has a split worth half a penalty outside the windows.
 ///
 /// # Errors
 /// As [`super::pelt`].
@@ -58,7 +55,7 @@ pub fn seeded<C: Cost + ?Sized>(cost: &C, penalty: f64, min_size: usize) -> Resu
             n,
         });
     }
-    let mut seeds = seeds(cost, m, penalty / 2.0);
+    let mut seeds = seeds(cost, m, penalty);
     seeds.sort_unstable();
     seeds.dedup();
     let w = SEED_WINDOW.max(2 * m);
@@ -76,20 +73,7 @@ pub fn seeded<C: Cost + ?Sized>(cost: &C, penalty: f64, min_size: usize) -> Resu
         std::collections::HashMap::new();
     for _ in 0..MAX_GROWTH {
         let mut grown = false;
-        let mut next: Vec<(usize, usize)> = Vec::with_capacity(windows.len());
-        for &(lo, hi) in &windows {
-            let width = hi - lo + 1;
-            let mut lo2 = lo;
-            let mut hi2 = hi;
-            if lo > m && breakpoints.binary_search(&lo).is_ok() {
-                lo2 = lo.saturating_sub(width).max(m);
-            }
-            if hi < n - m && breakpoints.binary_search(&hi).is_ok() {
-                hi2 = (hi + width).min(n - m);
-            }
-            grown |= (lo2, hi2) != (lo, hi);
-            add_window(&mut next, lo2, hi2);
-        }
+        let mut next = windows.clone();
         // Re-seed: the best split of each segment of the current optimum, when it gains more
         // than β/2 and lies outside every window (a change the seeded intervals paired with a
         // nearby one, e.g. both ends of a short segment).
@@ -118,7 +102,7 @@ pub fn seeded<C: Cost + ?Sized>(cost: &C, penalty: f64, min_size: usize) -> Resu
                 .or_insert_with(|| best_place(cost, a, c, m));
             let here = cost.cost(a, b) + cost.cost(b, c);
             let inside = next.iter().any(|&(lo, hi)| lo <= at && at <= hi);
-            if best < here && !inside {
+            if best < here - 1e-10 * (here.abs() + penalty) && !inside {
                 grown = true;
                 next.push((at.saturating_sub(w).max(m), (at + w).min(n - m)));
             }
@@ -204,7 +188,7 @@ fn coarse_split<C: Cost + ?Sized>(
     let step = ((end - start) as f64).sqrt() as usize;
     let step = step.max(1);
     let mut best: Option<(f64, usize)> = None;
-    let mut consider = |b: usize, best: &mut Option<(f64, usize)>| {
+    let consider = |b: usize, best: &mut Option<(f64, usize)>| {
         let g = gain(b);
         if best.map_or(true, |(bg, _)| g > bg) {
             *best = Some((g, b));
