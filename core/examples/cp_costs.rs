@@ -3,8 +3,10 @@
 //! (`cargo bench --bench changepoint -- cost_1e6`) measures properly:
 //!
 //! ```text
-//! cargo run --release -p shiftwatch --example cp_costs -- 1000000 [l2,poisson,l1,linear,normal,np,auto]
+//! cargo run --release -p shiftwatch --example cp_costs -- 1000000 [l2,poisson,l1,linear,normal,np,decafs,auto]
+//! cargo run --release -p shiftwatch --example cp_costs -- 1000000 phases
 //! ```
+//! `phases` times the parts of the default (`auto`) on the l2 signal through the public API.
 
 use std::time::Instant;
 
@@ -54,9 +56,13 @@ fn main() -> Result<(), shiftwatch::Error> {
         .next()
         .and_then(|a| a.parse().ok())
         .unwrap_or(1_000_000);
-    let kinds: Vec<CostKind> = args
+    let list = args
         .next()
-        .unwrap_or_else(|| "l2,poisson,l1,linear,normal,np,auto".to_string())
+        .unwrap_or_else(|| "l2,poisson,l1,linear,normal,np,decafs,auto".to_string());
+    if list == "phases" {
+        return phases(n);
+    }
+    let kinds: Vec<CostKind> = list
         .split(',')
         .map(|s| s.parse())
         .collect::<Result<_, _>>()?;
@@ -74,7 +80,7 @@ fn main() -> Result<(), shiftwatch::Error> {
             d.change_points.len(),
             d.candidates.len()
         );
-        if kind != CostKind::Auto {
+        if !matches!(kind, CostKind::Auto | CostKind::Decafs) {
             // The search alone, raw values, BIC-like penalty in cost units (σ = 1).
             let pen = Penalty::Mbic.cost_units(
                 n,
@@ -93,6 +99,74 @@ fn main() -> Result<(), shiftwatch::Error> {
             );
         }
         println!("{line}");
+    }
+    Ok(())
+}
+
+/// Wall time of each part of the default `detect` (cost `auto`) at `n`, best of 3.
+fn phases(n: usize) -> Result<(), shiftwatch::Error> {
+    use shiftwatch::changepoint::{normal_scores, DecafsParams, NoiseScale};
+    let x = signal(n, CostKind::L2, 42);
+    let best = |f: &mut dyn FnMut() -> Result<(), shiftwatch::Error>| {
+        let mut t = f64::INFINITY;
+        for _ in 0..3 {
+            let start = Instant::now();
+            f()?;
+            t = t.min(start.elapsed().as_secs_f64());
+        }
+        Ok::<f64, shiftwatch::Error>(t)
+    };
+    let y = normal_scores(&x)?;
+    let rows: Vec<(&str, f64)> = vec![
+        ("normal scores", best(&mut || normal_scores(&x).map(drop))?),
+        (
+            "drift estimate (DecafsParams)",
+            best(&mut || DecafsParams::estimate(&x).map(drop))?,
+        ),
+        (
+            "noise scale (NoiseScale)",
+            best(&mut || NoiseScale::estimate(&y).map(drop))?,
+        ),
+        (
+            "l2 search (fpop, scores)",
+            best(&mut || {
+                penalised(&y, CostKind::L2, Method::Pelt, 3.0 * (n as f64).ln(), 5).map(drop)
+            })?,
+        ),
+        (
+            "detect cost=l2 (step: scores, search, refine, validation)",
+            best(&mut || {
+                detect(
+                    &x,
+                    &DetectOptions {
+                        cost: CostKind::L2,
+                        ..DetectOptions::default()
+                    },
+                )
+                .map(drop)
+            })?,
+        ),
+        (
+            "detect cost=linear method=binseg (auto's trend fit)",
+            best(&mut || {
+                detect(
+                    &x,
+                    &DetectOptions {
+                        cost: CostKind::Linear,
+                        method: Method::Binseg,
+                        ..DetectOptions::default()
+                    },
+                )
+                .map(drop)
+            })?,
+        ),
+        (
+            "detect default (auto)",
+            best(&mut || detect(&x, &DetectOptions::default()).map(drop))?,
+        ),
+    ];
+    for (name, t) in rows {
+        println!("{name:>58}: {t:.3} s");
     }
     Ok(())
 }
