@@ -90,7 +90,12 @@ impl L1 {
 
     /// The global rank of the `k`-th smallest value of `x[start..end]`, and the sum of the `k`
     /// values before it.
-    pub(crate) fn order_rank(&self, mut start: usize, mut end: usize, mut k: usize) -> (usize, f64) {
+    pub(crate) fn order_rank(
+        &self,
+        mut start: usize,
+        mut end: usize,
+        mut k: usize,
+    ) -> (usize, f64) {
         let mut acc = 0.0;
         let mut rank = 0usize;
         let bits = self.zeros.len();
