@@ -79,6 +79,8 @@ impl Segmentation {
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// [`pelt`] (`"pelt"`); with a number of changes it falls back to [`segment_neighbourhood`].
+    /// Through [`penalised`] (what `detect` runs), functional pruning where the cost has it and
+    /// [`seeded`] for the linear, normal and np costs above [`SEEDED_MIN_N`] values.
     #[default]
     Pelt,
     /// Exact dynamic programming: [`optimal_partitioning`] with a penalty,
