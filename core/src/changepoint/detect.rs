@@ -43,7 +43,7 @@ pub struct DetectOptions {
     /// [`crate::changepoint::model`]).
     pub cost: CostKind,
     /// Search (default [`Method::Pelt`]: exact, except for the linear, normal and np costs above
-    /// 20 000 values, which run the near-linear [`super::search::seeded`]; see
+    /// 10 000 values, which run the near-linear [`super::search::seeded`]; see
     /// [`super::search::penalised`]).
     pub method: Method,
     /// Penalty per change (default [`Penalty::Mbic`]).

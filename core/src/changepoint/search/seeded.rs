@@ -6,7 +6,7 @@ use crate::Result;
 
 /// Above this many samples [`super::penalised`] runs [`seeded`] instead of [`super::pelt`] for the
 /// costs without functional pruning (linear, normal, np); at or below it, PELT (exact) runs.
-pub const SEEDED_MIN_N: usize = 20_000;
+pub const SEEDED_MIN_N: usize = 10_000;
 
 /// Shortest seeded interval (in samples, at least 16 minimum segments).
 const SEED_MIN_LEN: usize = 128;
