@@ -33,6 +33,10 @@ Sections and what each tool is given:
    .fit(values).predict(pen=3 ln n)` (σ = 1 known; changepoint-doctor has no default penalty), vs
    shiftwatch's default `detect` in-process from Python (`shiftwatch.detect(values)`, validation
    included; skipped when this interpreter cannot import shiftwatch) and through the CLI.
+6. Per cost (no peer): `detect(cost=...)` for every cost (and decafs, auto) and the penalised
+   search alone, 10 changes, via the release example `core/examples/cp_costs.rs` (build it with
+   `cargo build --release -p shiftwatch --example cp_costs`); the issue's target is ≤ 2 s at 10⁶
+   for every cost.
 4. The TigerBeetle benchmark series (`datasets/tigerbeetle/`, 365
    points, no ground truth; see its README for the expected shifts at 15 and 71): otava and
    shiftwatch defaults, SPA and shiftwatch E-divisive; prints each change-point list.
@@ -46,7 +50,7 @@ order for the first), exceeds --budget seconds.
 Usage:
     cargo build --release -p shiftwatch --bin shiftwatch
     bench/peers_env.sh        # once; creates the peer virtualenvs
-    python bench/vs_peers_changepoint.py [--budget 60] [--sections 1 2 3 4]
+    python bench/vs_peers_changepoint.py [--budget 60] [--sections 1 2 3 4 5 6]
         [--sizes 1000 10000 100000] [--ediv-sizes 100 1000 10000] [--default-sizes 1000 ... 1000000]
         [--fast-sizes 10000 100000 1000000]
 """
@@ -289,6 +293,17 @@ def section_tigerbeetle(args):
     Path(path).unlink()
 
 
+def section_costs(args):
+    print("\n## 6. per cost: detect(cost=...) and the penalised search alone, 10 changes (core/examples/cp_costs.rs)")
+    example = Path(args.bin).parent / "examples" / "cp_costs"
+    if not example.exists():
+        print(f"{example} missing: cargo build --release -p shiftwatch --example cp_costs")
+        return
+    for n in args.cost_sizes:
+        out = subprocess.run([str(example), str(n)], capture_output=True, text=True, check=True)
+        print(out.stdout.rstrip(), flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--bin", default=str(ROOT / "target" / "release" / "shiftwatch"))
@@ -296,7 +311,8 @@ def main():
     ap.add_argument("--ediv-sizes", type=int, nargs="+", default=[100, 1000, 10000])
     ap.add_argument("--default-sizes", type=int, nargs="+", default=[1000, 10000, 100000, 1000000])
     ap.add_argument("--fast-sizes", type=int, nargs="+", default=[10000, 100000, 1000000])
-    ap.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4, 5])
+    ap.add_argument("--cost-sizes", type=int, nargs="+", default=[10000, 100000, 1000000])
+    ap.add_argument("--sections", type=int, nargs="+", default=[1, 2, 3, 4, 5, 6])
     ap.add_argument("--budget", type=float, default=60.0)
     args = ap.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} "
@@ -312,6 +328,8 @@ def main():
         section_tigerbeetle(args)
     if 5 in args.sections:
         section_fast_peers(args, budget)
+    if 6 in args.sections:
+        section_costs(args)
     print(f"\nload average at end: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
 
 

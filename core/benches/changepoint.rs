@@ -227,8 +227,47 @@ fn decafs_bench(c: &mut Criterion) {
     group.finish();
 }
 
+/// `detect` with each cost at 10⁶ points and 10 changes (the issue's ≤ 2 s per cost): levels
+/// 0 / 2 in unit noise (l2, l1, normal, np, decafs and the default `auto`), rates 5 / 8 for the
+/// Poisson cost, and for the linear cost the same steps (a step is a trend change too). The
+/// costs without functional pruning run [`shiftwatch::changepoint::search::seeded`]. l1
+/// (exact functional pruning, ≈ 10 s here) only with `SHIFTWATCH_BENCH_LARGE=1`.
+fn per_cost(c: &mut Criterion) {
+    let mut group = c.benchmark_group("changepoint_cost_1e6");
+    group.sample_size(10);
+    let n = 1_000_000usize;
+    let x = signal(n, 10, 42);
+    let k = counts(n, 10, 11);
+    let large = matches!(std::env::var("SHIFTWATCH_BENCH_LARGE").as_deref(), Ok("1"));
+    group.throughput(Throughput::Elements(n as u64));
+    for kind in [
+        CostKind::L2,
+        CostKind::Poisson,
+        CostKind::L1,
+        CostKind::Linear,
+        CostKind::Normal,
+        CostKind::Np,
+        CostKind::Decafs,
+        CostKind::Auto,
+    ] {
+        if kind == CostKind::L1 && !large {
+            continue;
+        }
+        let data = if kind == CostKind::Poisson { &k } else { &x };
+        let opts = DetectOptions {
+            cost: kind,
+            ..DetectOptions::default()
+        };
+        group.bench_with_input(BenchmarkId::new("detect", kind.name()), data, |b, x| {
+            b.iter(|| detect(black_box(x), &opts))
+        });
+    }
+    group.finish();
+}
+
 criterion_group!(
     benches,
+    per_cost,
     decafs_bench,
     searches,
     robust,

@@ -42,7 +42,9 @@ pub struct DetectOptions {
     /// Segment model (default [`CostKind::Auto`]: step, drift or trend chosen per series, see
     /// [`crate::changepoint::model`]).
     pub cost: CostKind,
-    /// Search (default [`Method::Pelt`], exact).
+    /// Search (default [`Method::Pelt`]: exact, except for the linear, normal and np costs above
+    /// 10 000 values, which run the near-linear [`super::search::seeded`]; see
+    /// [`super::search::penalised`]).
     pub method: Method,
     /// Penalty per change (default [`Penalty::Mbic`]).
     pub penalty: Penalty,

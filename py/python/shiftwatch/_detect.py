@@ -535,8 +535,10 @@ def detect(
             ``metric``/``target``. A time axis (a pandas ``DatetimeIndex``, a polars datetime
             column, a tidy frame's ``timestamp``) is kept: the result's ``times``, each change
             point's ``time``, the tables and the plot's x axis use it.
-        method: ``'pelt'`` (exact), ``'fpop'`` (exact; functional pruning for l2 and poisson),
-            ``'dp'`` (exact, slow), ``'binseg'`` (greedy) or ``'edivisive'``.
+        method: ``'pelt'`` (exact; functional pruning for l2, poisson and l1; for linear,
+            normal and np above 10 000 values a near-linear seeded search, exact within windows
+            around seeded candidates but not in general), ``'fpop'`` (the same), ``'dp'``
+            (exact for every cost, slow), ``'binseg'`` (greedy) or ``'edivisive'``.
         cost: ``'auto'`` (default: steps, a trend or steps on a drifting level, chosen per
             series by BIC and reported in ``model``), ``'l2'`` (mean), ``'normal'`` (mean and
             variance), ``'poisson'``, ``'linear'`` (trend), ``'l1'`` (robust), ``'np'``

@@ -81,35 +81,21 @@ impl L1 {
         })
     }
 
-    /// Sum of the `k` smallest values of `x[start..end]` (`k <= end - start`).
-    fn sum_smallest(&self, mut start: usize, mut end: usize, mut k: usize) -> f64 {
-        let mut acc = 0.0;
-        let mut rank = 0usize;
-        let bits = self.zeros.len();
-        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
-            if k == 0 {
-                return acc;
-            }
-            let (zl, zr) = (z[start] as usize, z[end] as usize);
-            let here = zr - zl;
-            if k <= here {
-                start = zl;
-                end = zr;
-            } else {
-                acc += zs[end] - zs[start];
-                k -= here;
-                start = self.n_zeros[level] + (start - zl);
-                end = self.n_zeros[level] + (end - zr);
-                rank |= 1 << (bits - 1 - level);
-            }
-        }
-        // All remaining values share one rank (ranks are unique, so k <= 1 here).
-        acc + k as f64 * self.sorted.get(rank).copied().unwrap_or(0.0)
-    }
-
     /// The `k`-th smallest value (0-based) of `x[start..end]` and the sum of the `k` values
     /// before it in sorted order (`k < end - start`).
-    pub(crate) fn order_stat(&self, mut start: usize, mut end: usize, mut k: usize) -> (f64, f64) {
+    pub(crate) fn order_stat(&self, start: usize, end: usize, k: usize) -> (f64, f64) {
+        let (rank, before) = self.order_rank(start, end, k);
+        (self.sorted.get(rank).copied().unwrap_or(f64::NAN), before)
+    }
+
+    /// The global rank of the `k`-th smallest value of `x[start..end]`, and the sum of the `k`
+    /// values before it.
+    pub(crate) fn order_rank(
+        &self,
+        mut start: usize,
+        mut end: usize,
+        mut k: usize,
+    ) -> (usize, f64) {
         let mut acc = 0.0;
         let mut rank = 0usize;
         let bits = self.zeros.len();
@@ -127,13 +113,18 @@ impl L1 {
                 rank |= 1 << (bits - 1 - level);
             }
         }
-        (self.sorted.get(rank).copied().unwrap_or(f64::NAN), acc)
+        (rank, acc)
     }
 
     /// Count and sum of the values of `x[start..end]` strictly below `theta`.
-    fn count_sum_below(&self, mut start: usize, mut end: usize, theta: f64) -> (usize, f64) {
+    fn count_sum_below(&self, start: usize, end: usize, theta: f64) -> (usize, f64) {
         // Ranks are unique (ties broken by position), so "value < θ" is "rank < r".
         let r = self.sorted.partition_point(|&v| v < theta);
+        self.below_rank(start, end, r)
+    }
+
+    /// Count and sum of the values of `x[start..end]` whose global rank is below `r`.
+    fn below_rank(&self, mut start: usize, mut end: usize, r: usize) -> (usize, f64) {
         if r >= self.sorted.len() {
             return (end - start, self.total[end] - self.total[start]);
         }
@@ -152,6 +143,56 @@ impl L1 {
             }
         }
         (count, sum)
+    }
+
+    /// `g(θ_r)` at the value of global rank `r` (`θ_r = sorted[r]`, any rank, in the segment or
+    /// not), from the count `c` and sum `s` of the segment's values of rank below `r`.
+    #[inline]
+    fn g_from(&self, start: usize, end: usize, r: usize, c: usize, s: f64) -> f64 {
+        let theta = self.sorted[r];
+        let (m, total) = ((end - start) as f64, self.total[end] - self.total[start]);
+        let c = c as f64;
+        ((c * theta - s) + (total - s - (m - c) * theta)).max(0.0)
+    }
+
+    /// `(θ_r, g(θ_r))` at global rank `r < n` (one pass).
+    pub(crate) fn abs_dev_at_rank(&self, start: usize, end: usize, r: usize) -> (f64, f64) {
+        let (c, s) = self.below_rank(start, end, r);
+        (self.sorted[r], self.g_from(start, end, r, c, s))
+    }
+
+    /// The largest global rank `r < n` with `keep(r, g(θ_r))` true, for a `keep` that is true
+    /// up to some rank and false after it (`None` when false at rank 0): binary lifting down the
+    /// wavelet matrix, one pass for the whole search instead of one per probe.
+    pub(crate) fn last_rank(
+        &self,
+        mut start: usize,
+        mut end: usize,
+        keep: impl Fn(usize, f64) -> bool,
+    ) -> Option<usize> {
+        let (a, e) = (start, end);
+        let n = self.sorted.len();
+        if !keep(0, self.g_from(a, e, 0, 0, 0.0)) {
+            return None;
+        }
+        let bits = self.zeros.len();
+        let (mut r, mut count, mut sum) = (0usize, 0usize, 0.0);
+        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
+            let (zl, zr) = (z[start] as usize, z[end] as usize);
+            let probe = r | (1 << (bits - 1 - level));
+            let (c, s) = (count + (zr - zl), sum + (zs[end] - zs[start]));
+            if probe < n && keep(probe, self.g_from(a, e, probe, c, s)) {
+                r = probe;
+                count = c;
+                sum = s;
+                start = self.n_zeros[level] + (start - zl);
+                end = self.n_zeros[level] + (end - zr);
+            } else {
+                start = zl;
+                end = zr;
+            }
+        }
+        Some(r)
     }
 
     /// Sum of `x[start..end]`.
@@ -186,13 +227,10 @@ impl Cost for L1 {
         self.total.len() - 1
     }
 
+    /// `g` at the lower median `v_k`, `k = ⌊(m - 1)/2⌋`: one pass over the wavelet matrix
+    /// (the order statistic and the sum below it together).
     fn cost(&self, start: usize, end: usize) -> f64 {
-        let m = end - start;
-        let h = m / 2;
-        let total = self.total[end] - self.total[start];
-        let low = self.sum_smallest(start, end, h);
-        let not_high = self.sum_smallest(start, end, m - h);
-        (total - not_high - low).max(0.0)
+        self.abs_dev_at_order(start, end, (end - start - 1) / 2).0
     }
 
     fn min_size(&self) -> usize {
@@ -230,6 +268,21 @@ mod tests {
                             at == v && (g - direct).abs() < 1e-9,
                             "n={n} [{a},{b}) k={k}"
                         );
+                    }
+                    let mut all = x.clone();
+                    all.sort_by(f64::total_cmp);
+                    let direct = |theta: f64| -> f64 { s.iter().map(|w| (w - theta).abs()).sum() };
+                    for (r, &v) in all.iter().enumerate() {
+                        let (at, g) = cost.abs_dev_at_rank(a, b, r);
+                        assert!(at == v && (g - direct(v)).abs() < 1e-9, "rank {r}");
+                    }
+                    // The descent against a scan, for bounds on g left of the segment's median
+                    // (where g does not increase with the rank).
+                    for bound in [0.5, 2.0, 5.0] {
+                        let mid = cost.order_rank(a, b, (b - a - 1) / 2).0;
+                        let keep = |r: usize, g: f64| r < mid && g > bound;
+                        let scan = (0..n).take_while(|&r| keep(r, direct(all[r]))).last();
+                        assert_eq!(cost.last_rank(a, b, keep), scan, "bound {bound}");
                     }
                     for theta in [-2.5, -1.0, 0.3, 2.0, 9.0] {
                         let direct: f64 = s.iter().map(|w| (w - theta).abs()).sum();

@@ -147,8 +147,17 @@ pub fn fpop(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation> {
         if slack < 0.0 {
             return None;
         }
-        let centre = cost.centred_mean(t, t_new);
-        let r = (slack / (t_new - t) as f64).sqrt();
+        // Most pieces lie wholly inside the kept interval (the newcomer only takes the tails):
+        // |μ - x̄| <= r on [lo, hi] ⇔ max(S - m lo, m hi - S)² <= m · slack, no division or
+        // square root (S = m x̄, the centred sum).
+        let m = (t_new - t) as f64;
+        let sum = cost.centred_sum(t, t_new);
+        let d = (sum - m * lo).max(m * hi - sum);
+        if d <= 0.0 || d * d <= m * slack {
+            return Some((lo, hi));
+        }
+        let centre = sum / m;
+        let r = (slack / m).sqrt();
         Some((lo.max(centre - r), hi.min(centre + r)))
     })
 }

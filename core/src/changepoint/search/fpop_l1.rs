@@ -16,9 +16,10 @@ use crate::Result;
 /// ```
 /// convex and piecewise linear in θ (kinks at the data), minimal (= C(τ, τ')) between the two
 /// middle order statistics, so τ keeps the interval `{θ : g(θ) <= F(τ') - F(τ)}`. Its ends lie
-/// between consecutive order statistics `v_k` of `x[τ..τ')` where g crosses the bound; a binary
-/// search over k (g at `v_k` from the rank index of [`L1`], O(log n) each) finds them, and g is
-/// linear in between (slope `2k - m` left of the median, `2(k + 1) - m` right of it). Two O(1)
+/// between two values of consecutive global ranks where g crosses the bound (g is linear
+/// there: no value of `x[τ..τ')` lies strictly between); one descent of the rank index of
+/// [`L1`] (binary lifting over the ranks, g at each probe from the counts and sums it carries)
+/// finds them in O(log n), then a linear interpolation. Two O(1)
 /// bounds settle most comparisons first: `g(θ) >= |S - m θ|` (the set lies within
 /// `x̄ ± (F(τ') - F(τ))/m`) and `|g'| <= m` (it contains the median interval widened by
 /// `slack/m`); a root is only searched for when g at the piece's ends shows it lies inside. Reference:
@@ -38,36 +39,47 @@ pub fn fpop_l1(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation>
         if base < 0.0 || hi < mean - reach || lo > mean + reach {
             return None;
         }
-        let slack = base - cost.cost(t, t_new);
+        let (k_lo, k_hi) = ((m - 1) / 2, m / 2);
+        // g at the lower median is the segment cost C(t, t_new).
+        let (c, med_lo) = cost.abs_dev_at_order(t, t_new, k_lo);
+        let slack = base - c;
         if slack < 0.0 {
             return None;
         }
-        let (k_lo, k_hi) = ((m - 1) / 2, m / 2);
-        let (_, med_lo) = cost.abs_dev_at_order(t, t_new, k_lo);
-        let (_, med_hi) = cost.abs_dev_at_order(t, t_new, k_hi);
+        let med_hi = if k_hi == k_lo {
+            med_lo
+        } else {
+            cost.abs_dev_at_order(t, t_new, k_hi).1
+        };
         // Inner bound: |g'| <= m, so g <= base within slack / m of the median interval.
         let inner = slack / m as f64;
         if lo >= med_lo - inner && hi <= med_hi + inner {
             return Some((lo, hi));
         }
+        // g is linear between values of consecutive global ranks (no value of the segment lies
+        // strictly between), so each end is found by one descent over the ranks and a linear
+        // interpolation.
+        let mf = m as f64;
         let g_lo = cost.abs_dev(t, t_new, lo);
         let a = if g_lo <= base {
             lo
         } else if lo >= med_lo {
             return None;
         } else {
-            // Smallest k <= k_lo with g(v_k) <= base (g(v_{k_lo}) = C <= base).
-            let (mut l, mut r) = (0usize, k_lo);
-            while l < r {
-                let mid = (l + r) / 2;
-                if cost.abs_dev_at_order(t, t_new, mid).0 <= base {
-                    r = mid;
-                } else {
-                    l = mid + 1;
+            let r_med = cost.order_rank(t, t_new, k_lo).0;
+            // Last rank left of the median with g above the bound.
+            match cost.last_rank(t, t_new, |r, g| r < r_med && g > base) {
+                // g <= base already at the smallest value: slope -m below it.
+                None => {
+                    let (v, g) = cost.abs_dev_at_rank(t, t_new, 0);
+                    v - (base - g) / mf
+                }
+                Some(r) => {
+                    let (v0, g0) = cost.abs_dev_at_rank(t, t_new, r);
+                    let (v1, g1) = cost.abs_dev_at_rank(t, t_new, r + 1);
+                    v0 + (g0 - base) * (v1 - v0) / (g0 - g1)
                 }
             }
-            let (g, v) = cost.abs_dev_at_order(t, t_new, l);
-            v - (base - g) / (m - 2 * l) as f64
         };
         let g_hi = cost.abs_dev(t, t_new, hi);
         let b = if g_hi <= base {
@@ -75,18 +87,19 @@ pub fn fpop_l1(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation>
         } else if hi <= med_hi {
             return None;
         } else {
-            // Largest k >= k_hi with g(v_k) <= base.
-            let (mut l, mut r) = (k_hi, m - 1);
-            while l < r {
-                let mid = (l + r).div_ceil(2);
-                if cost.abs_dev_at_order(t, t_new, mid).0 <= base {
-                    l = mid;
-                } else {
-                    r = mid - 1;
-                }
+            let r_med = cost.order_rank(t, t_new, k_hi).0;
+            // Last rank right of the median with g within the bound (true up to it).
+            let r = cost
+                .last_rank(t, t_new, |r, g| r <= r_med || g <= base)
+                .unwrap_or(r_med);
+            let (v0, g0) = cost.abs_dev_at_rank(t, t_new, r);
+            if r + 1 >= cost.len() {
+                // Beyond the largest value: slope +m.
+                v0 + (base - g0) / mf
+            } else {
+                let (v1, g1) = cost.abs_dev_at_rank(t, t_new, r + 1);
+                v0 + (base - g0) * (v1 - v0) / (g1 - g0)
             }
-            let (g, v) = cost.abs_dev_at_order(t, t_new, l);
-            v + (base - g) / (2 * (l + 1) - m) as f64
         };
         Some((a.max(lo), b.min(hi)))
     })

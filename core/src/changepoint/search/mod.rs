@@ -11,6 +11,7 @@
 //! | [`segment_neighbourhood`] | number of changes | exact, O(k n²) (ruptures' `Dynp`) |
 //! | [`pelt`] | penalty | exact (= oracle), O(n) to O(n²) depending on pruning |
 //! | [`fpop`] (L2), [`fpop_poisson`], [`fpop_l1`] | penalty | exact (= oracle), near-linear even with few changes |
+//! | [`seeded`] | penalty | exact within windows around seeds (not in general), near-linear with few changes |
 //! | [`binseg`] | either | greedy, O(n log n) typical |
 //! | [`crops`] | penalty range | every optimal segmentation for penalties in a range |
 
@@ -21,6 +22,7 @@ mod fpop;
 mod fpop_l1;
 mod fpop_poisson;
 mod pelt;
+mod seeded;
 
 use std::fmt;
 use std::str::FromStr;
@@ -32,6 +34,7 @@ pub use fpop::fpop;
 pub use fpop_l1::fpop_l1;
 pub use fpop_poisson::fpop_poisson;
 pub use pelt::pelt;
+pub use seeded::{seeded, SEEDED_MIN_N};
 
 use super::cost::{Cost, CostKind};
 use crate::{Error, Result};
@@ -76,6 +79,8 @@ impl Segmentation {
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// [`pelt`] (`"pelt"`); with a number of changes it falls back to [`segment_neighbourhood`].
+    /// Through [`penalised`] (what `detect` runs), functional pruning where the cost has it and
+    /// [`seeded`] for the linear, normal and np costs above [`SEEDED_MIN_N`] values.
     #[default]
     Pelt,
     /// Exact dynamic programming: [`optimal_partitioning`] with a penalty,
@@ -146,12 +151,15 @@ pub fn search<C: Cost + ?Sized>(
     }
 }
 
-/// The exact penalised search `method` for the cost `kind` over `values`, with functional
-/// pruning where the cost has it: [`fpop`] (l2), [`fpop_poisson`] (poisson) and [`fpop_l1`] (l1) for
+/// The penalised search `method` for the cost `kind` over `values`, with functional pruning
+/// where the cost has it: [`fpop`] (l2), [`fpop_poisson`] (poisson) and [`fpop_l1`] (l1) for
 /// [`Method::Pelt`] / [`Method::Fpop`] (the same segmentation as [`pelt`], near-linear with
-/// few changes); every other pair runs [`search`] on the cost (PELT for the other costs: linear
-/// with frequent changes, quadratic with few). The one place that chooses the solver, used by
-/// [`crate::changepoint::detect()`] and [`crops_path`].
+/// few changes). The costs without functional pruning (linear, normal, np) run [`pelt`] (exact)
+/// up to [`SEEDED_MIN_N`] values and [`seeded`] above (near-linear; exact within windows around
+/// seeds, not in general: see [`seeded`]), since PELT is quadratic there when changes are few.
+/// [`Method::Dp`] is exact for every cost ([`optimal_partitioning`]), as is [`pelt`] through
+/// [`search`]. The one place that chooses the solver, used by [`crate::changepoint::detect()`]
+/// and [`crops_path`] (which keeps PELT: CROPS needs exact solutions).
 ///
 /// # Errors
 /// As the search called, and as [`CostKind::build`] for the values.
@@ -166,6 +174,11 @@ pub fn penalised(
         (CostKind::L2, Method::Pelt | Method::Fpop) => fpop(values, penalty, min_size),
         (CostKind::Poisson, Method::Pelt | Method::Fpop) => fpop_poisson(values, penalty, min_size),
         (CostKind::L1, Method::Pelt | Method::Fpop) => fpop_l1(values, penalty, min_size),
+        (CostKind::Linear | CostKind::Normal | CostKind::Np, Method::Pelt | Method::Fpop)
+            if values.len() > SEEDED_MIN_N =>
+        {
+            seeded(&*kind.build(values)?, penalty, min_size)
+        }
         _ => search(
             &*kind.build(values)?,
             method,
