@@ -10,7 +10,7 @@
 //! | [`optimal_partitioning`] | penalty | exact, O(n²): the test oracle |
 //! | [`segment_neighbourhood`] | number of changes | exact, O(k n²) (ruptures' `Dynp`) |
 //! | [`pelt`] | penalty | exact (= oracle), O(n) to O(n²) depending on pruning |
-//! | [`fpop`] (L2), [`fpop_poisson`], [`fpop_l1`] | penalty | exact (= oracle), near-linear even with few changes |
+//! | [`fpop`] (L2), [`fpop_poisson`], [`fpop_l1`], [`fpop_biweight`] | penalty | exact (= oracle), near-linear even with few changes |
 //! | [`binseg`] | either | greedy, O(n log n) typical |
 //! | [`crops`] | penalty range | every optimal segmentation for penalties in a range |
 
@@ -18,6 +18,7 @@ mod binseg;
 mod crops;
 mod dp;
 mod fpop;
+mod fpop_biweight;
 mod fpop_l1;
 mod fpop_poisson;
 mod pelt;
@@ -29,11 +30,12 @@ pub use binseg::binseg;
 pub use crops::{crops, Crops, CropsEntry};
 pub use dp::{optimal_partitioning, segment_neighbourhood};
 pub use fpop::fpop;
+pub use fpop_biweight::{fpop_biweight, fpop_biweight_cost};
 pub use fpop_l1::fpop_l1;
 pub use fpop_poisson::fpop_poisson;
 pub use pelt::pelt;
 
-use super::cost::{Cost, CostKind};
+use super::cost::{Biweight, Cost, CostKind};
 use crate::{Error, Result};
 
 /// When a search stops: a penalty per change point, or a fixed number of changes.
@@ -147,7 +149,8 @@ pub fn search<C: Cost + ?Sized>(
 }
 
 /// The exact penalised search `method` for the cost `kind` over `values`, with functional
-/// pruning where the cost has it: [`fpop`] (l2), [`fpop_poisson`] (poisson) and [`fpop_l1`] (l1) for
+/// pruning where the cost has it: [`fpop`] (l2), [`fpop_poisson`] (poisson), [`fpop_l1`] (l1) and
+/// [`fpop_biweight`] (biweight, threshold `3σ̂` of [`Biweight::new`]) for
 /// [`Method::Pelt`] / [`Method::Fpop`] (the same segmentation as [`pelt`], near-linear with
 /// few changes); every other pair runs [`search`] on the cost (PELT for the other costs: linear
 /// with frequent changes, quadratic with few). The one place that chooses the solver, used by
@@ -166,6 +169,9 @@ pub fn penalised(
         (CostKind::L2, Method::Pelt | Method::Fpop) => fpop(values, penalty, min_size),
         (CostKind::Poisson, Method::Pelt | Method::Fpop) => fpop_poisson(values, penalty, min_size),
         (CostKind::L1, Method::Pelt | Method::Fpop) => fpop_l1(values, penalty, min_size),
+        (CostKind::Biweight, Method::Pelt | Method::Fpop) => {
+            fpop_biweight_cost(&Biweight::new(values)?, penalty, min_size)
+        }
         _ => search(
             &*kind.build(values)?,
             method,
@@ -222,7 +228,10 @@ pub fn crops_path_with(
         s
     };
     match (kind, method) {
-        (CostKind::L2 | CostKind::Poisson | CostKind::L1, Method::Pelt | Method::Fpop) => {
+        (
+            CostKind::L2 | CostKind::Poisson | CostKind::L1 | CostKind::Biweight,
+            Method::Pelt | Method::Fpop,
+        ) => {
             crops(lo, hi, |b| {
                 report(penalised(values, kind, method, b, min_size))
             })
