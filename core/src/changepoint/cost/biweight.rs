@@ -24,8 +24,10 @@ pub const BIWEIGHT_K: f64 = 3.0;
 /// `C(a, b)` is piecewise quadratic in μ with breakpoints `x_i ± c`: between two consecutive
 /// breakpoints the points inside `(μ - c, μ + c)` are a fixed run of the sorted values, whose
 /// quadratic is minimised at its mean clamped to the interval. A query sorts the segment:
-/// O(m log m), not O(1) like the other costs, so the searches use [`super::super::search::fpop_biweight`]
-/// (functional pruning) and this type serves the generic searches and the checks.
+/// O(m log m + m w) (w the most points within 2c of each other), not O(1) like the other costs,
+/// so [`crate::changepoint::search::penalised`] runs
+/// [`crate::changepoint::search::fpop_biweight`] (functional pruning); this type serves the
+/// generic searches and the checks.
 /// Units: sums of squares (penalties scale with σ²).
 #[derive(Debug, Clone)]
 pub struct Biweight {
@@ -138,6 +140,21 @@ pub(crate) fn segment_cost(seg: &[f64], c: f64) -> (f64, f64) {
         lo = hi;
     }
     best
+}
+
+/// `x` with each value clipped to `[μ_s - c, μ_s + c]`, `μ_s` the biweight level of its segment
+/// (segments between `bkps`): the values as the bounded loss sees them (an outlier counts as a
+/// point at distance `c`), for tests of the levels that spikes and stalls must not sway.
+pub fn winsorise(x: &[f64], bkps: &[usize], c: f64) -> Vec<f64> {
+    let mut out = Vec::with_capacity(x.len());
+    let mut start = 0;
+    for &end in bkps.iter().chain(std::iter::once(&x.len())) {
+        let seg = &x[start..end];
+        let mu = segment_cost(seg, c).1;
+        out.extend(seg.iter().map(|v| v.clamp(mu - c, mu + c)));
+        start = end;
+    }
+    out
 }
 
 impl Cost for Biweight {

@@ -21,7 +21,7 @@ mod poisson;
 use std::fmt;
 use std::str::FromStr;
 
-pub use biweight::{robust_sigma, Biweight, BIWEIGHT_K};
+pub use biweight::{robust_sigma, winsorise, Biweight, BIWEIGHT_K};
 pub use l1::L1;
 pub use l2::L2;
 pub(crate) use l2multi::check_columns;
