@@ -131,7 +131,13 @@ fn spikes_and_stalls_are_not_changes_and_do_not_hide_real_ones() {
         x[n / 3..n / 3 + 3].fill(0.0);
         let idx = indices(&x);
         let d = detect(&x, &biweight()).unwrap();
-        assert_eq!(idx.len(), 2, "seed {seed}: {idx:?} {:?} {:?}", d.candidates, d.change_points);
+        assert_eq!(
+            idx.len(),
+            2,
+            "seed {seed}: {idx:?} {:?} {:?}",
+            d.candidates,
+            d.change_points
+        );
         assert!(idx[0].abs_diff(n / 3) <= 5, "seed {seed}: {idx:?}");
         assert!(idx[1].abs_diff(2 * n / 3) <= 5, "seed {seed}: {idx:?}");
         // The same spikes and stalls on noise without a change: nothing.

@@ -458,8 +458,7 @@ fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> R
     let noise = NoiseScale::estimate(y)?;
     let noise_free = !(noise.sigma > 0.0 && noise.sigma.is_finite());
     let manual = matches!(options.penalty, Penalty::Manual(_));
-    if noise_free && !manual && options.cost == CostKind::Biweight && y.iter().all(|&v| v == y[0])
-    {
+    if noise_free && !manual && options.cost == CostKind::Biweight && y.iter().all(|&v| v == y[0]) {
         // A constant series: no change (the biweight threshold, 3σ̂ = 0, is undefined).
         return Ok(Detection {
             change_points: Vec::new(),

@@ -24,7 +24,7 @@ pub const BIWEIGHT_K: f64 = 3.0;
 /// `C(a, b)` is piecewise quadratic in μ with breakpoints `x_i ± c`: between two consecutive
 /// breakpoints the points inside `(μ - c, μ + c)` are a fixed run of the sorted values, whose
 /// quadratic is minimised at its mean clamped to the interval. A query sorts the segment:
-/// O(m log m + m w) (w the most points within 2c of each other), not O(1) like the other costs,
+/// O(m log m), not O(1) like the other costs,
 /// so [`crate::changepoint::search::penalised`] runs
 /// [`crate::changepoint::search::fpop_biweight`] (functional pruning); this type serves the
 /// generic searches and the checks.
@@ -98,43 +98,51 @@ pub fn robust_sigma(x: &[f64]) -> f64 {
 }
 
 /// `min_μ Σ min((y - μ)², c²)` over `seg`, exactly (see [`Biweight`]), and the minimising μ.
+/// O(m log m): the window of sorted values inside `(μ - c, μ + c)` slides as μ sweeps the
+/// breakpoints, its count, mean and sum of squared deviations updated as values enter and
+/// leave (Welford; the values inside lie within `2c` of each other, so the updates are well
+/// conditioned whatever the outliers).
 pub(crate) fn segment_cost(seg: &[f64], c: f64) -> (f64, f64) {
     let mut v = seg.to_vec();
     v.sort_by(f64::total_cmp);
     let m = v.len();
     let cap = c * c;
-    // Window [i, j) of sorted values inside (μ - c, μ + c); sweep the events μ = v_j - c (v_j
-    // enters) and μ = v_i + c (v_i leaves) in order. Sums are centred at the window's first
-    // value to keep the quadratic well conditioned.
     let mut best = (m as f64 * cap, v.first().copied().unwrap_or(0.0));
+    // Window [i, j): count k, mean, sum of squared deviations ss.
     let (mut i, mut j) = (0usize, 0usize);
+    let (mut k, mut mean, mut ss) = (0.0f64, 0.0f64, 0.0f64);
     let mut lo = f64::NEG_INFINITY;
     while i < m {
-        // Next event.
+        // Next event: v_j enters at μ = v_j - c, v_i leaves at μ = v_i + c.
         let enter = if j < m { v[j] - c } else { f64::INFINITY };
         let leave = v[i] + c;
         let hi = enter.min(leave);
-        if j > i {
-            // Quadratic of the window on [lo, hi].
-            let base = v[i];
-            let (mut s1, mut s2) = (0.0, 0.0);
-            for &y in &v[i..j] {
-                let d = y - base;
-                s1 += d;
-                s2 += d * d;
-            }
-            let k = (j - i) as f64;
-            let mean = base + s1 / k;
+        if k > 0.0 {
             let mu = mean.clamp(lo, hi);
             let dm = mu - mean;
-            let value = (s2 - s1 * s1 / k).max(0.0) + k * dm * dm + (m - (j - i)) as f64 * cap;
+            let value = ss.max(0.0) + k * dm * dm + (m as f64 - k) * cap;
             if value < best.0 {
                 best = (value, mu);
             }
         }
         if enter <= leave {
+            let y = v[j];
+            k += 1.0;
+            let d = y - mean;
+            mean += d / k;
+            ss += d * (y - mean);
             j += 1;
         } else {
+            let y = v[i];
+            if k <= 1.0 {
+                (k, mean, ss) = (0.0, 0.0, 0.0);
+            } else {
+                let d = y - mean;
+                let rest = mean - d / (k - 1.0);
+                ss -= d * (y - rest);
+                mean = rest;
+                k -= 1.0;
+            }
             i += 1;
         }
         lo = hi;
@@ -192,7 +200,11 @@ mod tests {
                 .collect();
             let c = 0.5 + rng.uniform() * 2.0;
             let (cost, mu) = segment_cost(&seg, c);
-            let at = |mu: f64| seg.iter().map(|y| ((y - mu) * (y - mu)).min(c * c)).sum::<f64>();
+            let at = |mu: f64| {
+                seg.iter()
+                    .map(|y| ((y - mu) * (y - mu)).min(c * c))
+                    .sum::<f64>()
+            };
             assert!((at(mu) - cost).abs() < 1e-9, "case {case}");
             for g in -4000..=4000 {
                 let mu = g as f64 * 0.005;
@@ -207,7 +219,9 @@ mod tests {
 
     #[test]
     fn scale_and_errors() {
-        let x: Vec<f64> = (0..100).map(|i| if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
+        let x: Vec<f64> = (0..100)
+            .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
+            .collect();
         // 50 differences of -2 and 49 of +2: MAD 0 → sd of the differences / √2.
         let mu: f64 = -2.0 / 99.0;
         let var = (50.0 * (-2.0 - mu) * (-2.0 - mu) + 49.0 * (2.0 - mu) * (2.0 - mu)) / 99.0;

@@ -242,7 +242,10 @@ mod tests {
         for kind in CostKind::ALL {
             assert_eq!(kind.name().parse::<CostKind>().ok(), Some(kind));
         }
-        assert_eq!("biweight".parse::<CostKind>().ok(), Some(CostKind::Biweight));
+        assert_eq!(
+            "biweight".parse::<CostKind>().ok(),
+            Some(CostKind::Biweight)
+        );
         assert!(matches!(
             "rbf".parse::<CostKind>(),
             Err(Error::UnknownName { .. })

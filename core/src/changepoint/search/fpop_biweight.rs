@@ -32,9 +32,6 @@ impl Piece {
 /// Appends a piece, merging it with the previous one when both carry the same function.
 #[inline]
 fn push(out: &mut Vec<Piece>, p: Piece) {
-    if p.lo >= p.hi && !out.is_empty() {
-        return;
-    }
     if let Some(last) = out.last_mut() {
         if last.t == p.t && last.a == p.a && last.v == p.v && (last.a == 0.0 || last.m == p.m) {
             last.hi = p.hi;
@@ -122,12 +119,17 @@ pub fn fpop_biweight_cost(cost: &Biweight, penalty: f64, min_size: usize) -> Res
         // F(s) = min_μ P_{s-m}(μ) + W_s(μ).
         let w = &z[s - m..s];
         window_pieces(w, &mut cuts, &mut window);
+        let wmin = window.iter().map(|q| q.v).fold(f64::INFINITY, f64::min);
         let (mut best, mut arg) = (f64::INFINITY, 0usize);
         let mut k = 0;
         for p in &pieces {
             // Window intervals overlapping [p.lo, p.hi].
             while window[k].hi < p.lo {
                 k += 1;
+            }
+            // The window sum is at least its smallest vertex value.
+            if p.v + wmin >= best {
+                continue;
             }
             let mut kk = k;
             loop {
@@ -150,14 +152,10 @@ pub fn fpop_biweight_cost(cost: &Biweight, penalty: f64, min_size: usize) -> Res
         if s == n {
             break;
         }
-        let y = z[s - m];
-        add_point(&pieces, y, &mut next);
-        std::mem::swap(&mut pieces, &mut next);
         let t_new = s - m + 1;
-        if f[t_new].is_finite() {
-            min_with(&pieces, f[t_new] + beta, t_new, &mut next);
-            std::mem::swap(&mut pieces, &mut next);
-        }
+        let level = f[t_new].is_finite().then(|| (f[t_new] + beta, t_new));
+        add_point(&pieces, z[s - m], level, &mut next);
+        std::mem::swap(&mut pieces, &mut next);
     }
     let breakpoints = backtrack(&last, n);
     Ok(Segmentation {
@@ -225,11 +223,22 @@ fn window_pieces(w: &[f64], cuts: &mut Vec<f64>, out: &mut Vec<Piece>) {
     }
 }
 
-/// `out = pieces + γ(y; ·)` (threshold 1): split at `y ± 1`, add `(y - μ)²` inside, 1 outside.
-fn add_point(pieces: &[Piece], y: f64, out: &mut Vec<Piece>) {
+/// `out = min(pieces + γ(y; ·), level)` (threshold 1): split at `y ± 1`, add `(y - μ)²`
+/// inside and 1 outside, then (with a level) keep of each part where it is at most the
+/// newcomer's constant and give the rest to the newcomer; old candidates keep ties.
+fn add_point(pieces: &[Piece], y: f64, level: Option<(f64, usize)>, out: &mut Vec<Piece>) {
     out.clear();
     let (l, r) = (y - 1.0, y + 1.0);
+    let emit = |q: Piece, out: &mut Vec<Piece>| match level {
+        Some((level, t)) => min_with(q, level, t, out),
+        None => push(out, q),
+    };
     for p in pieces {
+        if p.hi <= l || p.lo >= r {
+            // Wholly outside: one more outlier.
+            emit(Piece { v: p.v + 1.0, ..*p }, out);
+            continue;
+        }
         // Up to three parts: [lo, l], [l, r], [r, hi].
         let parts = [
             (p.lo, p.hi.min(l), false),
@@ -237,7 +246,7 @@ fn add_point(pieces: &[Piece], y: f64, out: &mut Vec<Piece>) {
             (p.lo.max(r), p.hi, false),
         ];
         for (lo, hi, inside) in parts {
-            if lo >= hi && !(lo == hi && p.lo == p.hi) {
+            if lo > hi || (lo == hi && p.lo < p.hi) {
                 continue;
             }
             let mut q = Piece { lo, hi, ..*p };
@@ -250,14 +259,15 @@ fn add_point(pieces: &[Piece], y: f64, out: &mut Vec<Piece>) {
             } else {
                 q.v += 1.0;
             }
-            push(out, q);
+            emit(q, out);
         }
     }
 }
 
-/// `out = min(pieces, level)`, the constant owned by `t`; old candidates keep ties.
-fn min_with(pieces: &[Piece], level: f64, t: usize, out: &mut Vec<Piece>) {
-    out.clear();
+/// Pushes `min(p, level)`, the constant owned by `t`; the old candidate keeps ties (up to a
+/// relative margin of 1e-12).
+#[inline]
+fn min_with(p: Piece, level: f64, t: usize, out: &mut Vec<Piece>) {
     let margin = 1e-12 * level.abs();
     let flat = |lo: f64, hi: f64| Piece {
         lo,
@@ -267,24 +277,22 @@ fn min_with(pieces: &[Piece], level: f64, t: usize, out: &mut Vec<Piece>) {
         v: level,
         t,
     };
-    for p in pieces {
-        if p.min_on(p.lo, p.hi) > level + margin {
-            push(out, flat(p.lo, p.hi));
-            continue;
-        }
-        if p.a == 0.0 {
-            push(out, *p);
-            continue;
-        }
-        let r = ((level + margin - p.v) / p.a).max(0.0).sqrt();
-        let (a, b) = ((p.m - r).max(p.lo), (p.m + r).min(p.hi));
-        if p.lo < a {
-            push(out, flat(p.lo, a));
-        }
-        push(out, Piece { lo: a, hi: b, ..*p });
-        if b < p.hi {
-            push(out, flat(b, p.hi));
-        }
+    if p.min_on(p.lo, p.hi) > level + margin {
+        push(out, flat(p.lo, p.hi));
+        return;
+    }
+    if p.a == 0.0 {
+        push(out, p);
+        return;
+    }
+    let r = ((level + margin - p.v) / p.a).max(0.0).sqrt();
+    let (a, b) = ((p.m - r).max(p.lo), (p.m + r).min(p.hi));
+    if p.lo < a {
+        push(out, flat(p.lo, a));
+    }
+    push(out, Piece { lo: a, hi: b, ..p });
+    if b < p.hi {
+        push(out, flat(b, p.hi));
     }
 }
 
@@ -344,8 +352,8 @@ mod tests {
         for &i in &[50usize, 51, 120, 300, 301, 302] {
             x[i] += 25.0;
         }
-        let seg = fpop_biweight(&x, 3.0, 2.0 * 2.0 * (400f64).ln(), 1)
-            .unwrap_or_else(|e| panic!("{e}"));
+        let seg =
+            fpop_biweight(&x, 3.0, 2.0 * 2.0 * (400f64).ln(), 1).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(seg.breakpoints.len(), 1, "{:?}", seg.breakpoints);
         assert!(seg.breakpoints[0].abs_diff(200) <= 3);
     }

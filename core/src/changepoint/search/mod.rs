@@ -231,11 +231,9 @@ pub fn crops_path_with(
         (
             CostKind::L2 | CostKind::Poisson | CostKind::L1 | CostKind::Biweight,
             Method::Pelt | Method::Fpop,
-        ) => {
-            crops(lo, hi, |b| {
-                report(penalised(values, kind, method, b, min_size))
-            })
-        }
+        ) => crops(lo, hi, |b| {
+            report(penalised(values, kind, method, b, min_size))
+        }),
         _ => {
             let cost = kind.build(values)?;
             crops(lo, hi, |b| {
