@@ -61,8 +61,8 @@ fn push(out: &mut Vec<Piece>, p: Piece) {
 /// The `m`-point window sum has at most `2m` breakpoints; `F(s)` walks it against the pieces.
 /// Ties go to the older candidate (as [`super::optimal_partitioning`], up to a relative margin
 /// of 1e-12 against round-off). The values are centred and scaled by `c` inside (threshold 1),
-/// so the arithmetic does not depend on the level or units. `cost` is recomputed with
-/// [`Biweight`] on the breakpoints.
+/// so the arithmetic does not depend on the level or units. `cost` is `F(n)` less the penalties,
+/// in the units of `x`.
 ///
 /// # Errors
 /// [`Error::TooFewPoints`] when `n < min_size`, [`Error::NonFinite`], and
@@ -158,8 +158,10 @@ pub fn fpop_biweight_cost(cost: &Biweight, penalty: f64, min_size: usize) -> Res
         std::mem::swap(&mut pieces, &mut next);
     }
     let breakpoints = backtrack(&last, n);
+    // F(n) holds the cost plus one penalty per segment (scaled units).
+    let segments = (breakpoints.len() + 1) as f64;
     Ok(Segmentation {
-        cost: cost.sum_of_costs(&breakpoints),
+        cost: ((f[n] - beta * segments) * c * c).max(0.0),
         breakpoints,
         n,
     })
