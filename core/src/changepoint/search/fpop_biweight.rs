@@ -1,7 +1,7 @@
 //! Functional pruning for the bounded (biweight) loss: R-FPOP of Fearnhead & Rigaill (2019).
 
 use super::{backtrack, check_penalty, Segmentation};
-use crate::changepoint::cost::{Biweight, Cost};
+use crate::changepoint::cost::Biweight;
 use crate::{Error, Result};
 
 /// A piece `[lo, hi]` of the level line where the functional cost is `a (μ - m)² + v`
