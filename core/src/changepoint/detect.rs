@@ -24,7 +24,7 @@
 
 use serde::Serialize;
 
-use super::cost::CostKind;
+use super::cost::{robust_sigma, winsorise, CostKind, BIWEIGHT_K};
 use super::decafs::DecafsParams;
 use super::model::{
     bic, bic_drift, detect_drift, direction_z, drift_share, Model, ModelChoice, BIC_MARGIN,
@@ -169,6 +169,17 @@ pub struct Detection {
 /// placed on the raw values: the split of its two neighbouring segments with the smallest L1
 /// cost (robust to a lone outlier next to the change). `candidates` are the search's locations
 /// before that step.
+///
+/// # Outliers: the biweight cost
+/// `cost = biweight` searches the raw values with the bounded loss `min((x - μ)², (3σ̂)²)`
+/// ([`crate::changepoint::cost::Biweight`], exact functional pruning
+/// [`crate::changepoint::search::fpop_biweight`]): a point further than 3σ̂ from its segment's
+/// level costs the same wherever the level is, so isolated spikes and short stall windows
+/// (a few zeros) neither become changes nor pull a level away from a real one. The penalty is
+/// in units of σ² of the noise estimate above (as for l2). Validation and levels are as for l2,
+/// on the values winsorised the way the loss sees them: each clipped to its candidate segment's
+/// biweight level ± 3σ̂ ([`crate::changepoint::cost::winsorise`]), so a stall of zeros does not
+/// drag a mean or a test.
 ///
 /// # Noise-free series
 /// A criterion penalty and the validation tests are in units of the noise. When the noise scale
@@ -447,6 +458,22 @@ fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> R
         }
     };
     let noise = NoiseScale::estimate(y)?;
+    let noise_free = !(noise.sigma > 0.0 && noise.sigma.is_finite());
+    let manual = matches!(options.penalty, Penalty::Manual(_));
+    if noise_free && !manual && options.cost == CostKind::Biweight && y.iter().all(|&v| v == y[0]) {
+        // A constant series: no change (the biweight threshold, 3σ̂ = 0, is undefined).
+        return Ok(Detection {
+            change_points: Vec::new(),
+            n,
+            missing: 0,
+            options: *options,
+            penalty_value: 0.0,
+            noise,
+            scale,
+            candidates: Vec::new(),
+            model: None,
+        });
+    }
     let cost = options.cost.build(y)?;
     let mut detection = Detection {
         change_points: Vec::new(),
@@ -459,8 +486,7 @@ fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> R
         candidates: Vec::new(),
         model: None,
     };
-    let noise_free = !(noise.sigma > 0.0 && noise.sigma.is_finite());
-    if noise_free && !matches!(options.penalty, Penalty::Manual(_)) {
+    if noise_free && !manual {
         let size = y.iter().map(|v| v * v).sum::<f64>();
         let fits = y.iter().all(|&v| v == y[0])
             || (n >= cost.min_size() && cost.cost(0, n).abs() <= 1e-9 * size);
@@ -496,6 +522,14 @@ fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> R
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
     let piecewise_constant = options.cost != CostKind::Linear;
     let mut scratch = Vec::new();
+    // The biweight model's levels and tests see outliers clipped to their segment's level ± c.
+    let clipped;
+    let (x, y) = if options.cost == CostKind::Biweight {
+        clipped = winsorise(y, &bkps, BIWEIGHT_K * robust_sigma(y));
+        (&*clipped, &*clipped)
+    } else {
+        (x, y)
+    };
     detection.change_points = prune_incremental(bkps, options.alpha, |bkps, j| {
         validate_one(
             x,

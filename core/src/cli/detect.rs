@@ -58,7 +58,8 @@ pub struct DetectArgs {
     pub method: String,
     /// Segment model: auto (step, drift or trend chosen per series; reported), l2 (mean),
     /// normal (mean+variance), poisson (counts), linear (trend), l1 (robust), np
-    /// (distribution), decafs (steps on a random-walk drift with AR(1) noise).
+    /// (distribution), biweight (mean with a bounded loss: spikes and stalls are not changes),
+    /// decafs (steps on a random-walk drift with AR(1) noise).
     #[arg(long, default_value = "auto")]
     pub cost: String,
     /// Penalty per change: bic, mbic, aic, hq, or a number in cost units.

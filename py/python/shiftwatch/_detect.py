@@ -542,7 +542,10 @@ def detect(
         cost: ``'auto'`` (default: steps, a trend or steps on a drifting level, chosen per
             series by BIC and reported in ``model``), ``'l2'`` (mean), ``'normal'`` (mean and
             variance), ``'poisson'``, ``'linear'`` (trend), ``'l1'`` (robust), ``'np'``
-            (distribution) or ``'decafs'`` (steps on a random-walk drift with AR(1) noise);
+            (distribution), ``'biweight'`` (mean with the bounded loss
+            ``min((x - mu)**2, (3 sigma)**2)`` of Fearnhead & Rigaill 2019: spikes and stall
+            windows are not changes) or ``'decafs'`` (steps on a random-walk drift with AR(1)
+            noise);
             several columns: ``'l2'`` (``'auto'`` means ``'l2'`` there).
         penalty: ``'mbic'``, ``'bic'``, ``'aic'``, ``'hq'`` (scaled by the noise), or a
             number: the penalty per change in cost units (as ruptures' ``pen``; for several

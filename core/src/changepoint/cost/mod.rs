@@ -9,6 +9,7 @@
 //! Costs agree with ruptures' `CostL2`, `CostNormal`, `CostL1` and `CostLinear` (with
 //! covariates `[1, t]`); see each type for the formula.
 
+mod biweight;
 mod l1;
 mod l2;
 mod l2multi;
@@ -20,6 +21,7 @@ mod poisson;
 use std::fmt;
 use std::str::FromStr;
 
+pub use biweight::{robust_sigma, winsorise, Biweight, BIWEIGHT_K};
 pub use l1::L1;
 pub use l2::L2;
 pub(crate) use l2multi::check_columns;
@@ -115,6 +117,9 @@ pub enum CostKind {
     L1,
     /// Nonparametric empirical distribution (changepoint.np): [`Np`] (`"np"`).
     Np,
+    /// Change in mean with the bounded loss `min((x - μ)², (3σ̂)²)` (Fearnhead & Rigaill 2019),
+    /// robust to spikes and stall windows: [`Biweight`] (`"biweight"`).
+    Biweight,
     /// [`crate::changepoint::detect()`] only: chooses per series between the step (`l2`),
     /// step-with-drift (`decafs`) and piecewise-linear (`linear`) models (`"auto"`); see
     /// [`crate::changepoint::model`]. Not a segment cost: [`CostKind::build`] refuses it.
@@ -144,6 +149,7 @@ impl CostKind {
             CostKind::Linear => "linear",
             CostKind::L1 => "l1",
             CostKind::Np => "np",
+            CostKind::Biweight => "biweight",
             CostKind::Auto => "auto",
             CostKind::Decafs => "decafs",
         }
@@ -162,12 +168,13 @@ impl CostKind {
             CostKind::Linear => Box::new(Linear::new(x)?),
             CostKind::L1 => Box::new(L1::new(x)?),
             CostKind::Np => Box::new(Np::new(x)?),
+            CostKind::Biweight => Box::new(Biweight::new(x)?),
             CostKind::Auto | CostKind::Decafs => {
                 return Err(Error::invalid(
                     "cost",
                     format!(
                         "{self} is a model of detect, not a segment cost; use l2, normal, \
-                         poisson, linear, l1 or np"
+                         poisson, linear, l1, np or biweight"
                     ),
                 ))
             }
@@ -192,12 +199,13 @@ impl FromStr for CostKind {
             "linear" | "trend" => Ok(CostKind::Linear),
             "l1" | "laplace" => Ok(CostKind::L1),
             "np" | "nonparametric" => Ok(CostKind::Np),
+            "biweight" | "robust" | "outlier" => Ok(CostKind::Biweight),
             "auto" => Ok(CostKind::Auto),
             "decafs" | "drift" => Ok(CostKind::Decafs),
             _ => Err(Error::UnknownName {
                 kind: "cost",
                 value: s.to_string(),
-                expected: "auto, l2, normal, poisson, linear, l1, np, decafs",
+                expected: "auto, l2, normal, poisson, linear, l1, np, biweight, decafs",
             }),
         }
     }
@@ -234,6 +242,10 @@ mod tests {
         for kind in CostKind::ALL {
             assert_eq!(kind.name().parse::<CostKind>().ok(), Some(kind));
         }
+        assert_eq!(
+            "biweight".parse::<CostKind>().ok(),
+            Some(CostKind::Biweight)
+        );
         assert!(matches!(
             "rbf".parse::<CostKind>(),
             Err(Error::UnknownName { .. })

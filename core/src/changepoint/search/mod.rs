@@ -10,7 +10,7 @@
 //! | [`optimal_partitioning`] | penalty | exact, O(n²): the test oracle |
 //! | [`segment_neighbourhood`] | number of changes | exact, O(k n²) (ruptures' `Dynp`) |
 //! | [`pelt`] | penalty | exact (= oracle), O(n) to O(n²) depending on pruning |
-//! | [`fpop`] (L2), [`fpop_poisson`], [`fpop_l1`] | penalty | exact (= oracle), near-linear even with few changes |
+//! | [`fpop`] (L2), [`fpop_poisson`], [`fpop_l1`], [`fpop_biweight`] | penalty | exact (= oracle), near-linear even with few changes |
 //! | [`seeded`] | penalty | exact within windows around seeds (not in general), near-linear with few changes |
 //! | [`binseg`] | either | greedy, O(n log n) typical |
 //! | [`crops`] | penalty range | every optimal segmentation for penalties in a range |
@@ -19,6 +19,7 @@ mod binseg;
 mod crops;
 mod dp;
 mod fpop;
+mod fpop_biweight;
 mod fpop_l1;
 mod fpop_poisson;
 mod pelt;
@@ -31,12 +32,13 @@ pub use binseg::binseg;
 pub use crops::{crops, Crops, CropsEntry};
 pub use dp::{optimal_partitioning, segment_neighbourhood};
 pub use fpop::fpop;
+pub use fpop_biweight::{fpop_biweight, fpop_biweight_cost};
 pub use fpop_l1::fpop_l1;
 pub use fpop_poisson::fpop_poisson;
 pub use pelt::pelt;
 pub use seeded::{seeded, SEEDED_MIN_N};
 
-use super::cost::{Cost, CostKind};
+use super::cost::{Biweight, Cost, CostKind};
 use crate::{Error, Result};
 
 /// When a search stops: a penalty per change point, or a fixed number of changes.
@@ -152,7 +154,8 @@ pub fn search<C: Cost + ?Sized>(
 }
 
 /// The penalised search `method` for the cost `kind` over `values`, with functional pruning
-/// where the cost has it: [`fpop`] (l2), [`fpop_poisson`] (poisson) and [`fpop_l1`] (l1) for
+/// where the cost has it: [`fpop`] (l2), [`fpop_poisson`] (poisson), [`fpop_l1`] (l1) and
+/// [`fpop_biweight`] (biweight, threshold `3σ̂` of [`Biweight::new`]) for
 /// [`Method::Pelt`] / [`Method::Fpop`] (the same segmentation as [`pelt`], near-linear with
 /// few changes). The costs without functional pruning (linear, normal, np) run [`pelt`] (exact)
 /// up to [`SEEDED_MIN_N`] values and [`seeded`] above (near-linear; exact within windows around
@@ -174,6 +177,9 @@ pub fn penalised(
         (CostKind::L2, Method::Pelt | Method::Fpop) => fpop(values, penalty, min_size),
         (CostKind::Poisson, Method::Pelt | Method::Fpop) => fpop_poisson(values, penalty, min_size),
         (CostKind::L1, Method::Pelt | Method::Fpop) => fpop_l1(values, penalty, min_size),
+        (CostKind::Biweight, Method::Pelt | Method::Fpop) => {
+            fpop_biweight_cost(&Biweight::new(values)?, penalty, min_size)
+        }
         (CostKind::Linear | CostKind::Normal | CostKind::Np, Method::Pelt | Method::Fpop)
             if values.len() > SEEDED_MIN_N =>
         {
@@ -235,11 +241,12 @@ pub fn crops_path_with(
         s
     };
     match (kind, method) {
-        (CostKind::L2 | CostKind::Poisson | CostKind::L1, Method::Pelt | Method::Fpop) => {
-            crops(lo, hi, |b| {
-                report(penalised(values, kind, method, b, min_size))
-            })
-        }
+        (
+            CostKind::L2 | CostKind::Poisson | CostKind::L1 | CostKind::Biweight,
+            Method::Pelt | Method::Fpop,
+        ) => crops(lo, hi, |b| {
+            report(penalised(values, kind, method, b, min_size))
+        }),
         _ => {
             let cost = kind.build(values)?;
             crops(lo, hi, |b| {
