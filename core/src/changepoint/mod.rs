@@ -22,7 +22,7 @@ pub mod prepare;
 pub mod search;
 
 pub use cost::{Cost, CostKind};
-pub use decafs::{decafs, Decafs, DecafsParams};
+pub use decafs::{decafs, decafs_crops, Decafs, DecafsParams};
 pub use detect::{detect, ChangeKind, ChangePoint, DetectOptions, Detection};
 pub use edivisive::{e_divisive, EDivisive, EDivisiveOptions};
 pub use model::{Model, ModelChoice};

@@ -9,8 +9,9 @@
 //!    random walk has a share near 1, stationary noise (iid or AR(1)) 0 or near it. A share above
 //!    [`DRIFT_SHARE`], with increments that do not keep one direction (sign test
 //!    [`direction_z`] within ±[`DIRECTION_Z`]), fits the drift model: DeCAFS finds the jumps on
-//!    top of the wandering level, each validated by a z-test of the local jump under the
-//!    fitted drift + AR(1) model.
+//!    top of the wandering level, each validated by a t-test of the local jump studentised by
+//!    the same statistic on its neighbouring segments (`drift_test`: the data, not the
+//!    fitted parameters, calibrate it, as `compare`'s long-run variance does for steps).
 //! 2. **Trend or step.** The step model (`l2`) and the piecewise-linear model (`linear`) are
 //!    both searched and validated; the BIC of each validated fit is
 //!    (and [`bic_drift`] for the drift fit, from its Kalman-filter innovations):
@@ -29,7 +30,7 @@
 use serde::Serialize;
 
 use super::decafs::{decafs, DecafsParams};
-use super::detect::{prune_incremental, two_sided, ChangeKind, ChangePoint};
+use super::detect::{prune_incremental, ChangeKind, ChangePoint};
 
 /// The segment model used for a series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -208,6 +209,14 @@ pub fn bic_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> f64 {
 /// Longest window on each side of a drift change point for its jump test.
 const MAX_WINDOW: usize = 64;
 
+/// Values on each side of a drift change point used for its reference blocks (the closest;
+/// the same local reach as the step model's `compare` validation).
+const REFERENCE_REACH: usize = 10_000;
+
+/// Smallest p-value reported: a p-value below the smallest normal double is reported as this
+/// value (the evidence is then "at least this strong"), never as 0 from underflow.
+pub const P_FLOOR: f64 = f64::MIN_POSITIVE;
+
 /// `Var(mean(y[τ..τ+h]) - mean(y[τ-h..τ]))` under the drift + AR(1) model without a change,
 /// for h = 1..=MAX_WINDOW (index h - 1):
 /// ```text
@@ -233,12 +242,91 @@ fn window_variances(p: &DecafsParams) -> Vec<f64> {
         .collect()
 }
 
+/// The local jump at `tau` over windows of `h`: `mean(y[τ..τ+h]) - mean(y[τ-h..τ])`.
+fn jump(y: &[f64], tau: usize, h: usize) -> f64 {
+    let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
+    mean(&y[tau..tau + h]) - mean(&y[tau - h..tau])
+}
+
+/// Number of reference blocks of `2h` values in `[a, τ - h)` and `[τ + h, b)` (each side cut
+/// to [`REFERENCE_REACH`] values next to τ).
+fn reference_blocks(a: usize, tau: usize, b: usize, h: usize) -> (usize, usize) {
+    let left = (tau - a).min(REFERENCE_REACH).saturating_sub(h) / (2 * h);
+    let right = (b - tau).min(REFERENCE_REACH).saturating_sub(h) / (2 * h);
+    (left, right)
+}
+
+/// Calibrated test of a drift-model change at `τ` between the segments `[a, τ)` and `[τ, b)`:
+/// a t-test of the local jump studentised by the same statistic on the segments themselves.
+///
+/// Under the drift + AR(1) model the local jump `D_h(t) = mean(y[t..t+h]) - mean(y[t-h..t])`
+/// has the same distribution (mean 0, variance `V_h`) at every `t` without a change, whatever
+/// the wandering level does: it is a linear function of the increments, which are stationary.
+/// The segments either side give `K` such statistics on disjoint blocks of `2h` values (left of
+/// `τ - h` and right of `τ + h`, so none overlaps the tested jump), which estimate `V_h` from the
+/// data as the batch-means long-run variance does for `compare`:
+/// ```text
+/// t = D_h(τ) / √(Σ_k D_h(t_k)² / K),   p = 2 P[T_K > |t|]   (Student t, K df)
+/// ```
+/// The blocks are almost independent (disjoint increments; AR(1) noise correlates neighbouring
+/// blocks only at their edges), so `t` is a t statistic with `K` degrees of freedom; it does
+/// not rely on the estimated σ_η, σ_ν, φ (those only choose `h`). `h ≤ 64` minimises the
+/// expected half-width of the test, `t_{K(h), 0.975} · √V_h`, with `V_h` from the model
+/// ([`window_variances`]) and at least one reference block on each side. A change whose
+/// segments are too short for that (or shorter than `min_size`) gets p = 1. p-values below
+/// [`P_FLOOR`] are reported as [`P_FLOOR`].
+fn drift_test(y: &[f64], bkps: &[usize], j: usize, var: &[f64], min_size: usize) -> (f64, usize) {
+    let n = y.len();
+    let tau = bkps[j];
+    let a = if j == 0 { 0 } else { bkps[j - 1] };
+    let b = bkps.get(j + 1).copied().unwrap_or(n);
+    if (tau - a).min(b - tau) < min_size {
+        return (1.0, 1);
+    }
+    let hmax = ((tau - a).min(b - tau) / 3).clamp(1, MAX_WINDOW);
+    let mut best: Option<(f64, usize, usize, usize)> = None;
+    for h in 1..=hmax {
+        let (kl, kr) = reference_blocks(a, tau, b, h);
+        if kl == 0 || kr == 0 {
+            continue;
+        }
+        let width = crate::stats::math::dist::t_ppf(0.975, (kl + kr) as f64) * var[h - 1].sqrt();
+        if best.map_or(true, |(w, ..)| width < w) {
+            best = Some((width, h, kl, kr));
+        }
+    }
+    let Some((_, h, kl, kr)) = best else {
+        return (1.0, 1);
+    };
+    let mut ss = 0.0;
+    for k in 0..kl {
+        // Block [s, s + 2h) left of τ - h, centred at s + h.
+        let s = tau - h - 2 * h * (k + 1);
+        ss += jump(y, s + h, h).powi(2);
+    }
+    for k in 0..kr {
+        let s = tau + h + 2 * h * k;
+        ss += jump(y, s + h, h).powi(2);
+    }
+    let df = (kl + kr) as f64;
+    let d = jump(y, tau, h);
+    let p = if ss > 0.0 {
+        let t = d / (ss / df).sqrt();
+        (2.0 * crate::stats::math::dist::t_sf(t.abs(), df)).min(1.0)
+    } else if d != 0.0 {
+        0.0
+    } else {
+        1.0
+    };
+    (p.max(P_FLOOR), h)
+}
+
 /// Change points of the drift model: DeCAFS on `y` with penalty `beta` (`-2 log L` units),
-/// then each change validated by the z-test of its local jump (the window `h ≤ 64` inside
-/// both neighbouring segments with the smallest model variance), Holm-adjusted, the least
-/// significant dropped until all are ≤ `alpha`. A change next to a segment shorter than
-/// `min_size` gets p = 1 (DeCAFS, with no minimum segment, fits a lone outlier by two
-/// changes: it is not a change). Levels are raw means (`x`) over the windows.
+/// then each change validated by [`drift_test`] (a t-test of the local jump against the same
+/// statistic on its two neighbouring segments), Holm-adjusted, the least significant dropped
+/// until all are ≤ `alpha`. A change next to a segment shorter than `min_size` gets p = 1
+/// (DeCAFS, with no minimum segment, fits a lone outlier by two changes: it is not a change).
+/// Levels are raw means (`x`) over the test's windows.
 /// Returns (candidates, validated change points).
 pub(crate) fn detect_drift(
     x: &[f64],
@@ -250,22 +338,10 @@ pub(crate) fn detect_drift(
 ) -> crate::Result<(Vec<usize>, Vec<ChangePoint>)> {
     let fit = decafs(y, params, beta)?;
     let var = window_variances(params);
-    let n = y.len();
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
     let test_one = |bkps: &[usize], j: usize| -> ChangePoint {
         let tau = bkps[j];
-        let a = if j == 0 { 0 } else { bkps[j - 1] };
-        let b = bkps.get(j + 1).copied().unwrap_or(n);
-        let hmax = (tau - a).min(b - tau).clamp(1, MAX_WINDOW);
-        let h = (1..=hmax)
-            .min_by(|&u, &v| var[u - 1].total_cmp(&var[v - 1]))
-            .unwrap_or(1);
-        let jump = mean(&y[tau..tau + h]) - mean(&y[tau - h..tau]);
-        let p_value = if (tau - a).min(b - tau) < min_size {
-            1.0
-        } else {
-            two_sided(jump / var[h - 1].sqrt())
-        };
+        let (p_value, h) = drift_test(y, bkps, j, &var, min_size);
         let (before, after) = (mean(&x[tau - h..tau]), mean(&x[tau..tau + h]));
         ChangePoint {
             index: tau,
@@ -319,6 +395,75 @@ mod tests {
             let got = var[h as usize - 1];
             assert!((got - v).abs() <= 1e-9 * v, "h={h}: {got} vs {v}");
         }
+    }
+
+    fn walk(rng: &mut crate::stats::rng::Rng, n: usize, eta: f64, phi: f64, nu: f64) -> Vec<f64> {
+        let (mut level, mut e) = (0.0, 0.0);
+        (0..n)
+            .map(|_| {
+                level += eta * rng.normal();
+                e = phi * e + nu * rng.normal();
+                level + e
+            })
+            .collect()
+    }
+
+    /// Without a change, the drift test rejects at its level: a random walk with AR(1) noise,
+    /// a change tested in the middle, 5 % of 600 series below 0.05 (binomial sd 0.9 %).
+    #[test]
+    fn drift_test_holds_its_level_on_a_wandering_level() {
+        for (seed, eta, phi, nu) in [
+            (1u64, 0.1, 0.5, 1.0),
+            (2, 0.3, 0.0, 0.5),
+            (3, 0.02, 0.9, 0.5),
+        ] {
+            let mut rng = crate::stats::rng::Rng::new(seed);
+            let p = DecafsParams {
+                sigma_eta: eta,
+                sigma_nu: nu,
+                phi,
+            };
+            let var = window_variances(&p);
+            let reps = 600;
+            let rejected = (0..reps)
+                .filter(|_| {
+                    let y = walk(&mut rng, 1000, eta, phi, nu);
+                    drift_test(&y, &[500], 0, &var, 5).0 < 0.05
+                })
+                .count();
+            let rate = rejected as f64 / reps as f64;
+            assert!((0.025..=0.08).contains(&rate), "seed {seed}: {rate}");
+        }
+    }
+
+    /// A jump far beyond the noise gets a tiny p-value that is still positive, and a change
+    /// next to a short segment gets 1.
+    #[test]
+    fn drift_test_is_finite_and_floored() {
+        let mut rng = crate::stats::rng::Rng::new(9);
+        let mut y = walk(&mut rng, 1000, 0.01, 0.0, 1e-6);
+        for v in &mut y[500..] {
+            *v += 1e6;
+        }
+        let p = DecafsParams {
+            sigma_eta: 0.01,
+            sigma_nu: 1e-6,
+            phi: 0.0,
+        };
+        let var = window_variances(&p);
+        let (pv, _) = drift_test(&y, &[500], 0, &var, 5);
+        assert!(pv > 0.0 && pv < 1e-10, "{pv}");
+        assert_eq!(drift_test(&y, &[500, 503], 0, &var, 5).0, 1.0);
+        // The t statistic by hand for h = 1 (segments of 4: one block on each side).
+        let y = [0.0, 1.0, 3.0, 2.0, 10.0, 12.0, 11.0, 9.0];
+        let var = vec![1.0; MAX_WINDOW];
+        let (pv, h) = drift_test(&y, &[4], 0, &var, 1);
+        assert_eq!(h, 1);
+        // D(4) = 10 - 2; blocks [1, 3): 3 - 1 = 2; [5, 7): 11 - 12 = -1. t = 8 / √(5/2), 2 df.
+        let t: f64 = 8.0 / (2.5f64).sqrt();
+        // Two-sided t(2) tail: 1 - t / √(t² + 2).
+        let want = 1.0 - t / (t * t + 2.0).sqrt();
+        assert!((pv - want).abs() <= 1e-12 * want, "{pv} vs {want}");
     }
 
     #[test]
