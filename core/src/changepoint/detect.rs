@@ -27,8 +27,8 @@ use serde::Serialize;
 use super::cost::CostKind;
 use super::decafs::DecafsParams;
 use super::model::{
-    bic, bic_drift, detect_drift, direction_z, drift_share, Model, ModelChoice, BIC_MARGIN,
-    DIRECTION_Z, DRIFT_SHARE,
+    bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, season_fit, Model,
+    ModelChoice, Season, BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE,
 };
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
@@ -302,18 +302,34 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 }
                 drift = Some(d);
             }
+            // Steps on a deseasonalised series, for each candidate period (model.rs, step 3).
+            let mut season: Option<(Detection, Season, f64)> = None;
+            for period in candidate_periods(&y) {
+                let fit = season_fit(x, &y, period, &[], phi, |xd, yd| {
+                    let d = detect_fixed(xd, &with(CostKind::L2), Some(yd))?;
+                    let idx = indices(&d);
+                    Ok((d, idx))
+                })?;
+                if season.as_ref().map_or(true, |s| fit.2 < s.2) {
+                    season = Some(fit);
+                }
+            }
+            let b_season = season.as_ref().map_or(f64::NAN, |s| s.2);
             // The step model unless another is better by more than BIC_MARGIN.
-            let model = if b_drift < b_trend.min(b_step - BIC_MARGIN) {
-                Model::Drift
-            } else if b_trend < b_step - BIC_MARGIN {
-                Model::Trend
-            } else {
-                Model::Step
-            };
+            let model = [
+                (Model::Trend, b_trend),
+                (Model::Drift, b_drift),
+                (Model::Season, b_season),
+            ]
+            .into_iter()
+            .filter(|(_, b)| !b.is_nan())
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .filter(|(_, b)| *b < b_step - BIC_MARGIN)
+            .map_or(Model::Step, |(m, _)| m);
             let reason = format!(
-                "drift share {share:.2} ({}); BIC chooses {} (step {b_step:.1}, trend \
-                 {b_trend:.1}, drift {}; another model replaces steps when its BIC is lower by \
-                 more than {BIC_MARGIN})",
+                "drift share {share:.2} ({}); {}; BIC chooses {} (step {b_step:.1}, trend \
+                 {b_trend:.1}, drift {}, season {}; another model replaces steps when its BIC \
+                 is lower by more than {BIC_MARGIN})",
                 if drifts {
                     "drift model fitted".to_string()
                 } else if share > DRIFT_SHARE {
@@ -324,20 +340,35 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 } else {
                     "stationary noise: no drift model".to_string()
                 },
+                match &season {
+                    Some((_, s, _)) => format!(
+                        "period {} with {} harmonics (of the autocorrelation peaks tried)",
+                        s.period, s.harmonics
+                    ),
+                    None => "no period tried".to_string(),
+                },
                 match model {
                     Model::Step => "step",
                     Model::Trend => "trend",
                     Model::Drift => "drift",
+                    Model::Season => "season",
                 },
                 if b_drift.is_nan() {
                     "-".to_string()
                 } else {
                     format!("{b_drift:.1}")
+                },
+                if b_season.is_nan() {
+                    "-".to_string()
+                } else {
+                    format!("{b_season:.1}")
                 }
             );
-            let mut d = match (model, drift) {
-                (Model::Drift, Some(d)) => d,
-                (Model::Trend, _) => trend,
+            let season_used = season.as_ref().map(|s| s.1);
+            let mut d = match (model, drift, season) {
+                (Model::Drift, Some(d), _) => d,
+                (Model::Season, _, Some((d, ..))) => d,
+                (Model::Trend, ..) => trend,
                 _ => step,
             };
             d.options = *options;
@@ -349,6 +380,8 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 bic_step: b_step,
                 bic_trend: b_trend,
                 bic_drift: b_drift,
+                bic_season: b_season,
+                season: season_used,
             });
             Ok(d)
         }
@@ -366,6 +399,8 @@ fn choice(model: Model, reason: &str) -> ModelChoice {
         bic_step: f64::NAN,
         bic_trend: f64::NAN,
         bic_drift: f64::NAN,
+        bic_season: f64::NAN,
+        season: None,
     }
 }
 
@@ -419,6 +454,8 @@ fn detect_decafs(
             bic_step: f64::NAN,
             bic_trend: f64::NAN,
             bic_drift: f64::NAN,
+            bic_season: f64::NAN,
+            season: None,
         }),
     })
 }

@@ -21,8 +21,19 @@
 //!    `3K + 2` for K trend changes (levels, slopes and locations). A smooth trend then reads as
 //!    one trend instead of a staircase of steps, a step as a step (a line per segment costs
 //!    one more parameter per segment).
-//! 3. **Choice.** Steps, unless the trend or the drift fit has a BIC lower by more than
-//!    [`BIC_MARGIN`]; then the lower of those two.
+//! 3. **Season.** For series of at most [`SEASON_MAX_N`] values, the periods tried are the
+//!    [`SEASON_CANDIDATES`] local maxima of the autocorrelation of `y` over the lags
+//!    `4 ≤ P ≤ min(n/3, SEASON_MAX_PERIOD)` (at least three periods in the series; only
+//!    positive autocorrelations) that rise most above the lowest autocorrelation at shorter
+//!    lags. For each, a periodic component of `H` Fourier harmonics
+//!    (`H ≤ 8`, chosen by `n ln(RSS/n) + 2H ln n` on the residual) is fitted by least squares
+//!    to the residual of the steps, removed, and the steps searched and validated again on
+//!    what remains (backfitting, at most [`SEASON_ROUNDS`] rounds, until the change points
+//!    repeat). Its BIC is that of the steps on the deseasonalised `y` with `p = 2K + 1 + 2H + 1`
+//!    (the harmonics' coefficients and the period). A daily load cycle or a GC sawtooth then
+//!    reads as one periodic component instead of a staircase.
+//! 4. **Choice.** Steps, unless the trend, drift or season fit has a BIC lower by more than
+//!    [`BIC_MARGIN`]; then the lowest of those three.
 //!
 //! With a numeric penalty (in the units of the l2 cost) the step model is used, so `auto`
 //! with a number gives exactly what `l2` gives.
@@ -42,6 +53,18 @@ pub enum Model {
     Drift,
     /// Piecewise-linear level (the `linear` cost).
     Trend,
+    /// Steps on top of a periodic component (a few Fourier harmonics of one period), which is
+    /// removed before the step search ([`Season`]).
+    Season,
+}
+
+/// The periodic component of the season model: `Σ_{k=1..H} a_k cos(2πkt/P) + b_k sin(2πkt/P)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Season {
+    /// Period P in samples.
+    pub period: usize,
+    /// Number of harmonics H.
+    pub harmonics: usize,
 }
 
 /// Which model `detect` used, and why.
@@ -62,6 +85,10 @@ pub struct ModelChoice {
     pub bic_trend: f64,
     /// BIC of the validated drift fit ([`bic_drift`]; NaN when the drift model was not fitted).
     pub bic_drift: f64,
+    /// BIC of the validated season fit (NaN when no period was tried).
+    pub bic_season: f64,
+    /// The periodic component of the best season fit (None when no period was tried).
+    pub season: Option<Season>,
 }
 
 /// BIC difference by which a trend or drift must beat the step model to replace it ("very
@@ -72,6 +99,25 @@ pub const BIC_MARGIN: f64 = 10.0;
 /// Drift share above which the drift model is fitted (and then competes by BIC): any drift
 /// the estimate can tell from noise (iid and AR(1) noise estimate σ_η ≈ 0).
 pub const DRIFT_SHARE: f64 = 0.02;
+
+/// Longest series for which the season model is tried (the autocorrelation over the periods
+/// costs O(n · P_max)).
+pub const SEASON_MAX_N: usize = 50_000;
+
+/// Longest period tried (a day of minute samples).
+pub const SEASON_MAX_PERIOD: usize = 1440;
+
+/// Shortest period tried.
+const SEASON_MIN_PERIOD: usize = 4;
+
+/// Number of candidate periods (highest autocorrelation peaks) fitted.
+pub const SEASON_CANDIDATES: usize = 3;
+
+/// Most harmonics of a periodic component.
+const MAX_HARMONICS: usize = 8;
+
+/// Most backfitting rounds (periodic component, then steps) per candidate period.
+pub const SEASON_ROUNDS: usize = 3;
 
 /// Lag at which the drift share is measured.
 const SHARE_LAG: usize = 10;
@@ -158,7 +204,26 @@ pub fn bic(y: &[f64], bkps: &[usize], linear: bool, phi: f64) -> f64 {
 /// ```
 /// over the `n'` observations that are not the first of a segment (whose level is diffuse:
 /// its value is a parameter, counted in `2K + 2` with the locations and the drift ratio).
+///
+/// The drift ratio `σ_η²/σ_ν²` is the maximum-likelihood one (a parameter of the BIC): the
+/// criterion is minimised over the ratio on a grid of factors `2^j`, `j = -8..=8`, around the
+/// moment estimate `p` (the moment estimate is robust but not efficient, and a BIC at a
+/// parameter other than the MLE would handicap the drift model against the least-squares
+/// fits it competes with).
 pub fn bic_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> f64 {
+    (-8..=8)
+        .map(|j| {
+            let q = DecafsParams {
+                sigma_eta: p.sigma_eta * 2f64.powf(j as f64 / 2.0),
+                ..*p
+            };
+            bic_drift_at(y, bkps, &q)
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// [`bic_drift`] at the parameters `p` (no search over the drift ratio).
+pub fn bic_drift_at(y: &[f64], bkps: &[usize], p: &DecafsParams) -> f64 {
     let n = y.len();
     let (q_eta, q_nu) = (p.sigma_eta * p.sigma_eta, p.sigma_nu * p.sigma_nu);
     let phi = p.phi;
@@ -204,6 +269,191 @@ pub fn bic_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> f64 {
     let k = bkps.len() as f64;
     let nu = used.max(1) as f64;
     nu * (sum_norm.max(f64::MIN_POSITIVE) / nu).ln() + sum_logf + (2.0 * k + 2.0) * (n as f64).ln()
+}
+
+/// Candidate periods of `y`: the lags `P` in `[4, min(n/3, SEASON_MAX_PERIOD)]` where the
+/// sample autocorrelation has a local maximum (`ρ_P ≥ ρ_{P±1}`) and is positive, the
+/// [`SEASON_CANDIDATES`] highest first. Empty for series longer than [`SEASON_MAX_N`] or too
+/// short for three periods of 4.
+pub fn candidate_periods(y: &[f64]) -> Vec<usize> {
+    let n = y.len();
+    let max_p = (n / 3).min(SEASON_MAX_PERIOD);
+    if n > SEASON_MAX_N || max_p < SEASON_MIN_PERIOD + 1 {
+        return Vec::new();
+    }
+    let Ok(acf) = crate::stats::dependence::acf(y, max_p) else {
+        return Vec::new();
+    };
+    let r = &acf.values;
+    // Rise of the autocorrelation at P from its lowest value at shorter lags: a period is
+    // where the autocorrelation comes back after its dip (the slow decay of a step or a
+    // drift, and the wiggles of noise at short lags, rise little).
+    let mut low = f64::INFINITY;
+    let mut peaks: Vec<(f64, usize)> = Vec::new();
+    for p in 1..max_p {
+        low = low.min(r[p]);
+        if p >= SEASON_MIN_PERIOD && r[p] > 0.0 && r[p] >= r[p - 1] && r[p] >= r[p + 1] {
+            let rise = r[p] - low;
+            if rise > 0.0 {
+                peaks.push((rise, p));
+            }
+        }
+    }
+    peaks.sort_by(|a, b| b.0.total_cmp(&a.0));
+    peaks.truncate(SEASON_CANDIDATES);
+    peaks.into_iter().map(|(_, p)| p).collect()
+}
+
+/// Least-squares fit of `r` by a constant plus `harmonics` Fourier pairs of `period`: the fitted
+/// periodic part (without the constant) and the residual sum of squares. Normal equations
+/// (at most 17 unknowns) solved by Gaussian elimination with partial pivoting.
+pub fn fourier_fit(r: &[f64], period: usize, harmonics: usize) -> (Vec<f64>, f64) {
+    let k = 1 + 2 * harmonics;
+    let w = 2.0 * std::f64::consts::PI / period as f64;
+    // Basis row of t.
+    let row = |t: usize, out: &mut [f64]| {
+        out[0] = 1.0;
+        let phase = (t % period) as f64 * w;
+        for h in 0..harmonics {
+            let a = phase * (h + 1) as f64;
+            out[1 + 2 * h] = a.cos();
+            out[2 + 2 * h] = a.sin();
+        }
+    };
+    let mut ata = vec![0.0; k * k];
+    let mut atb = vec![0.0; k];
+    let mut b = vec![0.0; k];
+    for (t, &v) in r.iter().enumerate() {
+        row(t, &mut b);
+        for i in 0..k {
+            atb[i] += b[i] * v;
+            for j in 0..=i {
+                ata[i * k + j] += b[i] * b[j];
+            }
+        }
+    }
+    for i in 0..k {
+        for j in 0..i {
+            ata[j * k + i] = ata[i * k + j];
+        }
+    }
+    let coef = solve(&mut ata, &mut atb, k);
+    let mut fitted = Vec::with_capacity(r.len());
+    let mut rss = 0.0;
+    for (t, &v) in r.iter().enumerate() {
+        row(t, &mut b);
+        let periodic: f64 = (1..k).map(|i| coef[i] * b[i]).sum();
+        let e = v - coef[0] - periodic;
+        rss += e * e;
+        fitted.push(periodic);
+    }
+    (fitted, rss)
+}
+
+/// Solves `a x = b` (`a` k×k, row-major; both overwritten); a singular pivot gives 0 for that
+/// unknown (the column adds nothing to the fit).
+fn solve(a: &mut [f64], b: &mut [f64], k: usize) -> Vec<f64> {
+    let scale = (0..k).map(|i| a[i * k + i].abs()).fold(0.0, f64::max);
+    for c in 0..k {
+        let piv = (c..k)
+            .max_by(|&i, &j| a[i * k + c].abs().total_cmp(&a[j * k + c].abs()))
+            .unwrap_or(c);
+        if piv != c {
+            for j in 0..k {
+                a.swap(c * k + j, piv * k + j);
+            }
+            b.swap(c, piv);
+        }
+        let d = a[c * k + c];
+        if d.abs() <= 1e-12 * scale {
+            continue;
+        }
+        for i in c + 1..k {
+            let f = a[i * k + c] / d;
+            if f != 0.0 {
+                for j in c..k {
+                    a[i * k + j] -= f * a[c * k + j];
+                }
+                b[i] -= f * b[c];
+            }
+        }
+    }
+    let mut x = vec![0.0; k];
+    for c in (0..k).rev() {
+        let d = a[c * k + c];
+        if d.abs() <= 1e-12 * scale {
+            continue;
+        }
+        let s: f64 = (c + 1..k).map(|j| a[c * k + j] * x[j]).sum();
+        x[c] = (b[c] - s) / d;
+    }
+    x
+}
+
+/// The number of harmonics (1..=min(8, (P - 1)/2)) minimising `n ln(RSS_H/n) + 2H ln n` for
+/// the residual `r` and period `period`, with its fitted periodic part.
+pub fn fit_season(r: &[f64], period: usize) -> (Season, Vec<f64>) {
+    let n = r.len() as f64;
+    let most = ((period - 1) / 2).clamp(1, MAX_HARMONICS);
+    let mut best: Option<(f64, usize, Vec<f64>)> = None;
+    for h in 1..=most {
+        let (fitted, rss) = fourier_fit(r, period, h);
+        let crit = n * (rss.max(f64::MIN_POSITIVE) / n).ln() + 2.0 * h as f64 * n.ln();
+        if best.as_ref().map_or(true, |(c, ..)| crit < *c) {
+            best = Some((crit, h, fitted));
+        }
+    }
+    let (_, harmonics, fitted) = best.unwrap_or((0.0, 1, vec![0.0; r.len()]));
+    (Season { period, harmonics }, fitted)
+}
+
+/// `y` minus its piecewise means over the segments of `bkps`.
+pub fn step_residual(y: &[f64], bkps: &[usize]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(y.len());
+    let mut start = 0;
+    for &end in bkps.iter().chain(std::iter::once(&y.len())) {
+        let seg = &y[start..end];
+        let m = seg.iter().sum::<f64>() / seg.len().max(1) as f64;
+        out.extend(seg.iter().map(|v| v - m));
+        start = end;
+    }
+    out
+}
+
+/// The season model for one period: backfits the periodic component (on the normal scores `y`
+/// and the raw values `x` alike, so the steps are searched, placed and validated on the
+/// deseasonalised series) and the steps found by `steps(x - s_x, y - s_y)` (the indices of the
+/// validated changes), starting from the step fit `start`. Returns the last step result, the
+/// component and the BIC (module documentation, step 3) with the AR(1) coefficient `phi`.
+pub(crate) fn season_fit<T>(
+    x: &[f64],
+    y: &[f64],
+    period: usize,
+    start: &[usize],
+    phi: f64,
+    mut steps: impl FnMut(&[f64], &[f64]) -> crate::Result<(T, Vec<usize>)>,
+) -> crate::Result<(T, Season, f64)> {
+    let mut bkps = start.to_vec();
+    let mut last = None;
+    for _ in 0..SEASON_ROUNDS {
+        let (season, s_y) = fit_season(&step_residual(y, &bkps), period);
+        let (s_x, _) = fourier_fit(&step_residual(x, &bkps), period, season.harmonics);
+        let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
+        let x_des: Vec<f64> = x.iter().zip(&s_x).map(|(a, b)| a - b).collect();
+        let (found, idx) = steps(&x_des, &y_des)?;
+        let repeat = idx == bkps;
+        bkps = idx;
+        last = Some((found, season));
+        if repeat {
+            break;
+        }
+    }
+    let (found, season) = last.ok_or_else(|| crate::Error::invalid("season", "no round"))?;
+    // The periodic component for the final steps, and the BIC of steps on what remains.
+    let (s_y, _) = fourier_fit(&step_residual(y, &bkps), period, season.harmonics);
+    let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
+    let extra = (2 * season.harmonics + 1) as f64 * (y.len() as f64).ln();
+    Ok((found, season, bic(&y_des, &bkps, false, phi) + extra))
 }
 
 /// Longest window on each side of a drift change point for its jump test.
