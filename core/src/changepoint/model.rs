@@ -26,7 +26,8 @@
 //!    `4 ≤ P ≤ min(n/3, SEASON_MAX_PERIOD)` (at least three periods in the series; only
 //!    positive autocorrelations) that rise most above the lowest autocorrelation at shorter
 //!    lags. For each, a periodic component of `H` Fourier harmonics
-//!    (`H ≤ 8`, chosen by `n ln(RSS/n) + 2H ln n` on the residual) is fitted by least squares
+//!    (`H ≤ 8`, chosen by `n ln(RSS/n) + 2H ln n` on the residual; the period refined within
+//!    ±15 % by least squares, [`refine_period`]) is fitted by least squares
 //!    to the residual of the steps, removed, and the steps searched and validated again on
 //!    what remains (backfitting, at most [`SEASON_ROUNDS`] rounds, until the change points
 //!    repeat). Its BIC is that of the steps on the deseasonalised `y` with `p = 2K + 1 + 2H + 1`
@@ -407,6 +408,33 @@ pub fn fit_season(r: &[f64], period: usize) -> (Season, Vec<f64>) {
     (Season { period, harmonics }, fitted)
 }
 
+/// The period within ±15 % of `period` whose one-harmonic fit of `r` has the least residual
+/// sum of squares (an autocorrelation peak is an integer lag, moved by a step or a trend next
+/// to it): a grid of at most 41 periods, then the integers next to the best.
+pub fn refine_period(r: &[f64], period: usize) -> usize {
+    let lo = ((period as f64 * 0.85).floor() as usize).max(SEASON_MIN_PERIOD);
+    let hi = ((period as f64 * 1.15).ceil() as usize).min((r.len() / 3).max(lo));
+    let stride = ((hi - lo) / 40).max(1);
+    let rss = |p: usize| fourier_fit(r, p, 1).1;
+    let mut best = (rss(period), period);
+    for p in (lo..=hi).step_by(stride) {
+        let v = rss(p);
+        if v < best.0 {
+            best = (v, p);
+        }
+    }
+    if stride > 1 {
+        let centre = best.1;
+        for p in centre.saturating_sub(stride - 1).max(lo)..=(centre + stride - 1).min(hi) {
+            let v = rss(p);
+            if v < best.0 {
+                best = (v, p);
+            }
+        }
+    }
+    best.1
+}
+
 /// `y` minus its piecewise means over the segments of `bkps`.
 pub fn step_residual(y: &[f64], bkps: &[usize]) -> Vec<f64> {
     let mut out = Vec::with_capacity(y.len());
@@ -435,8 +463,11 @@ pub(crate) fn season_fit<T>(
 ) -> crate::Result<(T, Season, f64)> {
     let mut bkps = start.to_vec();
     let mut last = None;
+    let mut period = period;
     for _ in 0..SEASON_ROUNDS {
-        let (season, s_y) = fit_season(&step_residual(y, &bkps), period);
+        let r = step_residual(y, &bkps);
+        period = refine_period(&r, period);
+        let (season, s_y) = fit_season(&r, period);
         let (s_x, _) = fourier_fit(&step_residual(x, &bkps), period, season.harmonics);
         let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
         let x_des: Vec<f64> = x.iter().zip(&s_x).map(|(a, b)| a - b).collect();
