@@ -128,11 +128,12 @@ pub struct Detection {
 /// ```text
 /// p_level  = max(p of compare(L, R) on the means, p of compare(L, R) on the medians)
 ///            (piecewise-constant costs: EWC Welch t, estimated df; see stats::compare)
+/// p_level  = the EWC Welch t of the lines' jump and slope change (linear cost; see
+///            changepoint::model's trend test), when both segments have ≥ 4 values
 /// z_mean   = (x̄_R - x̄_L) / √(V(m_L) + V(m_R)),   V(m) = Var of a mean of m AR(1) values
 /// z_median = (med_R - med_L) / √(π/2 · (V(m_L) + V(m_R)))
 /// p_level  = max(2 Φ(-|z_mean|), 2 Φ(-|z_median|))
-///            (linear cost, whose segments trend; and segments compare refuses: < 3 values,
-///            constant)
+///            (segments the tests above refuse: too short, constant, exactly a line)
 /// z_var    = ln(s²_R / s²_L) / √((2/(m_L-1) + 2/(m_R-1)) (1 + φ²)/(1 - φ²))
 /// p        = p_level                                (L2, L1, linear, Poisson costs)
 /// p        = min(1, 2 · min(p_level, p_var))        (normal and np costs: level or spread)
@@ -648,7 +649,7 @@ fn validate_one(
                 .and_then(|m| Ok(m.p_value.max(compare(l, r, &median_test)?.p_value)))
                 .ok()
         } else {
-            None
+            super::model::trend_test(y, a, tau, b)
         };
         let p_mean = match tested {
             Some(p) => p,

@@ -487,6 +487,70 @@ pub(crate) fn season_fit<T>(
     Ok((found, season, bic(&y_des, &bkps, false, phi) + extra))
 }
 
+/// Calibrated test of a trend-model change at `τ` between the segments `[a, τ)` and `[τ, b)`
+/// of `y`, with `compare`'s reference: each segment's least-squares line, the EWC long-run
+/// variance `ω` (with its degrees of freedom ν) of its residuals, and a Welch t for the jump
+/// of the two lines at the boundary and for the change of slope:
+/// ```text
+/// D = ŷ_R(τ - ½) - ŷ_L(τ - ½),   Var = ω (1/m + (t* - t̄)² / Σ (t - t̄)²) per side
+/// S = slope_R - slope_L,          Var = ω / Σ (t - t̄)² per side
+/// t = D / √(V_L + V_R), df by Welch–Satterthwaite from ν_L, ν_R (the same for S)
+/// p = min(1, 2 min(p_D, p_S))     (Bonferroni over the two)
+/// ```
+/// (the variances of a regression on a line under dependent noise, Grenander 1954: ω in place
+/// of σ²). None when a segment has fewer than 4 values or is exactly a line. p-values below
+/// [`P_FLOOR`] are reported as [`P_FLOOR`].
+pub(crate) fn trend_test(y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
+    use crate::stats::compare::{har, Estimator};
+    if tau - a < 4 || b - tau < 4 {
+        return None;
+    }
+    let at = tau as f64 - 0.5;
+    let side = |lo: usize, hi: usize| -> Option<(f64, f64, f64, f64, f64)> {
+        let seg = &y[lo..hi];
+        let m = seg.len() as f64;
+        let tbar = (lo + hi - 1) as f64 / 2.0;
+        let mean = seg.iter().sum::<f64>() / m;
+        let stt = m * (m * m - 1.0) / 12.0;
+        let sty: f64 = seg
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ((lo + i) as f64 - tbar) * (v - mean))
+            .sum();
+        let slope = sty / stt;
+        let resid: Vec<f64> = seg
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v - mean - slope * ((lo + i) as f64 - tbar))
+            .collect();
+        let h = har(&resid, Estimator::Ewc).ok()?;
+        if !(h.omega > 0.0) {
+            return None;
+        }
+        let level = mean + slope * (at - tbar);
+        let v_level = h.omega * (1.0 / m + (at - tbar).powi(2) / stt);
+        Some((level, v_level, slope, h.omega / stt, h.df))
+    };
+    let (yl, vl, sl, wl, dfl) = side(a, tau)?;
+    let (yr, vr, sr, wr, dfr) = side(tau, b)?;
+    let welch = |d: f64, v1: f64, v2: f64| {
+        let df = satterthwaite(v1, dfl, v2, dfr);
+        (2.0 * crate::stats::math::dist::t_sf((d / (v1 + v2).sqrt()).abs(), df)).min(1.0)
+    };
+    let p = (2.0 * welch(yr - yl, vl, vr).min(welch(sr - sl, wl, wr))).min(1.0);
+    Some(p.max(P_FLOOR))
+}
+
+/// Welch–Satterthwaite degrees of freedom of `v1 + v2` (∞ df allowed).
+fn satterthwaite(v1: f64, df1: f64, v2: f64, df2: f64) -> f64 {
+    let denom = v1 * v1 / df1 + v2 * v2 / df2;
+    if denom > 0.0 {
+        (v1 + v2).powi(2) / denom
+    } else {
+        f64::INFINITY
+    }
+}
+
 /// Longest window on each side of a drift change point for its jump test.
 const MAX_WINDOW: usize = 64;
 
@@ -745,6 +809,34 @@ mod tests {
         // Two-sided t(2) tail: 1 - t / √(t² + 2).
         let want = 1.0 - t / (t * t + 2.0).sqrt();
         assert!((pv - want).abs() <= 1e-12 * want, "{pv} vs {want}");
+    }
+
+    /// Without a change, the trend test rejects near its level: a line with AR(1) noise, a
+    /// change tested in the middle (400 series, binomial sd 1.1 %).
+    #[test]
+    fn trend_test_holds_its_level_on_a_line() {
+        for (seed, phi) in [(5u64, 0.0), (6, 0.6)] {
+            let mut rng = crate::stats::rng::Rng::new(seed);
+            let reps = 400;
+            let rejected = (0..reps)
+                .filter(|_| {
+                    let y: Vec<f64> = walk(&mut rng, 600, 0.0, phi, 1.0)
+                        .iter()
+                        .enumerate()
+                        .map(|(t, v)| v + 0.01 * t as f64)
+                        .collect();
+                    trend_test(&y, 0, 300, 600).is_some_and(|p| p < 0.05)
+                })
+                .count();
+            let rate = rejected as f64 / reps as f64;
+            assert!((0.01..=0.08).contains(&rate), "seed {seed}: {rate}");
+        }
+        // A kink is found.
+        let mut rng = crate::stats::rng::Rng::new(7);
+        let y: Vec<f64> = (0..600)
+            .map(|t| rng.normal() + if t >= 300 { 0.05 * (t - 300) as f64 } else { 0.0 })
+            .collect();
+        assert!(trend_test(&y, 0, 300, 600).is_some_and(|p| p < 1e-6));
     }
 
     #[test]
