@@ -753,8 +753,8 @@ fn block_t(
 }
 
 /// Change points of the drift model: DeCAFS on `y` with penalty `beta` (`-2 log L` units),
-/// then each change validated by [`drift_test`] (a t-test of the local jump against the same
-/// statistic on its two neighbouring segments), Holm-adjusted, the least significant dropped
+/// spikes dropped ([`drop_spikes`]), then each change validated by [`drift_test`] (a t-test of
+/// the local jump against the same statistic on its two neighbouring segments), Holm-adjusted, the least significant dropped
 /// until all are ≤ `alpha`. A change next to a segment shorter than `min_size` gets p = 1
 /// (DeCAFS, with no minimum segment, fits a lone outlier by two changes: it is not a change).
 /// Levels are raw means (`x`) over the test's windows.
@@ -768,6 +768,7 @@ pub(crate) fn detect_drift(
     min_size: usize,
 ) -> crate::Result<(Vec<usize>, Vec<ChangePoint>)> {
     let fit = decafs(y, params, beta)?;
+    let n = y.len();
     let var = window_variances(params);
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
     let test_one = |bkps: &[usize], j: usize| -> ChangePoint {
@@ -784,8 +785,29 @@ pub(crate) fn detect_drift(
             kind: ChangeKind::Step,
         }
     };
-    let validated = prune_incremental(fit.breakpoints.clone(), alpha, test_one);
+    let validated = prune_incremental(drop_spikes(&fit.breakpoints, n, min_size), alpha, test_one);
     Ok((fit.breakpoints, validated))
+}
+
+/// The candidates without the spikes: two consecutive changes less than `min_size` apart (a
+/// burst of fewer than `min_size` values that DeCAFS, with no minimum segment, fits as a jump
+/// out and a jump back) are both dropped, and so is a change less than `min_size` from either
+/// end. Dropping them before the validation keeps a real change next to a spike from being
+/// tested against the spike's short segment.
+fn drop_spikes(bkps: &[usize], n: usize, min_size: usize) -> Vec<usize> {
+    let mut out = Vec::with_capacity(bkps.len());
+    let mut i = 0;
+    while i < bkps.len() {
+        if i + 1 < bkps.len() && bkps[i + 1] - bkps[i] < min_size {
+            i += 2;
+            continue;
+        }
+        if bkps[i] >= min_size && n - bkps[i] >= min_size {
+            out.push(bkps[i]);
+        }
+        i += 1;
+    }
+    out
 }
 
 #[cfg(test)]
