@@ -749,7 +749,6 @@ pub(crate) fn detect_drift(
     min_size: usize,
 ) -> crate::Result<(Vec<usize>, Vec<ChangePoint>)> {
     let fit = decafs(y, params, beta)?;
-    let n = y.len();
     let var = window_variances(params);
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
     let test_one = |bkps: &[usize], j: usize| -> ChangePoint {
@@ -766,25 +765,42 @@ pub(crate) fn detect_drift(
             kind: ChangeKind::Step,
         }
     };
-    let validated = prune_incremental(drop_spikes(&fit.breakpoints, n, min_size), alpha, test_one);
+    let validated = prune_incremental(drop_spikes(y, &fit.breakpoints, min_size), alpha, test_one);
     Ok((fit.breakpoints, validated))
 }
 
-/// The candidates without the spikes: two consecutive changes less than `min_size` apart (a
-/// burst of fewer than `min_size` values that DeCAFS, with no minimum segment, fits as a jump
-/// out and a jump back) are both dropped, and so is a change less than `min_size` from either
-/// end. Dropping them before the validation keeps a real change next to a spike from being
-/// tested against the spike's short segment.
-fn drop_spikes(bkps: &[usize], n: usize, min_size: usize) -> Vec<usize> {
-    let mut out = Vec::with_capacity(bkps.len());
+/// The candidates without the spikes: of two consecutive changes less than `min_size` apart,
+/// a jump out and a jump back (opposite signs: a burst of fewer than `min_size` values that
+/// DeCAFS, with no minimum segment, fits as two jumps) are both dropped, and two jumps the
+/// same way are one jump, kept at the first; a change less than `min_size` from either end is
+/// dropped. Done before the validation, so a real change next to a spike is not tested against
+/// the spike's short segment. Jumps are differences of the means of `y` over at most
+/// `min_size` values on each side.
+fn drop_spikes(y: &[f64], bkps: &[usize], min_size: usize) -> Vec<usize> {
+    let n = y.len();
+    let mean = |lo: usize, hi: usize| y[lo..hi].iter().sum::<f64>() / (hi - lo).max(1) as f64;
+    let mut out: Vec<usize> = Vec::with_capacity(bkps.len());
     let mut i = 0;
     while i < bkps.len() {
-        if i + 1 < bkps.len() && bkps[i + 1] - bkps[i] < min_size {
+        let t = bkps[i];
+        if i + 1 < bkps.len() && bkps[i + 1] - t < min_size {
+            let u = bkps[i + 1];
+            let prev = out
+                .last()
+                .copied()
+                .unwrap_or(0)
+                .max(t.saturating_sub(min_size));
+            let next = bkps.get(i + 2).copied().unwrap_or(n).min(u + min_size);
+            let mid = mean(t, u);
+            let (out_jump, back_jump) = (mid - mean(prev, t), mean(u, next) - mid);
+            if out_jump * back_jump >= 0.0 && t >= min_size && n - t >= min_size {
+                out.push(t);
+            }
             i += 2;
             continue;
         }
-        if bkps[i] >= min_size && n - bkps[i] >= min_size {
-            out.push(bkps[i]);
+        if t >= min_size && n - t >= min_size {
+            out.push(t);
         }
         i += 1;
     }
@@ -888,8 +904,17 @@ mod tests {
         let (pv, _) = drift_test(&y, &[500], 0, &var, 5);
         assert!(pv > 0.0 && pv < 1e-10, "{pv}");
         assert_eq!(drift_test(&y, &[500, 503], 0, &var, 5).0, 1.0);
-        // A spike (out and back within min_size) and changes next to the ends are dropped.
-        assert_eq!(drop_spikes(&[3, 200, 201, 500, 997], 1000, 5), vec![500]);
+        // A spike (out and back within min_size) and changes next to the ends are dropped; two
+        // jumps up within min_size are one jump.
+        let mut z = vec![0.0; 1000];
+        z[200] = 9.0;
+        for v in &mut z[500..] {
+            *v = 5.0;
+        }
+        for v in &mut z[502..] {
+            *v = 9.0;
+        }
+        assert_eq!(drop_spikes(&z, &[3, 200, 201, 500, 502, 997], 5), vec![500]);
         // The t statistic by hand for h = 1 (segments of 4: one block on each side).
         let y = [0.0, 1.0, 3.0, 2.0, 10.0, 12.0, 11.0, 9.0];
         let pv = block_t(&y, 0, 4, 8, 1, jump);
