@@ -770,9 +770,9 @@ pub(crate) fn detect_drift(
 }
 
 /// The candidates without the spikes: of two consecutive changes less than `min_size` apart,
-/// a jump out and a jump back (opposite signs: a burst of fewer than `min_size` values that
-/// DeCAFS, with no minimum segment, fits as two jumps) are both dropped, and two jumps the
-/// same way are one jump, kept at the first; a change less than `min_size` from either end is
+/// a jump out and a jump back at least halfway (`|out + back| < |out|/2`: a burst of fewer than
+/// `min_size` values that DeCAFS, with no minimum segment, fits as two jumps) are both
+/// dropped, and any other pair is one jump, kept at the first; a change less than `min_size` from either end is
 /// dropped. Done before the validation, so a real change next to a spike is not tested against
 /// the spike's short segment. Jumps are differences of the means of `y` over at most
 /// `min_size` values on each side.
@@ -793,7 +793,9 @@ fn drop_spikes(y: &[f64], bkps: &[usize], min_size: usize) -> Vec<usize> {
             let next = bkps.get(i + 2).copied().unwrap_or(n).min(u + min_size);
             let mid = mean(t, u);
             let (out_jump, back_jump) = (mid - mean(prev, t), mean(u, next) - mid);
-            if out_jump * back_jump >= 0.0 && t >= min_size && n - t >= min_size {
+            // A spike comes back at least halfway: |net| < |out| / 2.
+            let spike = (out_jump + back_jump).abs() < 0.5 * out_jump.abs();
+            if !spike && t >= min_size && n - t >= min_size {
                 out.push(t);
             }
             i += 2;
