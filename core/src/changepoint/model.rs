@@ -574,7 +574,7 @@ pub(crate) fn trend_test(y: &[f64], a: usize, tau: usize, b: usize) -> Option<f6
             .map(|(i, v)| v - mean - slope * ((lo + i) as f64 - tbar))
             .collect();
         let h = har(&resid, Estimator::Ewc).ok()?;
-        if !(h.omega > 0.0) {
+        if h.omega.is_nan() || h.omega <= 0.0 {
             return None;
         }
         let level = mean + slope * (at - tbar);
