@@ -39,18 +39,18 @@ def main():
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=77)
     args = ap.parse_args()
-    print("| noise | points | false changes | per 10⁴ | per 10⁵ | model (step/trend/drift) |\n"
+    print("| noise | points | false changes | per 10⁴ | per 10⁵ | model (step/trend/drift/season) |\n"
           "|---|---|---|---|---|---|")
     for k, (name, make) in enumerate(NOISES.items()):
         rng = np.random.default_rng(args.seed + k)
         total = 0
-        models = {"step": 0, "trend": 0, "drift": 0}
+        models = {"step": 0, "trend": 0, "drift": 0, "season": 0}
         for _ in range(args.series):
             d = shiftwatch.detect(make(rng, args.n))
             total += len(d.change_points)
             models[d.model["model"]] += 1
         pts = args.series * args.n
-        chosen = "/".join(str(models[m]) for m in ("step", "trend", "drift"))
+        chosen = "/".join(str(models[m]) for m in ("step", "trend", "drift", "season"))
         print(f"| {name} | {args.series} × {args.n} | {total} | {total / pts * 1e4:.2f} | "
               f"{total / pts * 1e5:.1f} | {chosen} |")
 

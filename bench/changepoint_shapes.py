@@ -17,7 +17,7 @@ Each shape is drawn `--reps` times (numpy default_rng(seed)), n = 1000 points, n
 A detected change point is a true positive when within 5 points (margin) of an unmatched true
 one (TCPDBench's rule). Printed: precision (TP / detected; "-" when nothing was detected),
 recall (TP / true; "-" without truth), false change points per series, and the models the
-default (`cost="auto"`) chose (step / trend / drift counts).
+default (`cost="auto"`) chose (step / trend / drift / season counts).
 
 Usage: python bench/changepoint_shapes.py [--reps 50]   (needs `shiftwatch` importable)
 """
@@ -75,12 +75,12 @@ def main():
     ap.add_argument("--reps", type=int, default=50)
     ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args()
-    print("| shape | precision | recall | false changes per series | model (step/trend/drift) |\n"
+    print("| shape | precision | recall | false changes per series | model (step/trend/drift/season) |\n"
           "|---|---|---|---|---|")
     for k, (name, (make, truth)) in enumerate(shapes().items()):
         rng = np.random.default_rng(args.seed + k)
         tp = det = true = 0
-        models = {"step": 0, "trend": 0, "drift": 0}
+        models = {"step": 0, "trend": 0, "drift": 0, "season": 0}
         for _ in range(args.reps):
             d = shiftwatch.detect(make(rng))
             found = list(d.indices)
@@ -92,7 +92,7 @@ def main():
             true += len(truth)
         prec = f"{tp / det:.2f}" if det else "-"
         rec = f"{tp / true:.2f}" if true else "-"
-        chosen = "/".join(str(models[m]) for m in ("step", "trend", "drift"))
+        chosen = "/".join(str(models[m]) for m in ("step", "trend", "drift", "season"))
         print(f"| {name} | {prec} | {rec} | {(det - tp) / args.reps:.2f} | {chosen} |")
 
 

@@ -98,3 +98,39 @@ fn decafs_is_a_detect_option_and_needs_a_criterion_penalty() {
     };
     assert!(detect(&x, &manual).is_err());
 }
+
+#[test]
+fn diurnal_cycle_is_a_season_not_a_staircase() {
+    for seed in 0..3u64 {
+        let mut rng = Rng::new(80 + seed);
+        let x: Vec<f64> = (0..1000)
+            .map(|t| {
+                2.0 * (2.0 * std::f64::consts::PI * t as f64 / 288.0).sin()
+                    + rng.normal()
+                    + if t >= 500 { 3.0 } else { 0.0 }
+            })
+            .collect();
+        let d = detect(&x, &DetectOptions::default()).unwrap();
+        let m = d.model.as_ref().unwrap();
+        assert_eq!(m.model, Model::Season, "seed {seed}: {}", m.reason);
+        let period = m.season.unwrap().period;
+        assert!((270..=305).contains(&period), "{period}");
+        let idx: Vec<usize> = d.change_points.iter().map(|c| c.index).collect();
+        assert_eq!(idx.len(), 1, "seed {seed}: {idx:?}");
+        assert!((idx[0] as i64 - 500).abs() <= 5, "{idx:?}");
+        // A p-value from the calibrated validation, finite and positive.
+        assert!(d.change_points[0].p_value > 0.0 && d.change_points[0].p_value < 1e-6);
+    }
+}
+
+#[test]
+fn gc_sawtooth_has_no_change() {
+    for seed in 0..3u64 {
+        let mut rng = Rng::new(90 + seed);
+        let x: Vec<f64> = (0..1000)
+            .map(|t| 3.0 * (t % 50) as f64 / 50.0 + rng.normal())
+            .collect();
+        let (_, idx) = model_and_indices(&x);
+        assert!(idx.is_empty(), "seed {seed}: {idx:?}");
+    }
+}

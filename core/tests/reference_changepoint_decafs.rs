@@ -2,13 +2,14 @@
 //! (`datasets/scripts/reference/changepoint_decafs.py` → `datasets/reference/changepoint_decafs.json`):
 //! the exact segmentation against a brute force over every change set of short series (levels
 //! by least squares), and the robust parameter estimate against scipy's MAD, NNLS and bounded
-//! scalar minimisation.
+//! scalar minimisation; CROPS over the DeCAFS penalty against the lower convex hull of the
+//! brute-force costs by number of changes.
 #![allow(clippy::unwrap_used)]
 
 mod common;
 
 use common::{assert_rel, float, floats, reference, tol};
-use shiftwatch::changepoint::{decafs, DecafsParams};
+use shiftwatch::changepoint::{decafs, decafs_crops, DecafsParams};
 
 fn cases(kind: &str) -> Vec<serde_json::Value> {
     let doc = reference("changepoint_decafs");
@@ -70,6 +71,54 @@ fn parameter_estimate_matches_scipy() {
                 (got - want).abs() <= 1e-6 * want.max(1e-3),
                 "{name}: {got} vs {want} ({p:?})"
             );
+        }
+    }
+}
+
+#[test]
+fn crops_path_matches_brute_force() {
+    let cases = cases("crops");
+    assert_eq!(cases.len(), 4);
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        let params = DecafsParams {
+            sigma_eta: float(&case["sigma_eta"]),
+            sigma_nu: float(&case["sigma_nu"]),
+            phi: float(&case["phi"]),
+        };
+        let got = decafs_crops(
+            &floats(&case["x"]),
+            &params,
+            float(&case["penalty_min"]),
+            float(&case["penalty_max"]),
+        )
+        .unwrap();
+        let want = case["path"].as_array().unwrap();
+        assert_eq!(got.path.len(), want.len(), "{name}: {got:?}");
+        for (g, w) in got.path.iter().zip(want) {
+            let bk: Vec<usize> = w["breakpoints"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| b.as_u64().unwrap() as usize)
+                .collect();
+            assert_eq!(g.segmentation.breakpoints, bk, "{name}");
+            // Relative to 1 at least: a cost of 0 (every point its own level) is 1e-27 there.
+            let (gc, wc) = (g.segmentation.cost, float(&w["cost"]));
+            assert!(
+                (gc - wc).abs() <= 1e-10 * wc.abs().max(1.0),
+                "{name}: {gc} vs {wc}"
+            );
+            // Interval ends are differences of costs over differences of sizes.
+            for (a, b) in [
+                (g.penalty_min, float(&w["penalty_min"])),
+                (g.penalty_max, float(&w["penalty_max"])),
+            ] {
+                assert!(
+                    (a - b).abs() <= 1e-9 * b.abs().max(1.0),
+                    "{name}: {a} vs {b}"
+                );
+            }
         }
     }
 }

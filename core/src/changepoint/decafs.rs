@@ -376,6 +376,44 @@ pub fn decafs(y: &[f64], params: &DecafsParams, beta: f64) -> Result<Decafs> {
     })
 }
 
+/// CROPS over the DeCAFS penalty: every segmentation that [`decafs`] returns as optimal for
+/// some `β ∈ [min_penalty, max_penalty]` (in `-2 log L` units), with its penalty interval, by
+/// [`crops`](super::search::crops) (Haynes, Eckley & Fearnhead 2017) over the exact DeCAFS
+/// search. CROPS needs only an exact penalised search and the unpenalised cost of its optimum,
+/// which [`Decafs::cost`] is, so the path is exact too. DeCAFS has no minimum segment length.
+///
+/// # Errors
+/// As [`decafs`], and [`Error::InvalidArgument`] unless `0 ≤ min_penalty ≤ max_penalty < ∞`.
+pub fn decafs_crops(
+    y: &[f64],
+    params: &DecafsParams,
+    min_penalty: f64,
+    max_penalty: f64,
+) -> Result<super::search::Crops> {
+    decafs_crops_with(y, params, min_penalty, max_penalty, &mut |s| s)
+}
+
+/// [`decafs_crops`] passing each search's result through `hook` (progress, cancellation).
+pub(crate) fn decafs_crops_with(
+    y: &[f64],
+    params: &DecafsParams,
+    min_penalty: f64,
+    max_penalty: f64,
+    hook: &mut dyn FnMut(
+        Result<super::search::Segmentation>,
+    ) -> Result<super::search::Segmentation>,
+) -> Result<super::search::Crops> {
+    super::search::crops(min_penalty, max_penalty, |beta| {
+        hook(
+            decafs(y, params, beta).map(|fit| super::search::Segmentation {
+                breakpoints: fit.breakpoints,
+                cost: fit.cost,
+                n: y.len(),
+            }),
+        )
+    })
+}
+
 /// The levels searched: `[min y - r, max y + r]`, `r` the range of `y` (see [`decafs`]).
 fn domain(y: &[f64]) -> (f64, f64) {
     let (lo, hi) = y

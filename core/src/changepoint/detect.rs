@@ -27,8 +27,8 @@ use serde::Serialize;
 use super::cost::{robust_sigma, winsorise, CostKind, BIWEIGHT_K};
 use super::decafs::DecafsParams;
 use super::model::{
-    bic, bic_drift, detect_drift, direction_z, drift_share, Model, ModelChoice, BIC_MARGIN,
-    DIRECTION_Z, DRIFT_SHARE,
+    bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, season_fit, Model,
+    ModelChoice, Season, BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE,
 };
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
@@ -130,11 +130,12 @@ pub struct Detection {
 /// ```text
 /// p_level  = max(p of compare(L, R) on the means, p of compare(L, R) on the medians)
 ///            (piecewise-constant costs: EWC Welch t, estimated df; see stats::compare)
+/// p_level  = the EWC Welch t of the lines' jump and slope change (linear cost; see
+///            changepoint::model's trend test), when both segments have ≥ 4 values
 /// z_mean   = (x̄_R - x̄_L) / √(V(m_L) + V(m_R)),   V(m) = Var of a mean of m AR(1) values
 /// z_median = (med_R - med_L) / √(π/2 · (V(m_L) + V(m_R)))
 /// p_level  = max(2 Φ(-|z_mean|), 2 Φ(-|z_median|))
-///            (linear cost, whose segments trend; and segments compare refuses: < 3 values,
-///            constant)
+///            (segments the tests above refuse: too short, constant, exactly a line)
 /// z_var    = ln(s²_R / s²_L) / √((2/(m_L-1) + 2/(m_R-1)) (1 + φ²)/(1 - φ²))
 /// p        = p_level                                (L2, L1, linear, Poisson costs)
 /// p        = min(1, 2 · min(p_level, p_var))        (normal and np costs: level or spread)
@@ -315,18 +316,34 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 }
                 drift = Some(d);
             }
+            // Steps on a deseasonalised series, for each candidate period (model.rs, step 3).
+            let mut season: Option<(Detection, Season, f64)> = None;
+            for period in candidate_periods(&y) {
+                let fit = season_fit(x, &y, period, &[], phi, |xd, yd| {
+                    let d = detect_fixed(xd, &with(CostKind::L2), Some(yd))?;
+                    let idx = indices(&d);
+                    Ok((d, idx))
+                })?;
+                if season.as_ref().map_or(true, |s| fit.2 < s.2) {
+                    season = Some(fit);
+                }
+            }
+            let b_season = season.as_ref().map_or(f64::NAN, |s| s.2);
             // The step model unless another is better by more than BIC_MARGIN.
-            let model = if b_drift < b_trend.min(b_step - BIC_MARGIN) {
-                Model::Drift
-            } else if b_trend < b_step - BIC_MARGIN {
-                Model::Trend
-            } else {
-                Model::Step
-            };
+            let model = [
+                (Model::Trend, b_trend),
+                (Model::Drift, b_drift),
+                (Model::Season, b_season),
+            ]
+            .into_iter()
+            .filter(|(_, b)| !b.is_nan())
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .filter(|(_, b)| *b < b_step - BIC_MARGIN)
+            .map_or(Model::Step, |(m, _)| m);
             let reason = format!(
-                "drift share {share:.2} ({}); BIC chooses {} (step {b_step:.1}, trend \
-                 {b_trend:.1}, drift {}; another model replaces steps when its BIC is lower by \
-                 more than {BIC_MARGIN})",
+                "drift share {share:.2} ({}); {}; BIC chooses {} (step {b_step:.1}, trend \
+                 {b_trend:.1}, drift {}, season {}; another model replaces steps when its BIC \
+                 is lower by more than {BIC_MARGIN})",
                 if drifts {
                     "drift model fitted".to_string()
                 } else if share > DRIFT_SHARE {
@@ -337,20 +354,35 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 } else {
                     "stationary noise: no drift model".to_string()
                 },
+                match &season {
+                    Some((_, s, _)) => format!(
+                        "period {} with {} harmonics (of the autocorrelation peaks tried)",
+                        s.period, s.harmonics
+                    ),
+                    None => "no period tried".to_string(),
+                },
                 match model {
                     Model::Step => "step",
                     Model::Trend => "trend",
                     Model::Drift => "drift",
+                    Model::Season => "season",
                 },
                 if b_drift.is_nan() {
                     "-".to_string()
                 } else {
                     format!("{b_drift:.1}")
+                },
+                if b_season.is_nan() {
+                    "-".to_string()
+                } else {
+                    format!("{b_season:.1}")
                 }
             );
-            let mut d = match (model, drift) {
-                (Model::Drift, Some(d)) => d,
-                (Model::Trend, _) => trend,
+            let season_used = season.as_ref().map(|s| s.1);
+            let mut d = match (model, drift, season) {
+                (Model::Drift, Some(d), _) => d,
+                (Model::Season, _, Some((d, ..))) => d,
+                (Model::Trend, ..) => trend,
                 _ => step,
             };
             d.options = *options;
@@ -362,6 +394,8 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 bic_step: b_step,
                 bic_trend: b_trend,
                 bic_drift: b_drift,
+                bic_season: b_season,
+                season: season_used,
             });
             Ok(d)
         }
@@ -379,6 +413,8 @@ fn choice(model: Model, reason: &str) -> ModelChoice {
         bic_step: f64::NAN,
         bic_trend: f64::NAN,
         bic_drift: f64::NAN,
+        bic_season: f64::NAN,
+        season: None,
     }
 }
 
@@ -432,6 +468,8 @@ fn detect_decafs(
             bic_step: f64::NAN,
             bic_trend: f64::NAN,
             bic_drift: f64::NAN,
+            bic_season: f64::NAN,
+            season: None,
         }),
     })
 }
@@ -647,7 +685,7 @@ fn validate_one(
                 .and_then(|m| Ok(m.p_value.max(compare(l, r, &median_test)?.p_value)))
                 .ok()
         } else {
-            None
+            super::model::trend_test(y, a, tau, b)
         };
         let p_mean = match tested {
             Some(p) => p,

@@ -22,10 +22,10 @@ pub mod prepare;
 pub mod search;
 
 pub use cost::{Cost, CostKind};
-pub use decafs::{decafs, Decafs, DecafsParams};
+pub use decafs::{decafs, decafs_crops, Decafs, DecafsParams};
 pub use detect::{detect, ChangeKind, ChangePoint, DetectOptions, Detection};
 pub use edivisive::{e_divisive, EDivisive, EDivisiveOptions};
-pub use model::{Model, ModelChoice};
+pub use model::{Model, ModelChoice, Season};
 pub use multi::{detect_multivariate, DimensionChange, MultiChangePoint, MultiDetection};
 pub use penalty::{NoiseScale, Penalty};
 pub use prepare::{normal_scores, Scale};

@@ -9,8 +9,9 @@
 //!    random walk has a share near 1, stationary noise (iid or AR(1)) 0 or near it. A share above
 //!    [`DRIFT_SHARE`], with increments that do not keep one direction (sign test
 //!    [`direction_z`] within ±[`DIRECTION_Z`]), fits the drift model: DeCAFS finds the jumps on
-//!    top of the wandering level, each validated by a z-test of the local jump under the
-//!    fitted drift + AR(1) model.
+//!    top of the wandering level, each validated by a t-test of the local jump studentised by
+//!    the same statistic on its neighbouring segments (`drift_test`: the data, not the
+//!    fitted parameters, calibrate it, as `compare`'s long-run variance does for steps).
 //! 2. **Trend or step.** The step model (`l2`) and the piecewise-linear model (`linear`) are
 //!    both searched and validated; the BIC of each validated fit is
 //!    (and [`bic_drift`] for the drift fit, from its Kalman-filter innovations):
@@ -20,8 +21,20 @@
 //!    `3K + 2` for K trend changes (levels, slopes and locations). A smooth trend then reads as
 //!    one trend instead of a staircase of steps, a step as a step (a line per segment costs
 //!    one more parameter per segment).
-//! 3. **Choice.** Steps, unless the trend or the drift fit has a BIC lower by more than
-//!    [`BIC_MARGIN`]; then the lower of those two.
+//! 3. **Season.** For series of at most [`SEASON_MAX_N`] values, the periods tried are the
+//!    [`SEASON_CANDIDATES`] local maxima of the autocorrelation of `y` over the lags
+//!    `4 ≤ P ≤ min(n/3, SEASON_MAX_PERIOD)` (at least three periods in the series; only
+//!    positive autocorrelations) that rise most above the lowest autocorrelation at shorter
+//!    lags. For each, a periodic component of `H` Fourier harmonics
+//!    (`H ≤ 8`, chosen by `n ln(RSS/n) + 2H ln n` on the residual; the period refined within
+//!    ±15 % by least squares, [`refine_period`]) is fitted by least squares
+//!    to the residual of the steps, removed, and the steps searched and validated again on
+//!    what remains (backfitting, at most [`SEASON_ROUNDS`] rounds, until the change points
+//!    repeat). Its BIC is that of the steps on the deseasonalised `y` with `p = 2K + 1 + 2H + 1`
+//!    (the harmonics' coefficients and the period). A daily load cycle or a GC sawtooth then
+//!    reads as one periodic component instead of a staircase.
+//! 4. **Choice.** Steps, unless the trend, drift or season fit has a BIC lower by more than
+//!    [`BIC_MARGIN`]; then the lowest of those three.
 //!
 //! With a numeric penalty (in the units of the l2 cost) the step model is used, so `auto`
 //! with a number gives exactly what `l2` gives.
@@ -29,7 +42,7 @@
 use serde::Serialize;
 
 use super::decafs::{decafs, DecafsParams};
-use super::detect::{prune_incremental, two_sided, ChangeKind, ChangePoint};
+use super::detect::{prune_incremental, ChangeKind, ChangePoint};
 
 /// The segment model used for a series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -41,6 +54,18 @@ pub enum Model {
     Drift,
     /// Piecewise-linear level (the `linear` cost).
     Trend,
+    /// Steps on top of a periodic component (a few Fourier harmonics of one period), which is
+    /// removed before the step search ([`Season`]).
+    Season,
+}
+
+/// The periodic component of the season model: `Σ_{k=1..H} a_k cos(2πkt/P) + b_k sin(2πkt/P)`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Season {
+    /// Period P in samples.
+    pub period: usize,
+    /// Number of harmonics H.
+    pub harmonics: usize,
 }
 
 /// Which model `detect` used, and why.
@@ -61,6 +86,10 @@ pub struct ModelChoice {
     pub bic_trend: f64,
     /// BIC of the validated drift fit ([`bic_drift`]; NaN when the drift model was not fitted).
     pub bic_drift: f64,
+    /// BIC of the validated season fit (NaN when no period was tried).
+    pub bic_season: f64,
+    /// The periodic component of the best season fit (None when no period was tried).
+    pub season: Option<Season>,
 }
 
 /// BIC difference by which a trend or drift must beat the step model to replace it ("very
@@ -71,6 +100,25 @@ pub const BIC_MARGIN: f64 = 10.0;
 /// Drift share above which the drift model is fitted (and then competes by BIC): any drift
 /// the estimate can tell from noise (iid and AR(1) noise estimate σ_η ≈ 0).
 pub const DRIFT_SHARE: f64 = 0.02;
+
+/// Longest series for which the season model is tried (the autocorrelation over the periods
+/// costs O(n · P_max)).
+pub const SEASON_MAX_N: usize = 50_000;
+
+/// Longest period tried (a day of minute samples).
+pub const SEASON_MAX_PERIOD: usize = 1440;
+
+/// Shortest period tried.
+const SEASON_MIN_PERIOD: usize = 4;
+
+/// Number of candidate periods (highest autocorrelation peaks) fitted.
+pub const SEASON_CANDIDATES: usize = 3;
+
+/// Most harmonics of a periodic component.
+const MAX_HARMONICS: usize = 8;
+
+/// Most backfitting rounds (periodic component, then steps) per candidate period.
+pub const SEASON_ROUNDS: usize = 3;
 
 /// Lag at which the drift share is measured.
 const SHARE_LAG: usize = 10;
@@ -157,7 +205,26 @@ pub fn bic(y: &[f64], bkps: &[usize], linear: bool, phi: f64) -> f64 {
 /// ```
 /// over the `n'` observations that are not the first of a segment (whose level is diffuse:
 /// its value is a parameter, counted in `2K + 2` with the locations and the drift ratio).
+///
+/// The drift ratio `σ_η²/σ_ν²` is the maximum-likelihood one (a parameter of the BIC): the
+/// criterion is minimised over the ratio on a grid of factors `2^j`, `j = -8..=8`, around the
+/// moment estimate `p` (the moment estimate is robust but not efficient, and a BIC at a
+/// parameter other than the MLE would handicap the drift model against the least-squares
+/// fits it competes with).
 pub fn bic_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> f64 {
+    (-8..=8)
+        .map(|j| {
+            let q = DecafsParams {
+                sigma_eta: p.sigma_eta * 2f64.powf(j as f64 / 2.0),
+                ..*p
+            };
+            bic_drift_at(y, bkps, &q)
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// [`bic_drift`] at the parameters `p` (no search over the drift ratio).
+pub fn bic_drift_at(y: &[f64], bkps: &[usize], p: &DecafsParams) -> f64 {
     let n = y.len();
     let (q_eta, q_nu) = (p.sigma_eta * p.sigma_eta, p.sigma_nu * p.sigma_nu);
     let phi = p.phi;
@@ -205,8 +272,345 @@ pub fn bic_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> f64 {
     nu * (sum_norm.max(f64::MIN_POSITIVE) / nu).ln() + sum_logf + (2.0 * k + 2.0) * (n as f64).ln()
 }
 
+/// Candidate periods of `y`: the lags `P` in `[4, min(n/3, SEASON_MAX_PERIOD)]` where the
+/// sample autocorrelation has a local maximum (`ρ_P ≥ ρ_{P±1}`) and is positive, the
+/// [`SEASON_CANDIDATES`] highest first. Empty for series longer than [`SEASON_MAX_N`] or too
+/// short for three periods of 4.
+pub fn candidate_periods(y: &[f64]) -> Vec<usize> {
+    let n = y.len();
+    let max_p = (n / 3).min(SEASON_MAX_PERIOD);
+    if n > SEASON_MAX_N || max_p < SEASON_MIN_PERIOD + 1 {
+        return Vec::new();
+    }
+    let Ok(acf) = crate::stats::dependence::acf(y, max_p) else {
+        return Vec::new();
+    };
+    let r = &acf.values;
+    // Rise of the autocorrelation at P from its lowest value at shorter lags: a period is
+    // where the autocorrelation comes back after its dip (the slow decay of a step or a
+    // drift, and the wiggles of noise at short lags, rise little).
+    let mut low = f64::INFINITY;
+    let mut peaks: Vec<(f64, usize)> = Vec::new();
+    for p in 1..max_p {
+        low = low.min(r[p]);
+        if p >= SEASON_MIN_PERIOD && r[p] > 0.0 && r[p] >= r[p - 1] && r[p] >= r[p + 1] {
+            let rise = r[p] - low;
+            if rise > 0.0 {
+                peaks.push((rise, p));
+            }
+        }
+    }
+    peaks.sort_by(|a, b| b.0.total_cmp(&a.0));
+    peaks.truncate(SEASON_CANDIDATES);
+    peaks.into_iter().map(|(_, p)| p).collect()
+}
+
+/// The normal equations of the regression of `r` on a constant and `harmonics` Fourier
+/// pairs of `period` (columns `1, cos ωt, sin ωt, cos 2ωt, …`, so the first `2h + 1` rows and
+/// columns are those of `h` harmonics), with `Σ r²`. One pass over `r`, the basis read from a
+/// table of one period.
+struct NormalEquations {
+    ata: Vec<f64>,
+    atb: Vec<f64>,
+    rr: f64,
+    k: usize,
+    table: Vec<f64>,
+}
+
+impl NormalEquations {
+    fn new(r: &[f64], period: usize, harmonics: usize) -> Self {
+        let k = 1 + 2 * harmonics;
+        let w = 2.0 * std::f64::consts::PI / period as f64;
+        let mut table = vec![0.0; period * k];
+        for (ph, row) in table.chunks_exact_mut(k).enumerate() {
+            row[0] = 1.0;
+            for h in 0..harmonics {
+                let a = (ph * (h + 1) % period) as f64 * w;
+                row[1 + 2 * h] = a.cos();
+                row[2 + 2 * h] = a.sin();
+            }
+        }
+        let mut ata = vec![0.0; k * k];
+        let mut atb = vec![0.0; k];
+        let mut rr = 0.0;
+        for (t, &v) in r.iter().enumerate() {
+            let b = &table[(t % period) * k..(t % period + 1) * k];
+            rr += v * v;
+            for i in 0..k {
+                atb[i] += b[i] * v;
+                let bi = b[i];
+                for j in 0..=i {
+                    ata[i * k + j] += bi * b[j];
+                }
+            }
+        }
+        for i in 0..k {
+            for j in 0..i {
+                ata[j * k + i] = ata[i * k + j];
+            }
+        }
+        NormalEquations {
+            ata,
+            atb,
+            rr,
+            k,
+            table,
+        }
+    }
+
+    /// Coefficients and residual sum of squares `Σ r² - β·Aᵀr` of the first `h` harmonics.
+    fn solve_first(&self, h: usize) -> (Vec<f64>, f64) {
+        let m = 1 + 2 * h;
+        let mut a: Vec<f64> = (0..m)
+            .flat_map(|i| self.ata[i * self.k..i * self.k + m].to_vec())
+            .collect();
+        let mut b = self.atb[..m].to_vec();
+        let coef = solve(&mut a, &mut b, m);
+        let explained: f64 = coef.iter().zip(&self.atb).map(|(c, v)| c * v).sum();
+        (coef, (self.rr - explained).max(0.0))
+    }
+
+    /// The periodic part (without the constant) of the fit `coef` at each of `n` times.
+    fn periodic(&self, coef: &[f64], n: usize, period: usize) -> Vec<f64> {
+        (0..n)
+            .map(|t| {
+                let b = &self.table[(t % period) * self.k..];
+                (1..coef.len()).map(|i| coef[i] * b[i]).sum()
+            })
+            .collect()
+    }
+}
+
+/// Least-squares fit of `r` by a constant plus `harmonics` Fourier pairs of `period`: the fitted
+/// periodic part (without the constant) and the residual sum of squares. Normal equations
+/// (at most 17 unknowns) solved by Gaussian elimination with partial pivoting.
+pub fn fourier_fit(r: &[f64], period: usize, harmonics: usize) -> (Vec<f64>, f64) {
+    let ne = NormalEquations::new(r, period, harmonics);
+    let (coef, rss) = ne.solve_first(harmonics);
+    (ne.periodic(&coef, r.len(), period), rss)
+}
+
+/// Residual sum of squares of [`fourier_fit`] without the fitted values.
+fn fourier_rss(r: &[f64], period: usize, harmonics: usize) -> f64 {
+    NormalEquations::new(r, period, harmonics)
+        .solve_first(harmonics)
+        .1
+}
+
+/// Solves `a x = b` (`a` k×k, row-major; both overwritten); a singular pivot gives 0 for that
+/// unknown (the column adds nothing to the fit).
+fn solve(a: &mut [f64], b: &mut [f64], k: usize) -> Vec<f64> {
+    let scale = (0..k).map(|i| a[i * k + i].abs()).fold(0.0, f64::max);
+    for c in 0..k {
+        let piv = (c..k)
+            .max_by(|&i, &j| a[i * k + c].abs().total_cmp(&a[j * k + c].abs()))
+            .unwrap_or(c);
+        if piv != c {
+            for j in 0..k {
+                a.swap(c * k + j, piv * k + j);
+            }
+            b.swap(c, piv);
+        }
+        let d = a[c * k + c];
+        if d.abs() <= 1e-12 * scale {
+            continue;
+        }
+        for i in c + 1..k {
+            let f = a[i * k + c] / d;
+            if f != 0.0 {
+                for j in c..k {
+                    a[i * k + j] -= f * a[c * k + j];
+                }
+                b[i] -= f * b[c];
+            }
+        }
+    }
+    let mut x = vec![0.0; k];
+    for c in (0..k).rev() {
+        let d = a[c * k + c];
+        if d.abs() <= 1e-12 * scale {
+            continue;
+        }
+        let s: f64 = (c + 1..k).map(|j| a[c * k + j] * x[j]).sum();
+        x[c] = (b[c] - s) / d;
+    }
+    x
+}
+
+/// The number of harmonics (1..=min(8, (P - 1)/2)) minimising `n ln(RSS_H/n) + 2H ln n` for
+/// the residual `r` and period `period`, with its fitted periodic part.
+pub fn fit_season(r: &[f64], period: usize) -> (Season, Vec<f64>) {
+    let n = r.len() as f64;
+    let most = ((period - 1) / 2).clamp(1, MAX_HARMONICS);
+    let ne = NormalEquations::new(r, period, most);
+    let mut best: Option<(f64, usize, Vec<f64>)> = None;
+    for h in 1..=most {
+        let (coef, rss) = ne.solve_first(h);
+        let crit = n * (rss.max(f64::MIN_POSITIVE) / n).ln() + 2.0 * h as f64 * n.ln();
+        if best.as_ref().map_or(true, |(c, ..)| crit < *c) {
+            best = Some((crit, h, coef));
+        }
+    }
+    let (_, harmonics, coef) = best.unwrap_or((0.0, 1, vec![0.0]));
+    (
+        Season { period, harmonics },
+        ne.periodic(&coef, r.len(), period),
+    )
+}
+
+/// The period within ±15 % of `period` whose one-harmonic fit of `r` has the least residual
+/// sum of squares (an autocorrelation peak is an integer lag, moved by a step or a trend next
+/// to it): a grid of at most 41 periods, then the integers next to the best.
+pub fn refine_period(r: &[f64], period: usize) -> usize {
+    let lo = ((period as f64 * 0.85).floor() as usize).max(SEASON_MIN_PERIOD);
+    let hi = ((period as f64 * 1.15).ceil() as usize).min((r.len() / 3).max(lo));
+    let stride = ((hi - lo) / 40).max(1);
+    let rss = |p: usize| fourier_rss(r, p, 1);
+    let mut best = (rss(period), period);
+    for p in (lo..=hi).step_by(stride) {
+        let v = rss(p);
+        if v < best.0 {
+            best = (v, p);
+        }
+    }
+    if stride > 1 {
+        let centre = best.1;
+        for p in centre.saturating_sub(stride - 1).max(lo)..=(centre + stride - 1).min(hi) {
+            let v = rss(p);
+            if v < best.0 {
+                best = (v, p);
+            }
+        }
+    }
+    best.1
+}
+
+/// `y` minus its piecewise means over the segments of `bkps`.
+pub fn step_residual(y: &[f64], bkps: &[usize]) -> Vec<f64> {
+    let mut out = Vec::with_capacity(y.len());
+    let mut start = 0;
+    for &end in bkps.iter().chain(std::iter::once(&y.len())) {
+        let seg = &y[start..end];
+        let m = seg.iter().sum::<f64>() / seg.len().max(1) as f64;
+        out.extend(seg.iter().map(|v| v - m));
+        start = end;
+    }
+    out
+}
+
+/// The season model for one period: backfits the periodic component (on the normal scores `y`
+/// and the raw values `x` alike, so the steps are searched, placed and validated on the
+/// deseasonalised series) and the steps found by `steps(x - s_x, y - s_y)` (the indices of the
+/// validated changes), starting from the step fit `start`. Returns the last step result, the
+/// component and the BIC (module documentation, step 3) with the AR(1) coefficient `phi`.
+pub(crate) fn season_fit<T>(
+    x: &[f64],
+    y: &[f64],
+    period: usize,
+    start: &[usize],
+    phi: f64,
+    mut steps: impl FnMut(&[f64], &[f64]) -> crate::Result<(T, Vec<usize>)>,
+) -> crate::Result<(T, Season, f64)> {
+    let mut bkps = start.to_vec();
+    let mut last = None;
+    let mut period = period;
+    for _ in 0..SEASON_ROUNDS {
+        let r = step_residual(y, &bkps);
+        period = refine_period(&r, period);
+        let (season, s_y) = fit_season(&r, period);
+        let (s_x, _) = fourier_fit(&step_residual(x, &bkps), period, season.harmonics);
+        let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
+        let x_des: Vec<f64> = x.iter().zip(&s_x).map(|(a, b)| a - b).collect();
+        let (found, idx) = steps(&x_des, &y_des)?;
+        let repeat = idx == bkps;
+        bkps = idx;
+        last = Some((found, season));
+        if repeat {
+            break;
+        }
+    }
+    let (found, season) = last.ok_or_else(|| crate::Error::invalid("season", "no round"))?;
+    // The periodic component for the final steps, and the BIC of steps on what remains.
+    let (s_y, _) = fourier_fit(&step_residual(y, &bkps), period, season.harmonics);
+    let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
+    let extra = (2 * season.harmonics + 1) as f64 * (y.len() as f64).ln();
+    Ok((found, season, bic(&y_des, &bkps, false, phi) + extra))
+}
+
+/// Calibrated test of a trend-model change at `τ` between the segments `[a, τ)` and `[τ, b)`
+/// of `y`, with `compare`'s reference: each segment's least-squares line, the EWC long-run
+/// variance `ω` (with its degrees of freedom ν) of its residuals, and a Welch t for the jump
+/// of the two lines at the boundary and for the change of slope:
+/// ```text
+/// D = ŷ_R(τ - ½) - ŷ_L(τ - ½),   Var = ω (1/m + (t* - t̄)² / Σ (t - t̄)²) per side
+/// S = slope_R - slope_L,          Var = ω / Σ (t - t̄)² per side
+/// t = D / √(V_L + V_R), df by Welch–Satterthwaite from ν_L, ν_R (the same for S)
+/// p = min(1, 2 min(p_D, p_S))     (Bonferroni over the two)
+/// ```
+/// (the variances of a regression on a line under dependent noise, Grenander 1954: ω in place
+/// of σ²). None when a segment has fewer than 4 values or is exactly a line. p-values below
+/// [`P_FLOOR`] are reported as [`P_FLOOR`].
+pub(crate) fn trend_test(y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
+    use crate::stats::compare::{har, Estimator};
+    if tau - a < 4 || b - tau < 4 {
+        return None;
+    }
+    let at = tau as f64 - 0.5;
+    let side = |lo: usize, hi: usize| -> Option<(f64, f64, f64, f64, f64)> {
+        let seg = &y[lo..hi];
+        let m = seg.len() as f64;
+        let tbar = (lo + hi - 1) as f64 / 2.0;
+        let mean = seg.iter().sum::<f64>() / m;
+        let stt = m * (m * m - 1.0) / 12.0;
+        let sty: f64 = seg
+            .iter()
+            .enumerate()
+            .map(|(i, v)| ((lo + i) as f64 - tbar) * (v - mean))
+            .sum();
+        let slope = sty / stt;
+        let resid: Vec<f64> = seg
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v - mean - slope * ((lo + i) as f64 - tbar))
+            .collect();
+        let h = har(&resid, Estimator::Ewc).ok()?;
+        if h.omega.is_nan() || h.omega <= 0.0 {
+            return None;
+        }
+        let level = mean + slope * (at - tbar);
+        let v_level = h.omega * (1.0 / m + (at - tbar).powi(2) / stt);
+        Some((level, v_level, slope, h.omega / stt, h.df))
+    };
+    let (yl, vl, sl, wl, dfl) = side(a, tau)?;
+    let (yr, vr, sr, wr, dfr) = side(tau, b)?;
+    let welch = |d: f64, v1: f64, v2: f64| {
+        let df = satterthwaite(v1, dfl, v2, dfr);
+        (2.0 * crate::stats::math::dist::t_sf((d / (v1 + v2).sqrt()).abs(), df)).min(1.0)
+    };
+    let p = (2.0 * welch(yr - yl, vl, vr).min(welch(sr - sl, wl, wr))).min(1.0);
+    Some(p.max(P_FLOOR))
+}
+
+/// Welch–Satterthwaite degrees of freedom of `v1 + v2` (∞ df allowed).
+fn satterthwaite(v1: f64, df1: f64, v2: f64, df2: f64) -> f64 {
+    let denom = v1 * v1 / df1 + v2 * v2 / df2;
+    if denom > 0.0 {
+        (v1 + v2).powi(2) / denom
+    } else {
+        f64::INFINITY
+    }
+}
+
 /// Longest window on each side of a drift change point for its jump test.
 const MAX_WINDOW: usize = 64;
+
+/// Values on each side of a drift change point used for its reference blocks (the closest;
+/// the same local reach as the step model's `compare` validation).
+const REFERENCE_REACH: usize = 10_000;
+
+/// Smallest p-value reported: a p-value below the smallest normal double is reported as this
+/// value (the evidence is then "at least this strong"), never as 0 from underflow.
+pub const P_FLOOR: f64 = f64::MIN_POSITIVE;
 
 /// `Var(mean(y[τ..τ+h]) - mean(y[τ-h..τ]))` under the drift + AR(1) model without a change,
 /// for h = 1..=MAX_WINDOW (index h - 1):
@@ -233,12 +637,108 @@ fn window_variances(p: &DecafsParams) -> Vec<f64> {
         .collect()
 }
 
+/// The local jump at `tau` over windows of `h`: `mean(y[τ..τ+h]) - mean(y[τ-h..τ])`.
+fn jump(y: &[f64], tau: usize, h: usize) -> f64 {
+    let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
+    mean(&y[tau..tau + h]) - mean(&y[tau - h..tau])
+}
+
+/// Number of reference blocks of `2h` values in `[a, τ - h)` and `[τ + h, b)` (each side cut
+/// to [`REFERENCE_REACH`] values next to τ).
+fn reference_blocks(a: usize, tau: usize, b: usize, h: usize) -> (usize, usize) {
+    let left = (tau - a).min(REFERENCE_REACH).saturating_sub(h) / (2 * h);
+    let right = (b - tau).min(REFERENCE_REACH).saturating_sub(h) / (2 * h);
+    (left, right)
+}
+
+/// Calibrated test of a drift-model change at `τ` between the segments `[a, τ)` and `[τ, b)`:
+/// a t-test of the local jump studentised by the same statistic on the segments themselves.
+///
+/// Under the drift + AR(1) model the local jump `D_h(t) = mean(y[t..t+h]) - mean(y[t-h..t])`
+/// has the same distribution (mean 0, variance `V_h`) at every `t` without a change, whatever
+/// the wandering level does: it is a linear function of the increments, which are stationary.
+/// The segments either side give `K` such statistics on disjoint blocks of `2h` values (left of
+/// `τ - h` and right of `τ + h`, so none overlaps the tested jump), which estimate `V_h` from the
+/// data as the batch-means long-run variance does for `compare`:
+/// ```text
+/// t = D_h(τ) / √(Σ_k D_h(t_k)² / K),   p = 2 P[T_K > |t|]   (Student t, K df)
+/// ```
+/// The blocks are almost independent (disjoint increments; AR(1) noise correlates neighbouring
+/// blocks only at their edges), so `t` is a t statistic with `K` degrees of freedom; it does
+/// not rely on the estimated σ_η, σ_ν, φ (those only choose `h`). `h ≤ 64` minimises the
+/// expected half-width of the test, `t_{K(h), 0.975} · √V_h`, with `V_h` from the model
+/// ([`window_variances`]) and at least one reference block on each side. A change whose
+/// segments are too short for that (or shorter than `min_size`) gets p = 1. p-values below
+/// [`P_FLOOR`] are reported as [`P_FLOOR`]. (A lone outlier, which DeCAFS fits as a jump out
+/// and a jump back, is removed before this test by [`drop_spikes`].)
+fn drift_test(y: &[f64], bkps: &[usize], j: usize, var: &[f64], min_size: usize) -> (f64, usize) {
+    let n = y.len();
+    let tau = bkps[j];
+    let a = if j == 0 { 0 } else { bkps[j - 1] };
+    let b = bkps.get(j + 1).copied().unwrap_or(n);
+    if (tau - a).min(b - tau) < min_size {
+        return (1.0, 1);
+    }
+    let hmax = ((tau - a).min(b - tau) / 3).clamp(1, MAX_WINDOW);
+    let mut best: Option<(f64, usize, usize, usize)> = None;
+    for h in 1..=hmax {
+        let (kl, kr) = reference_blocks(a, tau, b, h);
+        if kl == 0 || kr == 0 {
+            continue;
+        }
+        let width = crate::stats::math::dist::t_ppf(0.975, (kl + kr) as f64) * var[h - 1].sqrt();
+        if best.map_or(true, |(w, ..)| width < w) {
+            best = Some((width, h, kl, kr));
+        }
+    }
+    let Some((_, h, _, _)) = best else {
+        return (1.0, 1);
+    };
+    (block_t(y, a, tau, b, h, jump).max(P_FLOOR), h)
+}
+
+/// The t-test of `stat(y, τ, h)` studentised by the same statistic on the disjoint reference
+/// blocks of `[a, τ)` and `[τ, b)` ([`drift_test`]).
+fn block_t(
+    y: &[f64],
+    a: usize,
+    tau: usize,
+    b: usize,
+    h: usize,
+    stat: fn(&[f64], usize, usize) -> f64,
+) -> f64 {
+    let (kl, kr) = reference_blocks(a, tau, b, h);
+    if kl + kr == 0 {
+        return 1.0;
+    }
+    let mut ss = 0.0;
+    for k in 0..kl {
+        // Block [s, s + 2h) left of τ - h, centred at s + h.
+        let s = tau - h - 2 * h * (k + 1);
+        ss += stat(y, s + h, h).powi(2);
+    }
+    for k in 0..kr {
+        let s = tau + h + 2 * h * k;
+        ss += stat(y, s + h, h).powi(2);
+    }
+    let df = (kl + kr) as f64;
+    let d = stat(y, tau, h);
+    if ss > 0.0 {
+        let t = d / (ss / df).sqrt();
+        (2.0 * crate::stats::math::dist::t_sf(t.abs(), df)).min(1.0)
+    } else if d != 0.0 {
+        0.0
+    } else {
+        1.0
+    }
+}
+
 /// Change points of the drift model: DeCAFS on `y` with penalty `beta` (`-2 log L` units),
-/// then each change validated by the z-test of its local jump (the window `h ≤ 64` inside
-/// both neighbouring segments with the smallest model variance), Holm-adjusted, the least
-/// significant dropped until all are ≤ `alpha`. A change next to a segment shorter than
-/// `min_size` gets p = 1 (DeCAFS, with no minimum segment, fits a lone outlier by two
-/// changes: it is not a change). Levels are raw means (`x`) over the windows.
+/// spikes dropped ([`drop_spikes`]), then each change validated by [`drift_test`] (a t-test of
+/// the local jump against the same statistic on its two neighbouring segments), Holm-adjusted, the least significant dropped
+/// until all are ≤ `alpha`. A change next to a segment shorter than `min_size` gets p = 1
+/// (DeCAFS, with no minimum segment, fits a lone outlier by two changes: it is not a change).
+/// Levels are raw means (`x`) over the test's windows.
 /// Returns (candidates, validated change points).
 pub(crate) fn detect_drift(
     x: &[f64],
@@ -250,22 +750,10 @@ pub(crate) fn detect_drift(
 ) -> crate::Result<(Vec<usize>, Vec<ChangePoint>)> {
     let fit = decafs(y, params, beta)?;
     let var = window_variances(params);
-    let n = y.len();
     let mean = |s: &[f64]| s.iter().sum::<f64>() / s.len() as f64;
     let test_one = |bkps: &[usize], j: usize| -> ChangePoint {
         let tau = bkps[j];
-        let a = if j == 0 { 0 } else { bkps[j - 1] };
-        let b = bkps.get(j + 1).copied().unwrap_or(n);
-        let hmax = (tau - a).min(b - tau).clamp(1, MAX_WINDOW);
-        let h = (1..=hmax)
-            .min_by(|&u, &v| var[u - 1].total_cmp(&var[v - 1]))
-            .unwrap_or(1);
-        let jump = mean(&y[tau..tau + h]) - mean(&y[tau - h..tau]);
-        let p_value = if (tau - a).min(b - tau) < min_size {
-            1.0
-        } else {
-            two_sided(jump / var[h - 1].sqrt())
-        };
+        let (p_value, h) = drift_test(y, bkps, j, &var, min_size);
         let (before, after) = (mean(&x[tau - h..tau]), mean(&x[tau..tau + h]));
         ChangePoint {
             index: tau,
@@ -277,8 +765,48 @@ pub(crate) fn detect_drift(
             kind: ChangeKind::Step,
         }
     };
-    let validated = prune_incremental(fit.breakpoints.clone(), alpha, test_one);
+    let validated = prune_incremental(drop_spikes(y, &fit.breakpoints, min_size), alpha, test_one);
     Ok((fit.breakpoints, validated))
+}
+
+/// The candidates without the spikes: of two consecutive changes less than `min_size` apart,
+/// a jump out and a jump back at least halfway (`|out + back| < |out|/2`: a burst of fewer than
+/// `min_size` values that DeCAFS, with no minimum segment, fits as two jumps) are both
+/// dropped, and any other pair is one jump, kept at the first; a change less than `min_size` from either end is
+/// dropped. Done before the validation, so a real change next to a spike is not tested against
+/// the spike's short segment. Jumps are differences of the means of `y` over at most
+/// `min_size` values on each side.
+fn drop_spikes(y: &[f64], bkps: &[usize], min_size: usize) -> Vec<usize> {
+    let n = y.len();
+    let mean = |lo: usize, hi: usize| y[lo..hi].iter().sum::<f64>() / (hi - lo).max(1) as f64;
+    let mut out: Vec<usize> = Vec::with_capacity(bkps.len());
+    let mut i = 0;
+    while i < bkps.len() {
+        let t = bkps[i];
+        if i + 1 < bkps.len() && bkps[i + 1] - t < min_size {
+            let u = bkps[i + 1];
+            let prev = out
+                .last()
+                .copied()
+                .unwrap_or(0)
+                .max(t.saturating_sub(min_size));
+            let next = bkps.get(i + 2).copied().unwrap_or(n).min(u + min_size);
+            let mid = mean(t, u);
+            let (out_jump, back_jump) = (mid - mean(prev, t), mean(u, next) - mid);
+            // A spike comes back at least halfway: |net| < |out| / 2.
+            let spike = (out_jump + back_jump).abs() < 0.5 * out_jump.abs();
+            if !spike && t >= min_size && n - t >= min_size {
+                out.push(t);
+            }
+            i += 2;
+            continue;
+        }
+        if t >= min_size && n - t >= min_size {
+            out.push(t);
+        }
+        i += 1;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -319,6 +847,119 @@ mod tests {
             let got = var[h as usize - 1];
             assert!((got - v).abs() <= 1e-9 * v, "h={h}: {got} vs {v}");
         }
+    }
+
+    fn walk(rng: &mut crate::stats::rng::Rng, n: usize, eta: f64, phi: f64, nu: f64) -> Vec<f64> {
+        let (mut level, mut e) = (0.0, 0.0);
+        (0..n)
+            .map(|_| {
+                level += eta * rng.normal();
+                e = phi * e + nu * rng.normal();
+                level + e
+            })
+            .collect()
+    }
+
+    /// Without a change, the drift test rejects at most at its level: a random walk with
+    /// AR(1) noise, a change tested in the middle, 600 series (binomial sd 0.9 %).
+    #[test]
+    fn drift_test_holds_its_level_on_a_wandering_level() {
+        for (seed, eta, phi, nu) in [
+            (1u64, 0.1, 0.5, 1.0),
+            (2, 0.3, 0.0, 0.5),
+            (3, 0.02, 0.9, 0.5),
+        ] {
+            let mut rng = crate::stats::rng::Rng::new(seed);
+            let p = DecafsParams {
+                sigma_eta: eta,
+                sigma_nu: nu,
+                phi,
+            };
+            let var = window_variances(&p);
+            let reps = 600;
+            let rejected = (0..reps)
+                .filter(|_| {
+                    let y = walk(&mut rng, 1000, eta, phi, nu);
+                    drift_test(&y, &[500], 0, &var, 5).0 < 0.05
+                })
+                .count();
+            let rate = rejected as f64 / reps as f64;
+            assert!(rate <= 0.08, "seed {seed}: {rate}");
+        }
+    }
+
+    /// A jump far beyond the noise gets a tiny p-value that is still positive, a change next
+    /// to a short segment gets 1, and a lone outlier is not a jump (dropped as a spike).
+    #[test]
+    fn drift_test_is_finite_and_floored() {
+        let mut rng = crate::stats::rng::Rng::new(9);
+        let mut y = walk(&mut rng, 1000, 0.01, 0.0, 1e-6);
+        for v in &mut y[500..] {
+            *v += 1e6;
+        }
+        let p = DecafsParams {
+            sigma_eta: 0.01,
+            sigma_nu: 1e-6,
+            phi: 0.0,
+        };
+        let var = window_variances(&p);
+        let (pv, _) = drift_test(&y, &[500], 0, &var, 5);
+        assert!(pv > 0.0 && pv < 1e-10, "{pv}");
+        assert_eq!(drift_test(&y, &[500, 503], 0, &var, 5).0, 1.0);
+        // A spike (out and back within min_size) and changes next to the ends are dropped; two
+        // jumps up within min_size are one jump.
+        let mut z = vec![0.0; 1000];
+        z[200] = 9.0;
+        for v in &mut z[500..] {
+            *v = 5.0;
+        }
+        for v in &mut z[502..] {
+            *v = 9.0;
+        }
+        assert_eq!(drop_spikes(&z, &[3, 200, 201, 500, 502, 997], 5), vec![500]);
+        // The t statistic by hand for h = 1 (segments of 4: one block on each side).
+        let y = [0.0, 1.0, 3.0, 2.0, 10.0, 12.0, 11.0, 9.0];
+        let pv = block_t(&y, 0, 4, 8, 1, jump);
+        // D(4) = 10 - 2; blocks [1, 3): 3 - 1 = 2; [5, 7): 11 - 12 = -1. t = 8 / √(5/2), 2 df.
+        let t: f64 = 8.0 / (2.5f64).sqrt();
+        // Two-sided t(2) tail: 1 - t / √(t² + 2).
+        let want = 1.0 - t / (t * t + 2.0).sqrt();
+        assert!((pv - want).abs() <= 1e-12 * want, "{pv} vs {want}");
+    }
+
+    /// Without a change, the trend test rejects near its level: a line with AR(1) noise, a
+    /// change tested in the middle (400 series, binomial sd 1.1 %).
+    #[test]
+    fn trend_test_holds_its_level_on_a_line() {
+        for (seed, phi) in [(5u64, 0.0), (6, 0.6)] {
+            let mut rng = crate::stats::rng::Rng::new(seed);
+            let reps = 400;
+            let rejected = (0..reps)
+                .filter(|_| {
+                    let y: Vec<f64> = walk(&mut rng, 600, 0.0, phi, 1.0)
+                        .iter()
+                        .enumerate()
+                        .map(|(t, v)| v + 0.01 * t as f64)
+                        .collect();
+                    trend_test(&y, 0, 300, 600).is_some_and(|p| p < 0.05)
+                })
+                .count();
+            let rate = rejected as f64 / reps as f64;
+            assert!((0.01..=0.08).contains(&rate), "seed {seed}: {rate}");
+        }
+        // A kink is found.
+        let mut rng = crate::stats::rng::Rng::new(7);
+        let y: Vec<f64> = (0..600)
+            .map(|t| {
+                rng.normal()
+                    + if t >= 300 {
+                        0.05 * (t - 300) as f64
+                    } else {
+                        0.0
+                    }
+            })
+            .collect();
+        assert!(trend_test(&y, 0, 300, 600).is_some_and(|p| p < 1e-6));
     }
 
     #[test]

@@ -246,6 +246,7 @@ fn write_table(
             Model::Step => "step",
             Model::Trend => "trend",
             Model::Drift => "drift",
+            Model::Season => "season",
         };
         // Wrapped to 80 columns like the table.
         let mut line = format!("  model {model}:");

@@ -15,6 +15,11 @@ Written from the model, independently of the Rust dynamic programme:
   with s_eta, s_eps >= 0 (scipy.optimize.nnls for a fixed phi) and phi in [0, 0.99] (grid of
   step 0.01, then scipy.optimize.minimize_scalar bounded next to the best grid point);
   sigma_eta = sqrt(s_eta), sigma_nu = sqrt(s_eps (1 - phi^2)).
+- CROPS path: from the same brute force, Q(k) = the least cost over the change sets of size k;
+  k is on the path for the penalties beta where Q(k) + beta k is the least of all sizes, i.e.
+  beta in [max_{j>k} (Q(k) - Q(j)) / (j - k), min_{j<k} (Q(j) - Q(k)) / (k - j)] cut to the
+  range asked (the lower convex hull of (k, Q(k))). Cases are kept only when every size on the
+  path has a unique best set and every interval on the path is longer than 1e-6.
 
 Usage: python datasets/scripts/reference/changepoint_decafs.py
 """
@@ -68,6 +73,30 @@ def brute_force(y, s_eta, s_nu, phi, beta):
             scored.append((c + beta * len(K), list(K), c))
     scored.sort(key=lambda s: s[0])
     return scored[0], scored[1][0] - scored[0][0]
+
+
+def crops_reference(y, s_eta, s_nu, phi, lo, hi):
+    """The CROPS path on [lo, hi] by brute force, or None when a size on it is not unique
+    or an interval is shorter than 1e-6 (see the module documentation)."""
+    n = len(y)
+    best = {}
+    for k in range(n):
+        scored = sorted((objective(y, set(K), s_eta, s_nu, phi), list(K))
+                        for K in itertools.combinations(range(1, n), k))
+        gap = scored[1][0] - scored[0][0] if len(scored) > 1 else np.inf
+        best[k] = (scored[0][0], scored[0][1], gap)
+    path = []
+    for k in sorted(best, reverse=True):
+        q = best[k][0]
+        lower = max([(q - best[j][0]) / (j - k) for j in best if j > k], default=-np.inf)
+        upper = min([(best[j][0] - q) / (k - j) for j in best if j < k], default=np.inf)
+        a, b = max(lower, lo), min(upper, hi)
+        if b - a <= 0:
+            continue
+        if b - a < 1e-6 or best[k][2] < 1e-6 * max(1.0, abs(q)):
+            return None
+        path.append({"penalty_min": a, "penalty_max": b, "breakpoints": best[k][1], "cost": q})
+    return path
 
 
 def estimate(y):
@@ -146,6 +175,24 @@ def main():
         y = simulate(rng, n, *truth, jumps)
         est = estimate(y)
         cases.append({"kind": "estimate", "name": f"est{k}_n{n}", "x": y, **est})
+    # CROPS paths (own seed: the cases above stay as they were).
+    rng = np.random.default_rng(20261206)
+    for k, (n, truth, jumps, fitted, rng_pen) in enumerate([
+        (11, (0.2, 1.0, 0.3), [(4, 3.0), (8, -2.0)], (0.2, 1.0, 0.3), (0.5, 40.0)),
+        (12, (0.0, 1.0, 0.0), [(3, 4.0), (6, -2.0), (9, 3.0)], (0.0, 1.0, 0.0), (0.1, 100.0)),
+        (12, (0.4, 0.6, 0.7), [(5, 5.0)], (0.4, 0.6, 0.7), (1.0, 30.0)),
+        (10, (0.1, 1.0, 0.5), [(5, -4.0)], (0.05, 0.8, 0.6), (0.0, 1000.0)),
+    ]):
+        for attempt in range(50):
+            y = simulate(rng, n, *truth, jumps)
+            path = crops_reference(y, *fitted, *rng_pen)
+            if path is not None:
+                break
+        else:
+            raise SystemExit(f"crops case {k}: no series with a clear path")
+        cases.append({"kind": "crops", "name": f"crops{k}_n{n}", "x": y,
+                      "sigma_eta": fitted[0], "sigma_nu": fitted[1], "phi": fitted[2],
+                      "penalty_min": rng_pen[0], "penalty_max": rng_pen[1], "path": path})
     write("changepoint_decafs", cases, ["numpy", "scipy"])
 
 

@@ -114,8 +114,9 @@ class Detection(Result, Plottable):
         noise: Estimated noise scale.
         candidates: Change points the search found before validation.
         model: With ``cost='auto'`` (the default) or ``'decafs'``: the model used
-            (``'step'``, ``'trend'`` or ``'drift'``), the reason, the drift share, the DeCAFS
-            parameters and the BIC of each fit (the report's ``model``); else ``None``.
+            (``'step'``, ``'trend'``, ``'drift'`` or ``'season'``), the reason, the drift
+            share, the DeCAFS parameters, the BIC of each fit and the period and harmonics of
+            the season fit (the report's ``model``); else ``None``.
     """
 
     change_points: tuple[ChangePoint, ...]
@@ -535,13 +536,13 @@ def detect(
             ``metric``/``target``. A time axis (a pandas ``DatetimeIndex``, a polars datetime
             column, a tidy frame's ``timestamp``) is kept: the result's ``times``, each change
             point's ``time``, the tables and the plot's x axis use it.
-        method: ``'pelt'`` (exact; functional pruning for l2, poisson and l1; for linear,
+        method: ``'pelt'`` (exact; functional pruning for l2, poisson, l1 and biweight; for linear,
             normal and np above 10 000 values a near-linear seeded search, exact within windows
             around seeded candidates but not in general), ``'fpop'`` (the same), ``'dp'``
             (exact for every cost, slow), ``'binseg'`` (greedy) or ``'edivisive'``.
-        cost: ``'auto'`` (default: steps, a trend or steps on a drifting level, chosen per
-            series by BIC and reported in ``model``), ``'l2'`` (mean), ``'normal'`` (mean and
-            variance), ``'poisson'``, ``'linear'`` (trend), ``'l1'`` (robust), ``'np'``
+        cost: ``'auto'`` (default: steps, a trend, steps on a drifting level or steps on a
+            periodic component, chosen per series by BIC and reported in ``model``), ``'l2'``
+            (mean), ``'normal'`` (mean and variance), ``'poisson'``, ``'linear'`` (trend), ``'l1'`` (robust), ``'np'``
             (distribution), ``'biweight'`` (mean with the bounded loss
             ``min((x - mu)**2, (3 sigma)**2)`` of Fearnhead & Rigaill 2019: spikes and stall
             windows are not changes) or ``'decafs'`` (steps on a random-walk drift with AR(1)
@@ -734,7 +735,9 @@ def crops(
         values: The series in time order.
         penalty_min: Smallest penalty (≥ 0).
         penalty_max: Largest penalty (finite, ≥ ``penalty_min``).
-        cost: Segment cost, as in :func:`detect`.
+        cost: Segment cost, as in :func:`detect`, or ``'decafs'``: the DeCAFS model with its
+            parameters estimated as :func:`detect` does (penalties in -2 log L units;
+            ``min_size`` and ``method`` do not apply).
         min_size: Minimum segment length.
         method: Exact search: ``'pelt'`` (functional pruning for l2 and poisson), ``'fpop'``
             or ``'dp'``.

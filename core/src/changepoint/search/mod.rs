@@ -195,7 +195,9 @@ pub fn penalised(
 }
 
 /// [`crops`] over `[range.0, range.1]` (penalties in cost units) with the solver
-/// [`penalised`] picks for `kind` and `method`; the cost is prepared once.
+/// [`penalised`] picks for `kind` and `method`; the cost is prepared once. `decafs` runs
+/// [`crate::changepoint::decafs_crops`] with the parameters estimated from `values`
+/// (penalties in `-2 log L` units; `method` and `min_size` do not apply).
 ///
 /// # Errors
 /// [`Error::TooFewPoints`] for fewer than 2 values, [`Error::NonFinite`], and as [`crops`] and
@@ -241,6 +243,11 @@ pub fn crops_path_with(
         s
     };
     match (kind, method) {
+        (CostKind::Decafs, _) => {
+            // The drift model: its parameters estimated as `detect` does, penalties in -2 log L.
+            let params = super::decafs::DecafsParams::estimate(values)?;
+            super::decafs::decafs_crops_with(values, &params, lo, hi, &mut |s| report(s))
+        }
         (
             CostKind::L2 | CostKind::Poisson | CostKind::L1 | CostKind::Biweight,
             Method::Pelt | Method::Fpop,
