@@ -7,19 +7,12 @@
 
 mod common;
 
-use common::{assert_rel, float, floats, reference};
+use common::{assert_rel, float, floats, reference_cases};
 use shiftwatch::changepoint::cost::{robust_sigma, Biweight, Cost, CostKind, BIWEIGHT_K};
 use shiftwatch::changepoint::search::{fpop_biweight, penalised, Method};
 
 fn cases(kind: &str) -> Vec<serde_json::Value> {
-    let doc = reference("changepoint_biweight");
-    doc["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["kind"] == kind)
-        .cloned()
-        .collect()
+    reference_cases("changepoint_biweight", kind)
 }
 
 /// Sums of squares over ≤ 60 points: both sides are exact to rounding.

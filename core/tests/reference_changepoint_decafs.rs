@@ -8,18 +8,11 @@
 
 mod common;
 
-use common::{assert_rel, float, floats, reference, tol};
+use common::{assert_rel, float, floats, reference_cases, tol};
 use shiftwatch::changepoint::{decafs, decafs_crops, DecafsParams};
 
 fn cases(kind: &str) -> Vec<serde_json::Value> {
-    let doc = reference("changepoint_decafs");
-    doc["cases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["kind"] == kind)
-        .cloned()
-        .collect()
+    reference_cases("changepoint_decafs", kind)
 }
 
 #[test]

@@ -27,6 +27,17 @@ pub fn reference(name: &str) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON in {}: {e}", path.display()))
 }
 
+/// The cases of `datasets/reference/{name}.json` whose `kind` is `kind`.
+pub fn reference_cases(name: &str, kind: &str) -> Vec<serde_json::Value> {
+    reference(name)["cases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{name}: no 'cases' array"))
+        .iter()
+        .filter(|c| c["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
 /// `|actual - expected| <= rel * |expected|` (exact equality for infinities and zero),
 /// with a message naming the case.
 #[track_caller]
