@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{assert_rel, floats, reference, tol};
+use common::{assert_rel, floats, indices, reference, tol};
 use shiftwatch::changepoint::cost::{Cost, Linear, Normal, Np, Poisson, L1, L2};
 use shiftwatch::changepoint::search::{binseg, pelt, segment_neighbourhood, Segmentation, Stop};
 
@@ -18,14 +18,6 @@ fn build(name: &str, x: &[f64]) -> Box<dyn Cost> {
         "linear" => Box::new(Linear::new(x).unwrap()),
         other => panic!("unknown cost {other}"),
     }
-}
-
-fn bkps(v: &serde_json::Value) -> Vec<usize> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|b| b.as_u64().unwrap() as usize)
-        .collect()
 }
 
 /// Costs: prefix sums against numpy's two-pass variance; the sums are of O(1..1e3) magnitude
@@ -59,7 +51,7 @@ fn segmentations_match_ruptures() {
         };
         for e in case["pelt"].as_array().unwrap() {
             let pen = e["penalty"].as_f64().unwrap();
-            let want = bkps(&e["bkps"]);
+            let want = indices(&e["bkps"]);
             let got: Segmentation = pelt(&*cost, pen, min_size).unwrap();
             let c = ctx(&format!("pelt pen={pen}"));
             if e["optimal"].as_bool() == Some(false) {
@@ -85,7 +77,7 @@ fn segmentations_match_ruptures() {
             let k = e["k"].as_u64().unwrap() as usize;
             let got = segment_neighbourhood(&*cost, k, min_size).unwrap();
             let c = ctx(&format!("dynp k={k}"));
-            if got.breakpoints != bkps(&e["bkps"]) {
+            if got.breakpoints != indices(&e["bkps"]) {
                 // An exact tie between two segmentations with k changes (same cost).
                 n_ties += 1;
             }
@@ -101,7 +93,7 @@ fn segmentations_match_ruptures() {
                 };
                 let got = binseg(&*cost, s, min_size).unwrap();
                 let c = ctx(&format!("binseg {s:?}"));
-                let want = bkps(&e["bkps"]);
+                let want = indices(&e["bkps"]);
                 // The L1 gain is piecewise linear in the split and often flat (exact ties,
                 // broken by round-off differently here and in numpy), and small-integer data tie
                 // (gains equal to the penalty, equal splits); a greedy search then branches. Those

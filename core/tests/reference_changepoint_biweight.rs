@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{assert_rel, float, floats, reference_cases};
+use common::{assert_rel, float, floats, indices, reference_cases};
 use shiftwatch::changepoint::cost::{robust_sigma, Biweight, Cost, CostKind, BIWEIGHT_K};
 use shiftwatch::changepoint::search::{fpop_biweight, penalised, Method};
 
@@ -39,12 +39,7 @@ fn segmentations_match_optimal_partitioning() {
         let x = floats(&case["x"]);
         let (c, beta) = (float(&case["threshold"]), float(&case["penalty"]));
         let m = case["min_size"].as_u64().unwrap() as usize;
-        let want: Vec<usize> = case["breakpoints"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b.as_u64().unwrap() as usize)
-            .collect();
+        let want = indices(&case["breakpoints"]);
         let seg = fpop_biweight(&x, c, beta, m).unwrap();
         assert_eq!(seg.breakpoints, want, "{name}");
         assert_rel(seg.cost, float(&case["cost"]), TOL, name);

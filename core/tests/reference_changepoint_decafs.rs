@@ -8,11 +8,20 @@
 
 mod common;
 
-use common::{assert_rel, float, floats, reference_cases, tol};
+use common::{assert_rel, float, floats, indices, reference_cases, tol};
 use shiftwatch::changepoint::{decafs, decafs_crops, DecafsParams};
 
 fn cases(kind: &str) -> Vec<serde_json::Value> {
     reference_cases("changepoint_decafs", kind)
+}
+
+/// The model parameters a case was solved with.
+fn params(case: &serde_json::Value) -> DecafsParams {
+    DecafsParams {
+        sigma_eta: float(&case["sigma_eta"]),
+        sigma_nu: float(&case["sigma_nu"]),
+        phi: float(&case["phi"]),
+    }
 }
 
 #[test]
@@ -21,18 +30,9 @@ fn segmentation_matches_brute_force() {
     assert_eq!(cases.len(), 12);
     for case in &cases {
         let name = case["name"].as_str().unwrap();
-        let params = DecafsParams {
-            sigma_eta: float(&case["sigma_eta"]),
-            sigma_nu: float(&case["sigma_nu"]),
-            phi: float(&case["phi"]),
-        };
+        let params = params(case);
         let fit = decafs(&floats(&case["x"]), &params, float(&case["penalty"])).unwrap();
-        let want: Vec<usize> = case["breakpoints"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b.as_u64().unwrap() as usize)
-            .collect();
+        let want = indices(&case["breakpoints"]);
         assert_eq!(fit.breakpoints, want, "{name}");
         // The brute force solves each least-squares problem to rounding (observed ≤ 3e-16).
         assert_rel(fit.cost, float(&case["cost"]), tol::EXACT, name);
@@ -74,11 +74,7 @@ fn crops_path_matches_brute_force() {
     assert_eq!(cases.len(), 4);
     for case in &cases {
         let name = case["name"].as_str().unwrap();
-        let params = DecafsParams {
-            sigma_eta: float(&case["sigma_eta"]),
-            sigma_nu: float(&case["sigma_nu"]),
-            phi: float(&case["phi"]),
-        };
+        let params = params(case);
         let got = decafs_crops(
             &floats(&case["x"]),
             &params,
@@ -89,12 +85,7 @@ fn crops_path_matches_brute_force() {
         let want = case["path"].as_array().unwrap();
         assert_eq!(got.path.len(), want.len(), "{name}: {got:?}");
         for (g, w) in got.path.iter().zip(want) {
-            let bk: Vec<usize> = w["breakpoints"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|b| b.as_u64().unwrap() as usize)
-                .collect();
+            let bk = indices(&w["breakpoints"]);
             assert_eq!(g.segmentation.breakpoints, bk, "{name}");
             // Relative to 1 at least: a cost of 0 (every point its own level) is 1e-27 there.
             let (gc, wc) = (g.segmentation.cost, float(&w["cost"]));

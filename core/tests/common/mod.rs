@@ -38,6 +38,15 @@ pub fn reference_cases(name: &str, kind: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// A JSON array of indices (breakpoints, segment ends).
+pub fn indices(v: &serde_json::Value) -> Vec<usize> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|b| b.as_u64().unwrap_or_else(|| panic!("not an index: {b}")) as usize)
+        .collect()
+}
+
 /// `|actual - expected| <= rel * |expected|` (exact equality for infinities and zero),
 /// with a message naming the case.
 #[track_caller]
