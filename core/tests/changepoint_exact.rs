@@ -294,7 +294,15 @@ proptest! {
             let core = crops_path(&x, kind, Method::Pelt, min_size, (0.0, hi)).unwrap();
             prop_assert_eq!(core.path.len(), path.path.len());
             for (a, b) in core.path.iter().zip(&path.path) {
-                prop_assert_eq!(a.segmentation.breakpoints.len(), b.segmentation.breakpoints.len());
+                // At a zero-width interval (e.g. penalty 0 with repeated values) several numbers
+                // of changes tie exactly and either solver may return any of them; the costs
+                // below still must agree.
+                if b.penalty_max - b.penalty_min > 1e-9 {
+                    prop_assert_eq!(
+                        a.segmentation.breakpoints.len(),
+                        b.segmentation.breakpoints.len()
+                    );
+                }
                 prop_assert!(
                     (a.segmentation.cost - b.segmentation.cost).abs()
                         <= 1e-9 * (1.0 + b.segmentation.cost.abs())
