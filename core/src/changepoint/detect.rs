@@ -27,8 +27,8 @@ use serde::Serialize;
 use super::cost::{robust_sigma, winsorise, CostKind, BIWEIGHT_K};
 use super::decafs::DecafsParams;
 use super::model::{
-    bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, season_fit, Model,
-    ModelChoice, Season, BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE,
+    bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, ml_drift,
+    season_fit, Model, ModelChoice, Season, BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
@@ -273,8 +273,16 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             let y = normal_scores(x)?;
             // The drift model lives on the raw values (a marginal transform such as the normal
             // scores warps a wandering level); its estimate is robust (MADs of differences).
-            let params = DecafsParams::estimate(x)?;
-            let share = drift_share(&params);
+            let moment = DecafsParams::estimate(x)?;
+            // Whether the level drifts: the maximum-likelihood drift ratio on short series, the
+            // moment estimate above (model.rs, step 1); the drift fit keeps the robust moment
+            // estimate unless it finds no drift at all.
+            let ml = (n <= ML_DRIFT_MAX_N).then(|| ml_drift(x, &[], &moment));
+            let share = drift_share(ml.as_ref().unwrap_or(&moment));
+            let params = match ml {
+                Some(p) if moment.sigma_eta == 0.0 => p,
+                _ => moment,
+            };
             let step = detect_fixed(x, &with(CostKind::L2), Some(&y))?;
             let method = if n > AUTO_TREND_PELT_MAX {
                 Method::Binseg
