@@ -19,7 +19,11 @@ one (TCPDBench's rule). Printed: precision (TP / detected; "-" when nothing was 
 recall (TP / true; "-" without truth), false change points per series, and the models the
 default (`cost="auto"`) chose (step / trend / drift / season counts).
 
-Usage: python bench/changepoint_shapes.py [--reps 50]   (needs `shiftwatch` importable)
+`--extended` runs a second set: other step sizes, lengths, periods and noises of the same
+shapes (a steep leak, a week of minutes with a daily cycle, a weak and a strong random walk,
+lognormal and Poisson levels, ...), to check that what holds on the first set is not tuned to it.
+
+Usage: python bench/changepoint_shapes.py [--reps 50] [--extended]   (needs `shiftwatch` importable)
 """
 
 from __future__ import annotations
@@ -59,6 +63,48 @@ def shapes():
     }
 
 
+def extended():
+    """Other sizes, lengths and periods of the same shapes (not used to set anything)."""
+    def t(n):
+        return np.arange(n)
+    return {
+        "step +2 in AR(1) φ=0.8": (lambda r: ar1(r, 1000, 0.8) + 2.0 * (t(1000) >= 500), [500]),
+        "two steps ±2 in AR(1) φ=0.5, n=2000": (
+            lambda r: ar1(r, 2000, 0.5) + 2.0 * (t(2000) >= 700) - 2.0 * (t(2000) >= 1400), [700, 1400]),
+        "step +5 on a random walk (sd 0.3) + noise sd 0.5": (
+            lambda r: np.cumsum(0.3 * r.standard_normal(1000)) + 0.5 * r.standard_normal(1000)
+            + 5.0 * (t(1000) >= 500), [500]),
+        "step +3 on a weak random walk (sd 0.05), n=2000": (
+            lambda r: np.cumsum(0.05 * r.standard_normal(2000)) + r.standard_normal(2000)
+            + 3.0 * (t(2000) >= 1000), [1000]),
+        "daily cycle (amp 3, P=288) + step +2, n=2880": (
+            lambda r: 3.0 * np.sin(2 * np.pi * t(2880) / 288) + r.standard_normal(2880)
+            + 2.0 * (t(2880) >= 1500), [1500]),
+        "a week of minutes (P=1440) + step +2": (
+            lambda r: 2.0 * np.sin(2 * np.pi * t(10080) / 1440) + r.standard_normal(10080)
+            + 2.0 * (t(10080) >= 5000), [5000]),
+        "steep leak (slope 0.02)": (lambda r: 0.02 * t(1000) + r.standard_normal(1000), []),
+        "slow leak after a step, n=2000": (
+            lambda r: r.standard_normal(2000) + (t(2000) >= 1000) * (2.0 + 0.002 * (t(2000) - 1000)),
+            [1000]),
+        "3 % spikes (+8) and a step +2": (
+            lambda r: r.standard_normal(1000) + 8.0 * (r.uniform(size=1000) < 0.03)
+            + 2.0 * (t(1000) >= 500), [500]),
+        "GC sawtooth (P=120, amp 4), n=2000": (
+            lambda r: 4.0 * (t(2000) % 120) / 120 + r.standard_normal(2000), []),
+        "GC sawtooth (P=50) + step +3": (
+            lambda r: 3.0 * (t(1000) % 50) / 50 + r.standard_normal(1000) + 3.0 * (t(1000) >= 500),
+            [500]),
+        "lognormal σ=1, level ×2, n=2000": (
+            lambda r: np.exp(r.standard_normal(2000)) * (1.0 + (t(2000) >= 1000)), [1000]),
+        "Student t₃ + step +1.5, n=2000": (
+            lambda r: r.standard_t(3, 2000) + 1.5 * (t(2000) >= 1000), [1000]),
+        "Poisson counts 3 → 6": (
+            lambda r: r.poisson(np.where(t(1000) >= 500, 6, 3)).astype(float), [500]),
+        "AR(1) φ=0.99, no change, n=5000": (lambda r: ar1(r, 5000, 0.99), []),
+    }
+
+
 def matches(truth, found, margin=5):
     left = list(found)
     tp = 0
@@ -74,10 +120,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=50)
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--extended", action="store_true",
+                    help="the extended set (other sizes, lengths and periods) instead")
     args = ap.parse_args()
     print("| shape | precision | recall | false changes per series | model (step/trend/drift/season) |\n"
           "|---|---|---|---|---|")
-    for k, (name, (make, truth)) in enumerate(shapes().items()):
+    table = extended() if args.extended else shapes()
+    for k, (name, (make, truth)) in enumerate(table.items()):
         rng = np.random.default_rng(args.seed + k)
         tp = det = true = 0
         models = {"step": 0, "trend": 0, "drift": 0, "season": 0}

@@ -175,3 +175,43 @@ fn likelihood_drift_share_sees_a_weak_walk() {
         "AR(1) noise read as drift {noise_seen} of 20"
     );
 }
+
+/// A steep leak (20 noise SDs over the series) is one trend: searched on the values divided by
+/// their noise scale (Gaussian noise), not on normal scores, which bend a ramp into an S that
+/// a piecewise-linear fit follows with extra kinks.
+#[test]
+fn steep_leak_is_one_trend() {
+    for seed in 0..5u64 {
+        let mut rng = Rng::new(900 + seed);
+        let x: Vec<f64> = (0..1000).map(|t| 0.02 * t as f64 + rng.normal()).collect();
+        let d = detect(&x, &DetectOptions::default()).unwrap();
+        assert_eq!(d.scale, shiftwatch::changepoint::Scale::Standardised);
+        let (model, idx) = model_and_indices(&x);
+        assert_eq!(model, Model::Trend, "seed {seed}");
+        assert!(idx.is_empty(), "seed {seed}: {idx:?}");
+    }
+}
+
+/// A daily cycle over a week of minutes (period 1440, seven periods) with a step: the period is
+/// refined once, from the autocorrelation peak, on values whose moving level is taken out, and
+/// the backfit keeps its best round, so the cycle does not drift into a staircase.
+#[test]
+fn weekly_series_with_daily_cycle_gets_its_step() {
+    for seed in 0..8u64 {
+        let mut rng = Rng::new(70 + seed);
+        let n = 7 * 1440;
+        let x: Vec<f64> = (0..n)
+            .map(|t| {
+                let day = (2.0 * std::f64::consts::PI * t as f64 / 1440.0).sin();
+                2.0 * day + rng.normal() + if t >= 5000 { 2.0 } else { 0.0 }
+            })
+            .collect();
+        let d = detect(&x, &DetectOptions::default()).unwrap();
+        let m = d.model.as_ref().unwrap();
+        assert_eq!(m.model, Model::Season, "seed {seed}");
+        let period = m.season.unwrap().period;
+        assert!(period.abs_diff(1440) <= 2, "seed {seed}: {period}");
+        let idx: Vec<usize> = d.change_points.iter().map(|c| c.index).collect();
+        assert!(idx.len() == 1 && idx[0].abs_diff(5000) <= 5, "seed {seed}: {idx:?}");
+    }
+}

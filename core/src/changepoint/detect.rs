@@ -32,6 +32,7 @@ use super::model::{
 };
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
+use super::scale::search_values;
 use super::search::{penalised, Method};
 use crate::stats::compare::{compare, CompareOptions, Statistic};
 use crate::{Error, Result};
@@ -113,7 +114,8 @@ pub struct Detection {
     pub penalty_value: f64,
     /// Estimated noise scale (of the values on [`Detection::scale`]).
     pub noise: NoiseScale,
-    /// Whether the search ran on the raw values or on their normal scores.
+    /// Whether the search ran on the raw values, on the values divided by their noise scale, or
+    /// on their normal scores.
     pub scale: Scale,
     /// Change points found by the search before validation.
     pub candidates: Vec<usize>,
@@ -125,7 +127,7 @@ pub struct Detection {
 /// defaults, and [`DetectOptions`]).
 ///
 /// Validation test of a change point at τ between segments `[a, τ)` and `[τ, b)` (of the values
-/// searched: normal scores or raw, see below):
+/// searched: raw, standardised or normal scores, see below):
 ///
 /// ```text
 /// p_level  = max(p of compare(L, R) on the means, p of compare(L, R) on the medians)
@@ -141,7 +143,7 @@ pub struct Detection {
 /// p        = min(1, 2 · min(p_level, p_var))        (normal and np costs: level or spread)
 /// ```
 /// The same calibrated test as `compare`, so a deploy step gets the p-value `compare` gives its
-/// two segments (up to the scale: on normal scores for l2/l1 with a criterion penalty). Each
+/// two segments (up to the scale: possibly normal scores for l2/l1 with a criterion penalty). Each
 /// side is cut to the 10⁴ values closest to τ (a local test, and O(changes) work instead of
 /// O(n) per round of validation); shorter segments are tested whole.
 /// `p_level` is an intersection–union test: a level change must move both the mean and the
@@ -159,10 +161,14 @@ pub struct Detection {
 /// is the first row present after it.
 ///
 /// # Heavy tails and skew
-/// With the level costs (l2, l1) and a criterion penalty (the default), the search and the
-/// validation run on the normal scores of the values ([`normal_scores`]), not on the raw
-/// values: the ranks do not see how heavy the tails are, so iid noise of any continuous
-/// distribution (Student t, lognormal latencies) has the false-alarm rate of Gaussian noise.
+/// With the level costs (l2, l1) and a criterion penalty, the search and the validation run on
+/// the normal scores of the values ([`normal_scores`]), not on the raw values: the ranks do not
+/// see how heavy the tails are, so iid noise of any continuous distribution (Student t,
+/// lognormal latencies) has the false-alarm rate of Gaussian noise. The default (`auto`)
+/// uses them only when the noise needs them ([`super::scale`]: the lag-1 differences are
+/// tested for Gaussian tails; Gaussian noise is searched as the values divided by their noise
+/// scale), because its choice between models needs the signal's shape, which a marginal
+/// transform bends (a ramp becomes an S).
 /// Levels (`before`, `after`) are still means of the raw values. A numeric penalty is in the
 /// units of the raw cost, so with one the search runs on the raw values (and, with `alpha = 1`,
 /// returns exactly what ruptures returns). [`Detection::scale`] says which was used. The scores
@@ -270,7 +276,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             detect_decafs(x, options, params, share, "decafs requested".to_string())
         }
         CostKind::Auto => {
-            let y = normal_scores(x)?;
+            let (scale, y) = search_values(x)?;
             // The drift model lives on the raw values (a marginal transform such as the normal
             // scores warps a wandering level); its estimate is robust (MADs of differences).
             let moment = DecafsParams::estimate(x)?;
@@ -283,7 +289,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 Some(p) if moment.sigma_eta == 0.0 => p,
                 _ => moment,
             };
-            let step = detect_fixed(x, &with(CostKind::L2), Some(&y))?;
+            let step = detect_fixed(x, &with(CostKind::L2), Some((scale, &y)))?;
             let method = if n > AUTO_TREND_PELT_MAX {
                 Method::Binseg
             } else {
@@ -296,9 +302,9 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                     method,
                     ..*options
                 },
-                Some(&y),
+                Some((scale, &y)),
             )?;
-            // Every BIC on the normal scores (robust to outliers and tails), with the robust φ
+            // Every BIC on the values searched (robust to outliers and tails), with the robust φ
             // of their noise; the drift fit's change points are those found on the raw values.
             let phi = step.noise.phi;
             let indices =
@@ -328,7 +334,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             let mut season: Option<(Detection, Season, f64)> = None;
             for period in candidate_periods(&y) {
                 let fit = season_fit(x, &y, period, &[], phi, |xd, yd| {
-                    let d = detect_fixed(xd, &with(CostKind::L2), Some(yd))?;
+                    let d = detect_fixed(xd, &with(CostKind::L2), Some((scale, yd)))?;
                     let idx = indices(&d);
                     Ok((d, idx))
                 })?;
@@ -483,25 +489,23 @@ fn detect_decafs(
 }
 
 /// [`detect`] with a segment cost on a series without missing values; `scores`, when given,
-/// are the normal scores of `x` to search (already computed by `auto`).
-fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> Result<Detection> {
+/// are the values to search and their scale (already chosen by `auto`).
+fn detect_fixed(
+    x: &[f64],
+    options: &DetectOptions,
+    scores: Option<(Scale, &[f64])>,
+) -> Result<Detection> {
     let n = x.len();
-    let scale = if scores.is_some()
-        || (matches!(options.cost, CostKind::L2 | CostKind::L1)
-            && !matches!(options.penalty, Penalty::Manual(_)))
-    {
-        Scale::NormalScores
-    } else {
-        Scale::Raw
-    };
-    let scored;
-    let y: &[f64] = match (scale, scores) {
-        (Scale::Raw, _) => x,
-        (Scale::NormalScores, Some(s)) => s,
-        (Scale::NormalScores, None) => {
-            scored = normal_scores(x)?;
-            &scored
+    let searched;
+    let (scale, y): (Scale, &[f64]) = match scores {
+        Some((scale, s)) => (scale, s),
+        None if matches!(options.cost, CostKind::L2 | CostKind::L1)
+            && !matches!(options.penalty, Penalty::Manual(_)) =>
+        {
+            searched = normal_scores(x)?;
+            (Scale::NormalScores, &searched)
         }
+        None => (Scale::Raw, x),
     };
     let noise = NoiseScale::estimate(y)?;
     let noise_free = !(noise.sigma > 0.0 && noise.sigma.is_finite());
@@ -562,7 +566,7 @@ fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> R
     let seg = penalised(y, options.cost, options.method, penalty, min_size)?;
     detection.candidates = seg.breakpoints.clone();
     let mut bkps = seg.breakpoints;
-    if scale == Scale::NormalScores && options.cost != CostKind::Linear {
+    if scale != Scale::Raw && options.cost != CostKind::Linear {
         refine_l1(x, &mut bkps, min_size.max(cost.min_size()));
     }
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);

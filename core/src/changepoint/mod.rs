@@ -19,6 +19,7 @@ pub mod model;
 pub mod multi;
 pub mod penalty;
 pub mod prepare;
+pub mod scale;
 pub mod search;
 
 pub use cost::{Cost, CostKind};

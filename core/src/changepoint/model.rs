@@ -2,7 +2,8 @@
 //! (DeCAFS), or a trend (piecewise linear).
 //!
 //! # Criterion (`cost = "auto"`, the default)
-//! On the normal scores `y` of the values:
+//! On the values searched, `y` (the values divided by their noise scale when the noise looks
+//! Gaussian, else their normal scores: [`super::scale`]):
 //! 1. **Drift.** The DeCAFS parameters are estimated from the lag-k difference variances
 //!    ([`DecafsParams::estimate`]). The *drift share* is the part of the variance of a lag-10
 //!    difference that the random walk explains, `10 σ_η² / v_10`. A level that wanders like a
@@ -33,12 +34,15 @@
 //!    `4 ≤ P ≤ min(n/3, SEASON_MAX_PERIOD)` (at least three periods in the series; only
 //!    positive autocorrelations) that rise most above the lowest autocorrelation at shorter
 //!    lags. For each, a periodic component of `H` Fourier harmonics
-//!    (`H ≤ 8`, chosen by `n ln(RSS/n) + 2H ln n` on the residual; the period refined within
-//!    ±15 % by least squares, [`refine_period`]) is fitted by least squares
+//!    (`H ≤ 8`, chosen by `n ln(RSS/n) + 2H ln n` on the residual; the period refined once,
+//!    within ±15 % by least squares on the series minus its moving average over one period,
+//!    which a step or a trend does not bias, [`refine_period`]) is fitted by least squares
 //!    to the residual of the steps, removed, and the steps searched and validated again on
 //!    what remains (backfitting, at most [`SEASON_ROUNDS`] rounds, until the change points
-//!    repeat). Its BIC is that of the steps on the deseasonalised `y` with `p = 2K + 1 + 2H + 1`
-//!    (the harmonics' coefficients and the period). A daily load cycle or a GC sawtooth then
+//!    repeat; the round with the lowest BIC is kept, so a round that lets a spurious step
+//!    absorb part of the cycle cannot win). Its BIC is that of the steps on the
+//!    deseasonalised `y` with `p = 2K + 1 + 2H + 1` (the harmonics' coefficients and the
+//!    period). A daily load cycle or a GC sawtooth then
 //!    reads as one periodic component instead of a staircase.
 //! 4. **Choice.** Steps, unless the trend, drift or season fit has a BIC lower by more than
 //!    [`BIC_MARGIN`]; then the lowest of those three.
@@ -566,11 +570,15 @@ pub fn fit_season(r: &[f64], period: usize) -> (Season, Vec<f64>) {
 
 /// The period within ±15 % of `period` whose one-harmonic fit of `r` has the least residual
 /// sum of squares (an autocorrelation peak is an integer lag, moved by a step or a trend next
-/// to it): a grid of at most 41 periods, then the integers next to the best.
+/// to it): a grid of at most 41 periods, then the integers next to the best. The fit is to `r`
+/// minus its centred moving average over `period` values (where the window fits): that passes
+/// the cycle and takes out a level that moves, so a step in `r` does not pull the period.
 pub fn refine_period(r: &[f64], period: usize) -> usize {
     let lo = ((period as f64 * 0.85).floor() as usize).max(SEASON_MIN_PERIOD);
     let hi = ((period as f64 * 1.15).ceil() as usize).min((r.len() / 3).max(lo));
     let stride = ((hi - lo) / 40).max(1);
+    let detrended = minus_moving_average(r, period / 2);
+    let r = &detrended[..];
     let rss = |p: usize| fourier_rss(r, p, 1);
     let mut best = (rss(period), period);
     for p in (lo..=hi).step_by(stride) {
@@ -591,6 +599,24 @@ pub fn refine_period(r: &[f64], period: usize) -> usize {
     best.1
 }
 
+/// `r_t` minus the mean of `r[t-h..=t+h]`, for the `t` where that window lies inside `r` (a
+/// window of about one period passes a periodic component and takes out a level that moves).
+fn minus_moving_average(r: &[f64], h: usize) -> Vec<f64> {
+    let w = 2 * h + 1;
+    if r.len() < w {
+        return r.to_vec();
+    }
+    let mut sum: f64 = r[..w].iter().sum();
+    let mut out = Vec::with_capacity(r.len() - w + 1);
+    for t in h..r.len() - h {
+        if t > h {
+            sum += r[t + h] - r[t - h - 1];
+        }
+        out.push(r[t] - sum / w as f64);
+    }
+    out
+}
+
 /// `y` minus its piecewise means over the segments of `bkps`.
 pub fn step_residual(y: &[f64], bkps: &[usize]) -> Vec<f64> {
     let mut out = Vec::with_capacity(y.len());
@@ -604,7 +630,7 @@ pub fn step_residual(y: &[f64], bkps: &[usize]) -> Vec<f64> {
     out
 }
 
-/// The season model for one period: backfits the periodic component (on the normal scores `y`
+/// The season model for one period: backfits the periodic component (on the searched values `y`
 /// and the raw values `x` alike, so the steps are searched, placed and validated on the
 /// deseasonalised series) and the steps found by `steps(x - s_x, y - s_y)` (the indices of the
 /// validated changes), starting from the step fit `start`. Returns the last step result, the
@@ -618,29 +644,33 @@ pub(crate) fn season_fit<T>(
     mut steps: impl FnMut(&[f64], &[f64]) -> crate::Result<(T, Vec<usize>)>,
 ) -> crate::Result<(T, Season, f64)> {
     let mut bkps = start.to_vec();
-    let mut last = None;
+    let mut best: Option<(T, Season, f64)> = None;
     let mut period = period;
-    for _ in 0..SEASON_ROUNDS {
+    let ln_n = (y.len() as f64).ln();
+    for round in 0..SEASON_ROUNDS {
         let r = step_residual(y, &bkps);
-        period = refine_period(&r, period);
+        if round == 0 {
+            period = refine_period(&r, period);
+        }
         let (season, s_y) = fit_season(&r, period);
         let (s_x, _) = fourier_fit(&step_residual(x, &bkps), period, season.harmonics);
         let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
         let x_des: Vec<f64> = x.iter().zip(&s_x).map(|(a, b)| a - b).collect();
         let (found, idx) = steps(&x_des, &y_des)?;
+        // The BIC of these steps with the periodic component refitted to them.
+        let (s_y, _) = fourier_fit(&step_residual(y, &idx), period, season.harmonics);
+        let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
+        let criterion = bic(&y_des, &idx, false, phi) + (2 * season.harmonics + 1) as f64 * ln_n;
         let repeat = idx == bkps;
         bkps = idx;
-        last = Some((found, season));
+        if best.as_ref().map_or(true, |b| criterion < b.2) {
+            best = Some((found, season, criterion));
+        }
         if repeat {
             break;
         }
     }
-    let (found, season) = last.ok_or_else(|| crate::Error::invalid("season", "no round"))?;
-    // The periodic component for the final steps, and the BIC of steps on what remains.
-    let (s_y, _) = fourier_fit(&step_residual(y, &bkps), period, season.harmonics);
-    let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
-    let extra = (2 * season.harmonics + 1) as f64 * (y.len() as f64).ln();
-    Ok((found, season, bic(&y_des, &bkps, false, phi) + extra))
+    best.ok_or_else(|| crate::Error::invalid("season", "no round"))
 }
 
 /// Calibrated test of a trend-model change at `τ` between the segments `[a, τ)` and `[τ, b)`

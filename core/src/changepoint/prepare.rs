@@ -67,6 +67,9 @@ pub enum Scale {
     Raw,
     /// Normal scores of the values (see [`normal_scores`]).
     NormalScores,
+    /// The values divided by their robust noise scale (the noise looks Gaussian:
+    /// [`super::scale`]).
+    Standardised,
 }
 
 /// Normal scores (van der Waerden): `z_i = Φ⁻¹((r_i - ½) / n)` with `r_i` the mid-rank of
