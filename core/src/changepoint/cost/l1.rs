@@ -3,6 +3,15 @@
 use super::{check_signal, prefix, Cost, Units};
 use crate::Result;
 
+/// One entry of a level of the rank index: count and sum of the zero bits before a position
+/// (12 bytes, packed).
+#[derive(Debug, Clone, Copy)]
+#[repr(C, packed)]
+struct Prefix {
+    count: u32,
+    sum: f64,
+}
+
 /// Sum of absolute deviations from the segment median.
 ///
 /// ```text
@@ -25,10 +34,9 @@ pub struct L1 {
     order: Vec<u32>,
     /// Prefix sums of the signal (for the total of a range).
     total: Vec<f64>,
-    /// Per level (most significant bit first): prefix counts of zero bits, length n + 1.
-    zeros: Vec<Vec<u32>>,
-    /// Per level: prefix sums of the values whose bit is zero, length n + 1.
-    zero_sums: Vec<Vec<f64>>,
+    /// Per level (most significant bit first), length n + 1: prefix count of zero bits and
+    /// prefix sum of the values whose bit is zero, side by side (one cache line per probe).
+    levels: Vec<Vec<Prefix>>,
     /// Per level: number of zero bits in the whole level.
     n_zeros: Vec<usize>,
 }
@@ -41,50 +49,61 @@ impl L1 {
     pub fn new(x: &[f64]) -> Result<Self> {
         check_signal(x)?;
         let n = x.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
-        let sorted: Vec<f64> = order.iter().map(|&i| x[i]).collect();
-        let mut rank = vec![0usize; n];
-        for (r, &i) in order.iter().enumerate() {
-            rank[i] = r;
-        }
-        let rank32: Vec<u32> = rank.iter().map(|&r| r as u32).collect();
-        let order32: Vec<u32> = order.iter().map(|&i| i as u32).collect();
-        let bits = (usize::BITS - n.saturating_sub(1).leading_zeros()).max(1) as usize;
-        let mut zeros = Vec::with_capacity(bits);
-        let mut zero_sums = Vec::with_capacity(bits);
-        let mut n_zeros = Vec::with_capacity(bits);
-        let mut cur = rank;
-        let mut next = Vec::with_capacity(n);
-        for level in (0..bits).rev() {
-            let mut z = Vec::with_capacity(n + 1);
-            let mut zs = Vec::with_capacity(n + 1);
-            let (mut count, mut sum) = (0u32, 0.0);
-            z.push(0);
-            zs.push(0.0);
-            for &r in &cur {
-                if (r >> level) & 1 == 0 {
-                    count += 1;
-                    sum += sorted[r];
-                }
-                z.push(count);
-                zs.push(sum);
+        // Sort (key, position) pairs, the key ordering as `f64::total_cmp`: sequential memory,
+        // unlike a comparator that reads `x` at random.
+        let key = |v: f64| {
+            let b = v.to_bits();
+            if b >> 63 == 1 {
+                !b
+            } else {
+                b | (1 << 63)
             }
-            next.clear();
-            next.extend(cur.iter().filter(|&&r| (r >> level) & 1 == 0));
-            next.extend(cur.iter().filter(|&&r| (r >> level) & 1 == 1));
+        };
+        let mut keyed: Vec<(u64, u32)> = x
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (key(v), i as u32))
+            .collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+        drop(keyed);
+        let sorted: Vec<f64> = order.iter().map(|&i| x[i as usize]).collect();
+        let mut rank = vec![0u32; n];
+        for (r, &i) in order.iter().enumerate() {
+            rank[i as usize] = r as u32;
+        }
+        let bits = (usize::BITS - n.saturating_sub(1).leading_zeros()).max(1) as usize;
+        let mut levels = Vec::with_capacity(bits);
+        let mut n_zeros = Vec::with_capacity(bits);
+        // (rank, value) in the order of the current level: sequential reads only.
+        let mut cur: Vec<(u32, f64)> = rank.iter().zip(x).map(|(&r, &v)| (r, v)).collect();
+        let mut next = vec![(0u32, 0.0); n];
+        for level in (0..bits).rev() {
+            let mut z = vec![Prefix { count: 0, sum: 0.0 }; n + 1];
+            let (mut count, mut sum) = (0u32, 0.0);
+            // One pass, no data-dependent branch (the bits are random): the prefix entries and
+            // a stable partition, zero bits first.
+            let n0 = cur.iter().filter(|&&(r, _)| (r >> level) & 1 == 0).count();
+            let (mut lo, mut hi) = (0usize, n0);
+            for (slot, &(r, v)) in z[1..].iter_mut().zip(&cur) {
+                let one = ((r >> level) & 1) as usize;
+                count += 1 - one as u32;
+                sum += if one == 0 { v } else { 0.0 };
+                *slot = Prefix { count, sum };
+                next[if one == 0 { lo } else { hi }] = (r, v);
+                lo += 1 - one;
+                hi += one;
+            }
             std::mem::swap(&mut cur, &mut next);
-            zeros.push(z);
-            zero_sums.push(zs);
+            levels.push(z);
             n_zeros.push(count as usize);
         }
         Ok(L1 {
             total: prefix(x, |_, v| v),
             sorted,
-            rank: rank32,
-            order: order32,
-            zeros,
-            zero_sums,
+            rank,
+            order,
+            levels,
             n_zeros,
         })
     }
@@ -106,15 +125,16 @@ impl L1 {
     ) -> (usize, f64) {
         let mut acc = 0.0;
         let mut rank = 0usize;
-        let bits = self.zeros.len();
-        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
-            let (zl, zr) = (z[start] as usize, z[end] as usize);
+        let bits = self.levels.len();
+        for (level, z) in self.levels.iter().enumerate() {
+            let (pl, pr) = (z[start], z[end]);
+            let (zl, zr) = (pl.count as usize, pr.count as usize);
             let here = zr - zl;
             if k < here {
                 start = zl;
                 end = zr;
             } else {
-                acc += zs[end] - zs[start];
+                acc += pr.sum - pl.sum;
                 k -= here;
                 start = self.n_zeros[level] + (start - zl);
                 end = self.n_zeros[level] + (end - zr);
@@ -129,13 +149,14 @@ impl L1 {
         if r >= self.sorted.len() {
             return (end - start, self.total[end] - self.total[start]);
         }
-        let bits = self.zeros.len();
+        let bits = self.levels.len();
         let (mut count, mut sum) = (0usize, 0.0);
-        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
-            let (zl, zr) = (z[start] as usize, z[end] as usize);
+        for (level, z) in self.levels.iter().enumerate() {
+            let (pl, pr) = (z[start], z[end]);
+            let (zl, zr) = (pl.count as usize, pr.count as usize);
             if (r >> (bits - 1 - level)) & 1 == 1 {
                 count += zr - zl;
-                sum += zs[end] - zs[start];
+                sum += pr.sum - pl.sum;
                 start = self.n_zeros[level] + (start - zl);
                 end = self.n_zeros[level] + (end - zr);
             } else {
@@ -164,24 +185,27 @@ impl L1 {
 
     /// The largest global rank `r < n` with `keep(r, g(θ_r))` true, for a `keep` that is true
     /// up to some rank and false after it (`None` when false at rank 0): binary lifting down the
-    /// wavelet matrix, one pass for the whole search instead of one per probe.
+    /// wavelet matrix, one pass for the whole search instead of one per probe. Also returns
+    /// `g(θ_r)` and `g(θ_{r+1})` (`None` for `r = n - 1`), so that the crossing between the two
+    /// needs no further descent.
     pub(crate) fn last_rank(
         &self,
         mut start: usize,
         mut end: usize,
         keep: impl Fn(usize, f64) -> bool,
-    ) -> Option<usize> {
+    ) -> Option<(usize, f64, Option<f64>)> {
         let (a, e) = (start, end);
         let n = self.sorted.len();
         if !keep(0, self.g_from(a, e, 0, 0, 0.0)) {
             return None;
         }
-        let bits = self.zeros.len();
+        let bits = self.levels.len();
         let (mut r, mut count, mut sum) = (0usize, 0usize, 0.0);
-        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
-            let (zl, zr) = (z[start] as usize, z[end] as usize);
+        for (level, z) in self.levels.iter().enumerate() {
+            let (pl, pr) = (z[start], z[end]);
+            let (zl, zr) = (pl.count as usize, pr.count as usize);
             let probe = r | (1 << (bits - 1 - level));
-            let (c, s) = (count + (zr - zl), sum + (zs[end] - zs[start]));
+            let (c, s) = (count + (zr - zl), sum + (pr.sum - pl.sum));
             if probe < n && keep(probe, self.g_from(a, e, probe, c, s)) {
                 r = probe;
                 count = c;
@@ -193,7 +217,16 @@ impl L1 {
                 end = zr;
             }
         }
-        Some(r)
+        let g = self.g_from(a, e, r, count, sum);
+        let g_next = (r + 1 < n).then(|| {
+            // The sample of rank r is below rank r + 1 when it lies in the segment.
+            if (a..e).contains(&(self.order[r] as usize)) {
+                self.g_from(a, e, r + 1, count + 1, sum + self.sorted[r])
+            } else {
+                self.g_from(a, e, r + 1, count, sum)
+            }
+        });
+        Some((r, g, g_next))
     }
 
     /// Global rank of each sample (unique: ties broken by position).
@@ -291,7 +324,15 @@ mod tests {
                         let mid = cost.order_rank(a, b, (b - a - 1) / 2).0;
                         let keep = |r: usize, g: f64| r < mid && g > bound;
                         let scan = (0..n).take_while(|&r| keep(r, direct(all[r]))).last();
-                        assert_eq!(cost.last_rank(a, b, keep), scan, "bound {bound}");
+                        let found = cost.last_rank(a, b, keep);
+                        assert_eq!(found.map(|f| f.0), scan, "bound {bound}");
+                        if let Some((r, g, g_next)) = found {
+                            assert!((g - direct(all[r])).abs() < 1e-9);
+                            match g_next {
+                                Some(g1) => assert!((g1 - direct(all[r + 1])).abs() < 1e-9),
+                                None => assert_eq!(r + 1, n),
+                            }
+                        }
                     }
                 }
             }

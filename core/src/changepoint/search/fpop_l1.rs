@@ -16,7 +16,7 @@ struct Tune {
 }
 
 const TUNE: Tune = Tune {
-    short: 64,
+    short: 256,
     probes: 48,
 };
 
@@ -167,7 +167,8 @@ impl Cand {
             let (r_lo, below) = cost.order_rank(t, s, k_lo);
             let v = cost.value(r_lo);
             let total = cost.sum(t, s);
-            self.val = ((k_lo as f64 * v - below) + (total - below - (m - k_lo) as f64 * v)).max(0.0);
+            self.val =
+                ((k_lo as f64 * v - below) + (total - below - (m - k_lo) as f64 * v)).max(0.0);
             self.r_lo = r_lo as u32;
             self.r_hi = if k_hi == k_lo {
                 self.r_lo
@@ -182,23 +183,81 @@ impl Cand {
     }
 }
 
-/// The sorted samples of a short segment with prefix sums: `g` and its level crossings by
-/// direct scans (no rank index).
+/// The sorted samples `x[t..u)` of a short segment with prefix sums: `g` and its level
+/// crossings by direct scans (no rank index).
 #[derive(Default)]
 struct Short {
+    t: usize,
+    u: usize,
     v: Vec<f64>,
     p: Vec<f64>,
 }
 
+/// A few [`Short`]s, extended sample by sample as their segments grow (the owners of the
+/// pieces cut at one step are mostly cut again at the next).
+#[derive(Default)]
+struct Shorts {
+    entries: Vec<Short>,
+    next: usize,
+}
+
+impl Shorts {
+    const SIZE: usize = 8;
+
+    /// The sorted samples of `x[t..u)`.
+    fn get(&mut self, x: &[f64], t: usize, u: usize) -> &Short {
+        let found = self
+            .entries
+            .iter()
+            .position(|e| e.t == t && e.u <= u && u - e.u <= 16);
+        let i = match found {
+            Some(i) => {
+                let e = &mut self.entries[i];
+                if e.u < u {
+                    let mut from = e.v.len();
+                    for &w in &x[e.u..u] {
+                        let at = e.v.partition_point(|&v| v.total_cmp(&w).is_le());
+                        e.v.insert(at, w);
+                        from = from.min(at);
+                    }
+                    e.u = u;
+                    e.prefix(from);
+                }
+                i
+            }
+            None => {
+                if self.entries.len() < Self::SIZE {
+                    self.entries.push(Short::default());
+                    self.entries.len() - 1
+                } else {
+                    self.next = (self.next + 1) % Self::SIZE;
+                    self.next
+                }
+            }
+        };
+        if found.is_none() {
+            let e = &mut self.entries[i];
+            e.t = t;
+            e.u = u;
+            e.v.clear();
+            e.v.extend_from_slice(&x[t..u]);
+            e.v.sort_unstable_by(f64::total_cmp);
+            e.prefix(0);
+        }
+        &self.entries[i]
+    }
+}
+
 impl Short {
-    fn load(&mut self, xs: &[f64]) {
-        self.v.clear();
-        self.v.extend_from_slice(xs);
-        self.v.sort_unstable_by(f64::total_cmp);
-        self.p.clear();
-        self.p.push(0.0);
-        let mut acc = 0.0;
-        for &w in &self.v {
+    /// Prefix sums of the sorted samples, kept up to the sample `from`.
+    fn prefix(&mut self, from: usize) {
+        self.p.truncate(from + 1);
+        if self.p.is_empty() {
+            self.p.push(0.0);
+        }
+        let mut acc = self.p[self.p.len() - 1];
+        let done = self.p.len() - 1;
+        for &w in &self.v[done..] {
             acc += w;
             self.p.push(acc);
         }
@@ -239,7 +298,10 @@ impl Short {
         } else if hi <= self.v[k_hi] {
             return None;
         } else {
-            let j = (k_hi..m).rev().find(|&j| self.g_at(j) <= base).unwrap_or(k_hi);
+            let j = (k_hi..m)
+                .rev()
+                .find(|&j| self.g_at(j) <= base)
+                .unwrap_or(k_hi);
             if j == m - 1 {
                 self.v[m - 1] + (base - self.g_at(m - 1)) / mf
             } else {
@@ -252,7 +314,12 @@ impl Short {
 }
 
 /// The part of `[lo, hi]` where `g(θ) = Σ_{t<=i<u} |x_i - θ| <= base` for a long segment, by
-/// descents of the rank index of [`L1`] (`g_lo`, `g_hi`: g at the ends).
+/// descents of the rank index of [`L1`], given g at the ends (`g_lo`, `g_hi`, not both within
+/// the bound). g is linear between the values of consecutive global ranks (no value of the
+/// segment lies strictly between), so a crossing is one descent over the ranks (binary lifting
+/// on a predicate true up to the crossing) and a linear interpolation. With one end within the
+/// bound, that end tells on which side of the median the other crossing lies (no median
+/// needed); with neither, the median tells whether the piece holds any of the set.
 #[allow(clippy::too_many_arguments)]
 fn keep_long(
     cost: &L1,
@@ -264,67 +331,54 @@ fn keep_long(
     lo: f64,
     hi: f64,
 ) -> Option<(f64, f64)> {
-    let m = u - t;
-    let mf = m as f64;
-    let (k_lo, k_hi) = ((m - 1) / 2, m / 2);
-    // g at the lower median is the segment cost C(t, u).
-    let (c, med_lo) = cost.abs_dev_at_order(t, u, k_lo);
-    let slack = base - c;
-    if slack < 0.0 {
-        return None;
-    }
-    let med_hi = if k_hi == k_lo {
-        med_lo
-    } else {
-        cost.abs_dev_at_order(t, u, k_hi).1
-    };
-    // Inner bound: |g'| <= m, so g <= base within slack / m of the median interval.
-    let inner = slack / mf;
-    if lo >= med_lo - inner && hi <= med_hi + inner {
-        return Some((lo, hi));
-    }
-    // g is linear between values of consecutive global ranks (no value of the segment lies
-    // strictly between), so each end is found by one descent over the ranks and a linear
-    // interpolation.
-    let a = if g_lo <= base {
-        lo
-    } else if lo >= med_lo {
-        return None;
-    } else {
-        let r_med = cost.order_rank(t, u, k_lo).0;
-        // Last rank left of the median with g above the bound.
-        match cost.last_rank(t, u, |r, g| r < r_med && g > base) {
+    let mf = (u - t) as f64;
+    // The crossing on the decreasing side, given `left(v)`: v is left of it or of the median.
+    let left_cross = |left: &dyn Fn(f64) -> bool| -> f64 {
+        match cost.last_rank(t, u, |r, g| left(cost.value(r)) && g > base) {
             // g <= base already at the smallest value: slope -m below it.
             None => {
                 let (v, g) = cost.abs_dev_at_rank(t, u, 0);
                 v - (base - g) / mf
             }
-            Some(r) => {
-                let (v0, g0) = cost.abs_dev_at_rank(t, u, r);
-                let (v1, g1) = cost.abs_dev_at_rank(t, u, r + 1);
+            Some((r, g0, g1)) => {
+                let (v0, v1) = (cost.value(r), cost.value(r + 1));
+                let g1 = g1.unwrap_or(g0);
                 v0 + (g0 - base) * (v1 - v0) / (g0 - g1)
             }
         }
     };
-    let b = if g_hi <= base {
-        hi
-    } else if hi <= med_hi {
-        return None;
-    } else {
-        let r_med = cost.order_rank(t, u, k_hi).0;
-        // Last rank right of the median with g within the bound (true up to it).
-        let r = cost
-            .last_rank(t, u, |r, g| r <= r_med || g <= base)
-            .unwrap_or(r_med);
-        let (v0, g0) = cost.abs_dev_at_rank(t, u, r);
-        if r + 1 >= cost.len() {
+    // The crossing on the increasing side, given `left(v)`: v is left of it.
+    let right_cross = |left: &dyn Fn(f64) -> bool| -> Option<f64> {
+        let (r, g0, g1) = cost.last_rank(t, u, |r, g| left(cost.value(r)) || g <= base)?;
+        let v0 = cost.value(r);
+        Some(match g1 {
             // Beyond the largest value: slope +m.
-            v0 + (base - g0) / mf
-        } else {
-            let (v1, g1) = cost.abs_dev_at_rank(t, u, r + 1);
-            v0 + (base - g0) * (v1 - v0) / (g1 - g0)
-        }
+            None => v0 + (base - g0) / mf,
+            Some(g1) => {
+                let v1 = cost.value(r + 1);
+                v0 + (base - g0) * (v1 - v0) / (g1 - g0)
+            }
+        })
     };
+    if g_lo <= base {
+        // g <= base at lo, above at hi: g increases through the crossing, and is within the
+        // bound from lo to it.
+        if let Some(b) = right_cross(&|v| v <= lo) {
+            return Some((lo, b.min(hi)));
+        }
+    } else if g_hi <= base {
+        let a = left_cross(&|v| v < hi);
+        return Some((a.max(lo), hi));
+    }
+    // Neither end within the bound: the set (an interval around the median) is inside the
+    // piece or misses it.
+    let k = (u - t - 1) / 2;
+    let (c, med) = cost.abs_dev_at_order(t, u, k);
+    if base < c || lo >= med || hi <= med {
+        return None;
+    }
+    let a = left_cross(&|v| v < med);
+    let b = right_cross(&|v| v <= med)?;
     Some((a.max(lo), b.min(hi)))
 }
 
@@ -344,9 +398,9 @@ fn keep_long(
 /// - each piece carries g of its owner at both ends, updated by one term `|x - θ|` per step;
 ///   by convexity a piece with both ends within the bound is kept whole in O(1) (most pieces);
 /// - the other pieces are cut at the crossings of the bound: by scans of the sorted samples
-///   for segments of at most 64 samples, otherwise by descents of the rank index of [`L1`]
-///   (binary lifting over the global ranks, g linear between consecutive ranks), after the
-///   O(1) bound `g(θ) >= |S - m θ|` and the inner bound `|g'| <= m`;
+///   for segments of at most 64 samples, otherwise by one or two descents of the rank index of
+///   [`L1`] (binary lifting over the global ranks, g linear between consecutive ranks), after
+///   the O(1) bound `g(θ) >= |S - m θ|`;
 /// - `F(s) = min_τ F(τ) + C(τ, s) + β` over the candidates owning a piece uses the exact update
 ///   `C(τ, s+1) = C(τ, s) + dist(x_s, median interval)` while the new median is found among the
 ///   next few global ranks, and otherwise a lower bound of the same form (a cone of slope 1
@@ -376,7 +430,7 @@ fn solve(x: &[f64], penalty: f64, min_size: usize, tune: Tune) -> Result<Segment
     let mut next: Vec<Piece> = Vec::new();
     let mut alive: Vec<Cand> = Vec::new();
     let mut seen = vec![usize::MAX; n + 1];
-    let mut short = Short::default();
+    let mut shorts = Shorts::default();
     let mut buf: Vec<u32> = Vec::new();
     let ranks = cost.ranks();
     let mut lead = usize::MAX;
@@ -404,7 +458,6 @@ fn solve(x: &[f64], penalty: f64, min_size: usize, tune: Tune) -> Result<Segment
             }
             let margin = 1e-10 * (f[t_new].abs() + penalty) + f64::MIN_POSITIVE;
             let mut changed = pieces.is_empty();
-            let mut loaded = usize::MAX;
             for &p in &pieces {
                 let base = f[t_new] - f[p.t] + margin;
                 if p.g_lo <= base && p.g_hi <= base {
@@ -419,11 +472,9 @@ fn solve(x: &[f64], penalty: f64, min_size: usize, tune: Tune) -> Result<Segment
                 let kept = if base < 0.0 || p.hi < mean - reach || p.lo > mean + reach {
                     None
                 } else if len <= tune.short {
-                    if loaded != p.t {
-                        short.load(&x[p.t..t_new]);
-                        loaded = p.t;
-                    }
-                    short.keep(base, p.g_lo, p.g_hi, p.lo, p.hi)
+                    shorts
+                        .get(x, p.t, t_new)
+                        .keep(base, p.g_lo, p.g_hi, p.lo, p.hi)
                 } else {
                     keep_long(&cost, p.t, t_new, base, p.g_lo, p.g_hi, p.lo, p.hi)
                 };
@@ -551,7 +602,7 @@ mod tests {
             let oracle = optimal_partitioning(&cost, penalty, min_size)
                 .unwrap_or_else(|e| panic!("{e}"));
             let pen = |s: &Segmentation| s.cost + penalty * s.breakpoints.len() as f64;
-            for (short, probes) in [(0, 0), (0, 1), (0, 1000), (3, 2), (64, 48), (1000, 1000)] {
+            for (short, probes) in [(0, 0), (0, 1), (0, 1000), (3, 2), (256, 48), (1000, 1000)] {
                 let seg = solve(&x, penalty, min_size, Tune { short, probes })
                     .unwrap_or_else(|e| panic!("{e}"));
                 prop_assert!(
