@@ -49,7 +49,7 @@ fn push_piece(out: &mut Vec<Piece>, p: Piece) {
 }
 
 /// An alive candidate `t` and what is known of `C(t, s)`: exactly (`exact`, the median ranks
-/// `r_lo <= r_hi` known), or a lower bound `val` with `g_{t,s}(θ) >= val + dist(θ, [j_lo, j_hi])`.
+/// `r_lo <= r_hi` known; never before the first evaluation), or a lower bound `val` with `g_{t,s}(θ) >= val + dist(θ, [j_lo, j_hi])`.
 #[derive(Debug, Clone, Copy)]
 struct Cand {
     t: usize,
@@ -549,15 +549,15 @@ fn solve(x: &[f64], penalty: f64, min_size: usize, tune: Tune) -> Result<Segment
             }
         };
         for c in &mut alive {
-            if c.t == lead || (c.known && c.exact) {
-                if !(c.known && c.exact) {
+            if c.t == lead || c.exact {
+                if !c.exact {
                     c.evaluate(&cost, x, s, tune.short, &mut buf);
                 }
                 consider(c, &mut best, &mut arg);
             }
         }
         for c in &mut alive {
-            if !(c.known && c.exact) && (!c.known || f[c.t] + (c.val + penalty) <= best) {
+            if !c.exact && (!c.known || f[c.t] + (c.val + penalty) <= best) {
                 c.evaluate(&cost, x, s, tune.short, &mut buf);
                 consider(c, &mut best, &mut arg);
             }
