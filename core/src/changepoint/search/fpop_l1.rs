@@ -4,8 +4,8 @@ use super::{backtrack, check_penalty, prepare, Segmentation};
 use crate::changepoint::cost::{Cost, L1};
 use crate::Result;
 
-/// The two thresholds trading scans of the samples against descents of the rank index (which
-/// miss the cache at large n); any values give the same (exact) result, the tests vary them.
+/// The thresholds trading scans of the samples against descents of the rank index (which miss
+/// the cache at large n): any values reach the same (exact) optimum; the tests vary them.
 #[derive(Debug, Clone, Copy)]
 struct Tune {
     /// Segments up to this length are handled from the samples themselves (sorted or selected
@@ -412,18 +412,22 @@ fn keep_long(
 /// convex and piecewise linear in θ (kinks at the data), minimal (= C(τ, τ')) between the two
 /// middle order statistics, so τ keeps the interval `{θ : g(θ) <= F(τ') - F(τ)}` of its pieces.
 ///
-/// Three things keep a step cheap without giving up exactness:
+/// Three things keep a step cheap without giving up exactness (the driver of [`super::fpop`]
+/// has no per-piece state, so the recursion is written out here):
 /// - each piece carries g of its owner at both ends, updated by one term `|x - θ|` per step;
 ///   by convexity a piece with both ends within the bound is kept whole in O(1) (most pieces);
-/// - the other pieces are cut at the crossings of the bound: by scans of the sorted samples
-///   for segments of at most 64 samples, otherwise by one or two descents of the rank index of
-///   [`L1`] (binary lifting over the global ranks, g linear between consecutive ranks), after
-///   the O(1) bound `g(θ) >= |S - m θ|`;
+/// - the other pieces are cut at the crossings of the bound, after the O(1) bound
+///   `g(θ) >= |S - m θ|`: for segments of at most 256 samples by binary searches in their
+///   sorted samples (kept for the owners cut at the last steps and extended sample by sample),
+///   otherwise by one descent of the rank index of [`L1`] per crossing (binary lifting over the
+///   global ranks, g linear between consecutive ranks; the median only when neither end of the
+///   piece is within the bound);
 /// - `F(s) = min_τ F(τ) + C(τ, s) + β` over the candidates owning a piece uses the exact update
 ///   `C(τ, s+1) = C(τ, s) + dist(x_s, median interval)` while the new median is found among the
-///   next few global ranks, and otherwise a lower bound of the same form (a cone of slope 1
-///   below g); a candidate is evaluated exactly (one or two descents) only when its bound
-///   does not exceed the best value of the step.
+///   next few global ranks, and otherwise (or when the candidate is more than `(β + 1)/2` above
+///   the best) a lower bound of the same form (a cone of slope 1 below g); a candidate is
+///   evaluated exactly (a selection in its samples, or one or two descents) only when its
+///   bound does not exceed the best value of the step.
 ///
 /// A relative margin of 1e-10 widens the kept intervals against round-off, as in
 /// [`super::fpop`]. Reference: Maidstone et al. (2017) for FPOP; the gfpop / robseg line of
