@@ -104,13 +104,13 @@ fn large(c: &mut Criterion) {
     group.finish();
 }
 
-/// The L1 cost: functional pruning ([`fpop_l1`]) at 10³–10⁵ against PELT at 10³–10⁴, and the
+/// The L1 cost: functional pruning ([`fpop_l1`]) at 10³–10⁶ against PELT at 10³–10⁴, and the
 /// default `detect` on lognormal noise with 10 changes and 5 % missing values (normal scores,
 /// gaps skipped) against the same on Gaussian noise (`detect_default` above).
 fn robust(c: &mut Criterion) {
     let mut group = c.benchmark_group("changepoint_robust");
     group.sample_size(10);
-    for &n in &[1_000usize, 10_000, 100_000] {
+    for &n in &[1_000usize, 10_000, 100_000, 1_000_000] {
         let x = signal(n, 10, 42);
         let pen = 3.0 * (n as f64).ln() / 2.0 / std::f64::consts::SQRT_2;
         group.throughput(Throughput::Elements(n as u64));
@@ -230,15 +230,14 @@ fn decafs_bench(c: &mut Criterion) {
 /// `detect` with each cost at 10⁶ points and 10 changes (the issue's ≤ 2 s per cost): levels
 /// 0 / 2 in unit noise (l2, l1, normal, np, decafs and the default `auto`), rates 5 / 8 for the
 /// Poisson cost, and for the linear cost the same steps (a step is a trend change too). The
-/// costs without functional pruning run [`shiftwatch::changepoint::search::seeded`]. l1
-/// (exact functional pruning, ≈ 10 s here) only with `SHIFTWATCH_BENCH_LARGE=1`.
+/// costs without functional pruning run [`shiftwatch::changepoint::search::seeded`]; l1 runs
+/// the exact functional pruning of [`fpop_l1`].
 fn per_cost(c: &mut Criterion) {
     let mut group = c.benchmark_group("changepoint_cost_1e6");
     group.sample_size(10);
     let n = 1_000_000usize;
     let x = signal(n, 10, 42);
     let k = counts(n, 10, 11);
-    let large = matches!(std::env::var("SHIFTWATCH_BENCH_LARGE").as_deref(), Ok("1"));
     group.throughput(Throughput::Elements(n as u64));
     for kind in [
         CostKind::L2,
@@ -250,9 +249,6 @@ fn per_cost(c: &mut Criterion) {
         CostKind::Decafs,
         CostKind::Auto,
     ] {
-        if kind == CostKind::L1 && !large {
-            continue;
-        }
         let data = if kind == CostKind::Poisson { &k } else { &x };
         let opts = DetectOptions {
             cost: kind,

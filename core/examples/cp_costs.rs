@@ -90,13 +90,16 @@ fn main() -> Result<(), shiftwatch::Error> {
                     _ => 1.0,
                 },
             );
-            let start = Instant::now();
-            let s = penalised(&x, kind, Method::Pelt, pen, 5)?;
-            line += &format!(
-                "; search {:.3} s, {} changes",
-                start.elapsed().as_secs_f64(),
-                s.breakpoints.len()
-            );
+            // Best of 3: the machine may be shared.
+            let mut secs = f64::INFINITY;
+            let mut changes = 0;
+            for _ in 0..3 {
+                let start = Instant::now();
+                let s = penalised(&x, kind, Method::Pelt, pen, 5)?;
+                secs = secs.min(start.elapsed().as_secs_f64());
+                changes = s.breakpoints.len();
+            }
+            line += &format!("; search {secs:.3} s (best of 3), {changes} changes");
         }
         println!("{line}");
     }

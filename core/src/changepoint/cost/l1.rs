@@ -3,6 +3,15 @@
 use super::{check_signal, prefix, Cost, Units};
 use crate::Result;
 
+/// One entry of a level of the rank index: count and sum of the zero bits before a position
+/// (12 bytes, packed).
+#[derive(Debug, Clone, Copy)]
+#[repr(C, packed)]
+struct Prefix {
+    count: u32,
+    sum: f64,
+}
+
 /// Sum of absolute deviations from the segment median.
 ///
 /// ```text
@@ -13,18 +22,21 @@ use crate::Result;
 /// a constant, so penalties are scaled by `b/2`. Mirrors ruptures' `CostL1` (any median of an
 /// even-length segment gives the same sum). Queries take O(log n): a wavelet matrix over the
 /// ranks of the values with per-level prefix sums returns the sum of the k smallest values of
-/// any range. Memory is O(n log n) (≈ 12·log₂n bytes per sample), unlike the other costs.
+/// any range. Memory is O(n log n) (≈ 12·log₂n + 16 bytes per sample), unlike the other costs.
 /// Minimum segment length 2, as in ruptures.
 #[derive(Debug, Clone)]
 pub struct L1 {
     /// Sorted values; a rank `r` stands for `sorted[r]`.
     sorted: Vec<f64>,
+    /// Global rank of each sample (ties broken by position).
+    rank: Vec<u32>,
+    /// Position of the sample of each rank (the inverse of `rank`).
+    order: Vec<u32>,
     /// Prefix sums of the signal (for the total of a range).
     total: Vec<f64>,
-    /// Per level (most significant bit first): prefix counts of zero bits, length n + 1.
-    zeros: Vec<Vec<u32>>,
-    /// Per level: prefix sums of the values whose bit is zero, length n + 1.
-    zero_sums: Vec<Vec<f64>>,
+    /// Per level (most significant bit first), length n + 1: prefix count of zero bits and
+    /// prefix sum of the values whose bit is zero, side by side (one cache line per probe).
+    levels: Vec<Vec<Prefix>>,
     /// Per level: number of zero bits in the whole level.
     n_zeros: Vec<usize>,
 }
@@ -37,46 +49,61 @@ impl L1 {
     pub fn new(x: &[f64]) -> Result<Self> {
         check_signal(x)?;
         let n = x.len();
-        let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&a, &b| x[a].total_cmp(&x[b]).then(a.cmp(&b)));
-        let sorted: Vec<f64> = order.iter().map(|&i| x[i]).collect();
-        let mut rank = vec![0usize; n];
+        // Sort (key, position) pairs, the key ordering as `f64::total_cmp`: sequential memory,
+        // unlike a comparator that reads `x` at random.
+        let key = |v: f64| {
+            let b = v.to_bits();
+            if b >> 63 == 1 {
+                !b
+            } else {
+                b | (1 << 63)
+            }
+        };
+        let mut keyed: Vec<(u64, u32)> = x
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (key(v), i as u32))
+            .collect();
+        keyed.sort_unstable();
+        let order: Vec<u32> = keyed.iter().map(|&(_, i)| i).collect();
+        drop(keyed);
+        let sorted: Vec<f64> = order.iter().map(|&i| x[i as usize]).collect();
+        let mut rank = vec![0u32; n];
         for (r, &i) in order.iter().enumerate() {
-            rank[i] = r;
+            rank[i as usize] = r as u32;
         }
         let bits = (usize::BITS - n.saturating_sub(1).leading_zeros()).max(1) as usize;
-        let mut zeros = Vec::with_capacity(bits);
-        let mut zero_sums = Vec::with_capacity(bits);
+        let mut levels = Vec::with_capacity(bits);
         let mut n_zeros = Vec::with_capacity(bits);
-        let mut cur = rank;
-        let mut next = Vec::with_capacity(n);
+        // (rank, value) in the order of the current level: sequential reads only.
+        let mut cur: Vec<(u32, f64)> = rank.iter().zip(x).map(|(&r, &v)| (r, v)).collect();
+        let mut next = vec![(0u32, 0.0); n];
         for level in (0..bits).rev() {
-            let mut z = Vec::with_capacity(n + 1);
-            let mut zs = Vec::with_capacity(n + 1);
+            let mut z = vec![Prefix { count: 0, sum: 0.0 }; n + 1];
             let (mut count, mut sum) = (0u32, 0.0);
-            z.push(0);
-            zs.push(0.0);
-            for &r in &cur {
-                if (r >> level) & 1 == 0 {
-                    count += 1;
-                    sum += sorted[r];
-                }
-                z.push(count);
-                zs.push(sum);
+            // One pass, no data-dependent branch (the bits are random): the prefix entries and
+            // a stable partition, zero bits first.
+            let n0 = cur.iter().filter(|&&(r, _)| (r >> level) & 1 == 0).count();
+            let (mut lo, mut hi) = (0usize, n0);
+            for (slot, &(r, v)) in z[1..].iter_mut().zip(&cur) {
+                let one = ((r >> level) & 1) as usize;
+                count += 1 - one as u32;
+                sum += if one == 0 { v } else { 0.0 };
+                *slot = Prefix { count, sum };
+                next[if one == 0 { lo } else { hi }] = (r, v);
+                lo += 1 - one;
+                hi += one;
             }
-            next.clear();
-            next.extend(cur.iter().filter(|&&r| (r >> level) & 1 == 0));
-            next.extend(cur.iter().filter(|&&r| (r >> level) & 1 == 1));
             std::mem::swap(&mut cur, &mut next);
-            zeros.push(z);
-            zero_sums.push(zs);
+            levels.push(z);
             n_zeros.push(count as usize);
         }
         Ok(L1 {
             total: prefix(x, |_, v| v),
             sorted,
-            zeros,
-            zero_sums,
+            rank,
+            order,
+            levels,
             n_zeros,
         })
     }
@@ -98,15 +125,16 @@ impl L1 {
     ) -> (usize, f64) {
         let mut acc = 0.0;
         let mut rank = 0usize;
-        let bits = self.zeros.len();
-        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
-            let (zl, zr) = (z[start] as usize, z[end] as usize);
+        let bits = self.levels.len();
+        for (level, z) in self.levels.iter().enumerate() {
+            let (pl, pr) = (z[start], z[end]);
+            let (zl, zr) = (pl.count as usize, pr.count as usize);
             let here = zr - zl;
             if k < here {
                 start = zl;
                 end = zr;
             } else {
-                acc += zs[end] - zs[start];
+                acc += pr.sum - pl.sum;
                 k -= here;
                 start = self.n_zeros[level] + (start - zl);
                 end = self.n_zeros[level] + (end - zr);
@@ -116,25 +144,19 @@ impl L1 {
         (rank, acc)
     }
 
-    /// Count and sum of the values of `x[start..end]` strictly below `theta`.
-    fn count_sum_below(&self, start: usize, end: usize, theta: f64) -> (usize, f64) {
-        // Ranks are unique (ties broken by position), so "value < θ" is "rank < r".
-        let r = self.sorted.partition_point(|&v| v < theta);
-        self.below_rank(start, end, r)
-    }
-
     /// Count and sum of the values of `x[start..end]` whose global rank is below `r`.
     fn below_rank(&self, mut start: usize, mut end: usize, r: usize) -> (usize, f64) {
         if r >= self.sorted.len() {
             return (end - start, self.total[end] - self.total[start]);
         }
-        let bits = self.zeros.len();
+        let bits = self.levels.len();
         let (mut count, mut sum) = (0usize, 0.0);
-        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
-            let (zl, zr) = (z[start] as usize, z[end] as usize);
+        for (level, z) in self.levels.iter().enumerate() {
+            let (pl, pr) = (z[start], z[end]);
+            let (zl, zr) = (pl.count as usize, pr.count as usize);
             if (r >> (bits - 1 - level)) & 1 == 1 {
                 count += zr - zl;
-                sum += zs[end] - zs[start];
+                sum += pr.sum - pl.sum;
                 start = self.n_zeros[level] + (start - zl);
                 end = self.n_zeros[level] + (end - zr);
             } else {
@@ -163,24 +185,27 @@ impl L1 {
 
     /// The largest global rank `r < n` with `keep(r, g(θ_r))` true, for a `keep` that is true
     /// up to some rank and false after it (`None` when false at rank 0): binary lifting down the
-    /// wavelet matrix, one pass for the whole search instead of one per probe.
+    /// wavelet matrix, one pass for the whole search instead of one per probe. Also returns
+    /// `g(θ_r)` and `g(θ_{r+1})` (`None` for `r = n - 1`), so that the crossing between the two
+    /// needs no further descent.
     pub(crate) fn last_rank(
         &self,
         mut start: usize,
         mut end: usize,
         keep: impl Fn(usize, f64) -> bool,
-    ) -> Option<usize> {
+    ) -> Option<(usize, f64, Option<f64>)> {
         let (a, e) = (start, end);
         let n = self.sorted.len();
         if !keep(0, self.g_from(a, e, 0, 0, 0.0)) {
             return None;
         }
-        let bits = self.zeros.len();
+        let bits = self.levels.len();
         let (mut r, mut count, mut sum) = (0usize, 0usize, 0.0);
-        for (level, (z, zs)) in self.zeros.iter().zip(&self.zero_sums).enumerate() {
-            let (zl, zr) = (z[start] as usize, z[end] as usize);
+        for (level, z) in self.levels.iter().enumerate() {
+            let (pl, pr) = (z[start], z[end]);
+            let (zl, zr) = (pl.count as usize, pr.count as usize);
             let probe = r | (1 << (bits - 1 - level));
-            let (c, s) = (count + (zr - zl), sum + (zs[end] - zs[start]));
+            let (c, s) = (count + (zr - zl), sum + (pr.sum - pl.sum));
             if probe < n && keep(probe, self.g_from(a, e, probe, c, s)) {
                 r = probe;
                 count = c;
@@ -192,24 +217,37 @@ impl L1 {
                 end = zr;
             }
         }
-        Some(r)
+        let g = self.g_from(a, e, r, count, sum);
+        let g_next = (r + 1 < n).then(|| {
+            // The sample of rank r is below rank r + 1 when it lies in the segment.
+            if (a..e).contains(&(self.order[r] as usize)) {
+                self.g_from(a, e, r + 1, count + 1, sum + self.sorted[r])
+            } else {
+                self.g_from(a, e, r + 1, count, sum)
+            }
+        });
+        Some((r, g, g_next))
+    }
+
+    /// Global rank of each sample (unique: ties broken by position).
+    pub(crate) fn ranks(&self) -> &[u32] {
+        &self.rank
+    }
+
+    /// Position of the sample of each global rank.
+    pub(crate) fn positions(&self) -> &[u32] {
+        &self.order
+    }
+
+    /// The value of global rank `r`.
+    #[inline]
+    pub(crate) fn value(&self, r: usize) -> f64 {
+        self.sorted[r]
     }
 
     /// Sum of `x[start..end]`.
     pub(crate) fn sum(&self, start: usize, end: usize) -> f64 {
         self.total[end] - self.total[start]
-    }
-
-    /// `g(θ) = Σ_{start<=i<end} |x_i - θ|` (∞ for θ = ±∞).
-    pub(crate) fn abs_dev(&self, start: usize, end: usize, theta: f64) -> f64 {
-        if theta.is_infinite() {
-            return f64::INFINITY;
-        }
-        let m = (end - start) as f64;
-        let total = self.total[end] - self.total[start];
-        let (c, below) = self.count_sum_below(start, end, theta);
-        let c = c as f64;
-        (c * theta - below) + (total - below - (m - c) * theta)
     }
 
     /// `g` at the `k`-th smallest value `v_k` (0-based) of the segment, and `v_k`.
@@ -254,6 +292,10 @@ mod tests {
             // Small integers: many ties.
             let x: Vec<f64> = (0..n).map(|_| rng.below(5) as f64 - 2.0).collect();
             let cost = L1::new(&x).unwrap_or_else(|e| panic!("{e}"));
+            for (i, &r) in cost.ranks().iter().enumerate() {
+                assert_eq!(cost.value(r as usize), x[i]);
+                assert_eq!(cost.positions()[r as usize] as usize, i);
+            }
             for a in 0..n {
                 for b in a + 1..=n {
                     let mut s = x[a..b].to_vec();
@@ -282,11 +324,15 @@ mod tests {
                         let mid = cost.order_rank(a, b, (b - a - 1) / 2).0;
                         let keep = |r: usize, g: f64| r < mid && g > bound;
                         let scan = (0..n).take_while(|&r| keep(r, direct(all[r]))).last();
-                        assert_eq!(cost.last_rank(a, b, keep), scan, "bound {bound}");
-                    }
-                    for theta in [-2.5, -1.0, 0.3, 2.0, 9.0] {
-                        let direct: f64 = s.iter().map(|w| (w - theta).abs()).sum();
-                        assert!((cost.abs_dev(a, b, theta) - direct).abs() < 1e-9);
+                        let found = cost.last_rank(a, b, keep);
+                        assert_eq!(found.map(|f| f.0), scan, "bound {bound}");
+                        if let Some((r, g, g_next)) = found {
+                            assert!((g - direct(all[r])).abs() < 1e-9);
+                            match g_next {
+                                Some(g1) => assert!((g1 - direct(all[r + 1])).abs() < 1e-9),
+                                None => assert_eq!(r + 1, n),
+                            }
+                        }
                     }
                 }
             }

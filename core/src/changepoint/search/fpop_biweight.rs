@@ -17,20 +17,8 @@ struct Piece {
     t: usize,
 }
 
-impl Piece {
-    /// Minimum of the quadratic on `[lo, hi]`.
-    #[inline]
-    fn min_on(&self, lo: f64, hi: f64) -> f64 {
-        if self.a == 0.0 {
-            return self.v;
-        }
-        let d = self.m.clamp(lo, hi) - self.m;
-        self.a * d * d + self.v
-    }
-}
-
 /// Appends a piece, merging it with the previous one when both carry the same function.
-#[inline]
+#[inline(always)]
 fn push(out: &mut Vec<Piece>, p: Piece) {
     if let Some(last) = out.last_mut() {
         if last.t == p.t && last.a == p.a && last.v == p.v && (last.a == 0.0 || last.m == p.m) {
@@ -241,13 +229,15 @@ fn add_point(pieces: &[Piece], y: f64, level: Option<(f64, usize)>, out: &mut Ve
             emit(Piece { v: p.v + 1.0, ..*p }, out);
             continue;
         }
-        // Up to three parts: [lo, l], [l, r], [r, hi].
-        let parts = [
-            (p.lo, p.hi.min(l), false),
-            (p.lo.max(l), p.hi.min(r), true),
-            (p.lo.max(r), p.hi, false),
-        ];
-        for (lo, hi, inside) in parts {
+        // Up to three parts: [lo, l], [l, r], [r, hi] (computed in registers: an array of
+        // them on the stack stalls on store forwarding).
+        for part in 0..3 {
+            let (lo, hi) = match part {
+                0 => (p.lo, p.hi.min(l)),
+                1 => (p.lo.max(l), p.hi.min(r)),
+                _ => (p.lo.max(r), p.hi),
+            };
+            let inside = part == 1;
             if lo > hi || (lo == hi && p.lo < p.hi) {
                 continue;
             }
@@ -267,10 +257,11 @@ fn add_point(pieces: &[Piece], y: f64, level: Option<(f64, usize)>, out: &mut Ve
 }
 
 /// Pushes `min(p, level)`, the constant owned by `t`; the old candidate keeps ties (up to a
-/// relative margin of 1e-12).
-#[inline]
+/// relative margin of 1e-12). Most pieces lie wholly below or wholly above the level (a
+/// quadratic's largest value on an interval is at an end), which needs no square root.
+#[inline(always)]
 fn min_with(p: Piece, level: f64, t: usize, out: &mut Vec<Piece>) {
-    let margin = 1e-12 * level.abs();
+    let bound = level + 1e-12 * level.abs();
     let flat = |lo: f64, hi: f64| Piece {
         lo,
         hi,
@@ -279,15 +270,28 @@ fn min_with(p: Piece, level: f64, t: usize, out: &mut Vec<Piece>) {
         v: level,
         t,
     };
-    if p.min_on(p.lo, p.hi) > level + margin {
-        push(out, flat(p.lo, p.hi));
+    if p.a == 0.0 {
+        push(out, if p.v > bound { flat(p.lo, p.hi) } else { p });
         return;
     }
-    if p.a == 0.0 {
+    let (dl, dh) = (p.lo - p.m, p.hi - p.m);
+    let far = dl.abs().max(dh.abs());
+    if p.a * far * far + p.v <= bound {
         push(out, p);
         return;
     }
-    let r = ((level + margin - p.v) / p.a).max(0.0).sqrt();
+    let near = if dl > 0.0 {
+        dl
+    } else if dh < 0.0 {
+        dh
+    } else {
+        0.0
+    };
+    if p.a * near * near + p.v > bound {
+        push(out, flat(p.lo, p.hi));
+        return;
+    }
+    let r = ((bound - p.v) / p.a).max(0.0).sqrt();
     let (a, b) = ((p.m - r).max(p.lo), (p.m + r).min(p.hi));
     if p.lo < a {
         push(out, flat(p.lo, a));
