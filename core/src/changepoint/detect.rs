@@ -33,7 +33,7 @@ use super::model::{
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::search::{penalised, Method};
-use crate::stats::compare::{compare, CompareOptions, Statistic};
+use crate::stats::compare::mean_and_median_p;
 use crate::{Error, Result};
 
 /// Options of [`detect`]; `Default` gives the documented defaults.
@@ -270,26 +270,13 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             detect_decafs(x, options, params, share, "decafs requested".to_string())
         }
         CostKind::Auto => {
-            let y = normal_scores(x)?;
-            // The drift model lives on the raw values (a marginal transform such as the normal
-            // scores warps a wandering level); its estimate is robust (MADs of differences).
-            let params = DecafsParams::estimate(x)?;
+            let Fits {
+                y,
+                step,
+                params,
+                trend,
+            } = step_and_trend(x, options)?;
             let share = drift_share(&params);
-            let step = detect_fixed(x, &with(CostKind::L2), Some(&y))?;
-            let method = if n > AUTO_TREND_PELT_MAX {
-                Method::Binseg
-            } else {
-                options.method
-            };
-            let trend = detect_fixed(
-                x,
-                &DetectOptions {
-                    cost: CostKind::Linear,
-                    method,
-                    ..*options
-                },
-                Some(&y),
-            )?;
             // Every BIC on the normal scores (robust to outliers and tails), with the robust φ
             // of their noise; the drift fit's change points are those found on the raw values.
             let phi = step.noise.phi;
@@ -403,6 +390,84 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
     }
 }
 
+/// The independent parts of `auto`: the normal scores `y` of `x` with their noise scale, the
+/// step fit on them, the drift parameters of `x` and the trend fit on `y` (one noise scale of `y`
+/// for both fits). From
+/// [`AUTO_PARALLEL_N`] values the drift estimate and the trend fit run on a second thread while
+/// the scores and the step fit run on this one; the results (and the first error, in this
+/// order: scores, drift parameters, step, trend) are the same either way.
+fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
+    let n = x.len();
+    let step_options = DetectOptions {
+        cost: CostKind::L2,
+        ..*options
+    };
+    let trend_options = DetectOptions {
+        cost: CostKind::Linear,
+        // The linear cost has no functional pruning; PELT is quadratic when changes are few.
+        method: if n > AUTO_TREND_PELT_MAX {
+            Method::Binseg
+        } else {
+            options.method
+        },
+        ..*options
+    };
+    // The drift model lives on the raw values (a marginal transform such as the normal scores
+    // warps a wandering level); its estimate is robust (MADs of differences).
+    let others = |y: &[f64], noise: NoiseScale| {
+        (
+            DecafsParams::estimate(x),
+            detect_fixed_with(x, &trend_options, Some(y), Some(noise)),
+        )
+    };
+    let y = normal_scores(x)?;
+    let noise = NoiseScale::estimate(&y)?;
+    let (step, (params, trend)) = if n < AUTO_PARALLEL_N {
+        let params = DecafsParams::estimate(x)?;
+        let step = detect_fixed_with(x, &step_options, Some(&y), Some(noise))?;
+        (
+            Ok(step),
+            (
+                Ok(params),
+                detect_fixed_with(x, &trend_options, Some(&y), Some(noise)),
+            ),
+        )
+    } else {
+        std::thread::scope(|s| {
+            let others = s.spawn(|| others(&y, noise));
+            let step = detect_fixed_with(x, &step_options, Some(&y), Some(noise));
+            let others = others
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (step, others)
+        })
+    };
+    // The first error in the order of the serial path.
+    let params = params?;
+    let step = step?;
+    Ok(Fits {
+        y,
+        step,
+        params,
+        trend: trend?,
+    })
+}
+
+/// What [`step_and_trend`] fits.
+struct Fits {
+    /// Normal scores of the values.
+    y: Vec<f64>,
+    /// Step model (l2 cost on `y`).
+    step: Detection,
+    /// Drift parameters of the raw values.
+    params: DecafsParams,
+    /// Trend model (linear cost on `y`).
+    trend: Detection,
+}
+
+/// Number of values from which `auto` fits the step and trend models on two threads.
+const AUTO_PARALLEL_N: usize = 20_000;
+
 /// A [`ModelChoice`] without estimates.
 fn choice(model: Model, reason: &str) -> ModelChoice {
     ModelChoice {
@@ -477,6 +542,16 @@ fn detect_decafs(
 /// [`detect`] with a segment cost on a series without missing values; `scores`, when given,
 /// are the normal scores of `x` to search (already computed by `auto`).
 fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> Result<Detection> {
+    detect_fixed_with(x, options, scores, None)
+}
+
+/// [`detect_fixed`] with the noise scale of the values searched, when already estimated.
+fn detect_fixed_with(
+    x: &[f64],
+    options: &DetectOptions,
+    scores: Option<&[f64]>,
+    noise: Option<NoiseScale>,
+) -> Result<Detection> {
     let n = x.len();
     let scale = if scores.is_some()
         || (matches!(options.cost, CostKind::L2 | CostKind::L1)
@@ -495,7 +570,10 @@ fn detect_fixed(x: &[f64], options: &DetectOptions, scores: Option<&[f64]>) -> R
             &scored
         }
     };
-    let noise = NoiseScale::estimate(y)?;
+    let noise = match noise {
+        Some(noise) => noise,
+        None => NoiseScale::estimate(y)?,
+    };
     let noise_free = !(noise.sigma > 0.0 && noise.sigma.is_finite());
     let manual = matches!(options.penalty, Penalty::Manual(_));
     if noise_free && !manual && options.cost == CostKind::Biweight && y.iter().all(|&v| v == y[0]) {
@@ -661,12 +739,6 @@ fn validate_one(
     scratch: &mut Vec<f64>,
 ) -> ChangePoint {
     let n = y.len();
-    // `compare`'s default test of the means, and of the medians.
-    let mean_test = CompareOptions::default();
-    let median_test = CompareOptions {
-        statistic: Statistic::Median,
-        ..CompareOptions::default()
-    };
     let tau = bkps[j];
     {
         let a = if j == 0 { 0 } else { bkps[j - 1] };
@@ -676,14 +748,13 @@ fn validate_one(
         let (mr, vr) = mean_var(right);
         let (before, after) = (mean_var(&x[a..tau]).0, mean_var(&x[tau..b]).0);
         let tested = if piecewise_constant {
-            // The local test: at most `COMPARE_WINDOW` values on each side of τ.
+            // The local test: at most `COMPARE_WINDOW` values on each side of τ; `compare`'s
+            // default test of the means, and of the medians.
             let (l, r) = (
                 &left[left.len().saturating_sub(COMPARE_WINDOW)..],
                 &right[..right.len().min(COMPARE_WINDOW)],
             );
-            compare(l, r, &mean_test)
-                .and_then(|m| Ok(m.p_value.max(compare(l, r, &median_test)?.p_value)))
-                .ok()
+            mean_and_median_p(l, r).map(|(mean, median)| mean.max(median))
         } else {
             super::model::trend_test(y, a, tau, b)
         };
