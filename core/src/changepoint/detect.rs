@@ -590,7 +590,13 @@ fn detect_fixed_with(
             model: None,
         });
     }
-    let cost = options.cost.build(y)?;
+    // The cost's constants (minimum length, parameters, units); the search builds its own. The
+    // l2 and linear costs of finite values cannot fail and their constants do not depend on
+    // the values, so they are read off a few values unless the whole cost is needed below.
+    let shape_only = matches!(options.cost, CostKind::L2 | CostKind::Linear) && !noise_free;
+    let cost = options
+        .cost
+        .build(if shape_only { &y[..n.min(3)] } else { y })?;
     let mut detection = Detection {
         change_points: Vec::new(),
         n,

@@ -145,7 +145,7 @@ fn ewc_with_cosines(c: &[f64], nu: usize, cos1: &[f64]) -> f64 {
 /// Lengths up to which [`first_cosines`] keeps its tables (per thread, the last
 /// [`COSINE_TABLES`] lengths): the validation of `detect` and `compare`'s tests of means and
 /// medians ask for the same few lengths again and again.
-const COSINE_CACHE_MAX_N: usize = 1 << 15;
+const COSINE_CACHE_MAX_N: usize = 1 << 17;
 const COSINE_TABLES: usize = 4;
 
 /// Calls `f` with `cos(π (t + ½) / n)`, t = 0 … n − 1 (each computed as in the direct loop,
