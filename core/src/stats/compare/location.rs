@@ -93,6 +93,7 @@ fn quartiles(s: &mut [f64]) -> [f64; 3] {
     let spots = [at(0.25), at(0.5), at(0.75)];
     // Order statistics needed, increasing, each selected once.
     let mut ranks: Vec<usize> = spots.iter().flat_map(|&(_, lo, hi)| [lo, hi]).collect();
+    ranks.sort_unstable();
     ranks.dedup();
     let mut values = Vec::with_capacity(ranks.len());
     let mut start = 0;
