@@ -134,3 +134,44 @@ fn gc_sawtooth_has_no_change() {
         assert!(idx.is_empty(), "seed {seed}: {idx:?}");
     }
 }
+
+/// The drift share of `auto` on short series comes from the likelihood: a weak random walk
+/// (σ_η = 0.1 under unit noise, 5 % of the lag-10 difference variance) is seen as a drift,
+/// where the moment estimate over lags 1..10 often finds none; stationary noise is not.
+#[test]
+fn likelihood_drift_share_sees_a_weak_walk() {
+    use shiftwatch::changepoint::model::{drift_share, ml_drift, DRIFT_SHARE};
+    use shiftwatch::changepoint::DecafsParams;
+    let (mut ml_seen, mut moment_seen, mut noise_seen) = (0, 0, 0);
+    for seed in 0..20u64 {
+        let mut rng = Rng::new(500 + seed);
+        let mut level = 0.0;
+        let walk: Vec<f64> = (0..1000)
+            .map(|_| {
+                level += 0.1 * rng.normal();
+                level + rng.normal()
+            })
+            .collect();
+        let moment = DecafsParams::estimate(&walk).unwrap();
+        moment_seen += usize::from(drift_share(&moment) > DRIFT_SHARE);
+        ml_seen += usize::from(drift_share(&ml_drift(&walk, &[], &moment)) > DRIFT_SHARE);
+        let mut e = 0.0;
+        let noise: Vec<f64> = (0..1000)
+            .map(|_| {
+                e = 0.5 * e + rng.normal();
+                e
+            })
+            .collect();
+        let moment = DecafsParams::estimate(&noise).unwrap();
+        noise_seen += usize::from(drift_share(&ml_drift(&noise, &[], &moment)) > DRIFT_SHARE);
+    }
+    assert!(ml_seen >= 19, "likelihood: {ml_seen} of 20");
+    assert!(
+        moment_seen < ml_seen,
+        "moments {moment_seen}, likelihood {ml_seen}"
+    );
+    assert!(
+        noise_seen <= 1,
+        "AR(1) noise read as drift {noise_seen} of 20"
+    );
+}

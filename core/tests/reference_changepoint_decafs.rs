@@ -9,6 +9,7 @@
 mod common;
 
 use common::{assert_rel, float, floats, indices, reference_cases, tol};
+use shiftwatch::changepoint::model::{bic_drift_at, ml_drift};
 use shiftwatch::changepoint::{decafs, decafs_crops, DecafsParams};
 
 fn cases(kind: &str) -> Vec<serde_json::Value> {
@@ -103,6 +104,49 @@ fn crops_path_matches_brute_force() {
                     "{name}: {a} vs {b}"
                 );
             }
+        }
+    }
+}
+
+#[test]
+fn maximum_likelihood_drift_matches_dense_likelihood() {
+    let cases = cases("ml_drift");
+    assert_eq!(cases.len(), 5);
+    for case in &cases {
+        let name = case["name"].as_str().unwrap();
+        let x = floats(&case["x"]);
+        let bkps = indices(&case["breakpoints"]);
+        let n_ln = |k: usize| (2.0 * k as f64 + 2.0) * (x.len() as f64).ln();
+        // The Kalman filter's criterion is the dense Gaussian likelihood of the within-segment
+        // differences (prediction-error decomposition): equal to rounding.
+        for at in case["at"].as_array().unwrap() {
+            let p = DecafsParams {
+                sigma_eta: float(&at["sigma_eta"]),
+                sigma_nu: float(&at["sigma_nu"]),
+                phi: float(&at["phi"]),
+            };
+            let got = bic_drift_at(&x, &bkps, &p) - n_ln(bkps.len());
+            assert_rel(got, float(&at["criterion"]), 1e-9, name);
+        }
+        let start = DecafsParams {
+            sigma_eta: 0.0,
+            sigma_nu: float(&case["sigma_nu_start"]),
+            phi: float(&case["phi"]),
+        };
+        let ml = ml_drift(&x, &bkps, &start);
+        // Both maximise the same smooth profile (golden section to 2e-6 in log₂ q against
+        // scipy's bounded Brent to 1e-10): the maximum agrees to 1e-9 and the parameters to
+        // 1e-4 (the profile is flat at its maximum).
+        let at_ml = bic_drift_at(&x, &bkps, &ml) - n_ln(bkps.len());
+        assert_rel(at_ml, float(&case["criterion"]), 1e-9, name);
+        for (got, want) in [
+            (ml.sigma_eta, float(&case["sigma_eta"])),
+            (ml.sigma_nu, float(&case["sigma_nu"])),
+        ] {
+            assert!(
+                (got - want).abs() <= 1e-4 * want.max(1e-2),
+                "{name}: {got} vs {want} ({ml:?})"
+            );
         }
     }
 }

@@ -27,8 +27,8 @@ use serde::Serialize;
 use super::cost::{robust_sigma, winsorise, CostKind, BIWEIGHT_K};
 use super::decafs::DecafsParams;
 use super::model::{
-    bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, season_fit, Model,
-    ModelChoice, Season, BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE,
+    bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, ml_drift,
+    season_fit, Model, ModelChoice, Season, BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
@@ -273,10 +273,18 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             let Fits {
                 y,
                 step,
-                params,
+                params: moment,
                 trend,
             } = step_and_trend(x, options)?;
-            let share = drift_share(&params);
+            // Whether the level drifts: the maximum-likelihood drift ratio on short series, the
+            // robust moment estimate (model.rs, step 1); the drift fit keeps the moment
+            // estimate unless it finds no drift at all.
+            let ml = (n <= ML_DRIFT_MAX_N).then(|| ml_drift(x, &[], &moment));
+            let share = drift_share(ml.as_ref().unwrap_or(&moment));
+            let params = match ml {
+                Some(p) if moment.sigma_eta == 0.0 => p,
+                _ => moment,
+            };
             // Every BIC on the normal scores (robust to outliers and tails), with the robust φ
             // of their noise; the drift fit's change points are those found on the raw values.
             let phi = step.noise.phi;
@@ -459,7 +467,7 @@ struct Fits {
     y: Vec<f64>,
     /// Step model (l2 cost on `y`).
     step: Detection,
-    /// Drift parameters of the raw values.
+    /// Drift parameters of the raw values (the robust moment estimate).
     params: DecafsParams,
     /// Trend model (linear cost on `y`).
     trend: Detection,

@@ -20,6 +20,14 @@ Written from the model, independently of the Rust dynamic programme:
   beta in [max_{j>k} (Q(k) - Q(j)) / (j - k), min_{j<k} (Q(j) - Q(k)) / (k - j)] cut to the
   range asked (the lower convex hull of (k, Q(k))). Cases are kept only when every size on the
   path has a unique best set and every interval on the path is longer than 1e-6.
+- maximum-likelihood drift (`model::ml_drift`, `model::bic_drift_at`): the Gaussian likelihood
+  of the differences y_t - y_{t-1} inside segments (a diffuse level at the start of each
+  segment leaves exactly those; the AR(1) noise runs on across segments), from their dense
+  covariance Cov = s_eta 1{t=s} + s_eps (2 phi^h - phi^(h-1) - phi^(h+1)) (h = |t-s| >= 1;
+  2 s_eps (1 - phi) at h = 0) by numpy slogdet and solve; scale concentrated out:
+  n' ln(d' R^-1 d / n') + ln det R. The drift ratio q = s_eta / s_nu^2 maximising it: q = 0 or
+  log2 q on a grid of the integers -24..8, then scipy.optimize.minimize_scalar (bounded) within
+  one grid step of the best point.
 
 Usage: python datasets/scripts/reference/changepoint_decafs.py
 """
@@ -123,6 +131,43 @@ def estimate(y):
             "phi": phi, "rss": prof(phi)[0]}
 
 
+def drift_criterion(y, bkps, s_eta, s_nu, phi):
+    """n' ln(d' R^-1 d / n') + ln det R over the within-segment differences, and d' R^-1 d / n'."""
+    n = len(y)
+    starts = set([0] + list(bkps))
+    idx = np.array([t for t in range(n) if t not in starts])
+    d = y[idx] - y[idx - 1]
+    s_eps = s_nu**2 / (1 - phi**2)
+    h = np.abs(idx[:, None] - idx[None, :]).astype(float)
+    with np.errstate(divide="ignore"):
+        R = s_eps * (2 * phi**h - phi ** np.abs(h - 1) - phi ** (h + 1))
+    R[h == 0] = 2 * s_eps * (1 - phi)
+    R += s_eta**2 * (h == 0)
+    sign, logdet = np.linalg.slogdet(R)
+    quad = d @ np.linalg.solve(R, d)
+    m = len(d)
+    return m * np.log(quad / m) + logdet, quad / m
+
+
+def ml_drift_reference(y, bkps, s_nu, phi):
+    def crit(l2q):
+        s_eta = 0.0 if l2q is None else s_nu * np.sqrt(2.0**l2q)
+        return drift_criterion(y, bkps, s_eta, s_nu, phi)[0]
+
+    grid = list(range(-24, 9))
+    vals = [crit(j) for j in grid]
+    i = int(np.argmin(vals))
+    best_l2q, best = (None, crit(None)) if crit(None) <= vals[i] else (grid[i], vals[i])
+    if best_l2q is not None:
+        res = so.minimize_scalar(crit, bounds=(grid[i] - 1, grid[i] + 1), method="bounded",
+                                 options={"xatol": 1e-10})
+        if res.fun < best:
+            best_l2q, best = res.x, res.fun
+    s_eta = 0.0 if best_l2q is None else s_nu * np.sqrt(2.0**best_l2q)
+    scale = np.sqrt(drift_criterion(y, bkps, s_eta, s_nu, phi)[1])
+    return {"sigma_eta": s_eta * scale, "sigma_nu": s_nu * scale, "criterion": best}
+
+
 def simulate(rng, n, s_eta, s_nu, phi, jumps):
     mu = np.cumsum(s_eta * rng.standard_normal(n))
     for t, d in jumps:
@@ -193,6 +238,25 @@ def main():
         cases.append({"kind": "crops", "name": f"crops{k}_n{n}", "x": y,
                       "sigma_eta": fitted[0], "sigma_nu": fitted[1], "phi": fitted[2],
                       "penalty_min": rng_pen[0], "penalty_max": rng_pen[1], "path": path})
+    # Maximum-likelihood drift with level resets (own seed), and the criterion at given
+    # parameters (the BIC without its penalty term).
+    rng = np.random.default_rng(20261207)
+    for k, (n, truth, jumps, bkps, phi) in enumerate([
+        (200, (0.1, 1.0, 0.0), [], [], 0.0),
+        (300, (0.3, 1.0, 0.5), [(150, 4.0)], [150], 0.5),
+        (250, (0.0, 1.0, 0.3), [], [], 0.3),
+        (200, (0.05, 0.5, 0.8), [(60, 3.0), (140, -3.0)], [60, 140], 0.8),
+        (150, (0.5, 0.5, 0.0), [], [40, 90], 0.0),
+    ]):
+        y = simulate(rng, n, *truth, jumps)
+        s_nu0 = 0.9
+        ref = ml_drift_reference(y, bkps, s_nu0, phi)
+        at = [(s_eta, s_nu, p, drift_criterion(y, bkps, s_eta, s_nu, p)[0])
+              for s_eta, s_nu, p in [(0.2, 1.0, phi), (0.0, 0.7, 0.4), (1.5, 0.2, 0.9)]]
+        cases.append({"kind": "ml_drift", "name": f"ml{k}_n{n}", "x": y, "breakpoints": bkps,
+                      "sigma_nu_start": s_nu0, "phi": phi, **ref,
+                      "at": [{"sigma_eta": a, "sigma_nu": b, "phi": c, "criterion": v}
+                             for a, b, c, v in at]})
     write("changepoint_decafs", cases, ["numpy", "scipy"])
 
 
