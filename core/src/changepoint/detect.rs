@@ -312,13 +312,34 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 drift = Some(d);
             }
             // Steps on a deseasonalised series, for each candidate period (model.rs, step 3).
-            let mut season: Option<(Detection, Season, f64)> = None;
-            for period in candidate_periods(&y) {
-                let fit = season_fit(x, &y, period, &[], phi, |xd, yd| {
+            let fit_period = |period: usize| {
+                season_fit(x, &y, period, &[], phi, |xd, yd| {
                     let d = detect_fixed(xd, &with(CostKind::L2), Some(yd))?;
                     let idx = indices(&d);
                     Ok((d, idx))
-                })?;
+                })
+            };
+            let periods = candidate_periods(&y);
+            // The periods' fits are independent: the later half on a second thread from
+            // AUTO_PARALLEL_N values; taken in order below (the first error, the first best).
+            let fits: Vec<Result<(Detection, Season, f64)>> =
+                if n >= AUTO_PARALLEL_N && periods.len() > 1 {
+                    let (first, later) = periods.split_at(periods.len() / 2);
+                    std::thread::scope(|s| {
+                        let later = s.spawn(|| later.iter().map(|&p| fit_period(p)).collect());
+                        let mut fits: Vec<_> = first.iter().map(|&p| fit_period(p)).collect();
+                        let later: Vec<_> = later
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                        fits.extend(later);
+                        fits
+                    })
+                } else {
+                    periods.iter().map(|&p| fit_period(p)).collect()
+                };
+            let mut season: Option<(Detection, Season, f64)> = None;
+            for fit in fits {
+                let fit = fit?;
                 if season.as_ref().map_or(true, |s| fit.2 < s.2) {
                     season = Some(fit);
                 }
