@@ -419,12 +419,12 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
     }
 }
 
-/// The independent parts of `auto`: the normal scores `y` of `x` with their noise scale, the
-/// step fit on them, the drift parameters of `x` and the trend fit on `y` (one noise scale of `y`
-/// for both fits). From
-/// [`AUTO_PARALLEL_N`] values the drift estimate and the trend fit run on a second thread while
-/// the scores and the step fit run on this one; the results (and the first error, in this
-/// order: scores, drift parameters, step, trend) are the same either way.
+/// The independent parts of `auto`: the normal scores `y` of `x`, the step fit on them, the
+/// drift parameters of `x` and the trend fit on `y` (one noise scale of `y` for both fits, which
+/// cannot fail on at least 20 finite values). From [`AUTO_PARALLEL_N`] values the drift estimate
+/// and the trend fit run on a second thread while the step fit runs on this one; the results
+/// (and the first error, in this order: scores, drift parameters, step, trend) are the same
+/// either way.
 fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
     let n = x.len();
     let step_options = DetectOptions {
