@@ -212,6 +212,9 @@ fn weekly_series_with_daily_cycle_gets_its_step() {
         let period = m.season.unwrap().period;
         assert!(period.abs_diff(1440) <= 2, "seed {seed}: {period}");
         let idx: Vec<usize> = d.change_points.iter().map(|c| c.index).collect();
-        assert!(idx.len() == 1 && idx[0].abs_diff(5000) <= 5, "seed {seed}: {idx:?}");
+        assert!(
+            idx.len() == 1 && idx[0].abs_diff(5000) <= 5,
+            "seed {seed}: {idx:?}"
+        );
     }
 }

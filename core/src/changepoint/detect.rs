@@ -34,7 +34,7 @@ use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::scale::search_values;
 use super::search::{penalised, Method};
-use crate::stats::compare::{compare, CompareOptions, Statistic};
+use crate::stats::compare::mean_and_median_p;
 use crate::{Error, Result};
 
 /// Options of [`detect`]; `Default` gives the documented defaults.
@@ -143,7 +143,7 @@ pub struct Detection {
 /// p        = min(1, 2 · min(p_level, p_var))        (normal and np costs: level or spread)
 /// ```
 /// The same calibrated test as `compare`, so a deploy step gets the p-value `compare` gives its
-/// two segments (up to the scale: possibly normal scores for l2/l1 with a criterion penalty). Each
+/// two segments (up to the scale: on normal scores for l2/l1 with a criterion penalty). Each
 /// side is cut to the 10⁴ values closest to τ (a local test, and O(changes) work instead of
 /// O(n) per round of validation); shorter segments are tested whole.
 /// `p_level` is an intersection–union test: a level change must move both the mean and the
@@ -276,12 +276,15 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             detect_decafs(x, options, params, share, "decafs requested".to_string())
         }
         CostKind::Auto => {
-            let (scale, y) = search_values(x)?;
-            // The drift model lives on the raw values (a marginal transform such as the normal
-            // scores warps a wandering level); its estimate is robust (MADs of differences).
-            let moment = DecafsParams::estimate(x)?;
+            let Fits {
+                scale,
+                y,
+                step,
+                params: moment,
+                trend,
+            } = step_and_trend(x, options)?;
             // Whether the level drifts: the maximum-likelihood drift ratio on short series, the
-            // moment estimate above (model.rs, step 1); the drift fit keeps the robust moment
+            // robust moment estimate (model.rs, step 1); the drift fit keeps the moment
             // estimate unless it finds no drift at all.
             let ml = (n <= ML_DRIFT_MAX_N).then(|| ml_drift(x, &[], &moment));
             let share = drift_share(ml.as_ref().unwrap_or(&moment));
@@ -289,21 +292,6 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 Some(p) if moment.sigma_eta == 0.0 => p,
                 _ => moment,
             };
-            let step = detect_fixed(x, &with(CostKind::L2), Some((scale, &y)))?;
-            let method = if n > AUTO_TREND_PELT_MAX {
-                Method::Binseg
-            } else {
-                options.method
-            };
-            let trend = detect_fixed(
-                x,
-                &DetectOptions {
-                    cost: CostKind::Linear,
-                    method,
-                    ..*options
-                },
-                Some((scale, &y)),
-            )?;
             // Every BIC on the values searched (robust to outliers and tails), with the robust φ
             // of their noise; the drift fit's change points are those found on the raw values.
             let phi = step.noise.phi;
@@ -331,13 +319,34 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 drift = Some(d);
             }
             // Steps on a deseasonalised series, for each candidate period (model.rs, step 3).
-            let mut season: Option<(Detection, Season, f64)> = None;
-            for period in candidate_periods(&y) {
-                let fit = season_fit(x, &y, period, &[], phi, |xd, yd| {
+            let fit_period = |period: usize| {
+                season_fit(x, &y, period, &[], phi, |xd, yd| {
                     let d = detect_fixed(xd, &with(CostKind::L2), Some((scale, yd)))?;
                     let idx = indices(&d);
                     Ok((d, idx))
-                })?;
+                })
+            };
+            let periods = candidate_periods(&y);
+            // The periods' fits are independent: the later half on a second thread from
+            // AUTO_PARALLEL_N values; taken in order below (the first error, the first best).
+            let fits: Vec<Result<(Detection, Season, f64)>> =
+                if n >= AUTO_PARALLEL_N && periods.len() > 1 {
+                    let (first, later) = periods.split_at(periods.len() / 2);
+                    std::thread::scope(|s| {
+                        let later = s.spawn(|| later.iter().map(|&p| fit_period(p)).collect());
+                        let mut fits: Vec<_> = first.iter().map(|&p| fit_period(p)).collect();
+                        let later: Vec<_> = later
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                        fits.extend(later);
+                        fits
+                    })
+                } else {
+                    periods.iter().map(|&p| fit_period(p)).collect()
+                };
+            let mut season: Option<(Detection, Season, f64)> = None;
+            for fit in fits {
+                let fit = fit?;
                 if season.as_ref().map_or(true, |s| fit.2 < s.2) {
                     season = Some(fit);
                 }
@@ -417,6 +426,87 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
     }
 }
 
+/// The independent parts of `auto`: the values searched `y` ([`search_values`]), the step fit on them, the
+/// drift parameters of `x` and the trend fit on `y` (one noise scale of `y` for both fits, which
+/// cannot fail on at least 20 finite values). From [`AUTO_PARALLEL_N`] values the drift estimate
+/// and the trend fit run on a second thread while the step fit runs on this one; the results
+/// (and the first error, in this order: scores, drift parameters, step, trend) are the same
+/// either way.
+fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
+    let n = x.len();
+    let step_options = DetectOptions {
+        cost: CostKind::L2,
+        ..*options
+    };
+    let trend_options = DetectOptions {
+        cost: CostKind::Linear,
+        // The linear cost has no functional pruning; PELT is quadratic when changes are few.
+        method: if n > AUTO_TREND_PELT_MAX {
+            Method::Binseg
+        } else {
+            options.method
+        },
+        ..*options
+    };
+    // The drift model lives on the raw values (a marginal transform such as the normal scores
+    // warps a wandering level); its estimate is robust (MADs of differences).
+    let (scale, y) = search_values(x)?;
+    let noise = NoiseScale::estimate(&y)?;
+    let others = |y: &[f64], noise: NoiseScale| {
+        (
+            DecafsParams::estimate(x),
+            detect_fixed_with(x, &trend_options, Some((scale, y)), Some(noise)),
+        )
+    };
+    let (step, (params, trend)) = if n < AUTO_PARALLEL_N {
+        let params = DecafsParams::estimate(x)?;
+        let step = detect_fixed_with(x, &step_options, Some((scale, &y)), Some(noise))?;
+        (
+            Ok(step),
+            (
+                Ok(params),
+                detect_fixed_with(x, &trend_options, Some((scale, &y)), Some(noise)),
+            ),
+        )
+    } else {
+        std::thread::scope(|s| {
+            let others = s.spawn(|| others(&y, noise));
+            let step = detect_fixed_with(x, &step_options, Some((scale, &y)), Some(noise));
+            let others = others
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (step, others)
+        })
+    };
+    // The first error in the order of the serial path.
+    let params = params?;
+    let step = step?;
+    Ok(Fits {
+        scale,
+        y,
+        step,
+        params,
+        trend: trend?,
+    })
+}
+
+/// What [`step_and_trend`] fits.
+struct Fits {
+    /// The scale of `y`.
+    scale: Scale,
+    /// The values searched ([`search_values`]).
+    y: Vec<f64>,
+    /// Step model (l2 cost on `y`).
+    step: Detection,
+    /// Drift parameters of the raw values (the robust moment estimate).
+    params: DecafsParams,
+    /// Trend model (linear cost on `y`).
+    trend: Detection,
+}
+
+/// Number of values from which `auto` fits the step and trend models on two threads.
+const AUTO_PARALLEL_N: usize = 20_000;
+
 /// A [`ModelChoice`] without estimates.
 fn choice(model: Model, reason: &str) -> ModelChoice {
     ModelChoice {
@@ -495,19 +585,32 @@ fn detect_fixed(
     options: &DetectOptions,
     scores: Option<(Scale, &[f64])>,
 ) -> Result<Detection> {
+    detect_fixed_with(x, options, scores, None)
+}
+
+/// [`detect_fixed`] with the noise scale of the values searched, when already estimated.
+fn detect_fixed_with(
+    x: &[f64],
+    options: &DetectOptions,
+    scores: Option<(Scale, &[f64])>,
+    noise: Option<NoiseScale>,
+) -> Result<Detection> {
     let n = x.len();
-    let searched;
+    let scored;
     let (scale, y): (Scale, &[f64]) = match scores {
         Some((scale, s)) => (scale, s),
         None if matches!(options.cost, CostKind::L2 | CostKind::L1)
             && !matches!(options.penalty, Penalty::Manual(_)) =>
         {
-            searched = normal_scores(x)?;
-            (Scale::NormalScores, &searched)
+            scored = normal_scores(x)?;
+            (Scale::NormalScores, &scored)
         }
         None => (Scale::Raw, x),
     };
-    let noise = NoiseScale::estimate(y)?;
+    let noise = match noise {
+        Some(noise) => noise,
+        None => NoiseScale::estimate(y)?,
+    };
     let noise_free = !(noise.sigma > 0.0 && noise.sigma.is_finite());
     let manual = matches!(options.penalty, Penalty::Manual(_));
     if noise_free && !manual && options.cost == CostKind::Biweight && y.iter().all(|&v| v == y[0]) {
@@ -524,7 +627,13 @@ fn detect_fixed(
             model: None,
         });
     }
-    let cost = options.cost.build(y)?;
+    // The cost's constants (minimum length, parameters, units); the search builds its own. The
+    // l2 and linear costs of finite values cannot fail and their constants do not depend on
+    // the values, so they are read off a few values unless the whole cost is needed below.
+    let shape_only = matches!(options.cost, CostKind::L2 | CostKind::Linear) && !noise_free;
+    let cost = options
+        .cost
+        .build(if shape_only { &y[..n.min(3)] } else { y })?;
     let mut detection = Detection {
         change_points: Vec::new(),
         n,
@@ -673,12 +782,6 @@ fn validate_one(
     scratch: &mut Vec<f64>,
 ) -> ChangePoint {
     let n = y.len();
-    // `compare`'s default test of the means, and of the medians.
-    let mean_test = CompareOptions::default();
-    let median_test = CompareOptions {
-        statistic: Statistic::Median,
-        ..CompareOptions::default()
-    };
     let tau = bkps[j];
     {
         let a = if j == 0 { 0 } else { bkps[j - 1] };
@@ -688,14 +791,13 @@ fn validate_one(
         let (mr, vr) = mean_var(right);
         let (before, after) = (mean_var(&x[a..tau]).0, mean_var(&x[tau..b]).0);
         let tested = if piecewise_constant {
-            // The local test: at most `COMPARE_WINDOW` values on each side of τ.
+            // The local test: at most `COMPARE_WINDOW` values on each side of τ; `compare`'s
+            // default test of the means, and of the medians.
             let (l, r) = (
                 &left[left.len().saturating_sub(COMPARE_WINDOW)..],
                 &right[..right.len().min(COMPARE_WINDOW)],
             );
-            compare(l, r, &mean_test)
-                .and_then(|m| Ok(m.p_value.max(compare(l, r, &median_test)?.p_value)))
-                .ok()
+            mean_and_median_p(l, r).map(|(mean, median)| mean.max(median))
         } else {
             super::model::trend_test(y, a, tau, b)
         };

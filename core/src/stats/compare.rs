@@ -16,7 +16,7 @@ mod options;
 pub(crate) use har::{har, har_like, Estimator, Har};
 pub use har::{FLATNESS, NU_MAX, NU_MIN};
 pub use location::Statistic;
-use location::{location, mean, median, Location};
+use location::{location, location_with, mean, median, Location};
 pub use options::{CompareMethod, CompareOptions, Pairing};
 
 /// Per-sample description in a [`Comparison`].
@@ -268,6 +268,56 @@ pub fn compare(
         return Ok(r);
     }
     compare_finite(baseline, candidate, options)
+}
+
+/// The two-sided p-values of [`compare`] with the default options (unpaired) on the means and
+/// on the medians of the same two samples: the numbers of the two calls, with each sample's
+/// long-run variance estimated once and nothing else (intervals, summaries, notes) computed.
+/// `None` where either call is an error.
+pub(crate) fn mean_and_median_p(baseline: &[f64], candidate: &[f64]) -> Option<(f64, f64)> {
+    let options = CompareOptions::default();
+    let median_options = CompareOptions {
+        statistic: Statistic::Median,
+        ..options
+    };
+    let top = baseline
+        .iter()
+        .chain(candidate)
+        .fold(0.0f64, |m, v| m.max(v.abs()));
+    if top > SAFE_MAGNITUDE
+        || options.paired.is_some()
+        || options.alternative != Alternative::TwoSided
+    {
+        // Rescaled or unusual: the calls themselves.
+        let mean = compare(baseline, candidate, &options).ok()?.p_value;
+        let median = compare(baseline, candidate, &median_options).ok()?.p_value;
+        return Some((mean, median));
+    }
+    check::probability("alpha", options.alpha).ok()?;
+    check::sample("baseline", baseline, 3).ok()?;
+    check::sample("candidate", candidate, 3).ok()?;
+    let estimator = options.method.estimator();
+    let (hb, hc) = (
+        har(baseline, estimator).ok()?,
+        har(candidate, estimator).ok()?,
+    );
+    let p = |stat: Statistic| -> Option<f64> {
+        let mut notes = Vec::new();
+        let mut lb = location_with(baseline, stat, estimator, hb).ok()?;
+        let mut lc = location_with(candidate, stat, estimator, hc).ok()?;
+        floor_effective_n("baseline", baseline, &mut lb, &mut notes);
+        floor_effective_n("candidate", candidate, &mut lc, &mut notes);
+        // As compare_finite, unpaired, two-sided.
+        let (vb, vc) = (lb.var, lc.var);
+        if vb + vc == 0.0 {
+            return None;
+        }
+        let se = (vb + vc).sqrt();
+        let df = satterthwaite(&[(vb, lb.df), (vc, lc.df)]);
+        let t = (lc.value - lb.value) / se;
+        Some((2.0 * t_sf(t.abs(), df)).min(1.0))
+    };
+    Some((p(Statistic::Mean)?, p(Statistic::Median)?))
 }
 
 /// Credits a sample with at least [`MIN_EFFECTIVE_N`] independent values (see there).

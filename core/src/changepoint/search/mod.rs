@@ -38,7 +38,7 @@ pub use fpop_poisson::fpop_poisson;
 pub use pelt::pelt;
 pub use seeded::{seeded, SEEDED_MIN_N};
 
-use super::cost::{Biweight, Cost, CostKind};
+use super::cost::{Biweight, Cost, CostKind, Linear};
 use crate::{Error, Result};
 
 /// When a search stops: a penalty per change point, or a fixed number of changes.
@@ -179,6 +179,10 @@ pub fn penalised(
         (CostKind::L1, Method::Pelt | Method::Fpop) => fpop_l1(values, penalty, min_size),
         (CostKind::Biweight, Method::Pelt | Method::Fpop) => {
             fpop_biweight_cost(&Biweight::new(values)?, penalty, min_size)
+        }
+        // `auto`'s trend fit: the cost known statically, so its evaluations inline.
+        (CostKind::Linear, Method::Binseg) => {
+            binseg(&Linear::new(values)?, Stop::Penalty(penalty), min_size)
         }
         (CostKind::Linear | CostKind::Normal | CostKind::Np, Method::Pelt | Method::Fpop)
             if values.len() > SEEDED_MIN_N =>

@@ -70,11 +70,40 @@ pub(crate) fn mean(x: &[f64]) -> f64 {
 }
 
 /// Linear-interpolation quantile of sorted data (numpy's default, type 7).
+#[cfg(test)]
 fn quantile_sorted(s: &[f64], q: f64) -> f64 {
     let h = (s.len() - 1) as f64 * q;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(s.len() - 1);
     s[lo] + (h - lo as f64) * (s[hi] - s[lo])
+}
+
+/// The type-7 quantiles at ¼, ½ and ¾ of `s` (non-empty; reordered) by selection, O(n): the
+/// numbers of [`quantile_sorted`] on the sorted values. Each quantile interpolates between the
+/// order statistics `k` and `k + 1`; they are selected in increasing order, each in the part
+/// of `s` above the previous one.
+fn quartiles(s: &mut [f64]) -> [f64; 3] {
+    let len = s.len();
+    let last = len - 1;
+    let at = |q: f64| {
+        let h = last as f64 * q;
+        let lo = h.floor() as usize;
+        (h, lo, (lo + 1).min(last))
+    };
+    let spots = [at(0.25), at(0.5), at(0.75)];
+    // Order statistics needed, increasing, each selected once.
+    let mut ranks: Vec<usize> = spots.iter().flat_map(|&(_, lo, hi)| [lo, hi]).collect();
+    ranks.sort_unstable();
+    ranks.dedup();
+    let mut values = Vec::with_capacity(ranks.len());
+    let mut start = 0;
+    for &k in &ranks {
+        let (_, v, _) = s[start..].select_nth_unstable_by(k - start, f64::total_cmp);
+        values.push(*v);
+        start = k + 1;
+    }
+    let value = |k: usize| values[ranks.iter().position(|&r| r == k).unwrap_or(0)];
+    spots.map(|(h, lo, hi)| value(lo) + (h - lo as f64) * (value(hi) - value(lo)))
 }
 
 /// Median of `x` (non-empty) by selection, O(n): the type-7 quantile at ½.
@@ -101,7 +130,16 @@ pub(crate) fn median(x: &[f64]) -> f64 {
 ///         correction chosen for x itself (the indicator's lag-1 understates persistence)
 /// ```
 pub(crate) fn location(x: &[f64], statistic: Statistic, estimator: Estimator) -> Result<Location> {
-    let hx = har(x, estimator)?;
+    location_with(x, statistic, estimator, har(x, estimator)?)
+}
+
+/// [`location`] with the long-run variance `hx = har(x, estimator)` already estimated.
+pub(crate) fn location_with(
+    x: &[f64],
+    statistic: Statistic,
+    estimator: Estimator,
+    hx: Har,
+) -> Result<Location> {
     let n = x.len() as f64;
     match statistic {
         Statistic::Mean => Ok(Location {
@@ -112,8 +150,7 @@ pub(crate) fn location(x: &[f64], statistic: Statistic, estimator: Estimator) ->
         }),
         Statistic::Median => {
             let mut s = x.to_vec();
-            s.sort_by(f64::total_cmp);
-            let m = quantile_sorted(&s, 0.5);
+            let [q1, m, q3] = quartiles(&mut s);
             if hx.variance == 0.0 {
                 return Ok(Location {
                     value: m,
@@ -125,7 +162,7 @@ pub(crate) fn location(x: &[f64], statistic: Statistic, estimator: Estimator) ->
             let psi: Vec<f64> = x.iter().map(|&v| if v <= m { 0.5 } else { -0.5 }).collect();
             let omega = har_like(&psi, &hx, estimator)?;
             let sd = hx.variance.sqrt();
-            let iqr = quantile_sorted(&s, 0.75) - quantile_sorted(&s, 0.25);
+            let iqr = q3 - q1;
             let spread = if iqr > 0.0 { sd.min(iqr / 1.34) } else { sd };
             let h = 0.9 * spread * n.powf(-0.2);
             let f = x.iter().map(|&v| norm_pdf((v - m) / h)).sum::<f64>() / (n * h);
@@ -154,6 +191,25 @@ mod tests {
             let mut s = x.clone();
             s.sort_by(f64::total_cmp);
             assert_eq!(median(&x), quantile_sorted(&s, 0.5), "{x:?}");
+        }
+    }
+
+    /// Selection gives the very quartiles of the sorted values (ties, every small length).
+    #[test]
+    fn quartiles_by_selection_match_sorting() {
+        let mut rng = crate::stats::rng::Rng::new(8);
+        for len in 1..40 {
+            for rounding in [1.0, 4.0] {
+                let x: Vec<f64> = (0..len)
+                    .map(|_| (rng.normal() * rounding).round())
+                    .collect();
+                let mut s = x.clone();
+                s.sort_by(f64::total_cmp);
+                let want = [0.25, 0.5, 0.75].map(|q| quantile_sorted(&s, q));
+                let mut work = x.clone();
+                let got = quartiles(&mut work);
+                assert_eq!(got.map(f64::to_bits), want.map(f64::to_bits), "{x:?}");
+            }
         }
     }
 }

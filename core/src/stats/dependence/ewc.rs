@@ -58,21 +58,64 @@ pub fn ewc_long_run_variance(x: &[f64], nu: usize) -> Result<Ewc> {
 /// EWC of an already centered series; `1 ≤ nu < c.len()` is the caller's duty.
 ///
 /// Observations are processed four at a time so that the four cosine recurrences (each a
-/// dependent chain of `nu` steps) run in parallel in the CPU pipeline.
+/// dependent chain of `nu` steps) run in parallel in the CPU pipeline. The first cosines
+/// `cos(π (t − ½) / n)` come from [`first_cosines`] (one table per length, reused).
 pub(crate) fn ewc_centered(c: &[f64], nu: usize) -> f64 {
+    first_cosines(c.len(), |cos1| ewc_with_cosines(c, nu, cos1))
+}
+
+/// [`ewc_centered`] with `cos1[t] = cos(π (t + ½) / n)` (0-based t).
+///
+/// Each `Λ_j` adds, per block of four observations in order, the block's sum
+/// `((a₀ + a₁) + a₂) + a₃` (`a_i = cos(jθ_i) x_i`). Two blocks go side by side in the two
+/// lanes of a vector, so the four-term sums are lane-wise (no horizontal additions) and the
+/// additions happen in the same order as block by block: the same numbers.
+fn ewc_with_cosines(c: &[f64], nu: usize, cos1: &[f64]) -> f64 {
     const W: usize = 4;
     let n = c.len();
     let nf = n as f64;
-    let step = std::f64::consts::PI / nf;
     let mut lambda = vec![0.0; nu + 1];
-    let chunks = c.chunks_exact(W);
-    let tail_start = n - chunks.remainder().len();
-    for (k, v) in chunks.enumerate() {
-        let mut c1 = [0.0; W];
-        for (i, ci) in c1.iter_mut().enumerate() {
-            *ci = (step * ((k * W + i) as f64 + 0.5)).cos();
+    // Lane 2i + h holds observation i of block h of the pair.
+    let pairs = c.chunks_exact(2 * W).zip(cos1.chunks_exact(2 * W));
+    let paired = n - n % (2 * W);
+    for (v8, c8) in pairs {
+        let mut v = [0.0; 2 * W];
+        let mut c1 = [0.0; 2 * W];
+        for i in 0..W {
+            for h in 0..2 {
+                v[2 * i + h] = v8[W * h + i];
+                c1[2 * i + h] = c8[W * h + i];
+            }
         }
+        let add = |l: &mut f64, cur: &[f64; 2 * W]| {
+            let mut block = [0.0; 2];
+            for (h, b) in block.iter_mut().enumerate() {
+                *b = cur[h] * v[h]
+                    + cur[2 + h] * v[2 + h]
+                    + cur[4 + h] * v[4 + h]
+                    + cur[6 + h] * v[6 + h];
+            }
+            *l += block[0];
+            *l += block[1];
+        };
         // cos(jθ) by the recurrence cos((j+1)θ) = 2 cos θ cos(jθ) − cos((j−1)θ).
+        let mut prev = [1.0; 2 * W];
+        let mut cur = c1;
+        add(&mut lambda[1], &cur);
+        for l in lambda.iter_mut().skip(2) {
+            for i in 0..2 * W {
+                let next = 2.0 * c1[i] * cur[i] - prev[i];
+                prev[i] = cur[i];
+                cur[i] = next;
+            }
+            add(l, &cur);
+        }
+    }
+    let (c, cos1) = (&c[paired..], &cos1[paired..]);
+    let chunks = c.chunks_exact(W);
+    let tail_start = c.len() - chunks.remainder().len();
+    for (v, c1) in chunks.zip(cos1.chunks_exact(W)) {
+        let c1 = [c1[0], c1[1], c1[2], c1[3]];
         let mut prev = [1.0; W];
         let mut cur = c1;
         lambda[1] += cur[0] * v[0] + cur[1] * v[1] + cur[2] * v[2] + cur[3] * v[3];
@@ -85,8 +128,7 @@ pub(crate) fn ewc_centered(c: &[f64], nu: usize) -> f64 {
             *l += cur[0] * v[0] + cur[1] * v[1] + cur[2] * v[2] + cur[3] * v[3];
         }
     }
-    for (t, &v) in c.iter().enumerate().skip(tail_start) {
-        let c1 = (step * (t as f64 + 0.5)).cos();
+    for (&v, &c1) in c[tail_start..].iter().zip(&cos1[tail_start..]) {
         let (mut prev, mut cur) = (1.0, c1);
         lambda[1] += cur * v;
         for l in lambda.iter_mut().skip(2) {
@@ -98,6 +140,50 @@ pub(crate) fn ewc_centered(c: &[f64], nu: usize) -> f64 {
     }
     let scale = 2.0 / nf;
     lambda[1..].iter().map(|l| l * l * scale).sum::<f64>() / nu as f64
+}
+
+/// Lengths up to which [`first_cosines`] keeps its tables (per thread, the last
+/// [`COSINE_TABLES`] lengths): the validation of `detect` and `compare`'s tests of means and
+/// medians ask for the same few lengths again and again.
+const COSINE_CACHE_MAX_N: usize = 1 << 17;
+const COSINE_TABLES: usize = 4;
+
+/// Calls `f` with `cos(π (t + ½) / n)`, t = 0 … n − 1 (each computed as in the direct loop,
+/// so the numbers are the same).
+fn first_cosines<R>(n: usize, f: impl FnOnce(&[f64]) -> R) -> R {
+    use std::cell::RefCell;
+    thread_local! {
+        static TABLES: RefCell<Vec<(usize, Vec<f64>)>> = const { RefCell::new(Vec::new()) };
+    }
+    let table = |n: usize| {
+        let step = std::f64::consts::PI / n as f64;
+        (0..n)
+            .map(|t| (step * (t as f64 + 0.5)).cos())
+            .collect::<Vec<f64>>()
+    };
+    if n > COSINE_CACHE_MAX_N {
+        return f(&table(n));
+    }
+    TABLES.with(|cell| {
+        let Ok(mut tables) = cell.try_borrow_mut() else {
+            return f(&table(n));
+        };
+        match tables.iter().position(|(m, _)| *m == n) {
+            // Most recently used last.
+            Some(i) => {
+                let hit = tables.remove(i);
+                tables.push(hit);
+            }
+            None => {
+                if tables.len() == COSINE_TABLES {
+                    tables.remove(0);
+                }
+                tables.push((n, table(n)));
+            }
+        }
+        let last = tables.len() - 1;
+        f(&tables[last].1)
+    })
 }
 
 #[cfg(test)]
@@ -112,6 +198,95 @@ mod tests {
         let s2 = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / 5.0;
         let e = ewc_long_run_variance(&x, 5).unwrap();
         assert!((e.value - s2).abs() < 1e-12 * s2);
+    }
+
+    /// The cached cosines give the numbers of the direct sum (a 4-wide chunk and a tail).
+    #[test]
+    fn cached_cosines_match_the_direct_dct() {
+        let x: Vec<f64> = (0..23).map(|i| f64::from(i * i % 7) - 3.0).collect();
+        for nu in [1, 2, 5, 22] {
+            for _ in 0..2 {
+                let n = x.len() as f64;
+                let direct: f64 = (1..=nu)
+                    .map(|j| {
+                        let l: f64 = x
+                            .iter()
+                            .enumerate()
+                            .map(|(t, v)| {
+                                let w = std::f64::consts::PI * j as f64 * (t as f64 + 0.5) / n;
+                                w.cos() * v
+                            })
+                            .sum();
+                        2.0 / n * l * l
+                    })
+                    .sum::<f64>()
+                    / nu as f64;
+                let got = ewc_centered(&x, nu);
+                assert!(
+                    (got - direct).abs() < 1e-12 * direct,
+                    "{nu}: {got} {direct}"
+                );
+            }
+        }
+    }
+
+    /// The block-by-block sums of four (the loop before the paired lanes), as an oracle of the
+    /// very numbers.
+    fn ewc_by_blocks(c: &[f64], nu: usize) -> f64 {
+        const W: usize = 4;
+        let n = c.len();
+        let nf = n as f64;
+        let step = std::f64::consts::PI / nf;
+        let mut lambda = vec![0.0; nu + 1];
+        let chunks = c.chunks_exact(W);
+        let tail_start = n - chunks.remainder().len();
+        for (k, v) in chunks.enumerate() {
+            let mut c1 = [0.0; W];
+            for (i, ci) in c1.iter_mut().enumerate() {
+                *ci = (step * ((k * W + i) as f64 + 0.5)).cos();
+            }
+            let mut prev = [1.0; W];
+            let mut cur = c1;
+            lambda[1] += cur[0] * v[0] + cur[1] * v[1] + cur[2] * v[2] + cur[3] * v[3];
+            for l in lambda.iter_mut().skip(2) {
+                for i in 0..W {
+                    let next = 2.0 * c1[i] * cur[i] - prev[i];
+                    prev[i] = cur[i];
+                    cur[i] = next;
+                }
+                *l += cur[0] * v[0] + cur[1] * v[1] + cur[2] * v[2] + cur[3] * v[3];
+            }
+        }
+        for (t, &v) in c.iter().enumerate().skip(tail_start) {
+            let c1 = (step * (t as f64 + 0.5)).cos();
+            let (mut prev, mut cur) = (1.0, c1);
+            lambda[1] += cur * v;
+            for l in lambda.iter_mut().skip(2) {
+                let next = 2.0 * c1 * cur - prev;
+                prev = cur;
+                cur = next;
+                *l += cur * v;
+            }
+        }
+        let scale = 2.0 / nf;
+        lambda[1..].iter().map(|l| l * l * scale).sum::<f64>() / nu as f64
+    }
+
+    /// Paired lanes and cached cosines: bit for bit the block-by-block loop, for every
+    /// remainder of the length modulo 8.
+    #[test]
+    fn paired_lanes_give_the_block_sums_exactly() {
+        let mut rng = crate::stats::rng::Rng::new(5);
+        for n in (2..40).chain([1000, 10_001, 40_003]) {
+            let x: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+            for nu in [1, 2, 7, 64] {
+                if nu >= n {
+                    continue;
+                }
+                let (got, want) = (ewc_centered(&x, nu), ewc_by_blocks(&x, nu));
+                assert_eq!(got.to_bits(), want.to_bits(), "n {n} nu {nu}");
+            }
+        }
     }
 
     #[test]
