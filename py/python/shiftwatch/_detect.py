@@ -510,8 +510,10 @@ def detect(
     """Finds and validates change points in one series, or jointly in several aligned series
     (same engine as ``shiftwatch detect``).
 
-    By default (``cost='auto'``): the model (steps, a trend, or steps on a random-walk drift
-    with AR(1) noise, DeCAFS) is chosen per series by BIC and reported in ``model``; robust,
+    By default (``cost='auto'``): the model (steps, a trend, steps on a random-walk drift
+    with AR(1) noise (DeCAFS), or steps on a periodic component) is chosen per series by BIC
+    and reported in ``model``, on the values divided by their noise scale when the noise looks
+    Gaussian, else on their normal scores (heavy tails, skew, spikes); robust,
     autocorrelation-aware noise scale; MBIC penalty; for steps, an exact search of the
     Gaussian-mean (L2) segmentation with segments of at least 5 points; every change point
     validated by tests of its adjacent segments' means and medians (a lone outlier is not a
