@@ -25,14 +25,7 @@ fn signal(n: usize, kind: CostKind, seed: u64) -> Vec<f64> {
             match kind {
                 CostKind::Poisson => {
                     let rate: f64 = if odd { 8.0 } else { 5.0 };
-                    let (mut k, mut p, u) = (0.0, (-rate).exp(), rng.uniform());
-                    let mut cdf = p;
-                    while u > cdf && k < 1000.0 {
-                        k += 1.0;
-                        p *= rate / k;
-                        cdf += p;
-                    }
-                    k
+                    rng.poisson(rate)
                 }
                 CostKind::Linear => {
                     // Slopes alternate, continuous level: ten trend changes.

@@ -25,14 +25,7 @@ fn main() -> Result<(), shiftwatch::Error> {
             if cost == "poisson" {
                 // Rates 5 / 8 by inversion.
                 let rate: f64 = if odd { 8.0 } else { 5.0 };
-                let (mut k, mut p, u) = (0.0, (-rate).exp(), rng.uniform());
-                let mut cdf = p;
-                while u > cdf && k < 1000.0 {
-                    k += 1.0;
-                    p *= rate / k;
-                    cdf += p;
-                }
-                k
+                rng.poisson(rate)
             } else {
                 rng.normal() + if odd { 2.0 } else { 0.0 }
             }

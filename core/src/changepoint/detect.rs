@@ -450,8 +450,7 @@ fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
     };
     // The drift model lives on the raw values (a marginal transform such as the normal scores
     // warps a wandering level); its estimate is robust (MADs of differences).
-    let (scale, y) = search_values(x)?;
-    let noise = NoiseScale::estimate(&y)?;
+    let (scale, y, noise) = search_values(x)?;
     let others = |y: &[f64], noise: NoiseScale| {
         (
             DecafsParams::estimate(x),

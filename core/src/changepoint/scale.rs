@@ -74,18 +74,32 @@ pub fn looks_gaussian(x: &[f64]) -> bool {
 
 /// The values searched by the default (module documentation): `x / σ̂` ([`Scale::Standardised`],
 /// σ̂ the robust noise scale of [`NoiseScale`]) when the noise looks Gaussian, else the normal
-/// scores ([`Scale::NormalScores`]).
+/// scores ([`Scale::NormalScores`]); with the noise scale of the values returned (for
+/// standardised values, that of `x` divided by σ̂: the estimate is scale-equivariant, so it is
+/// not estimated twice).
 ///
 /// # Errors
 /// [`crate::Error::NonFinite`] for NaN/±∞.
-pub fn search_values(x: &[f64]) -> Result<(Scale, Vec<f64>)> {
+pub fn search_values(x: &[f64]) -> Result<(Scale, Vec<f64>, NoiseScale)> {
     if looks_gaussian(x) {
-        let sigma = NoiseScale::estimate(x)?.sigma;
+        let noise = NoiseScale::estimate(x)?;
+        let sigma = noise.sigma;
         if sigma > 0.0 && sigma.is_finite() {
-            return Ok((Scale::Standardised, x.iter().map(|v| v / sigma).collect()));
+            let scaled = NoiseScale {
+                sigma: 1.0,
+                phi: noise.phi,
+                long_run_sigma: noise.long_run_sigma / sigma,
+            };
+            return Ok((
+                Scale::Standardised,
+                x.iter().map(|v| v / sigma).collect(),
+                scaled,
+            ));
         }
     }
-    Ok((Scale::NormalScores, normal_scores(x)?))
+    let scores = normal_scores(x)?;
+    let noise = NoiseScale::estimate(&scores)?;
+    Ok((Scale::NormalScores, scores, noise))
 }
 
 #[cfg(test)]
@@ -134,15 +148,24 @@ mod tests {
     fn search_values_standardise_or_score() {
         let mut rng = Rng::new(7);
         let x: Vec<f64> = (0..500).map(|_| 3.0 * rng.normal()).collect();
-        let (scale, y) = search_values(&x).unwrap_or_else(|e| panic!("{e}"));
+        let (scale, y, noise) = search_values(&x).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(scale, Scale::Standardised);
         let sigma = NoiseScale::estimate(&x)
             .unwrap_or_else(|e| panic!("{e}"))
             .sigma;
         assert!(y.iter().zip(&x).all(|(a, b)| (a - b / sigma).abs() < 1e-15));
+        // The noise scale handed on equals the estimate on the standardised values.
+        let direct = NoiseScale::estimate(&y).unwrap_or_else(|e| panic!("{e}"));
+        assert!((noise.sigma - direct.sigma).abs() < 1e-12);
+        assert!((noise.phi - direct.phi).abs() < 1e-12);
+        assert!((noise.long_run_sigma - direct.long_run_sigma).abs() < 1e-12);
         let z: Vec<f64> = x.iter().map(|v| v.exp()).collect();
-        let (scale, y) = search_values(&z).unwrap_or_else(|e| panic!("{e}"));
+        let (scale, y, noise) = search_values(&z).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(scale, Scale::NormalScores);
+        assert_eq!(
+            noise,
+            NoiseScale::estimate(&y).unwrap_or_else(|e| panic!("{e}"))
+        );
         assert_eq!(y, normal_scores(&z).unwrap_or_else(|e| panic!("{e}")));
     }
 }

@@ -103,6 +103,19 @@ impl Rng {
         }
     }
 
+    /// Poisson variate of mean `rate` (small rates: sequential inversion of the CDF from 0,
+    /// one uniform per draw; capped at 1000), as a float, for seeded test signals.
+    pub fn poisson(&mut self, rate: f64) -> f64 {
+        let (mut k, mut p, u) = (0.0, (-rate).exp(), self.uniform());
+        let mut cdf = p;
+        while u > cdf && k < 1000.0 {
+            k += 1.0;
+            p *= rate / k;
+            cdf += p;
+        }
+        k
+    }
+
     /// Shuffles `x` in place (Fisher–Yates).
     pub fn shuffle<T>(&mut self, x: &mut [T]) {
         for i in (1..x.len()).rev() {
@@ -115,6 +128,21 @@ impl Rng {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn poisson_inverts_the_cdf() {
+        // Each draw is the smallest k with F(k) >= u for the uniform it consumed.
+        let (mut a, mut b) = (Rng::new(9), Rng::new(9));
+        for rate in [0.5, 5.0, 8.0, 30.0] {
+            for _ in 0..500 {
+                let k = a.poisson(rate);
+                let u = b.uniform();
+                let cdf = |k: f64| crate::stats::math::dist::poisson_cdf(k as u64, rate);
+                assert!(cdf(k) >= u - 1e-12, "{rate} {k} {u}");
+                assert!(k == 0.0 || cdf(k - 1.0) < u + 1e-12, "{rate} {k} {u}");
+            }
+        }
+    }
 
     #[test]
     fn same_seed_same_stream() {
