@@ -46,57 +46,88 @@ where
     check_penalty(penalty)?;
     let m = prepare(cost, min_size)?;
     let n = cost.len();
-    let mut f = vec![f64::INFINITY; n + 1];
-    let mut last = vec![0usize; n + 1];
+    let run = fpop_run(cost, penalty, m, &keep, n, false);
+    let breakpoints = backtrack(&run.last, n);
+    Ok(Segmentation {
+        cost: cost.sum_of_costs(&breakpoints),
+        breakpoints,
+        n,
+    })
+}
+
+/// An FPOP run over the data `0..end` of a cost: the optimal penalised costs `f[s]` of
+/// `0..s` (`f[0] = 0`, ∞ where no segmentation with segments of at least `m` exists), the last
+/// change `last[s]` of each, and the candidates τ labelling a piece of the functional cost after
+/// the data up to `end`.
+struct Run {
+    f: Vec<f64>,
+    last: Vec<usize>,
+    alive: Vec<usize>,
+}
+
+/// The FPOP recursion of [`fpop_driver`] up to `end` (`m` already checked). With `close`, the
+/// candidates `end - m < τ <= end`, not yet admissible at `end`, are compared in too, so `alive`
+/// holds every τ ≤ `end` that can start a segment continuing past `end` ([`fpop_split`]).
+fn fpop_run<C, K>(cost: &C, penalty: f64, m: usize, keep: &K, end: usize, close: bool) -> Run
+where
+    C: Cost + ?Sized,
+    K: Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)>,
+{
+    let mut f = vec![f64::INFINITY; end + 1];
+    let mut last = vec![0usize; end + 1];
     f[0] = 0.0;
     // The functional cost min_τ f_τ(θ) as sorted pieces (lo, hi, τ) covering the domain.
     let mut pieces: Vec<Piece> = Vec::new();
     let mut next: Vec<Piece> = Vec::new();
     // Candidates labelling at least one piece, increasing τ.
     let mut alive: Vec<usize> = Vec::new();
-    let mut seen = vec![usize::MAX; n + 1];
-    for s in m..=n {
-        let t_new = s - m;
-        if f[t_new].is_finite() {
-            next.clear();
-            if pieces.is_empty() {
-                next.push((f64::NEG_INFINITY, f64::INFINITY, t_new));
-            }
-            let margin = 1e-10 * (f[t_new].abs() + penalty) + f64::MIN_POSITIVE;
-            let mut changed = pieces.is_empty();
-            for &(lo, hi, t) in &pieces {
-                let base = f[t_new] - f[t] + margin;
-                let kept = keep(t, t_new, base, lo, hi).filter(|&(a, b)| a <= b);
-                match kept {
-                    None => {
+    let mut seen = vec![usize::MAX; end + 1];
+    // Compares the newcomer τ' = t_new with every piece's owner (step `s` marks the survivors).
+    let mut insert = |t_new: usize, s: usize, f: &[f64], alive: &mut Vec<usize>| {
+        if !f[t_new].is_finite() {
+            return;
+        }
+        next.clear();
+        if pieces.is_empty() {
+            next.push((f64::NEG_INFINITY, f64::INFINITY, t_new));
+        }
+        let margin = 1e-10 * (f[t_new].abs() + penalty) + f64::MIN_POSITIVE;
+        let mut changed = pieces.is_empty();
+        for &(lo, hi, t) in &pieces {
+            let base = f[t_new] - f[t] + margin;
+            let kept = keep(t, t_new, base, lo, hi).filter(|&(a, b)| a <= b);
+            match kept {
+                None => {
+                    changed = true;
+                    push_piece(&mut next, lo, hi, t_new);
+                }
+                Some((a, b)) => {
+                    if lo < a {
                         changed = true;
-                        push_piece(&mut next, lo, hi, t_new);
+                        push_piece(&mut next, lo, a, t_new);
                     }
-                    Some((a, b)) => {
-                        if lo < a {
-                            changed = true;
-                            push_piece(&mut next, lo, a, t_new);
-                        }
-                        push_piece(&mut next, a, b, t);
-                        if b < hi {
-                            changed = true;
-                            push_piece(&mut next, b, hi, t_new);
-                        }
+                    push_piece(&mut next, a, b, t);
+                    if b < hi {
+                        changed = true;
+                        push_piece(&mut next, b, hi, t_new);
                     }
-                }
-            }
-            if changed {
-                std::mem::swap(&mut pieces, &mut next);
-                // Keep the candidates still owning a piece (increasing τ; the newcomer is last).
-                for &(_, _, t) in &pieces {
-                    seen[t] = s;
-                }
-                alive.retain(|&t| seen[t] == s);
-                if seen[t_new] == s {
-                    alive.push(t_new);
                 }
             }
         }
+        if changed {
+            std::mem::swap(&mut pieces, &mut next);
+            // Keep the candidates still owning a piece (increasing τ; the newcomer is last).
+            for &(_, _, t) in &pieces {
+                seen[t] = s;
+            }
+            alive.retain(|&t| seen[t] == s);
+            if seen[t_new] == s {
+                alive.push(t_new);
+            }
+        }
+    };
+    for s in m..=end {
+        insert(s - m, s, &f, &mut alive);
         let mut best = f64::INFINITY;
         let mut arg = 0;
         for &t in &alive {
@@ -109,12 +140,13 @@ where
         f[s] = best;
         last[s] = arg;
     }
-    let breakpoints = backtrack(&last, n);
-    Ok(Segmentation {
-        cost: cost.sum_of_costs(&breakpoints),
-        breakpoints,
-        n,
-    })
+    if close {
+        // `seen` marks are step numbers; past `end` they only need to be fresh.
+        for (k, t_new) in (end + 1 - m.min(end + 1)..=end).enumerate() {
+            insert(t_new, end + 1 + k, &f, &mut alive);
+        }
+    }
+    Run { f, last, alive }
 }
 
 /// FPOP (Maidstone, Hocking, Rigaill & Fearnhead 2017, "On optimal multiple changepoint
@@ -142,7 +174,32 @@ where
 /// As [`super::pelt`], and [`crate::Error::NonFinite`] for NaN/±∞ in `x`.
 pub fn fpop(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation> {
     let cost = L2::new(x)?;
-    fpop_driver(&cost, penalty, min_size, |t, t_new, base, lo, hi| {
+    let n = x.len();
+    if n >= SPLIT_MIN_N {
+        check_penalty(penalty)?;
+        let m = prepare(&cost, min_size)?;
+        let h = n / 2;
+        let reversed: Vec<f64> = x[h..].iter().rev().copied().collect();
+        let rev = L2::new(&reversed)?;
+        let (keep, keep_rev) = (l2_keep(&cost), l2_keep(&rev));
+        if let Some(breakpoints) = fpop_split(&cost, &rev, penalty, m, &keep, &keep_rev, h) {
+            return Ok(Segmentation {
+                cost: cost.sum_of_costs(&breakpoints),
+                breakpoints,
+                n,
+            });
+        }
+    }
+    fpop_driver(&cost, penalty, min_size, l2_keep(&cost))
+}
+
+/// From this many values [`fpop`] runs its two halves on two threads ([`fpop_split`]).
+pub(crate) const SPLIT_MIN_N: usize = 20_000;
+
+/// The part of `[lo, hi]` where the older candidate `t` is at least as good as the newcomer
+/// (see [`fpop`]).
+fn l2_keep(cost: &L2) -> impl Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)> + Sync + '_ {
+    move |t, t_new, base, lo, hi| {
         let slack = base - cost.cost(t, t_new);
         if slack < 0.0 {
             return None;
@@ -159,5 +216,181 @@ pub fn fpop(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation> {
         let centre = sum / m;
         let r = (slack / m).sqrt();
         Some((lo.max(centre - r), hi.min(centre + r)))
-    })
+    }
+}
+
+/// The exact optimal partition from two FPOP runs that meet at `h`, one forward over `0..h`
+/// (on `cost`, the whole signal) and one backward over `h..n` (on `rev`, the values from `h`
+/// reversed), run on two threads; `None` when the join cannot certify the optimum (then the
+/// caller runs the sequential recursion).
+///
+/// Some segment `[a, b)` of any segmentation covers `h` (`a <= h <= b`, `a < b`), so the
+/// optimum is
+///
+/// ```text
+/// min_{a <= h <= b} F(a) + β + C(a, b) + B(b)
+///   = min_μ [ min_a (F(a) + β + Σ_{a<=i<h} (x_i - μ)²) + min_b (B(b) + Σ_{h<=i<b} (x_i - μ)²) ]
+/// ```
+/// with `F` the forward and `B` the backward optimal costs (`B(b) = ` the backward run's `f` at
+/// `n - b`). Each bracket is a functional cost whose minimum over the candidates is attained,
+/// at every μ, by a candidate still labelling a piece; so the minimum over the pairs of the two
+/// runs' surviving candidates (both closed at `h`) is the optimum over all pairs. It ignores the
+/// minimum length of the covering segment; when the best pair is shorter than `m`, the relaxed
+/// optimum is not certified and `None` is returned (rare: a change within `m` of the middle).
+/// Among exactly tied optima the one found may differ from the sequential recursion's.
+fn fpop_split<C, K, KR>(
+    cost: &C,
+    rev: &C,
+    penalty: f64,
+    m: usize,
+    keep: &K,
+    keep_rev: &KR,
+    h: usize,
+) -> Option<Vec<usize>>
+where
+    C: Cost + Sync + ?Sized,
+    K: Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)> + Sync,
+    KR: Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)> + Sync,
+{
+    let n = cost.len();
+    if h < m || n - h < m {
+        return None;
+    }
+    let (fwd, back) = std::thread::scope(|s| {
+        let back = s.spawn(|| fpop_run(rev, penalty, m, keep_rev, n - h, true));
+        let fwd = fpop_run(cost, penalty, m, keep, h, true);
+        let back = back
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (fwd, back)
+    });
+    let mut best = f64::INFINITY;
+    let mut pair = None;
+    for &a in &fwd.alive {
+        for &k in &back.alive {
+            let b = n - k;
+            if b <= a {
+                continue;
+            }
+            let total = fwd.f[a] + (cost.cost(a, b) + penalty) + back.f[k];
+            if total < best {
+                best = total;
+                pair = Some((a, b));
+            }
+        }
+    }
+    let (a, b) = pair?;
+    if b - a < m {
+        return None;
+    }
+    let mut breakpoints = backtrack(&fwd.last, a);
+    breakpoints.extend((a > 0).then_some(a));
+    breakpoints.extend((b < n).then_some(b));
+    let mut k = n - b;
+    while k > 0 {
+        k = back.last[k];
+        if k > 0 {
+            breakpoints.push(n - k);
+        }
+    }
+    Some(breakpoints)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changepoint::search::optimal_partitioning;
+    use proptest::prelude::*;
+
+    /// The two-thread search at `h` (or the sequential one where the join cannot certify).
+    fn split_at(x: &[f64], penalty: f64, min_size: usize, h: usize) -> Option<Vec<usize>> {
+        let cost = L2::new(x).unwrap();
+        let m = prepare(&cost, min_size).unwrap();
+        let reversed: Vec<f64> = x[h..].iter().rev().copied().collect();
+        let rev = L2::new(&reversed).unwrap();
+        let (keep, keep_rev) = (l2_keep(&cost), l2_keep(&rev));
+        fpop_split(&cost, &rev, penalty, m, &keep, &keep_rev, h)
+    }
+
+    /// Levels on a few segments with Gaussian-ish noise; `ties` rounds to small integers so
+    /// that exactly tied optima occur.
+    fn signal() -> impl Strategy<Value = (Vec<f64>, bool)> {
+        (
+            prop::collection::vec((-3.0f64..3.0, 1usize..40), 1..6),
+            any::<u64>(),
+            any::<bool>(),
+        )
+            .prop_map(|(segments, seed, ties)| {
+                let mut rng = crate::stats::rng::Rng::new(seed);
+                let x = segments
+                    .iter()
+                    .flat_map(|&(level, len)| std::iter::repeat_n(level, len))
+                    .map(|level| {
+                        let v = level + rng.normal();
+                        if ties {
+                            v.round()
+                        } else {
+                            v
+                        }
+                    })
+                    .collect();
+                (x, ties)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn split_search_reaches_the_optimum(
+            (x, ties) in signal(),
+            at in 0.0f64..1.0,
+            penalty in 0.0f64..30.0,
+            min_size in 1usize..6,
+        ) {
+            let cost = L2::new(&x).unwrap();
+            let Ok(m) = prepare(&cost, min_size) else { return Ok(()) };
+            let oracle = optimal_partitioning(&cost, penalty, min_size).unwrap();
+            let h = (x.len() as f64 * at) as usize;
+            if h < m || x.len() - h < m {
+                return Ok(());
+            }
+            let Some(found) = split_at(&x, penalty, min_size, h) else {
+                // Not certified: the best covering pair is shorter than m (never when m = 1).
+                prop_assert!(m > 1);
+                return Ok(());
+            };
+            let total = |b: &[usize]| cost.sum_of_costs(b) + penalty * b.len() as f64;
+            prop_assert!(found.windows(2).all(|w| w[1] - w[0] >= m), "{found:?}");
+            prop_assert!(found.first().map_or(true, |&b| b >= m));
+            prop_assert!(found.last().map_or(true, |&b| x.len() - b >= m));
+            let (a, b) = (total(&found), total(&oracle.breakpoints));
+            prop_assert!((a - b).abs() <= 1e-9 * (1.0 + b.abs()), "{a} vs {b}");
+            if !ties {
+                prop_assert_eq!(found, oracle.breakpoints);
+            }
+        }
+    }
+
+    #[test]
+    fn long_signal_splits_and_matches_the_sequential_search() {
+        let mut rng = crate::stats::rng::Rng::new(7);
+        let n = SPLIT_MIN_N * 2;
+        let x: Vec<f64> = (0..n)
+            .map(|i| rng.normal() + if (i / 3001) % 2 == 1 { 1.0 } else { 0.0 })
+            .collect();
+        let penalty = 3.0 * (n as f64).ln();
+        let sequential = fpop_driver(
+            &L2::new(&x).unwrap(),
+            penalty,
+            5,
+            l2_keep(&L2::new(&x).unwrap()),
+        )
+        .unwrap();
+        assert!(split_at(&x, penalty, 5, n / 2).is_some());
+        assert_eq!(
+            fpop(&x, penalty, 5).unwrap().breakpoints,
+            sequential.breakpoints
+        );
+        assert_eq!(sequential.breakpoints.len(), n / 3001);
+    }
 }
