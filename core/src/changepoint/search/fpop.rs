@@ -297,6 +297,7 @@ where
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::changepoint::search::optimal_partitioning;
