@@ -276,6 +276,8 @@ fn kalman_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> Innovations {
         log_f: 0.0,
         used: 0,
     };
+    // (F, ln F) of the last innovation.
+    let mut cached = (f64::NAN, f64::NAN);
     for (t, &yt) in y.iter().enumerate() {
         let reset = t == 0 || next.peek().is_some_and(|&&b| b == t);
         if reset && t > 0 {
@@ -305,7 +307,11 @@ fn kalman_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> Innovations {
             p22 = n22.max(0.0);
             if f > 0.0 {
                 out.norm += v * v / f;
-                out.log_f += f.ln();
+                // The filter reaches its steady state within a segment: F repeats exactly.
+                if f != cached.0 {
+                    cached = (f, f.ln());
+                }
+                out.log_f += cached.1;
                 out.used += 1;
             }
         }
