@@ -30,7 +30,8 @@ use super::cost::{robust_sigma, winsorise, CostKind, BIWEIGHT_K};
 use super::decafs::DecafsParams;
 use super::model::{
     bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, ml_drift,
-    season_fit, Model, ModelChoice, Season, BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
+    season_fit, trend_side, trend_test_of, Model, ModelChoice, Season, TrendSide, BIC_MARGIN,
+    DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
@@ -778,6 +779,7 @@ const COMPARE_WINDOW: usize = 10_000;
 struct ValidationCache {
     segments: HashMap<(usize, usize), Segment>,
     windows: HashMap<(usize, usize), SampleLocations>,
+    trend_sides: HashMap<(usize, usize), Option<TrendSide>>,
     scratch: Vec<f64>,
 }
 
@@ -814,6 +816,22 @@ impl ValidationCache {
         };
         let (ybar, slope, tbar) = fit;
         (ybar + slope * (at - tbar), slope)
+    }
+
+    /// [`super::model::trend_test`] with each side kept.
+    fn trend_test(&mut self, y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
+        if tau - a < 4 || b - tau < 4 {
+            return None;
+        }
+        let mut side = |lo: usize, hi: usize| {
+            *self
+                .trend_sides
+                .entry((lo, hi))
+                .or_insert_with(|| trend_side(y, lo, hi))
+        };
+        let left = side(a, tau)?;
+        let right = side(tau, b)?;
+        trend_test_of(&left, &right, tau)
     }
 
     fn window(&mut self, y: &[f64], a: usize, b: usize) -> SampleLocations {
@@ -859,7 +877,7 @@ fn validate_one(
             mean_and_median_p_of((&y[l..tau], &sl), (&y[tau..r], &sr))
                 .map(|(mean, median)| mean.max(median))
         } else {
-            super::model::trend_test(y, a, tau, b)
+            cache.trend_test(y, a, tau, b)
         };
         let p_mean = match tested {
             Some(p) => p,
