@@ -818,7 +818,7 @@ impl ValidationCache {
         (ybar + slope * (at - tbar), slope)
     }
 
-    /// [`super::model::trend_test`] with each side kept.
+    /// [`trend_test_of`] with each segment's side ([`trend_side`]) kept.
     fn trend_test(&mut self, y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
         if tau - a < 4 || b - tau < 4 {
             return None;
@@ -831,7 +831,7 @@ impl ValidationCache {
         };
         let left = side(a, tau)?;
         let right = side(tau, b)?;
-        trend_test_of(&left, &right, tau)
+        Some(trend_test_of(&left, &right, tau))
     }
 
     fn window(&mut self, y: &[f64], a: usize, b: usize) -> SampleLocations {

@@ -671,27 +671,20 @@ pub(crate) fn season_fit<T>(
     best.ok_or_else(|| crate::Error::invalid("season", "no round"))
 }
 
-/// Calibrated test of a trend-model change at `τ` between the segments `[a, τ)` and `[τ, b)`
-/// of `y`, with `compare`'s reference: each segment's least-squares line, the EWC long-run
-/// variance `ω` (with its degrees of freedom ν) of its residuals, and a Welch t for the jump
-/// of the two lines at the boundary and for the change of slope:
-/// ```text
-/// D = ŷ_R(τ - ½) - ŷ_L(τ - ½),   Var = ω (1/m + (t* - t̄)² / Σ (t - t̄)²) per side
-/// S = slope_R - slope_L,          Var = ω / Σ (t - t̄)² per side
-/// t = D / √(V_L + V_R), df by Welch–Satterthwaite from ν_L, ν_R (the same for S)
-/// p = min(1, 2 min(p_D, p_S))     (Bonferroni over the two)
-/// ```
-/// (the variances of a regression on a line under dependent noise, Grenander 1954: ω in place
-/// of σ²). None when a segment has fewer than 4 values or is exactly a line. p-values below
-/// [`P_FLOOR`] are reported as [`P_FLOOR`].
+/// [`trend_test_of`] with both sides estimated here (the validation keeps the sides).
+#[cfg(test)]
 pub(crate) fn trend_test(y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
     if tau - a < 4 || b - tau < 4 {
         return None;
     }
-    trend_test_of(&trend_side(y, a, tau)?, &trend_side(y, tau, b)?, tau)
+    Some(trend_test_of(
+        &trend_side(y, a, tau)?,
+        &trend_side(y, tau, b)?,
+        tau,
+    ))
 }
 
-/// One segment's part of [`trend_test`]: its least-squares line and the EWC long-run variance
+/// One segment's part of [`trend_test_of`]: its least-squares line and the EWC long-run variance
 /// of its residuals (kept by the validation for the change point on the segment's other side).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TrendSide {
@@ -738,8 +731,21 @@ pub(crate) fn trend_side(y: &[f64], lo: usize, hi: usize) -> Option<TrendSide> {
     })
 }
 
-/// [`trend_test`] at `tau` from the two sides' [`trend_side`].
-pub(crate) fn trend_test_of(left: &TrendSide, right: &TrendSide, tau: usize) -> Option<f64> {
+/// Calibrated test of a trend-model change at `τ` between the segments `[a, τ)` and `[τ, b)`
+/// of `y`, with `compare`'s reference: each segment's least-squares line, the EWC long-run
+/// variance `ω` (with its degrees of freedom ν) of its residuals, and a Welch t for the jump
+/// of the two lines at the boundary and for the change of slope:
+/// ```text
+/// D = ŷ_R(τ - ½) - ŷ_L(τ - ½),   Var = ω (1/m + (t* - t̄)² / Σ (t - t̄)²) per side
+/// S = slope_R - slope_L,          Var = ω / Σ (t - t̄)² per side
+/// t = D / √(V_L + V_R), df by Welch–Satterthwaite from ν_L, ν_R (the same for S)
+/// p = min(1, 2 min(p_D, p_S))     (Bonferroni over the two)
+/// ```
+/// (the variances of a regression on a line under dependent noise, Grenander 1954: ω in place
+/// of σ²). The sides come from [`trend_side`] (none for a segment that is exactly a line;
+/// segments of fewer than 4 values are not tested). p-values below [`P_FLOOR`] are reported
+/// as [`P_FLOOR`].
+pub(crate) fn trend_test_of(left: &TrendSide, right: &TrendSide, tau: usize) -> f64 {
     let at = tau as f64 - 0.5;
     let side = |s: &TrendSide| {
         let level = s.mean + s.slope * (at - s.tbar);
@@ -753,7 +759,7 @@ pub(crate) fn trend_test_of(left: &TrendSide, right: &TrendSide, tau: usize) -> 
         (2.0 * crate::stats::math::dist::t_sf((d / (v1 + v2).sqrt()).abs(), df)).min(1.0)
     };
     let p = (2.0 * welch(yr - yl, vl, vr).min(welch(sr - sl, wl, wr))).min(1.0);
-    Some(p.max(P_FLOOR))
+    p.max(P_FLOOR)
 }
 
 /// Welch–Satterthwaite degrees of freedom of `v1 + v2` (∞ df allowed).
