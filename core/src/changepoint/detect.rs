@@ -796,12 +796,13 @@ impl ValidationCache {
     fn segment(&mut self, x: &[f64], y: &[f64], a: usize, b: usize) -> Segment {
         *self.segments.entry((a, b)).or_insert_with(|| Segment {
             y: mean_var(&y[a..b]),
-            x_mean: mean_var(&x[a..b]).0,
+            // As mean_var's mean, without its pass for the variance.
+            x_mean: x[a..b].iter().sum::<f64>() / (b - a) as f64,
             line: None,
         })
     }
 
-    /// [`line`] of `y` over `[a, b)` at `at`.
+    /// The least-squares line of `y` over `[a, b)` ([`line_fit`]): (value at `at`, slope).
     fn line(&mut self, y: &[f64], a: usize, b: usize, at: f64) -> (f64, f64) {
         let seg = self.segments.get_mut(&(a, b));
         let fit = match seg.as_ref().and_then(|s| s.line) {
