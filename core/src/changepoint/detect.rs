@@ -22,19 +22,22 @@
 //! the false-alarm control (in seeded tests: ≤ 1 false change per 10⁵ iid Gaussian, Student t₃
 //! or lognormal points, per 10⁴ AR(1) points at φ = 0.9 and φ = 0.99).
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use super::cost::{robust_sigma, winsorise, CostKind, BIWEIGHT_K};
 use super::decafs::DecafsParams;
 use super::model::{
     bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, ml_drift,
-    season_fit, Model, ModelChoice, Season, BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
+    season_fit, trend_side, trend_test_of, Model, ModelChoice, Season, TrendSide, BIC_MARGIN,
+    DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::scale::search_values;
 use super::search::{penalised, Method};
-use crate::stats::compare::mean_and_median_p;
+use crate::stats::compare::{mean_and_median_p_of, sample_locations, SampleLocations};
 use crate::{Error, Result};
 
 /// Options of [`detect`]; `Default` gives the documented defaults.
@@ -681,7 +684,6 @@ fn detect_fixed_with(
     }
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
     let piecewise_constant = options.cost != CostKind::Linear;
-    let mut scratch = Vec::new();
     // The biweight model's levels and tests see outliers clipped to their segment's level ± c.
     let clipped;
     let (x, y) = if options.cost == CostKind::Biweight {
@@ -690,6 +692,7 @@ fn detect_fixed_with(
     } else {
         (x, y)
     };
+    let mut cache = ValidationCache::default();
     detection.change_points = prune_incremental(bkps, options.alpha, |bkps, j| {
         validate_one(
             x,
@@ -699,7 +702,7 @@ fn detect_fixed_with(
             &noise,
             tests_spread,
             piecewise_constant,
-            &mut scratch,
+            &mut cache,
         )
     });
     Ok(detection)
@@ -767,6 +770,79 @@ pub(super) fn prune_incremental(
 /// Values on each side of a change point given to `compare` in the validation (the closest).
 const COMPARE_WINDOW: usize = 10_000;
 
+/// What the validation computes on a segment or a window of one series, kept for the change
+/// point on its other side and for the re-tests after a drop (a segment between neighbouring
+/// change points is tested from both ends; a window is the whole segment when it is shorter
+/// than [`COMPARE_WINDOW`]). Keyed by the bounds in the series; the same numbers as computing
+/// afresh.
+#[derive(Default)]
+struct ValidationCache {
+    segments: HashMap<(usize, usize), Segment>,
+    windows: HashMap<(usize, usize), SampleLocations>,
+    trend_sides: HashMap<(usize, usize), Option<TrendSide>>,
+    scratch: Vec<f64>,
+}
+
+/// Summaries of a segment `[a, b)`: mean and variance of `y`, mean of `x`, and `y`'s
+/// least-squares line (mean, slope, centre of the time index) once asked for.
+#[derive(Clone, Copy)]
+struct Segment {
+    y: (f64, f64),
+    x_mean: f64,
+    line: Option<(f64, f64, f64)>,
+}
+
+impl ValidationCache {
+    fn segment(&mut self, x: &[f64], y: &[f64], a: usize, b: usize) -> Segment {
+        *self.segments.entry((a, b)).or_insert_with(|| Segment {
+            y: mean_var(&y[a..b]),
+            // As mean_var's mean, without its pass for the variance.
+            x_mean: x[a..b].iter().sum::<f64>() / (b - a) as f64,
+            line: None,
+        })
+    }
+
+    /// The least-squares line of `y` over `[a, b)` ([`line_fit`]): (value at `at`, slope).
+    fn line(&mut self, y: &[f64], a: usize, b: usize, at: f64) -> (f64, f64) {
+        let seg = self.segments.get_mut(&(a, b));
+        let fit = match seg.as_ref().and_then(|s| s.line) {
+            Some(fit) => fit,
+            None => {
+                let fit = line_fit(y, a, b);
+                if let Some(s) = seg {
+                    s.line = Some(fit);
+                }
+                fit
+            }
+        };
+        let (ybar, slope, tbar) = fit;
+        (ybar + slope * (at - tbar), slope)
+    }
+
+    /// [`trend_test_of`] with each segment's side ([`trend_side`]) kept.
+    fn trend_test(&mut self, y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
+        if tau - a < 4 || b - tau < 4 {
+            return None;
+        }
+        let mut side = |lo: usize, hi: usize| {
+            *self
+                .trend_sides
+                .entry((lo, hi))
+                .or_insert_with(|| trend_side(y, lo, hi))
+        };
+        let left = side(a, tau)?;
+        let right = side(tau, b)?;
+        Some(trend_test_of(&left, &right, tau))
+    }
+
+    fn window(&mut self, y: &[f64], a: usize, b: usize) -> SampleLocations {
+        *self
+            .windows
+            .entry((a, b))
+            .or_insert_with(|| sample_locations(&y[a..b]))
+    }
+}
+
 /// Tests every change point against its neighbours' segments of `y` (the scale searched, with
 /// noise scale `noise`) and Holm-adjusts; levels are means of the raw values `x`.
 /// The test of change point `j` of `bkps` (its p-value depends only on its two neighbouring
@@ -780,7 +856,7 @@ fn validate_one(
     noise: &NoiseScale,
     spread: bool,
     piecewise_constant: bool,
-    scratch: &mut Vec<f64>,
+    cache: &mut ValidationCache,
 ) -> ChangePoint {
     let n = y.len();
     let tau = bkps[j];
@@ -788,26 +864,29 @@ fn validate_one(
         let a = if j == 0 { 0 } else { bkps[j - 1] };
         let b = bkps.get(j + 1).copied().unwrap_or(n);
         let (left, right) = (&y[a..tau], &y[tau..b]);
-        let (ml, vl) = mean_var(left);
-        let (mr, vr) = mean_var(right);
-        let (before, after) = (mean_var(&x[a..tau]).0, mean_var(&x[tau..b]).0);
+        let (seg_l, seg_r) = (cache.segment(x, y, a, tau), cache.segment(x, y, tau, b));
+        let ((ml, vl), (mr, vr)) = (seg_l.y, seg_r.y);
+        let (before, after) = (seg_l.x_mean, seg_r.x_mean);
         let tested = if piecewise_constant {
             // The local test: at most `COMPARE_WINDOW` values on each side of τ; `compare`'s
             // default test of the means, and of the medians.
             let (l, r) = (
-                &left[left.len().saturating_sub(COMPARE_WINDOW)..],
-                &right[..right.len().min(COMPARE_WINDOW)],
+                tau - left.len().min(COMPARE_WINDOW),
+                tau + right.len().min(COMPARE_WINDOW),
             );
-            mean_and_median_p(l, r).map(|(mean, median)| mean.max(median))
+            let (sl, sr) = (cache.window(y, l, tau), cache.window(y, tau, r));
+            mean_and_median_p_of((&y[l..tau], &sl), (&y[tau..r], &sr))
+                .map(|(mean, median)| mean.max(median))
         } else {
-            super::model::trend_test(y, a, tau, b)
+            cache.trend_test(y, a, tau, b)
         };
         let p_mean = match tested {
             Some(p) => p,
             None => {
                 // Fewer than 3 values or a constant segment: the model's AR(1) z-tests.
                 let se = (noise.var_of_mean(left.len()) + noise.var_of_mean(right.len())).sqrt();
-                let shift_median = median(left, scratch) - median(right, scratch);
+                let shift_median =
+                    median(left, &mut cache.scratch) - median(right, &mut cache.scratch);
                 two_sided((mr - ml) / se).max(two_sided(
                     shift_median / (se * std::f64::consts::FRAC_PI_2.sqrt()),
                 ))
@@ -828,7 +907,7 @@ fn validate_one(
         } else {
             p_mean
         };
-        let kind = if is_trend(y, a, tau, b, noise) {
+        let kind = if is_trend(y, a, tau, b, noise, cache) {
             ChangeKind::Trend
         } else if spread && p_var < p_mean {
             ChangeKind::Variance
@@ -881,8 +960,9 @@ fn mean_var(x: &[f64]) -> (f64, f64) {
     (mu, x.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / m)
 }
 
-/// Least-squares line over `x[a..b]` in the global index: (value at `at`, slope).
-fn line(x: &[f64], a: usize, b: usize, at: f64) -> (f64, f64) {
+/// Least-squares line over `x[a..b]` in the global index: (mean, slope, centre of the index);
+/// its value at `t` is `mean + slope (t − centre)`.
+fn line_fit(x: &[f64], a: usize, b: usize) -> (f64, f64, f64) {
     let m = (b - a) as f64;
     let tbar = (a + b - 1) as f64 / 2.0;
     let ybar = x[a..b].iter().sum::<f64>() / m;
@@ -892,17 +972,24 @@ fn line(x: &[f64], a: usize, b: usize, at: f64) -> (f64, f64) {
         .map(|(i, &y)| ((a + i) as f64 - tbar) * (y - ybar))
         .sum();
     let slope = sty / (m * (m * m - 1.0) / 12.0);
-    (ybar + slope * (at - tbar), slope)
+    (ybar, slope, tbar)
 }
 
 /// A trend onset: the slope changes significantly and explains more than the jump does.
-fn is_trend(x: &[f64], a: usize, tau: usize, b: usize, noise: &NoiseScale) -> bool {
+fn is_trend(
+    x: &[f64],
+    a: usize,
+    tau: usize,
+    b: usize,
+    noise: &NoiseScale,
+    cache: &mut ValidationCache,
+) -> bool {
     if tau - a < 3 || b - tau < 3 {
         return false;
     }
     let at = tau as f64 - 0.5;
-    let (yl, sl) = line(x, a, tau, at);
-    let (yr, sr) = line(x, tau, b, at);
+    let (yl, sl) = cache.line(x, a, tau, at);
+    let (yr, sr) = cache.line(x, tau, b, at);
     let slope_se = |m: usize| {
         let mf = m as f64;
         noise.long_run_sigma * (12.0 / (mf * (mf * mf - 1.0))).sqrt()

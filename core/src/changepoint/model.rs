@@ -148,13 +148,11 @@ pub const DIRECTION_Z: f64 = 3.5;
 /// (a ramp, a sawtooth of ramps and resets) is a trend, which the drift model would otherwise
 /// fit as a staircase of jumps.
 pub fn direction_z(y: &[f64]) -> f64 {
+    // Counted without branches (a noisy series mispredicts every other one).
     let (mut up, mut down) = (0usize, 0usize);
     for w in y.windows(2) {
-        if w[1] > w[0] {
-            up += 1;
-        } else if w[1] < w[0] {
-            down += 1;
-        }
+        up += usize::from(w[1] > w[0]);
+        down += usize::from(w[1] < w[0]);
     }
     let m = (up + down) as f64;
     if m == 0.0 {
@@ -699,6 +697,66 @@ pub(crate) fn season_fit<T>(
     best.ok_or_else(|| crate::Error::invalid("season", "no round"))
 }
 
+/// [`trend_test_of`] with both sides estimated here (the validation keeps the sides).
+#[cfg(test)]
+pub(crate) fn trend_test(y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
+    if tau - a < 4 || b - tau < 4 {
+        return None;
+    }
+    Some(trend_test_of(
+        &trend_side(y, a, tau)?,
+        &trend_side(y, tau, b)?,
+        tau,
+    ))
+}
+
+/// One segment's part of [`trend_test_of`]: its least-squares line and the EWC long-run variance
+/// of its residuals (kept by the validation for the change point on the segment's other side).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct TrendSide {
+    m: f64,
+    tbar: f64,
+    mean: f64,
+    stt: f64,
+    slope: f64,
+    omega: f64,
+    df: f64,
+}
+
+/// [`TrendSide`] of `y[lo..hi]` (at least 4 values); `None` when the residuals are exactly 0.
+pub(crate) fn trend_side(y: &[f64], lo: usize, hi: usize) -> Option<TrendSide> {
+    use crate::stats::compare::{har, Estimator};
+    let seg = &y[lo..hi];
+    let m = seg.len() as f64;
+    let tbar = (lo + hi - 1) as f64 / 2.0;
+    let mean = seg.iter().sum::<f64>() / m;
+    let stt = m * (m * m - 1.0) / 12.0;
+    let sty: f64 = seg
+        .iter()
+        .enumerate()
+        .map(|(i, v)| ((lo + i) as f64 - tbar) * (v - mean))
+        .sum();
+    let slope = sty / stt;
+    let resid: Vec<f64> = seg
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v - mean - slope * ((lo + i) as f64 - tbar))
+        .collect();
+    let h = har(&resid, Estimator::Ewc).ok()?;
+    if h.omega.is_nan() || h.omega <= 0.0 {
+        return None;
+    }
+    Some(TrendSide {
+        m,
+        tbar,
+        mean,
+        stt,
+        slope,
+        omega: h.omega,
+        df: h.df,
+    })
+}
+
 /// Calibrated test of a trend-model change at `τ` between the segments `[a, τ)` and `[τ, b)`
 /// of `y`, with `compare`'s reference: each segment's least-squares line, the EWC long-run
 /// variance `ω` (with its degrees of freedom ν) of its residuals, and a Welch t for the jump
@@ -710,47 +768,24 @@ pub(crate) fn season_fit<T>(
 /// p = min(1, 2 min(p_D, p_S))     (Bonferroni over the two)
 /// ```
 /// (the variances of a regression on a line under dependent noise, Grenander 1954: ω in place
-/// of σ²). None when a segment has fewer than 4 values or is exactly a line. p-values below
-/// [`P_FLOOR`] are reported as [`P_FLOOR`].
-pub(crate) fn trend_test(y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
-    use crate::stats::compare::{har, Estimator};
-    if tau - a < 4 || b - tau < 4 {
-        return None;
-    }
+/// of σ²). The sides come from [`trend_side`] (none for a segment that is exactly a line;
+/// segments of fewer than 4 values are not tested). p-values below [`P_FLOOR`] are reported
+/// as [`P_FLOOR`].
+pub(crate) fn trend_test_of(left: &TrendSide, right: &TrendSide, tau: usize) -> f64 {
     let at = tau as f64 - 0.5;
-    let side = |lo: usize, hi: usize| -> Option<(f64, f64, f64, f64, f64)> {
-        let seg = &y[lo..hi];
-        let m = seg.len() as f64;
-        let tbar = (lo + hi - 1) as f64 / 2.0;
-        let mean = seg.iter().sum::<f64>() / m;
-        let stt = m * (m * m - 1.0) / 12.0;
-        let sty: f64 = seg
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ((lo + i) as f64 - tbar) * (v - mean))
-            .sum();
-        let slope = sty / stt;
-        let resid: Vec<f64> = seg
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v - mean - slope * ((lo + i) as f64 - tbar))
-            .collect();
-        let h = har(&resid, Estimator::Ewc).ok()?;
-        if h.omega.is_nan() || h.omega <= 0.0 {
-            return None;
-        }
-        let level = mean + slope * (at - tbar);
-        let v_level = h.omega * (1.0 / m + (at - tbar).powi(2) / stt);
-        Some((level, v_level, slope, h.omega / stt, h.df))
+    let side = |s: &TrendSide| {
+        let level = s.mean + s.slope * (at - s.tbar);
+        let v_level = s.omega * (1.0 / s.m + (at - s.tbar).powi(2) / s.stt);
+        (level, v_level, s.slope, s.omega / s.stt, s.df)
     };
-    let (yl, vl, sl, wl, dfl) = side(a, tau)?;
-    let (yr, vr, sr, wr, dfr) = side(tau, b)?;
+    let (yl, vl, sl, wl, dfl) = side(left);
+    let (yr, vr, sr, wr, dfr) = side(right);
     let welch = |d: f64, v1: f64, v2: f64| {
         let df = satterthwaite(v1, dfl, v2, dfr);
         (2.0 * crate::stats::math::dist::t_sf((d / (v1 + v2).sqrt()).abs(), df)).min(1.0)
     };
     let p = (2.0 * welch(yr - yl, vl, vr).min(welch(sr - sl, wl, wr))).min(1.0);
-    Some(p.max(P_FLOOR))
+    p.max(P_FLOOR)
 }
 
 /// Welch–Satterthwaite degrees of freedom of `v1 + v2` (∞ df allowed).

@@ -7,6 +7,8 @@ use serde::Serialize;
 
 use crate::{Error, Result};
 
+pub(crate) mod select;
+
 /// Penalty per change point, in units of `-2 log L`, as in R's `changepoint` package
 /// (`penalty_decision`), with `p` parameters per segment and `n` samples:
 ///
@@ -127,8 +129,9 @@ impl NoiseScale {
     /// [`Error::TooFewPoints`] for fewer than 3 values, [`Error::NonFinite`].
     pub fn estimate(x: &[f64]) -> Result<Self> {
         crate::stats::check::sample("values", x, 3)?;
-        let v1 = mad_sq(x, 1);
-        let v4 = mad_sq(x, LAG);
+        let mut d = Vec::with_capacity(x.len() - 1);
+        let v1 = mad_sq(x, 1, &mut d);
+        let v4 = mad_sq(x, LAG, &mut d);
         if v1 <= 0.0 {
             // More than half the differences are 0 (plateaus, quantised data): fall back on the
             // standard deviation of the first differences.
@@ -146,7 +149,7 @@ impl NoiseScale {
         let long = (x.len() / LONG_LAG_SPAN).min(LONG_LAG);
         if phi > 0.8 && long > LAG {
             // Near 1 the lag-4 ratio barely moves with φ; a longer lag resolves it.
-            phi = solve_phi(mad_sq(x, long) / v1, long);
+            phi = solve_phi(mad_sq(x, long, &mut d) / v1, long);
         }
         let var = v1 / (2.0 * (1.0 - phi));
         Ok(NoiseScale {
@@ -217,30 +220,31 @@ fn solve_phi(ratio: f64, lag: usize) -> f64 {
     0.5 * (lo + hi)
 }
 
-/// `(1.4826 · MAD of the lag-k differences)²`.
-fn mad_sq(x: &[f64], k: usize) -> f64 {
-    let mut d: Vec<f64> = x.windows(k + 1).map(|w| w[k] - w[0]).collect();
+/// `(1.4826 · MAD of the lag-k differences)²`, with `d` as the buffer of the differences.
+fn mad_sq(x: &[f64], k: usize, d: &mut Vec<f64>) -> f64 {
+    d.clear();
+    d.extend(x.windows(k + 1).map(|w| w[k] - w[0]));
     if d.is_empty() {
         return 0.0;
     }
-    let med = median_in_place(&mut d);
+    let med = median_in_place(d);
     for v in d.iter_mut() {
         *v = (*v - med).abs();
     }
-    let mad = median_in_place(&mut d);
+    let mad = median_in_place(d);
     (1.4826 * mad).powi(2)
 }
 
-/// Median (mean of the middle two for even lengths) of a non-empty slice; reorders it.
+/// Median (mean of the middle two for even lengths) of a non-empty slice; may reorder it.
+/// Long slices by [`select::order_statistics`] (the same values as a selection).
 pub(crate) fn median_in_place(d: &mut [f64]) -> f64 {
     let n = d.len();
     let mid = n / 2;
-    let (_, &mut hi, _) = d.select_nth_unstable_by(mid, f64::total_cmp);
     if n % 2 == 1 {
-        hi
+        select::order_statistics(d, &[mid])[0]
     } else {
-        let lo = d[..mid].iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        (lo + hi) / 2.0
+        let v = select::order_statistics(d, &[mid - 1, mid]);
+        (v[0] + v[1]) / 2.0
     }
 }
 

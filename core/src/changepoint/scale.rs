@@ -19,6 +19,7 @@
 //! Short or noisy Gaussian series that fail the test get normal scores, the behaviour before
 //! this choice existed (false alarms stay at their level either way).
 
+use super::penalty::select::order_statistics;
 use super::penalty::NoiseScale;
 use super::prepare::{normal_scores, Scale};
 use crate::Result;
@@ -46,24 +47,40 @@ pub fn looks_gaussian(x: &[f64]) -> bool {
         .step_by(stride)
         .map(|t| x[t] - x[t - 1])
         .collect();
-    // Linear interpolation between order statistics (numpy's default quantile), each by
-    // selection.
-    let mut q = |p: f64| {
-        let h = p * (d.len() - 1) as f64;
-        let i = h.floor() as usize;
-        let (_, &mut lo, above) = d.select_nth_unstable_by(i, f64::total_cmp);
-        let hi = above.iter().copied().fold(f64::INFINITY, f64::min);
+    // Linear interpolation between order statistics (numpy's default quantile); the ten order
+    // statistics all at once (select::order_statistics).
+    const P: [f64; 5] = [0.025, 0.25, 0.5, 0.75, 0.975];
+    let last = d.len() - 1;
+    let spots = P.map(|p| {
+        let h = p * last as f64;
+        (h, h.floor() as usize)
+    });
+    let mut ranks: Vec<usize> = spots
+        .iter()
+        .flat_map(|&(_, i)| [i, (i + 1).min(last)])
+        .collect();
+    ranks.sort_unstable();
+    let values = order_statistics(&mut d, &ranks);
+    let value = |k: usize| values[ranks.partition_point(|&r| r < k)];
+    let [q025, q25, q50, q75, q975] = spots.map(|(h, i)| {
+        let lo = value(i);
+        // The next order statistic, if any and finite.
+        let hi = if i < last {
+            value(i + 1)
+        } else {
+            f64::INFINITY
+        };
         if hi.is_finite() {
             lo + (h - i as f64) * (hi - lo)
         } else {
             lo
         }
-    };
-    let iqr = q(0.75) - q(0.25);
-    if !(iqr > 0.0 && (q(0.975) - q(0.025)) / iqr <= TAIL_RATIO_MAX) {
+    });
+    let iqr = q75 - q25;
+    if !(iqr > 0.0 && (q975 - q025) / iqr <= TAIL_RATIO_MAX) {
         return false;
     }
-    let (median, sigma) = (q(0.5), iqr / 1.348_979_500_392_163_5);
+    let (median, sigma) = (q50, iqr / 1.348_979_500_392_163_5);
     let far = d
         .iter()
         .filter(|v| (*v - median).abs() > 4.0 * sigma)

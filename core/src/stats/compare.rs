@@ -273,18 +273,61 @@ pub fn compare(
 /// The two-sided p-values of [`compare`] with the default options (unpaired) on the means and
 /// on the medians of the same two samples: the numbers of the two calls, with each sample's
 /// long-run variance estimated once and nothing else (intervals, summaries, notes) computed.
-/// `None` where either call is an error.
+/// `None` where either call is an error. (The validation of `detect` calls
+/// [`mean_and_median_p_of`] with each sample's part kept.)
+#[cfg(test)]
 pub(crate) fn mean_and_median_p(baseline: &[f64], candidate: &[f64]) -> Option<(f64, f64)> {
+    mean_and_median_p_of(
+        (baseline, &sample_locations(baseline)),
+        (candidate, &sample_locations(candidate)),
+    )
+}
+
+/// One sample's part of [`mean_and_median_p`] (its largest magnitude and, unless that calls
+/// for rescaling or the sample is invalid, its mean and median locations by the default
+/// estimator, floored as in [`compare`]): a sample tested against both of its neighbours is
+/// estimated once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SampleLocations {
+    top: f64,
+    locations: Option<(Location, Location)>,
+}
+
+/// [`SampleLocations`] of `x`.
+pub(crate) fn sample_locations(x: &[f64]) -> SampleLocations {
+    let top = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let estimator = CompareOptions::default().method.estimator();
+    let locations = (top <= SAFE_MAGNITUDE && check::sample("x", x, 3).is_ok())
+        .then(|| {
+            let (mut at_mean, mut at_median) = if estimator == Estimator::Ewc {
+                location::mean_and_median_ewc(x).ok()?
+            } else {
+                let hx = har(x, estimator).ok()?;
+                (
+                    location_with(x, Statistic::Mean, estimator, hx).ok()?,
+                    location_with(x, Statistic::Median, estimator, hx).ok()?,
+                )
+            };
+            let mut notes = Vec::new();
+            floor_effective_n("x", x, &mut at_mean, &mut notes);
+            floor_effective_n("x", x, &mut at_median, &mut notes);
+            Some((at_mean, at_median))
+        })
+        .flatten();
+    SampleLocations { top, locations }
+}
+
+/// [`mean_and_median_p`] from each sample's [`sample_locations`].
+pub(crate) fn mean_and_median_p_of(
+    (baseline, b): (&[f64], &SampleLocations),
+    (candidate, c): (&[f64], &SampleLocations),
+) -> Option<(f64, f64)> {
     let options = CompareOptions::default();
     let median_options = CompareOptions {
         statistic: Statistic::Median,
         ..options
     };
-    let top = baseline
-        .iter()
-        .chain(candidate)
-        .fold(0.0f64, |m, v| m.max(v.abs()));
-    if top > SAFE_MAGNITUDE
+    if b.top.max(c.top) > SAFE_MAGNITUDE
         || options.paired.is_some()
         || options.alternative != Alternative::TwoSided
     {
@@ -294,19 +337,8 @@ pub(crate) fn mean_and_median_p(baseline: &[f64], candidate: &[f64]) -> Option<(
         return Some((mean, median));
     }
     check::probability("alpha", options.alpha).ok()?;
-    check::sample("baseline", baseline, 3).ok()?;
-    check::sample("candidate", candidate, 3).ok()?;
-    let estimator = options.method.estimator();
-    let (hb, hc) = (
-        har(baseline, estimator).ok()?,
-        har(candidate, estimator).ok()?,
-    );
-    let p = |stat: Statistic| -> Option<f64> {
-        let mut notes = Vec::new();
-        let mut lb = location_with(baseline, stat, estimator, hb).ok()?;
-        let mut lc = location_with(candidate, stat, estimator, hc).ok()?;
-        floor_effective_n("baseline", baseline, &mut lb, &mut notes);
-        floor_effective_n("candidate", candidate, &mut lc, &mut notes);
+    let ((b_mean, b_median), (c_mean, c_median)) = (b.locations?, c.locations?);
+    let p = |lb: Location, lc: Location| -> Option<f64> {
         // As compare_finite, unpaired, two-sided.
         let (vb, vc) = (lb.var, lc.var);
         if vb + vc == 0.0 {
@@ -317,7 +349,7 @@ pub(crate) fn mean_and_median_p(baseline: &[f64], candidate: &[f64]) -> Option<(
         let t = (lc.value - lb.value) / se;
         Some((2.0 * t_sf(t.abs(), df)).min(1.0))
     };
-    Some((p(Statistic::Mean)?, p(Statistic::Median)?))
+    Some((p(b_mean, c_mean)?, p(b_median, c_median)?))
 }
 
 /// Credits a sample with at least [`MIN_EFFECTIVE_N`] independent values (see there).
@@ -598,6 +630,46 @@ mod tests {
         assert!(compare(&B, &C, &bad_alpha).is_err());
         assert!("bootstrap".parse::<CompareMethod>().is_err());
         assert!("ratio".parse::<Pairing>().is_ok());
+    }
+
+    /// The validation's shortcut gives the p-values of the two `compare` calls, bit for bit
+    /// (iid, persistent, heavy-tailed, one constant sample, huge values, too short).
+    #[test]
+    fn mean_and_median_p_are_the_calls_p_values() {
+        let mut rng = crate::stats::rng::Rng::new(11);
+        let mut ar = 0.0;
+        let mut samples: Vec<Vec<f64>> = vec![
+            (0..500).map(|_| rng.normal()).collect(),
+            (0..800)
+                .map(|_| {
+                    ar = 0.8 * ar + rng.normal();
+                    1.0 + ar
+                })
+                .collect(),
+            (0..301).map(|_| rng.normal().exp()).collect(),
+            vec![2.0; 40],
+            (0..50).map(|_| 1e200 * rng.normal()).collect(),
+            vec![1.0, 2.0],
+        ];
+        samples.push(B.to_vec());
+        samples.push(C.to_vec());
+        let median = CompareOptions {
+            statistic: Statistic::Median,
+            ..CompareOptions::default()
+        };
+        let mut checked = 0;
+        for b in &samples {
+            for c in &samples {
+                let want = compare(b, c, &CompareOptions::default())
+                    .and_then(|m| Ok((m.p_value, compare(b, c, &median)?.p_value)))
+                    .ok();
+                let got = mean_and_median_p(b, c);
+                let bits = |p: Option<(f64, f64)>| p.map(|(m, d)| (m.to_bits(), d.to_bits()));
+                assert_eq!(bits(got), bits(want), "{} vs {}", b.len(), c.len());
+                checked += usize::from(want.is_some());
+            }
+        }
+        assert!(checked > 30, "{checked}");
     }
 
     #[test]

@@ -15,7 +15,7 @@ mod ewc;
 mod fft;
 mod lrv;
 
-pub(crate) use ewc::ewc_centered;
+pub(crate) use ewc::{ewc_centered, ewc_centered_pair};
 pub use ewc::{ewc_long_run_variance, Ewc};
 pub use lrv::{
     long_run_variance, lrv_welch_test, Bandwidth, Kernel, LongRunVariance, LrvOptions, LrvWelch,

@@ -123,6 +123,43 @@ pub(crate) fn har(x: &[f64], estimator: Estimator) -> Result<Har> {
     })
 }
 
+/// [`har`] of `x` (EWC) and [`har_like`] of `z` (same length) against it, the two cosine sums
+/// in one pass ([`crate::stats::dependence::ewc_centered_pair`]): the numbers of the two
+/// calls. `None` for `z`'s where `x` is constant (no basis to share).
+pub(crate) fn har_ewc_and_like(x: &[f64], z: &[f64]) -> (Har, Option<f64>) {
+    let n = x.len();
+    let nf = n as f64;
+    let mean = x.iter().sum::<f64>() / nf;
+    let c: Vec<f64> = x.iter().map(|v| v - mean).collect();
+    let ss: f64 = c.iter().map(|v| v * v).sum();
+    let variance = ss / (nf - 1.0);
+    if ss == 0.0 {
+        let constant = Har {
+            omega: 0.0,
+            df: f64::INFINITY,
+            lag1: 0.0,
+            variance: 0.0,
+            nu: 0,
+        };
+        return (constant, None);
+    }
+    let lag1 = crate::stats::dependence::autocov_sum(&c, 1) / ss;
+    let phi = corrected_phi(lag1, n);
+    let nu = nu_for(phi, n);
+    let z_mean = z.iter().sum::<f64>() / n as f64;
+    let zc: Vec<f64> = z.iter().map(|v| v - z_mean).collect();
+    let (raw, raw_z) = crate::stats::dependence::ewc_centered_pair(&c, &zc, nu);
+    let ratio = spectral_ratio(phi, nu, n);
+    let har = Har {
+        omega: raw / ratio,
+        df: nu as f64,
+        lag1,
+        variance,
+        nu,
+    };
+    (har, Some(raw_z / ratio))
+}
+
 /// Long-run variance of `z` by the same estimator; for EWC with the basis size and bias
 /// correction chosen for another series (the linearised ratio shares the persistence of the
 /// differences it comes from).

@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use super::har::{har, har_like, Estimator, Har};
+use super::har::{har, har_ewc_and_like, har_like, Estimator, Har};
 use crate::stats::dist::norm_pdf;
 use crate::{Error, Result};
 
@@ -150,29 +150,73 @@ pub(crate) fn location_with(
         }),
         Statistic::Median => {
             let mut s = x.to_vec();
-            let [q1, m, q3] = quartiles(&mut s);
+            let quartiles = quartiles(&mut s);
             if hx.variance == 0.0 {
-                return Ok(Location {
-                    value: m,
-                    var: 0.0,
-                    df: f64::INFINITY,
-                    har: hx,
-                });
+                return Ok(constant_median(quartiles[1], hx));
             }
-            let psi: Vec<f64> = x.iter().map(|&v| if v <= m { 0.5 } else { -0.5 }).collect();
+            let psi = indicator(x, quartiles[1]);
             let omega = har_like(&psi, &hx, estimator)?;
-            let sd = hx.variance.sqrt();
-            let iqr = q3 - q1;
-            let spread = if iqr > 0.0 { sd.min(iqr / 1.34) } else { sd };
-            let h = 0.9 * spread * n.powf(-0.2);
-            let f = x.iter().map(|&v| norm_pdf((v - m) / h)).sum::<f64>() / (n * h);
-            Ok(Location {
-                value: m,
-                var: omega / (n * f * f),
-                df: hx.df,
-                har: hx,
-            })
+            Ok(median_location(x, quartiles, hx, omega))
         }
+    }
+}
+
+/// The mean and the median locations of `x` (n ≥ 3, finite) with the EWC estimator: the
+/// numbers of [`location`] for each, with the long-run variances of `x` and of the median's
+/// indicator in one pass over the cosines ([`har_ewc_and_like`]).
+pub(crate) fn mean_and_median_ewc(x: &[f64]) -> Result<(Location, Location)> {
+    let n = x.len() as f64;
+    let mut s = x.to_vec();
+    let quartiles = quartiles(&mut s);
+    let psi = indicator(x, quartiles[1]);
+    let (hx, omega_psi) = har_ewc_and_like(x, &psi);
+    let at_mean = Location {
+        value: mean(x),
+        var: hx.omega / n,
+        df: hx.df,
+        har: hx,
+    };
+    let at_median = if hx.variance == 0.0 {
+        constant_median(quartiles[1], hx)
+    } else {
+        let omega = match omega_psi {
+            Some(omega) => omega,
+            None => har_like(&psi, &hx, Estimator::Ewc)?,
+        };
+        median_location(x, quartiles, hx, omega)
+    };
+    Ok((at_mean, at_median))
+}
+
+/// `ψ_t = 1{x_t ≤ m} − ½`.
+fn indicator(x: &[f64], m: f64) -> Vec<f64> {
+    x.iter().map(|&v| if v <= m { 0.5 } else { -0.5 }).collect()
+}
+
+/// The median `m` of a constant series: no variance.
+fn constant_median(m: f64, hx: Har) -> Location {
+    Location {
+        value: m,
+        var: 0.0,
+        df: f64::INFINITY,
+        har: hx,
+    }
+}
+
+/// The median location from the quartiles `[q1, m, q3]` of `x` and the long-run variance
+/// `omega` of its indicator ([`location`]).
+fn median_location(x: &[f64], [q1, m, q3]: [f64; 3], hx: Har, omega: f64) -> Location {
+    let n = x.len() as f64;
+    let sd = hx.variance.sqrt();
+    let iqr = q3 - q1;
+    let spread = if iqr > 0.0 { sd.min(iqr / 1.34) } else { sd };
+    let h = 0.9 * spread * n.powf(-0.2);
+    let f = x.iter().map(|&v| norm_pdf((v - m) / h)).sum::<f64>() / (n * h);
+    Location {
+        value: m,
+        var: omega / (n * f * f),
+        df: hx.df,
+        har: hx,
     }
 }
 

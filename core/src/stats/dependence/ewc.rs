@@ -61,42 +61,57 @@ pub fn ewc_long_run_variance(x: &[f64], nu: usize) -> Result<Ewc> {
 /// dependent chain of `nu` steps) run in parallel in the CPU pipeline. The first cosines
 /// `cos(π (t − ½) / n)` come from [`first_cosines`] (one table per length, reused).
 pub(crate) fn ewc_centered(c: &[f64], nu: usize) -> f64 {
-    first_cosines(c.len(), |cos1| ewc_with_cosines(c, nu, cos1))
+    let [value] = first_cosines(c.len(), |cos1| ewc_with_cosines([c], nu, cos1));
+    value
 }
 
-/// [`ewc_centered`] with `cos1[t] = cos(π (t + ½) / n)` (0-based t).
+/// [`ewc_centered`] of two centered series of the same length with the same `nu`, in one pass:
+/// the cosines `cos(π j (t − ½) / n)` are computed once for both, and each sum adds the very
+/// terms of [`ewc_centered`] in its order, so the results are those of two calls, bit for bit.
+pub(crate) fn ewc_centered_pair(a: &[f64], b: &[f64], nu: usize) -> (f64, f64) {
+    debug_assert_eq!(a.len(), b.len());
+    let [va, vb] = first_cosines(a.len(), |cos1| ewc_with_cosines([a, b], nu, cos1));
+    (va, vb)
+}
+
+/// [`ewc_centered`] of `K` series of one length with `cos1[t] = cos(π (t + ½) / n)` (0-based
+/// t); the cosine recurrence is shared, the sums are kept apart.
 ///
 /// Each `Λ_j` adds, per block of four observations in order, the block's sum
 /// `((a₀ + a₁) + a₂) + a₃` (`a_i = cos(jθ_i) x_i`). Two blocks go side by side in the two
 /// lanes of a vector, so the four-term sums are lane-wise (no horizontal additions) and the
 /// additions happen in the same order as block by block: the same numbers.
-fn ewc_with_cosines(c: &[f64], nu: usize, cos1: &[f64]) -> f64 {
+fn ewc_with_cosines<const K: usize>(cs: [&[f64]; K], nu: usize, cos1: &[f64]) -> [f64; K] {
     const W: usize = 4;
-    let n = c.len();
+    let n = cos1.len();
     let nf = n as f64;
-    let mut lambda = vec![0.0; nu + 1];
+    let mut lambda = vec![[0.0; K]; nu + 1];
     // Lane 2i + h holds observation i of block h of the pair.
-    let pairs = c.chunks_exact(2 * W).zip(cos1.chunks_exact(2 * W));
     let paired = n - n % (2 * W);
-    for (v8, c8) in pairs {
-        let mut v = [0.0; 2 * W];
+    for base in (0..paired).step_by(2 * W) {
+        let mut v = [[0.0; 2 * W]; K];
         let mut c1 = [0.0; 2 * W];
         for i in 0..W {
             for h in 0..2 {
-                v[2 * i + h] = v8[W * h + i];
-                c1[2 * i + h] = c8[W * h + i];
+                c1[2 * i + h] = cos1[base + W * h + i];
+                for k in 0..K {
+                    v[k][2 * i + h] = cs[k][base + W * h + i];
+                }
             }
         }
-        let add = |l: &mut f64, cur: &[f64; 2 * W]| {
-            let mut block = [0.0; 2];
-            for (h, b) in block.iter_mut().enumerate() {
-                *b = cur[h] * v[h]
-                    + cur[2 + h] * v[2 + h]
-                    + cur[4 + h] * v[4 + h]
-                    + cur[6 + h] * v[6 + h];
+        let add = |l: &mut [f64; K], cur: &[f64; 2 * W]| {
+            for k in 0..K {
+                let v = &v[k];
+                let mut block = [0.0; 2];
+                for (h, b) in block.iter_mut().enumerate() {
+                    *b = cur[h] * v[h]
+                        + cur[2 + h] * v[2 + h]
+                        + cur[4 + h] * v[4 + h]
+                        + cur[6 + h] * v[6 + h];
+                }
+                l[k] += block[0];
+                l[k] += block[1];
             }
-            *l += block[0];
-            *l += block[1];
         };
         // cos(jθ) by the recurrence cos((j+1)θ) = 2 cos θ cos(jθ) − cos((j−1)θ).
         let mut prev = [1.0; 2 * W];
@@ -111,35 +126,48 @@ fn ewc_with_cosines(c: &[f64], nu: usize, cos1: &[f64]) -> f64 {
             add(l, &cur);
         }
     }
-    let (c, cos1) = (&c[paired..], &cos1[paired..]);
-    let chunks = c.chunks_exact(W);
-    let tail_start = c.len() - chunks.remainder().len();
-    for (v, c1) in chunks.zip(cos1.chunks_exact(W)) {
-        let c1 = [c1[0], c1[1], c1[2], c1[3]];
+    let chunked = paired + (n - paired) / W * W;
+    for base in (paired..chunked).step_by(W) {
+        let c1 = [cos1[base], cos1[base + 1], cos1[base + 2], cos1[base + 3]];
+        let v = cs.map(|c| [c[base], c[base + 1], c[base + 2], c[base + 3]]);
+        let add = |l: &mut [f64; K], cur: &[f64; W]| {
+            for k in 0..K {
+                let v = &v[k];
+                l[k] += cur[0] * v[0] + cur[1] * v[1] + cur[2] * v[2] + cur[3] * v[3];
+            }
+        };
         let mut prev = [1.0; W];
         let mut cur = c1;
-        lambda[1] += cur[0] * v[0] + cur[1] * v[1] + cur[2] * v[2] + cur[3] * v[3];
+        add(&mut lambda[1], &cur);
         for l in lambda.iter_mut().skip(2) {
             for i in 0..W {
                 let next = 2.0 * c1[i] * cur[i] - prev[i];
                 prev[i] = cur[i];
                 cur[i] = next;
             }
-            *l += cur[0] * v[0] + cur[1] * v[1] + cur[2] * v[2] + cur[3] * v[3];
+            add(l, &cur);
         }
     }
-    for (&v, &c1) in c[tail_start..].iter().zip(&cos1[tail_start..]) {
+    for t in chunked..n {
+        let c1 = cos1[t];
+        let v = cs.map(|c| c[t]);
         let (mut prev, mut cur) = (1.0, c1);
-        lambda[1] += cur * v;
+        for k in 0..K {
+            lambda[1][k] += cur * v[k];
+        }
         for l in lambda.iter_mut().skip(2) {
             let next = 2.0 * c1 * cur - prev;
             prev = cur;
             cur = next;
-            *l += cur * v;
+            for k in 0..K {
+                l[k] += cur * v[k];
+            }
         }
     }
     let scale = 2.0 / nf;
-    lambda[1..].iter().map(|l| l * l * scale).sum::<f64>() / nu as f64
+    std::array::from_fn(|k| {
+        lambda[1..].iter().map(|l| l[k] * l[k] * scale).sum::<f64>() / nu as f64
+    })
 }
 
 /// Lengths up to which [`first_cosines`] keeps its tables (per thread, the last
@@ -285,6 +313,32 @@ mod tests {
                 }
                 let (got, want) = (ewc_centered(&x, nu), ewc_by_blocks(&x, nu));
                 assert_eq!(got.to_bits(), want.to_bits(), "n {n} nu {nu}");
+            }
+        }
+    }
+
+    /// The pair of sums in one pass: bit for bit the two single calls.
+    #[test]
+    fn pair_gives_the_single_sums_exactly() {
+        let mut rng = crate::stats::rng::Rng::new(6);
+        for n in (2..30).chain([1001, 9091]) {
+            let a: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+            let b: Vec<f64> = (0..n).map(|_| rng.normal() - 0.3).collect();
+            for nu in [1, 3, 64] {
+                if nu >= n {
+                    continue;
+                }
+                let (pa, pb) = ewc_centered_pair(&a, &b, nu);
+                assert_eq!(
+                    pa.to_bits(),
+                    ewc_centered(&a, nu).to_bits(),
+                    "n {n} nu {nu}"
+                );
+                assert_eq!(
+                    pb.to_bits(),
+                    ewc_centered(&b, nu).to_bits(),
+                    "n {n} nu {nu}"
+                );
             }
         }
     }
