@@ -283,8 +283,10 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 scale,
                 y,
                 step,
+                bic_step: b_step,
                 params: moment,
                 trend,
+                bic_trend: b_trend,
             } = step_and_trend(x, options)?;
             // Whether the level drifts: the maximum-likelihood drift ratio on short series, the
             // robust moment estimate (model.rs, step 1); the drift fit keeps the moment
@@ -300,9 +302,6 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             let phi = step.noise.phi;
             let indices =
                 |d: &Detection| d.change_points.iter().map(|c| c.index).collect::<Vec<_>>();
-            // BIC of each validated fit.
-            let b_step = bic(&y, &indices(&step), false, phi);
-            let b_trend = bic(&y, &indices(&trend), true, phi);
             let mut drift = None;
             let mut b_drift = f64::NAN;
             let direction = direction_z(&y);
@@ -429,10 +428,11 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
     }
 }
 
-/// The independent parts of `auto`: the values searched `y` ([`search_values`]), the step fit on them, the
-/// drift parameters of `x` and the trend fit on `y` (one noise scale of `y` for both fits, which
-/// cannot fail on at least 20 finite values). From [`AUTO_PARALLEL_N`] values the drift estimate
-/// and the trend fit run on a second thread while the step fit runs on this one; the results
+/// The independent parts of `auto`: the values searched `y` ([`search_values`]), the step fit on
+/// them, the drift parameters of `x` and the trend fit on `y` (one noise scale of `y` for both
+/// fits, which cannot fail on at least 20 finite values), each fit with its BIC. From
+/// [`AUTO_PARALLEL_N`] values the drift estimate and the trend fit run on a second thread while
+/// the step fit runs on this one; the results
 /// (and the first error, in this order: scores, drift parameters, step, trend) are the same
 /// either way.
 fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
@@ -454,26 +454,21 @@ fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
     // The drift model lives on the raw values (a marginal transform such as the normal scores
     // warps a wandering level); its estimate is robust (MADs of differences).
     let (scale, y, noise) = search_values(x)?;
-    let others = |y: &[f64], noise: NoiseScale| {
-        (
-            DecafsParams::estimate(x),
-            detect_fixed_with(x, &trend_options, Some((scale, y)), Some(noise)),
-        )
+    // Each fit with its BIC on `y` (with the AR(1) coefficient of `y`'s noise, as the fits have).
+    let fit = |options: &DetectOptions, y: &[f64]| -> Result<(Detection, f64)> {
+        let d = detect_fixed_with(x, options, Some((scale, y)), Some(noise))?;
+        let idx: Vec<usize> = d.change_points.iter().map(|c| c.index).collect();
+        let b = bic(y, &idx, options.cost == CostKind::Linear, noise.phi);
+        Ok((d, b))
     };
     let (step, (params, trend)) = if n < AUTO_PARALLEL_N {
         let params = DecafsParams::estimate(x)?;
-        let step = detect_fixed_with(x, &step_options, Some((scale, &y)), Some(noise))?;
-        (
-            Ok(step),
-            (
-                Ok(params),
-                detect_fixed_with(x, &trend_options, Some((scale, &y)), Some(noise)),
-            ),
-        )
+        let step = fit(&step_options, &y)?;
+        (Ok(step), (Ok(params), fit(&trend_options, &y)))
     } else {
         std::thread::scope(|s| {
-            let others = s.spawn(|| others(&y, noise));
-            let step = detect_fixed_with(x, &step_options, Some((scale, &y)), Some(noise));
+            let others = s.spawn(|| (DecafsParams::estimate(x), fit(&trend_options, &y)));
+            let step = fit(&step_options, &y);
             let others = others
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -482,13 +477,16 @@ fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
     };
     // The first error in the order of the serial path.
     let params = params?;
-    let step = step?;
+    let (step, bic_step) = step?;
+    let (trend, bic_trend) = trend?;
     Ok(Fits {
         scale,
         y,
         step,
+        bic_step,
         params,
-        trend: trend?,
+        trend,
+        bic_trend,
     })
 }
 
@@ -500,10 +498,14 @@ struct Fits {
     y: Vec<f64>,
     /// Step model (l2 cost on `y`).
     step: Detection,
+    /// Its BIC ([`bic`] on `y`).
+    bic_step: f64,
     /// Drift parameters of the raw values (the robust moment estimate).
     params: DecafsParams,
     /// Trend model (linear cost on `y`).
     trend: Detection,
+    /// Its BIC ([`bic`] with lines on `y`).
+    bic_trend: f64,
 }
 
 /// Number of values from which `auto` fits the step and trend models on two threads.
