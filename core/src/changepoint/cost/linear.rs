@@ -1,6 +1,6 @@
 //! Piecewise linear: slope and intercept per segment.
 
-use super::{check_signal, mean, prefix, Cost};
+use super::{check_signal, mean, Cost};
 use crate::Result;
 
 /// Residual sum of squares of a least-squares line `x_i ≈ α + β i` fitted to each segment, so a
@@ -14,13 +14,31 @@ use crate::Result;
 /// Mirrors ruptures' `CostLinear` with covariates `[1, i]` (`np.linalg.lstsq` residuals; 0 for
 /// `m = 2`). The signal is centred and the index shifted by `n/2` before the prefix sums to limit
 /// cancellation; relative accuracy degrades like `n² ε` for very long signals. Minimum length 2.
+///
+/// [`Cost::best_split`] scans a segment's splits in a branch-free loop over blocks (the same
+/// arithmetic as [`Cost::cost`], so the same gains to the last digit): binary segmentation with
+/// this cost runs near memory speed.
 #[derive(Debug, Clone)]
 pub struct Linear {
-    s1: Vec<f64>,
-    s2: Vec<f64>,
-    st: Vec<f64>,
+    /// `[Σ x', Σ x'², Σ t' x']` over `x[..i]` at index `i` (`x' = x - x̄`, `t' = t - shift`): the
+    /// three sums of one index share a cache line.
+    sums: Vec<[f64; 3]>,
     shift: f64,
 }
+
+/// Splits whose gains are computed together before the running maximum looks at them.
+const BLOCK: usize = 64;
+
+/// `0, 1, …, BLOCK - 1` as floats: the offsets of a block's splits.
+const OFFSETS: [f64; BLOCK] = {
+    let mut o = [0.0; BLOCK];
+    let mut i = 0;
+    while i < BLOCK {
+        o[i] = i as f64;
+        i += 1;
+    }
+    o
+};
 
 impl Linear {
     /// Prepares the prefix sums.
@@ -31,18 +49,41 @@ impl Linear {
         check_signal(x)?;
         let c = mean(x);
         let shift = (x.len() / 2) as f64;
-        Ok(Linear {
-            s1: prefix(x, |_, v| v - c),
-            s2: prefix(x, |_, v| (v - c) * (v - c)),
-            st: prefix(x, |i, v| (i as f64 - shift) * (v - c)),
-            shift,
-        })
+        let mut sums = Vec::with_capacity(x.len() + 1);
+        let mut acc = [0.0; 3];
+        sums.push(acc);
+        for (i, &v) in x.iter().enumerate() {
+            let d = v - c;
+            acc[0] += d;
+            acc[1] += d * d;
+            acc[2] += (i as f64 - shift) * d;
+            sums.push(acc);
+        }
+        Ok(Linear { sums, shift })
+    }
+}
+
+/// [`Linear::cost`] of a segment of length `m` (as a float, exact) with sums `[sy, s2, st]`
+/// (differences of prefix sums) and first index `start` (as a float), written without a branch
+/// on `m` so that loops over it vectorise; the same operations in the same order as
+/// [`Cost::cost`].
+#[inline(always)]
+fn segment_cost(m: f64, start: f64, end: f64, sy: f64, s2: f64, st: f64, shift: f64) -> f64 {
+    let syy = s2 - sy * sy / m;
+    let tbar = (start + end - 1.0) / 2.0 - shift;
+    let sty = st - tbar * sy;
+    let stt = m * (m * m - 1.0) / 12.0;
+    let c = (syy - sty * sty / stt).max(0.0);
+    if m <= 2.0 {
+        0.0
+    } else {
+        c
     }
 }
 
 impl Cost for Linear {
     fn len(&self) -> usize {
-        self.s1.len() - 1
+        self.sums.len() - 1
     }
 
     #[inline]
@@ -51,11 +92,12 @@ impl Cost for Linear {
         if end - start <= 2 {
             return 0.0;
         }
-        let sy = self.s1[end] - self.s1[start];
-        let syy = self.s2[end] - self.s2[start] - sy * sy / m;
+        let (p, q) = (&self.sums[start], &self.sums[end]);
+        let sy = q[0] - p[0];
+        let syy = q[1] - p[1] - sy * sy / m;
         // Mean of the shifted index over the segment.
         let tbar = (start + end - 1) as f64 / 2.0 - self.shift;
-        let sty = self.st[end] - self.st[start] - tbar * sy;
+        let sty = q[2] - p[2] - tbar * sy;
         let stt = m * (m * m - 1.0) / 12.0;
         (syy - sty * sty / stt).max(0.0)
     }
@@ -66,5 +108,49 @@ impl Cost for Linear {
 
     fn params_per_segment(&self) -> usize {
         2
+    }
+
+    /// The gains `C(start, end) - C(start, b) - C(b, end)` of a block of splits are computed
+    /// side by side (indices as exact floats, no branch), then the running maximum takes them
+    /// in order: the same gains and the same choice as the default scan.
+    fn best_split(&self, start: usize, end: usize, m: usize) -> Option<(f64, usize)> {
+        if end - start < m.saturating_mul(2) {
+            return None;
+        }
+        let whole = self.cost(start, end);
+        let (first, last) = (start + m, end - m);
+        let (p, q) = (self.sums[start], self.sums[end]);
+        let (fs, fe, shift) = (start as f64, end as f64, self.shift);
+        let mut best = (f64::NAN, first);
+        let mut seen = false;
+        let mut gains = [0.0; BLOCK];
+        let mut b0 = first;
+        for block in self.sums[first..=last].chunks(BLOCK) {
+            let base = (b0 - start) as f64;
+            for ((g, s), k) in gains.iter_mut().zip(block).zip(&OFFSETS) {
+                let fb = base + k;
+                let b = fs + fb;
+                let left = segment_cost(fb, fs, b, s[0] - p[0], s[1] - p[1], s[2] - p[2], shift);
+                let right = segment_cost(
+                    fe - b,
+                    b,
+                    fe,
+                    q[0] - s[0],
+                    q[1] - s[1],
+                    q[2] - s[2],
+                    shift,
+                );
+                *g = whole - left - right;
+            }
+            for (i, &g) in gains[..block.len()].iter().enumerate() {
+                // Ties to the largest breakpoint, as ruptures; the first gain is always taken.
+                if !seen || g >= best.0 {
+                    best = (g, b0 + i);
+                    seen = true;
+                }
+            }
+            b0 += block.len();
+        }
+        seen.then_some(best)
     }
 }

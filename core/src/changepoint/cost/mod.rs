@@ -87,6 +87,26 @@ pub trait Cost {
         }
     }
 
+    /// Best single split of `[start, end)` into two segments of at least `m` samples each:
+    /// `(gain, b)` maximising `C(start, end) - C(start, b) - C(b, end)`, ties to the largest `b`
+    /// as ruptures' `Binseg` (`max` over `(gain, bkp)` tuples); `None` when no split fits.
+    /// Binary segmentation's inner loop; a cost may override it with a faster scan that gives
+    /// the same result.
+    fn best_split(&self, start: usize, end: usize, m: usize) -> Option<(f64, usize)> {
+        if end - start < m.saturating_mul(2) {
+            return None;
+        }
+        let whole = self.cost(start, end);
+        let mut best: Option<(f64, usize)> = None;
+        for b in start + m..=end - m {
+            let gain = whole - self.cost(start, b) - self.cost(b, end);
+            if best.map_or(true, |(g, _)| gain >= g) {
+                best = Some((gain, b));
+            }
+        }
+        best
+    }
+
     /// Sum of the costs of the segments delimited by `breakpoints` (0-based starts of new
     /// segments, strictly increasing, without 0 and `len`).
     fn sum_of_costs(&self, breakpoints: &[usize]) -> f64 {

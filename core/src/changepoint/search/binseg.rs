@@ -7,26 +7,14 @@ use crate::{Error, Result};
 /// A segment `[start, end)` with its cached best split (gain, breakpoint).
 type Piece = (usize, usize, Option<(f64, usize)>);
 
-/// Best single split of `[start, end)`: (gain, breakpoint), ties to the largest breakpoint as in
-/// ruptures (`max` over `(gain, bkp)` tuples).
+/// Best single split of `[start, end)` ([`Cost::best_split`]).
 fn best_split<C: Cost + ?Sized>(
     cost: &C,
     start: usize,
     end: usize,
     m: usize,
 ) -> Option<(f64, usize)> {
-    if end - start < m.saturating_mul(2) {
-        return None;
-    }
-    let whole = cost.cost(start, end);
-    let mut best: Option<(f64, usize)> = None;
-    for b in start + m..=end - m {
-        let gain = whole - cost.cost(start, b) - cost.cost(b, end);
-        if best.map_or(true, |(g, _)| gain >= g) {
-            best = Some((gain, b));
-        }
-    }
-    best
+    cost.best_split(start, end, m)
 }
 
 /// Binary segmentation (Scott & Knott 1974): repeatedly split the segment whose best single split
