@@ -682,6 +682,7 @@ fn detect_fixed_with(
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
     let piecewise_constant = options.cost != CostKind::Linear;
     let mut scratch = Vec::new();
+    let mut trend_tests = super::model::TrendTests::default();
     // The biweight model's levels and tests see outliers clipped to their segment's level ± c.
     let clipped;
     let (x, y) = if options.cost == CostKind::Biweight {
@@ -700,6 +701,7 @@ fn detect_fixed_with(
             tests_spread,
             piecewise_constant,
             &mut scratch,
+            &mut trend_tests,
         )
     });
     Ok(detection)
@@ -781,6 +783,7 @@ fn validate_one(
     spread: bool,
     piecewise_constant: bool,
     scratch: &mut Vec<f64>,
+    trend_tests: &mut super::model::TrendTests,
 ) -> ChangePoint {
     let n = y.len();
     let tau = bkps[j];
@@ -800,7 +803,7 @@ fn validate_one(
             );
             mean_and_median_p(l, r).map(|(mean, median)| mean.max(median))
         } else {
-            super::model::trend_test(y, a, tau, b)
+            trend_tests.p_value(y, a, tau, b)
         };
         let p_mean = match tested {
             Some(p) => p,

@@ -686,45 +686,93 @@ pub(crate) fn season_fit<T>(
 /// (the variances of a regression on a line under dependent noise, Grenander 1954: ω in place
 /// of σ²). None when a segment has fewer than 4 values or is exactly a line. p-values below
 /// [`P_FLOOR`] are reported as [`P_FLOOR`].
-pub(crate) fn trend_test(y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
-    use crate::stats::compare::{har, Estimator};
-    if tau - a < 4 || b - tau < 4 {
-        return None;
-    }
-    let at = tau as f64 - 0.5;
-    let side = |lo: usize, hi: usize| -> Option<(f64, f64, f64, f64, f64)> {
-        let seg = &y[lo..hi];
-        let m = seg.len() as f64;
-        let tbar = (lo + hi - 1) as f64 / 2.0;
-        let mean = seg.iter().sum::<f64>() / m;
-        let stt = m * (m * m - 1.0) / 12.0;
-        let sty: f64 = seg
-            .iter()
-            .enumerate()
-            .map(|(i, v)| ((lo + i) as f64 - tbar) * (v - mean))
-            .sum();
-        let slope = sty / stt;
-        let resid: Vec<f64> = seg
-            .iter()
-            .enumerate()
-            .map(|(i, v)| v - mean - slope * ((lo + i) as f64 - tbar))
-            .collect();
-        let h = har(&resid, Estimator::Ewc).ok()?;
-        if h.omega.is_nan() || h.omega <= 0.0 {
+///
+/// For the change points of one series, each segment's line and long-run variance is computed
+/// once and kept: a segment between two change points is tested from both ends, and again after
+/// a neighbour is dropped. Every call must pass the same `y`.
+#[derive(Debug, Default)]
+pub(crate) struct TrendTests {
+    sides: std::collections::HashMap<(usize, usize), Option<TrendSide>>,
+}
+
+/// One segment's part of [`TrendTests`]: its least-squares line and the EWC long-run variance
+/// `ω` (with ν degrees of freedom) of its residuals.
+#[derive(Debug, Clone, Copy)]
+struct TrendSide {
+    m: f64,
+    tbar: f64,
+    mean: f64,
+    stt: f64,
+    slope: f64,
+    omega: f64,
+    df: f64,
+}
+
+impl TrendTests {
+    /// The test of a change at `tau` between `[a, tau)` and `[tau, b)` of `y`.
+    pub(crate) fn p_value(&mut self, y: &[f64], a: usize, tau: usize, b: usize) -> Option<f64> {
+        if tau - a < 4 || b - tau < 4 {
             return None;
         }
-        let level = mean + slope * (at - tbar);
-        let v_level = h.omega * (1.0 / m + (at - tbar).powi(2) / stt);
-        Some((level, v_level, slope, h.omega / stt, h.df))
-    };
-    let (yl, vl, sl, wl, dfl) = side(a, tau)?;
-    let (yr, vr, sr, wr, dfr) = side(tau, b)?;
-    let welch = |d: f64, v1: f64, v2: f64| {
-        let df = satterthwaite(v1, dfl, v2, dfr);
-        (2.0 * crate::stats::math::dist::t_sf((d / (v1 + v2).sqrt()).abs(), df)).min(1.0)
-    };
-    let p = (2.0 * welch(yr - yl, vl, vr).min(welch(sr - sl, wl, wr))).min(1.0);
-    Some(p.max(P_FLOOR))
+        let mut side = |lo: usize, hi: usize| {
+            *self
+                .sides
+                .entry((lo, hi))
+                .or_insert_with(|| trend_side(y, lo, hi))
+        };
+        let left = side(a, tau)?;
+        let right = side(tau, b)?;
+        let at = tau as f64 - 0.5;
+        // Level at the boundary and its variance, slope and its variance, df.
+        let fit = |s: &TrendSide| {
+            let level = s.mean + s.slope * (at - s.tbar);
+            let v_level = s.omega * (1.0 / s.m + (at - s.tbar).powi(2) / s.stt);
+            (level, v_level, s.slope, s.omega / s.stt, s.df)
+        };
+        let (yl, vl, sl, wl, dfl) = fit(&left);
+        let (yr, vr, sr, wr, dfr) = fit(&right);
+        let welch = |d: f64, v1: f64, v2: f64| {
+            let df = satterthwaite(v1, dfl, v2, dfr);
+            (2.0 * crate::stats::math::dist::t_sf((d / (v1 + v2).sqrt()).abs(), df)).min(1.0)
+        };
+        let p = (2.0 * welch(yr - yl, vl, vr).min(welch(sr - sl, wl, wr))).min(1.0);
+        Some(p.max(P_FLOOR))
+    }
+}
+
+/// The line and residual long-run variance of `y[lo..hi]` (see [`TrendTests`]); None when the
+/// segment is exactly a line or the variance is undefined.
+fn trend_side(y: &[f64], lo: usize, hi: usize) -> Option<TrendSide> {
+    use crate::stats::compare::{har, Estimator};
+    let seg = &y[lo..hi];
+    let m = seg.len() as f64;
+    let tbar = (lo + hi - 1) as f64 / 2.0;
+    let mean = seg.iter().sum::<f64>() / m;
+    let stt = m * (m * m - 1.0) / 12.0;
+    let sty: f64 = seg
+        .iter()
+        .enumerate()
+        .map(|(i, v)| ((lo + i) as f64 - tbar) * (v - mean))
+        .sum();
+    let slope = sty / stt;
+    let resid: Vec<f64> = seg
+        .iter()
+        .enumerate()
+        .map(|(i, v)| v - mean - slope * ((lo + i) as f64 - tbar))
+        .collect();
+    let h = har(&resid, Estimator::Ewc).ok()?;
+    if h.omega.is_nan() || h.omega <= 0.0 {
+        return None;
+    }
+    Some(TrendSide {
+        m,
+        tbar,
+        mean,
+        stt,
+        slope,
+        omega: h.omega,
+        df: h.df,
+    })
 }
 
 /// Welch–Satterthwaite degrees of freedom of `v1 + v2` (∞ df allowed).
@@ -1077,7 +1125,9 @@ mod tests {
                         .enumerate()
                         .map(|(t, v)| v + 0.01 * t as f64)
                         .collect();
-                    trend_test(&y, 0, 300, 600).is_some_and(|p| p < 0.05)
+                    TrendTests::default()
+                        .p_value(&y, 0, 300, 600)
+                        .is_some_and(|p| p < 0.05)
                 })
                 .count();
             let rate = rejected as f64 / reps as f64;
@@ -1095,7 +1145,9 @@ mod tests {
                     }
             })
             .collect();
-        assert!(trend_test(&y, 0, 300, 600).is_some_and(|p| p < 1e-6));
+        assert!(TrendTests::default()
+            .p_value(&y, 0, 300, 600)
+            .is_some_and(|p| p < 1e-6));
     }
 
     #[test]
