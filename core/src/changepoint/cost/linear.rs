@@ -1,6 +1,6 @@
 //! Piecewise linear: slope and intercept per segment.
 
-use super::{check_signal, mean, prefix, Cost};
+use super::{check_signal, mean, Cost};
 use crate::Result;
 
 /// Residual sum of squares of a least-squares line `x_i ≈ α + β i` fitted to each segment, so a
@@ -51,9 +51,22 @@ impl Linear {
         check_signal(x)?;
         let c = mean(x);
         let shift = (x.len() / 2) as f64;
-        let s1 = prefix(x, |_, v| v - c);
-        let s2 = prefix(x, |_, v| (v - c) * (v - c));
-        let st = prefix(x, |i, v| (i as f64 - shift) * (v - c));
+        // The three prefix sums in one pass (three independent running sums).
+        let mut s1 = Vec::with_capacity(x.len() + 1);
+        let mut s2 = Vec::with_capacity(x.len() + 1);
+        let mut st = Vec::with_capacity(x.len() + 1);
+        let mut acc = [0.0; 3];
+        for (i, &v) in x.iter().enumerate() {
+            s1.push(acc[0]);
+            s2.push(acc[1]);
+            st.push(acc[2]);
+            acc[0] += v - c;
+            acc[1] += (v - c) * (v - c);
+            acc[2] += (i as f64 - shift) * (v - c);
+        }
+        s1.push(acc[0]);
+        s2.push(acc[1]);
+        st.push(acc[2]);
         Ok(Linear { s1, s2, st, shift })
     }
 }
@@ -148,5 +161,53 @@ impl Cost for Linear {
             b0 += len;
         }
         seen.then_some(best)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::rng::Rng;
+
+    /// [`Linear`] seen only through [`Cost::cost`], so it runs the default scan.
+    struct Plain<'a>(&'a Linear);
+
+    impl Cost for Plain<'_> {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn cost(&self, start: usize, end: usize) -> f64 {
+            self.0.cost(start, end)
+        }
+    }
+
+    #[test]
+    fn fast_scan_is_the_default_scan() {
+        let mut rng = Rng::new(8);
+        let noise: Vec<f64> = (0..700).map(|_| rng.normal()).collect();
+        // Exact lines and small integers: tied gains, which go to the largest breakpoint.
+        let line: Vec<f64> = (0..700).map(f64::from).collect();
+        let ints: Vec<f64> = (0..700).map(|_| rng.poisson(1.0)).collect();
+        let kink: Vec<f64> = (0..700)
+            .map(|i| f64::from(i.max(350) - 350) * 0.01 + 1e3 + rng.normal())
+            .collect();
+        let mut checked = 0;
+        for x in [&noise, &line, &ints, &kink] {
+            let cost = Linear::new(x).unwrap_or_else(|e| panic!("{e}"));
+            let plain = Plain(&cost);
+            for (start, end) in [(0, 700), (0, 3), (0, 4), (5, 200), (13, 78), (100, 700)] {
+                for m in [1, 2, 5, 31] {
+                    let fast = cost.best_split(start, end, m);
+                    let slow = plain.best_split(start, end, m);
+                    assert_eq!(
+                        fast.map(|(g, b)| (g.to_bits(), b)),
+                        slow.map(|(g, b)| (g.to_bits(), b)),
+                        "[{start}, {end}) m {m}"
+                    );
+                    checked += usize::from(fast.is_some());
+                }
+            }
+        }
+        assert!(checked > 60, "{checked}");
     }
 }
