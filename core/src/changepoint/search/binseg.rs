@@ -7,21 +7,12 @@ use crate::{Error, Result};
 /// A segment `[start, end)` with its cached best split (gain, breakpoint).
 type Piece = (usize, usize, Option<(f64, usize)>);
 
-/// Best single split of `[start, end)` ([`Cost::best_split`]).
-fn best_split<C: Cost + ?Sized>(
-    cost: &C,
-    start: usize,
-    end: usize,
-    m: usize,
-) -> Option<(f64, usize)> {
-    cost.best_split(start, end, m)
-}
-
 /// Binary segmentation (Scott & Knott 1974): repeatedly split the segment whose best single split
-/// lowers the total cost most, until `k` changes are found ([`Stop::NumChanges`]) or the best
-/// gain is ≤ the penalty ([`Stop::Penalty`]). Greedy, so not optimal; mirrors ruptures' `Binseg`
-/// with `jump = 1` (the first segment wins ties between segments, the largest breakpoint ties
-/// within one).
+/// ([`Cost::best_split`]) lowers the total cost most, until `k` changes are found
+/// ([`Stop::NumChanges`]) or the best gain is ≤ the penalty ([`Stop::Penalty`]). Greedy, so not
+/// optimal; mirrors ruptures' `Binseg` with `jump = 1` (the first segment wins ties between
+/// segments, the largest breakpoint ties within one). Each segment is scanned once, when it is
+/// created: O(n log n) split evaluations for balanced splits.
 ///
 /// # Errors
 /// [`Error::TooFewPoints`] when `n < min_size`, or when `k` changes cannot fit;
@@ -43,7 +34,7 @@ pub fn binseg<C: Cost + ?Sized>(cost: &C, stop: Stop, min_size: usize) -> Result
         }
     }
     // Segments in order with their cached best split.
-    let mut segs: Vec<Piece> = vec![(0, n, best_split(cost, 0, n, m))];
+    let mut segs: Vec<Piece> = vec![(0, n, cost.best_split(0, n, m))];
     loop {
         let mut pick: Option<(usize, f64, usize)> = None;
         for (i, &(_, _, split)) in segs.iter().enumerate() {
@@ -62,8 +53,8 @@ pub fn binseg<C: Cost + ?Sized>(cost: &C, stop: Stop, min_size: usize) -> Result
             break;
         }
         let (start, end, _) = segs[i];
-        segs[i] = (start, b, best_split(cost, start, b, m));
-        segs.insert(i + 1, (b, end, best_split(cost, b, end, m)));
+        segs[i] = (start, b, cost.best_split(start, b, m));
+        segs.insert(i + 1, (b, end, cost.best_split(b, end, m)));
     }
     let breakpoints: Vec<usize> = segs.iter().skip(1).map(|s| s.0).collect();
     Ok(Segmentation {
