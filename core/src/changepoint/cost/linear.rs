@@ -114,6 +114,59 @@ impl Cost for Linear {
     /// side by side (indices as exact floats, no branch), then the running maximum takes them
     /// in order: the same gains and the same choice as the default scan.
     fn best_split(&self, start: usize, end: usize, m: usize) -> Option<(f64, usize)> {
+        self.scan(start, end, m, None)
+    }
+}
+
+/// Which side's costs a previous scan left in [`KeptCosts`] for the segment scanned next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kept {
+    /// Nothing kept (the first scan).
+    Nothing,
+    /// `C(start, b)` for every split `b`: the segment is the left part of a segment scanned.
+    Left,
+    /// `C(b, end)` for every split `b`: the segment is the right part of a segment scanned.
+    Right,
+}
+
+/// The costs of both sides of every split of the last scan over each index, for binary
+/// segmentation ([`crate::changepoint::search::binseg`]): the left part `[s, b*)` of a segment
+/// `[s, e)` split at `b*` has the same left costs `C(s, b)` as its parent's scan, and the right
+/// part the same right costs `C(b, e)`, so each later scan computes one side and reads the
+/// other (the same numbers, half the divisions). The segments of binary segmentation are
+/// disjoint, so each index holds the costs of the segment that contains it.
+#[derive(Debug, Default)]
+pub(crate) struct KeptCosts {
+    left: Vec<f64>,
+    right: Vec<f64>,
+}
+
+impl Linear {
+    /// [`Cost::best_split`] of `[start, end)`, reading the side given by `kept` from the costs
+    /// kept and keeping both sides for the next scans (see [`KeptCosts`]).
+    pub(crate) fn best_split_kept(
+        &self,
+        start: usize,
+        end: usize,
+        m: usize,
+        kept: &mut KeptCosts,
+        side: Kept,
+    ) -> Option<(f64, usize)> {
+        if kept.left.len() < self.sums.len() {
+            kept.left = vec![0.0; self.sums.len()];
+            kept.right = vec![0.0; self.sums.len()];
+        }
+        self.scan(start, end, m, Some((kept, side)))
+    }
+
+    /// The scan behind [`Cost::best_split`] and [`Linear::best_split_kept`].
+    fn scan(
+        &self,
+        start: usize,
+        end: usize,
+        m: usize,
+        mut kept: Option<(&mut KeptCosts, Kept)>,
+    ) -> Option<(f64, usize)> {
         if end - start < m.saturating_mul(2) {
             return None;
         }
@@ -127,22 +180,60 @@ impl Cost for Linear {
         let mut b0 = first;
         for block in self.sums[first..=last].chunks(BLOCK) {
             let base = (b0 - start) as f64;
-            for ((g, s), k) in gains.iter_mut().zip(block).zip(&OFFSETS) {
+            let len = block.len();
+            let left_cost = |s: &[f64; 3], k: f64| {
                 let fb = base + k;
-                let b = fs + fb;
-                let left = segment_cost(fb, fs, b, s[0] - p[0], s[1] - p[1], s[2] - p[2], shift);
-                let right =
-                    segment_cost(fe - b, b, fe, q[0] - s[0], q[1] - s[1], q[2] - s[2], shift);
-                *g = whole - left - right;
+                segment_cost(
+                    fb,
+                    fs,
+                    fs + fb,
+                    s[0] - p[0],
+                    s[1] - p[1],
+                    s[2] - p[2],
+                    shift,
+                )
+            };
+            let right_cost = |s: &[f64; 3], k: f64| {
+                let b = fs + (base + k);
+                segment_cost(fe - b, b, fe, q[0] - s[0], q[1] - s[1], q[2] - s[2], shift)
+            };
+            let lanes = gains.iter_mut().zip(block).zip(&OFFSETS);
+            match kept.as_mut() {
+                None => {
+                    for ((g, s), &k) in lanes {
+                        *g = whole - left_cost(s, k) - right_cost(s, k);
+                    }
+                }
+                Some((kc, Kept::Nothing)) => {
+                    let (l, r) = (&mut kc.left[b0..b0 + len], &mut kc.right[b0..b0 + len]);
+                    for (((g, s), &k), (l, r)) in lanes.zip(l.iter_mut().zip(r)) {
+                        (*l, *r) = (left_cost(s, k), right_cost(s, k));
+                        *g = whole - *l - *r;
+                    }
+                }
+                Some((kc, Kept::Left)) => {
+                    let (l, r) = (&kc.left[b0..b0 + len], &mut kc.right[b0..b0 + len]);
+                    for (((g, s), &k), (&l, r)) in lanes.zip(l.iter().zip(r)) {
+                        *r = right_cost(s, k);
+                        *g = whole - l - *r;
+                    }
+                }
+                Some((kc, Kept::Right)) => {
+                    let (l, r) = (&mut kc.left[b0..b0 + len], &kc.right[b0..b0 + len]);
+                    for (((g, s), &k), (l, &r)) in lanes.zip(l.iter_mut().zip(r)) {
+                        *l = left_cost(s, k);
+                        *g = whole - *l - r;
+                    }
+                }
             }
-            for (i, &g) in gains[..block.len()].iter().enumerate() {
+            for (i, &g) in gains[..len].iter().enumerate() {
                 // Ties to the largest breakpoint, as ruptures; the first gain is always taken.
                 if !seen || g >= best.0 {
                     best = (g, b0 + i);
                     seen = true;
                 }
             }
-            b0 += block.len();
+            b0 += len;
         }
         seen.then_some(best)
     }

@@ -27,6 +27,7 @@ pub use l2::L2;
 pub(crate) use l2multi::check_columns;
 pub use l2multi::L2Multi;
 pub use linear::Linear;
+pub(crate) use linear::{Kept, KeptCosts};
 pub use normal::Normal;
 pub use np::Np;
 pub use poisson::Poisson;
