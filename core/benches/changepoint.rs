@@ -9,7 +9,9 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use shiftwatch::changepoint::cost::{CostKind, Poisson, L2};
-use shiftwatch::changepoint::search::{binseg, fpop, fpop_l1, fpop_poisson, pelt, Stop};
+use shiftwatch::changepoint::search::{
+    binseg, fpop, fpop_l1, fpop_poisson, pelt, penalised, Method, Stop,
+};
 use shiftwatch::changepoint::{
     decafs, detect, detect_multivariate, e_divisive, DecafsParams, DetectOptions, EDivisiveOptions,
 };
@@ -220,6 +222,35 @@ fn decafs_bench(c: &mut Criterion) {
     group.finish();
 }
 
+/// The second thread of the default `detect` (`auto`) at 10⁵ and 10⁶ points with 10 steps:
+/// the drift estimate ([`DecafsParams::estimate`]), the trend model's search (binary
+/// segmentation with the linear cost, penalty `3 ln n`) and the trend fit as `detect` runs it
+/// (`cost = linear`, `method = binseg`: noise scale, search and validation).
+fn trend_bench(c: &mut Criterion) {
+    let mut group = c.benchmark_group("changepoint_trend");
+    group.sample_size(10);
+    for &n in &[100_000usize, 1_000_000] {
+        let x = signal(n, 10, 42);
+        let pen = 3.0 * (n as f64).ln();
+        group.throughput(Throughput::Elements(n as u64));
+        group.bench_with_input(BenchmarkId::new("drift_estimate", n), &x, |b, x| {
+            b.iter(|| DecafsParams::estimate(black_box(x)))
+        });
+        group.bench_with_input(BenchmarkId::new("binseg_linear", n), &x, |b, x| {
+            b.iter(|| penalised(black_box(x), CostKind::Linear, Method::Binseg, pen, 5))
+        });
+        let opts = DetectOptions {
+            cost: CostKind::Linear,
+            method: Method::Binseg,
+            ..DetectOptions::default()
+        };
+        group.bench_with_input(BenchmarkId::new("detect_linear_binseg", n), &x, |b, x| {
+            b.iter(|| detect(black_box(x), &opts))
+        });
+    }
+    group.finish();
+}
+
 /// `detect` with each cost at 10⁶ points and 10 changes (the issue's ≤ 2 s per cost): levels
 /// 0 / 2 in unit noise (l2, l1, normal, np, decafs and the default `auto`), rates 5 / 8 for the
 /// Poisson cost, and for the linear cost the same steps (a step is a trend change too). The
@@ -258,6 +289,7 @@ criterion_group!(
     benches,
     per_cost,
     decafs_bench,
+    trend_bench,
     searches,
     robust,
     poisson,

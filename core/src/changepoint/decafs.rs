@@ -129,20 +129,166 @@ impl DecafsParams {
 }
 
 /// `v̂_k`, k = 1..=lags: squared MAD (scaled to σ for Gaussian data) of the lag-k differences.
+///
+/// Each median is the exact order statistic that `median_in_place` selects (so the same
+/// number), found without storing and reordering all `n - k` differences: the ranks around the
+/// median in a sample of differences ([`sample_size`]) bracket it, one streaming pass counts the
+/// differences below the bracket and keeps those inside it (a few percent), and the median is
+/// selected among those. When the bracket misses (probability below 10⁻⁶), or for short or
+/// extreme series, the differences are stored and selected whole.
 pub(crate) fn lag_variances(y: &[f64], lags: usize) -> Vec<f64> {
-    let mut d = Vec::with_capacity(y.len());
+    let mut d = Vec::new();
+    let mut scratch = Scratch::default();
+    // Differences and their deviations stay finite, so comparisons order them as total_cmp.
+    let (lo, hi) = y
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), &v| {
+            (l.min(v), h.max(v))
+        });
+    let streamed = y.len() >= STREAM_MIN_N && hi - lo < f64::MAX / 8.0;
+    let mut rng = SplitMix(0x5eed_dec4f5);
     (1..=lags)
         .map(|k| {
-            d.clear();
-            d.extend(y[k..].iter().zip(y).map(|(a, b)| a - b));
-            let med = super::penalty::median_in_place(&mut d);
-            for v in d.iter_mut() {
-                *v = (*v - med).abs();
-            }
-            let mad = 1.482_602_218_505_602 * super::penalty::median_in_place(&mut d);
+            let mad = streamed
+                .then(|| lag_mad_streamed(y, k, &mut scratch, &mut rng))
+                .flatten()
+                .unwrap_or_else(|| lag_mad_stored(y, k, &mut d));
+            let mad = 1.482_602_218_505_602 * mad;
             mad * mad
         })
         .collect()
+}
+
+/// Median absolute deviation of the lag-k differences, stored in `d` and selected whole.
+fn lag_mad_stored(y: &[f64], k: usize, d: &mut Vec<f64>) -> f64 {
+    d.clear();
+    d.extend(y[k..].iter().zip(y).map(|(a, b)| a - b));
+    let med = super::penalty::median_in_place(d);
+    for v in d.iter_mut() {
+        *v = (*v - med).abs();
+    }
+    super::penalty::median_in_place(d)
+}
+
+/// [`lag_mad_stored`] by two streaming passes ([`streamed_median`]); `None` when a bracket
+/// misses. The values of `y` must span less than `f64::MAX / 8` (the differences and their
+/// deviations stay finite).
+fn lag_mad_streamed(y: &[f64], k: usize, scratch: &mut Scratch, rng: &mut SplitMix) -> Option<f64> {
+    let (later, earlier) = (&y[k..], &y[..y.len() - k]);
+    let med = streamed_median(later, earlier, |a, b| a - b, scratch, rng)?;
+    streamed_median(later, earlier, |a, b| (a - b - med).abs(), scratch, rng)
+}
+
+/// Values sampled to bracket the median of `len`: about `(1.25 len)^⅔`, which balances the
+/// selections in the sample (∝ s) against those among the values kept (∝ len / √s).
+fn sample_size(len: usize) -> usize {
+    ((1.25 * len as f64).powf(2.0 / 3.0) as usize).clamp(1024, 1 << 16)
+}
+
+/// Half-width of the bracket in standard deviations of the sample rank of the median
+/// (`√s / 2`): a bracket misses with probability about 10⁻⁶ (two normal tails at 5).
+const BRACKET_SD: f64 = 5.0;
+
+/// Shortest series whose lag differences are streamed rather than stored.
+const STREAM_MIN_N: usize = 32_768;
+
+/// Buffers of [`streamed_median`], reused across lags.
+#[derive(Default)]
+struct Scratch {
+    sample: Vec<f64>,
+    /// Never shrinks, and only its start is written: allocated zeroed (lazily by the system).
+    kept: Vec<f64>,
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): the sample positions (any positions give the same
+/// medians; only the work depends on them).
+struct SplitMix(u64);
+
+impl SplitMix {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^= z >> 31;
+        ((u128::from(z) * n as u128) >> 64) as usize
+    }
+}
+
+/// Values handled together by the pass of [`streamed_median`]: most blocks have none in the
+/// bracket and are only counted.
+const BLOCK: usize = 64;
+
+/// The median of the finite values `f(a_t, b_t)` as `median_in_place` computes it, by a
+/// bracket from a sample (see [`lag_variances`]); `None` when the bracket misses.
+fn streamed_median(
+    a: &[f64],
+    b: &[f64],
+    f: impl Fn(f64, f64) -> f64,
+    scratch: &mut Scratch,
+    rng: &mut SplitMix,
+) -> Option<f64> {
+    let len = a.len().min(b.len());
+    let at = |t: usize| f(a[t], b[t]);
+    let buf = &mut scratch.sample;
+    let mid = len / 2;
+    // Ranks needed: mid, and mid - 1 for an even length.
+    let first = if len % 2 == 0 { mid - 1 } else { mid };
+    buf.clear();
+    let sample = sample_size(len);
+    buf.extend((0..sample).map(|_| at(rng.below(len))));
+    let centre = mid * sample / len;
+    let half = (BRACKET_SD * 0.5 * (sample as f64).sqrt()).ceil() as usize;
+    let lo_rank = centre.saturating_sub(half);
+    let hi_rank = (centre + half).min(sample - 1);
+    let (_, &mut lo, upper) = buf.select_nth_unstable_by(lo_rank, f64::total_cmp);
+    let hi = *upper
+        .select_nth_unstable_by(hi_rank - lo_rank - 1, f64::total_cmp)
+        .1;
+    // One pass: count the values below `lo`, keep those in `[lo, hi]` (written at the end of
+    // the kept ones whatever they are, so the loop has no branch).
+    if scratch.kept.len() < len {
+        scratch.kept = vec![0.0; len];
+    }
+    let buf = &mut scratch.kept[..len];
+    let (mut below, mut kept) = (0usize, 0usize);
+    let (ab, bb) = (a[..len].chunks_exact(BLOCK), b[..len].chunks_exact(BLOCK));
+    let (ar, br) = (ab.remainder(), bb.remainder());
+    let mut v = [0.0; BLOCK];
+    for (ca, cb) in ab.zip(bb) {
+        let mut under = 0u64;
+        let mut inside = 0u64;
+        for i in 0..BLOCK {
+            v[i] = f(ca[i], cb[i]);
+            under += u64::from(v[i] < lo);
+            inside |= u64::from(v[i] >= lo && v[i] <= hi) << i;
+        }
+        below += under as usize;
+        while inside != 0 {
+            let i = inside.trailing_zeros() as usize;
+            buf[kept] = v[i];
+            kept += 1;
+            inside &= inside - 1;
+        }
+    }
+    for (&x, &z) in ar.iter().zip(br) {
+        let v = f(x, z);
+        below += usize::from(v < lo);
+        buf[kept] = v;
+        kept += usize::from(v >= lo && v <= hi);
+    }
+    // The kept values are a contiguous run of the sorted values: ranks below..below + kept.
+    if below > first || below + kept <= mid {
+        return None;
+    }
+    let kept = &mut buf[..kept];
+    let (lower, &mut upper, _) = kept.select_nth_unstable_by(mid - below, f64::total_cmp);
+    Some(if len % 2 == 1 {
+        upper
+    } else {
+        let lower = lower.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lower + upper) / 2.0
+    })
 }
 
 /// For a fixed φ, the non-negative least-squares fit of `v̂_k ≈ k s_η + 2 (1 - φ^k) s_ε`:
@@ -604,6 +750,43 @@ mod tests {
         assert_eq!(fit.breakpoints.len(), 2, "{fit:?}");
         assert!((fit.breakpoints[0] as i64 - 700).abs() <= 3, "{fit:?}");
         assert!((fit.breakpoints[1] as i64 - 1400).abs() <= 3, "{fit:?}");
+    }
+
+    #[test]
+    fn streamed_medians_are_the_stored_ones() {
+        let mut rng = Rng::new(3);
+        let n = 40_001;
+        let gauss: Vec<f64> = (0..n).map(|_| rng.normal()).collect();
+        // Many ties (counts), signed zeros among the differences, a step, a wide range.
+        let counts: Vec<f64> = (0..n).map(|_| rng.poisson(3.0)).collect();
+        let zeros: Vec<f64> = (0..n)
+            .map(|i| match i % 3 {
+                0 => 0.0,
+                1 => -0.0,
+                _ => rng.normal(),
+            })
+            .collect();
+        let step: Vec<f64> = (0..n)
+            .map(|i| 1e6 * rng.normal() + if i > n / 3 { 1e9 } else { 0.0 })
+            .collect();
+        let constant = vec![2.5; n];
+        let mut scratch = Scratch::default();
+        let mut d = Vec::new();
+        let mut streamed = 0;
+        for y in [&gauss, &counts, &zeros, &step, &constant] {
+            for len in [n, n - 1] {
+                let y = &y[..len];
+                for k in [1, 2, 7] {
+                    let want = lag_mad_stored(y, k, &mut d);
+                    let mut sm = SplitMix(k as u64);
+                    if let Some(got) = lag_mad_streamed(y, k, &mut scratch, &mut sm) {
+                        assert_eq!(got.to_bits(), want.to_bits(), "len {len}, k {k}");
+                        streamed += 1;
+                    }
+                }
+            }
+        }
+        assert!(streamed >= 25, "{streamed}");
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub use l2::L2;
 pub(crate) use l2multi::check_columns;
 pub use l2multi::L2Multi;
 pub use linear::Linear;
+pub(crate) use linear::{Kept, KeptCosts};
 pub use normal::Normal;
 pub use np::Np;
 pub use poisson::Poisson;
@@ -85,6 +86,26 @@ pub trait Cost {
             Units::AbsoluteDeviation => sigma / std::f64::consts::SQRT_2 / 2.0,
             Units::LogLikelihood => 1.0,
         }
+    }
+
+    /// Best single split of `[start, end)` into two segments of at least `m` samples each:
+    /// `(gain, b)` maximising `C(start, end) - C(start, b) - C(b, end)`, ties to the largest `b`
+    /// as ruptures' `Binseg` (`max` over `(gain, bkp)` tuples); `None` when no split fits.
+    /// Binary segmentation's inner loop; a cost may override it with a faster scan that gives
+    /// the same result.
+    fn best_split(&self, start: usize, end: usize, m: usize) -> Option<(f64, usize)> {
+        if end - start < m.saturating_mul(2) {
+            return None;
+        }
+        let whole = self.cost(start, end);
+        let mut best: Option<(f64, usize)> = None;
+        for b in start + m..=end - m {
+            let gain = whole - self.cost(start, b) - self.cost(b, end);
+            if best.map_or(true, |(g, _)| gain >= g) {
+                best = Some((gain, b));
+            }
+        }
+        best
     }
 
     /// Sum of the costs of the segments delimited by `breakpoints` (0-based starts of new

@@ -182,7 +182,7 @@ pub fn penalised(
         }
         // `auto`'s trend fit: the cost known statically, so its evaluations inline.
         (CostKind::Linear, Method::Binseg) => {
-            binseg(&Linear::new(values)?, Stop::Penalty(penalty), min_size)
+            binseg::binseg_linear(&Linear::new(values)?, Stop::Penalty(penalty), min_size)
         }
         (CostKind::Linear | CostKind::Normal | CostKind::Np, Method::Pelt | Method::Fpop)
             if values.len() > SEEDED_MIN_N =>
