@@ -59,10 +59,10 @@ pub fn ewc_long_run_variance(x: &[f64], nu: usize) -> Result<Ewc> {
 
 /// EWC of an already centered series; `1 ≤ nu < c.len()` is the caller's duty.
 ///
-/// The sums run over the folded half series (see [`ewc_with_cosines`]). Observations are
-/// processed four at a time so that the four cosine recurrences (each a dependent chain of `nu`
-/// steps) run in parallel in the CPU pipeline. The first cosines `cos(π (t − ½) / n)` come from
-/// [`first_cosines`] (one table per length, reused).
+/// The sums run over the series folded at its middle (see [`ewc_with_cosines`]), four folded
+/// points at a time so that the four cosine recurrences (each a dependent chain of `nu` steps)
+/// run in parallel in the CPU pipeline. The first cosines `cos(π (t − ½) / n)` of the first half
+/// come from [`first_cosines`] (one table per length, reused).
 pub(crate) fn ewc_centered(c: &[f64], nu: usize) -> f64 {
     let [value] = first_cosines(c.len(), |cos1| ewc_with_cosines([c], nu, cos1));
     value
@@ -285,32 +285,35 @@ mod tests {
         assert!((e.value - s2).abs() < 1e-12 * s2);
     }
 
-    /// The cached cosines give the numbers of the direct sum (a 4-wide chunk and a tail).
+    /// The folded sums with cached cosines give the numbers of the direct sum over every point
+    /// (even and odd lengths: 4-wide chunks, paired lanes, a tail, a middle point).
     #[test]
     fn cached_cosines_match_the_direct_dct() {
-        let x: Vec<f64> = (0..23).map(|i| f64::from(i * i % 7) - 3.0).collect();
-        for nu in [1, 2, 5, 22] {
-            for _ in 0..2 {
-                let n = x.len() as f64;
-                let direct: f64 = (1..=nu)
-                    .map(|j| {
-                        let l: f64 = x
-                            .iter()
-                            .enumerate()
-                            .map(|(t, v)| {
-                                let w = std::f64::consts::PI * j as f64 * (t as f64 + 0.5) / n;
-                                w.cos() * v
-                            })
-                            .sum();
-                        2.0 / n * l * l
-                    })
-                    .sum::<f64>()
-                    / nu as f64;
-                let got = ewc_centered(&x, nu);
-                assert!(
-                    (got - direct).abs() < 1e-12 * direct,
-                    "{nu}: {got} {direct}"
-                );
+        for len in [22, 23, 40, 41] {
+            let x: Vec<f64> = (0..len).map(|i| f64::from(i * i % 7) - 3.0).collect();
+            for nu in [1, 2, 5, len as usize - 1] {
+                for _ in 0..2 {
+                    let n = x.len() as f64;
+                    let direct: f64 = (1..=nu)
+                        .map(|j| {
+                            let l: f64 = x
+                                .iter()
+                                .enumerate()
+                                .map(|(t, v)| {
+                                    let w = std::f64::consts::PI * j as f64 * (t as f64 + 0.5) / n;
+                                    w.cos() * v
+                                })
+                                .sum();
+                            2.0 / n * l * l
+                        })
+                        .sum::<f64>()
+                        / nu as f64;
+                    let got = ewc_centered(&x, nu);
+                    assert!(
+                        (got - direct).abs() < 1e-12 * direct,
+                        "{len} {nu}: {got} {direct}"
+                    );
+                }
             }
         }
     }
