@@ -176,8 +176,7 @@ fn ewc_with_cosines<const K: usize>(cs: [&[f64]; K], nu: usize, cos1: &[f64]) ->
             add(l, &cur, j % 2);
         }
     }
-    for t in chunked..half {
-        let c1 = cos1[t];
+    for (t, &c1) in cos1.iter().enumerate().take(half).skip(chunked) {
         let v = cs.map(|c| fold(c, t));
         let (mut prev, mut cur) = (1.0, c1);
         for k in 0..K {
