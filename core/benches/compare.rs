@@ -1,12 +1,15 @@
 //! Throughput of the dependence-aware comparison and its building blocks on AR(1) data
 //! (φ = 0.9): `compare` (default EWC), paired `compare`, kernel long-run variance (Bartlett,
-//! automatic bandwidth, prewhitened), Geyer effective sample size, Benjamini–Hochberg.
+//! automatic bandwidth, prewhitened), the EWC long-run variance with 64 cosines (the default
+//! test's and `detect`'s validation), Geyer effective sample size, Benjamini–Hochberg.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use shiftwatch::stats::compare::{compare, CompareOptions, Pairing};
-use shiftwatch::stats::dependence::{effective_sample_size, long_run_variance, LrvOptions};
+use shiftwatch::stats::dependence::{
+    effective_sample_size, ewc_long_run_variance, long_run_variance, LrvOptions,
+};
 use shiftwatch::stats::multiplicity::{adjust, Correction};
 use shiftwatch::stats::rng::Rng;
 
@@ -48,6 +51,9 @@ fn bench(c: &mut Criterion) {
         };
         group.bench_with_input(BenchmarkId::new("lrv-bartlett-auto", n), &n, |bench, _| {
             bench.iter(|| long_run_variance(black_box(&b), &lrv))
+        });
+        group.bench_with_input(BenchmarkId::new("lrv-ewc-64", n), &n, |bench, _| {
+            bench.iter(|| ewc_long_run_variance(black_box(&b), 64))
         });
         group.bench_with_input(BenchmarkId::new("ess-geyer", n), &n, |bench, _| {
             bench.iter(|| effective_sample_size(black_box(&b)))
