@@ -240,12 +240,13 @@ impl Linear {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::stats::rng::Rng;
 
-    /// [`Linear`] seen only through [`Cost::cost`], so it runs the default scan.
-    struct Plain<'a>(&'a Linear);
+    /// [`Linear`] seen only through [`Cost::cost`] (and its length and minimum segment), so
+    /// the searches run their default scan; shared with the binary segmentation's tests.
+    pub(crate) struct Plain<'a>(pub(crate) &'a Linear);
 
     impl Cost for Plain<'_> {
         fn len(&self) -> usize {
@@ -253,6 +254,9 @@ mod tests {
         }
         fn cost(&self, start: usize, end: usize) -> f64 {
             self.0.cost(start, end)
+        }
+        fn min_size(&self) -> usize {
+            self.0.min_size()
         }
     }
 

@@ -13,7 +13,7 @@ mod biweight;
 mod l1;
 mod l2;
 mod l2multi;
-mod linear;
+pub(crate) mod linear;
 mod normal;
 mod np;
 mod poisson;

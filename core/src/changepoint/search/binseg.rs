@@ -94,20 +94,7 @@ mod tests {
     use super::*;
     use crate::stats::rng::Rng;
 
-    /// A cost seen only through [`Cost::cost`], so binary segmentation runs the default scan.
-    struct Plain<'a>(&'a Linear);
-
-    impl Cost for Plain<'_> {
-        fn len(&self) -> usize {
-            self.0.len()
-        }
-        fn cost(&self, start: usize, end: usize) -> f64 {
-            self.0.cost(start, end)
-        }
-        fn min_size(&self) -> usize {
-            self.0.min_size()
-        }
-    }
+    use crate::changepoint::cost::linear::tests::Plain;
 
     #[test]
     fn kept_costs_give_the_default_segmentation() {

@@ -67,23 +67,31 @@ pub(crate) fn corrected_phi(phi: f64, n: usize) -> f64 {
     (phi + (1.0 + 3.0 * phi) / n as f64).clamp(-0.99, 0.995)
 }
 
+/// What [`har`] reports for a constant series.
+const CONSTANT: Har = Har {
+    omega: 0.0,
+    df: f64::INFINITY,
+    lag1: 0.0,
+    variance: 0.0,
+    nu: 0,
+};
+
+/// `x` minus its mean, and the sum of squares of that.
+fn centred(x: &[f64]) -> (Vec<f64>, f64) {
+    let mean = x.iter().sum::<f64>() / x.len() as f64;
+    let c: Vec<f64> = x.iter().map(|v| v - mean).collect();
+    let ss = c.iter().map(|v| v * v).sum();
+    (c, ss)
+}
+
 /// Long-run variance of `x` (n ≥ 3, finite, checked by the caller). A constant series gives
 /// `omega = 0`.
 pub(crate) fn har(x: &[f64], estimator: Estimator) -> Result<Har> {
     let n = x.len();
-    let nf = n as f64;
-    let mean = x.iter().sum::<f64>() / nf;
-    let c: Vec<f64> = x.iter().map(|v| v - mean).collect();
-    let ss: f64 = c.iter().map(|v| v * v).sum();
-    let variance = ss / (nf - 1.0);
+    let (c, ss) = centred(x);
+    let variance = ss / (n as f64 - 1.0);
     if ss == 0.0 {
-        return Ok(Har {
-            omega: 0.0,
-            df: f64::INFINITY,
-            lag1: 0.0,
-            variance: 0.0,
-            nu: 0,
-        });
+        return Ok(CONSTANT);
     }
     let lag1 = crate::stats::dependence::autocov_sum(&c, 1) / ss;
     Ok(match estimator {
@@ -115,7 +123,7 @@ pub(crate) fn har(x: &[f64], estimator: Estimator) -> Result<Har> {
         }
         Estimator::Iid => Har {
             omega: variance,
-            df: nf - 1.0,
+            df: n as f64 - 1.0,
             lag1,
             variance,
             nu: 0,
@@ -128,20 +136,10 @@ pub(crate) fn har(x: &[f64], estimator: Estimator) -> Result<Har> {
 /// calls. `None` for `z`'s where `x` is constant (no basis to share).
 pub(crate) fn har_ewc_and_like(x: &[f64], z: &[f64]) -> (Har, Option<f64>) {
     let n = x.len();
-    let nf = n as f64;
-    let mean = x.iter().sum::<f64>() / nf;
-    let c: Vec<f64> = x.iter().map(|v| v - mean).collect();
-    let ss: f64 = c.iter().map(|v| v * v).sum();
-    let variance = ss / (nf - 1.0);
+    let (c, ss) = centred(x);
+    let variance = ss / (n as f64 - 1.0);
     if ss == 0.0 {
-        let constant = Har {
-            omega: 0.0,
-            df: f64::INFINITY,
-            lag1: 0.0,
-            variance: 0.0,
-            nu: 0,
-        };
-        return (constant, None);
+        return (CONSTANT, None);
     }
     let lag1 = crate::stats::dependence::autocov_sum(&c, 1) / ss;
     let phi = corrected_phi(lag1, n);
