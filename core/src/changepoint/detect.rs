@@ -453,28 +453,40 @@ fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
     };
     // The drift model lives on the raw values (a marginal transform such as the normal scores
     // warps a wandering level); its estimate is robust (MADs of differences).
-    let (scale, y, noise) = search_values(x)?;
     // Each fit with its BIC on `y` (with the AR(1) coefficient of `y`'s noise, as the fits have).
-    let fit = |options: &DetectOptions, y: &[f64]| -> Result<(Detection, f64)> {
-        let d = detect_fixed_with(x, options, Some((scale, y)), Some(noise))?;
+    let fit = |options: &DetectOptions, values: &Values| -> Result<(Detection, f64)> {
+        let (scale, y, noise) = values;
+        let d = detect_fixed_with(x, options, Some((*scale, y)), Some(*noise))?;
         let idx: Vec<usize> = d.change_points.iter().map(|c| c.index).collect();
         let b = bic(y, &idx, options.cost == CostKind::Linear, noise.phi);
         Ok((d, b))
     };
-    let (step, (params, trend)) = if n < AUTO_PARALLEL_N {
+    let (values, step, params, trend) = if n < AUTO_PARALLEL_N {
+        let values = search_values(x)?;
         let params = DecafsParams::estimate(x)?;
-        let step = fit(&step_options, &y)?;
-        (Ok(step), (Ok(params), fit(&trend_options, &y)))
+        let step = fit(&step_options, &values)?;
+        let trend = fit(&trend_options, &values);
+        (values, Ok(step), Ok(params), trend)
     } else {
-        std::thread::scope(|s| {
-            let others = s.spawn(|| (DecafsParams::estimate(x), fit(&trend_options, &y)));
-            let step = fit(&step_options, &y);
-            let others = others
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (step, others)
-        })
+        // The drift parameters (raw values only) on a second thread from the start; the trend
+        // fit on a third once the values searched are known, while this one fits the steps.
+        let (params, values, fits) = std::thread::scope(|s| {
+            let params = s.spawn(|| DecafsParams::estimate(x));
+            let values = search_values(x);
+            let fits = values.as_ref().ok().map(|v| {
+                std::thread::scope(|s| {
+                    let trend = s.spawn(|| fit(&trend_options, v));
+                    let step = fit(&step_options, v);
+                    (step, joined(trend))
+                })
+            });
+            (joined(params), values, fits)
+        });
+        let values = values?;
+        let (step, trend) = fits.ok_or_else(|| Error::invalid("values", "not searched"))?;
+        (values, step, params, trend)
     };
+    let (scale, y, _) = values;
     // The first error in the order of the serial path.
     let params = params?;
     let (step, bic_step) = step?;
@@ -489,6 +501,16 @@ fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
         bic_trend,
     })
 }
+
+/// The result of a scoped thread (its panic, if any, resumed here).
+fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// The values searched, their scale and noise ([`search_values`]).
+type Values = (Scale, Vec<f64>, NoiseScale);
 
 /// What [`step_and_trend`] fits.
 struct Fits {

@@ -1,6 +1,6 @@
 //! Gaussian change in mean (known variance): the L2 cost.
 
-use super::{check_signal, mean, prefix, Cost, Units};
+use super::{check_signal, mean, Cost, Units};
 use crate::Result;
 
 /// Sum of squared deviations from the segment mean.
@@ -26,10 +26,22 @@ impl L2 {
     pub fn new(x: &[f64]) -> Result<Self> {
         check_signal(x)?;
         let c = mean(x);
-        Ok(L2 {
-            s1: prefix(x, |_, v| v - c),
-            s2: prefix(x, |_, v| (v - c) * (v - c)),
-        })
+        // Both prefix sums in one pass (the same sums as two `prefix` passes).
+        let (mut s1, mut s2) = (
+            Vec::with_capacity(x.len() + 1),
+            Vec::with_capacity(x.len() + 1),
+        );
+        let (mut a1, mut a2) = (0.0, 0.0);
+        s1.push(a1);
+        s2.push(a2);
+        for &v in x {
+            let d = v - c;
+            a1 += d;
+            a2 += d * d;
+            s1.push(a1);
+            s2.push(a2);
+        }
+        Ok(L2 { s1, s2 })
     }
 }
 

@@ -214,6 +214,12 @@ fn l2_keep(cost: &L2) -> impl Fn(usize, usize, f64, f64, f64) -> Option<(f64, f6
         if d <= 0.0 || d * d <= m * slack {
             return Some((lo, hi));
         }
+        // Nothing of [lo, hi] is kept when it lies wholly beyond x̄ ± r: max(m lo - S, S - m hi)
+        // > 0 and its square > m · slack (most often the previous newcomer's tails).
+        let e = (m * lo - sum).max(sum - m * hi);
+        if e > 0.0 && e * e > m * slack {
+            return None;
+        }
         let centre = sum / m;
         let r = (slack / m).sqrt();
         Some((lo.max(centre - r), hi.min(centre + r)))
