@@ -431,10 +431,10 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
 /// The independent parts of `auto`: the values searched `y` ([`search_values`]), the step fit on
 /// them, the drift parameters of `x` and the trend fit on `y` (one noise scale of `y` for both
 /// fits, which cannot fail on at least 20 finite values), each fit with its BIC. From
-/// [`AUTO_PARALLEL_N`] values the drift estimate and the trend fit run on a second thread while
-/// the step fit runs on this one; the results
-/// (and the first error, in this order: scores, drift parameters, step, trend) are the same
-/// either way.
+/// [`AUTO_PARALLEL_N`] values the drift estimate runs on a second thread from the start (it
+/// needs only `x`) and the trend fit on a third once `y` is known, while this one computes `y`
+/// and fits the steps; the results (and the first error, in this order: scores, drift
+/// parameters, step, trend) are the same either way.
 fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
     let n = x.len();
     let step_options = DetectOptions {
