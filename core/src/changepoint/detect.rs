@@ -28,6 +28,7 @@ use serde::Serialize;
 
 use super::cost::{robust_sigma, winsorise, CostKind, BIWEIGHT_K};
 use super::decafs::DecafsParams;
+use super::joined;
 use super::model::{
     bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, ml_drift,
     season_fit, trend_side, trend_test_of, Model, ModelChoice, Season, TrendSide, BIC_MARGIN,
@@ -335,12 +336,10 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 if n >= AUTO_PARALLEL_N && periods.len() > 1 {
                     let (first, later) = periods.split_at(periods.len() / 2);
                     std::thread::scope(|s| {
-                        let later = s.spawn(|| later.iter().map(|&p| fit_period(p)).collect());
+                        let later =
+                            s.spawn(|| later.iter().map(|&p| fit_period(p)).collect::<Vec<_>>());
                         let mut fits: Vec<_> = first.iter().map(|&p| fit_period(p)).collect();
-                        let later: Vec<_> = later
-                            .join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                        fits.extend(later);
+                        fits.extend(joined(later));
                         fits
                     })
                 } else {
@@ -500,13 +499,6 @@ fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
         trend,
         bic_trend,
     })
-}
-
-/// The result of a scoped thread (its panic, if any, resumed here).
-fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
-    handle
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 /// The values searched, their scale and noise ([`search_values`]).

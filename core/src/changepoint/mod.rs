@@ -31,3 +31,10 @@ pub use multi::{detect_multivariate, DimensionChange, MultiChangePoint, MultiDet
 pub use penalty::{NoiseScale, Penalty};
 pub use prepare::{normal_scores, Scale};
 pub use search::{search, Method, Segmentation, Stop};
+
+/// The result of a scoped thread (its panic, if any, resumed on the caller's thread).
+pub(crate) fn joined<T>(handle: std::thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}

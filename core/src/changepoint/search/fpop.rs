@@ -266,10 +266,7 @@ where
     let (fwd, back) = std::thread::scope(|s| {
         let back = s.spawn(|| fpop_run(rev, penalty, m, keep_rev, n - h, true));
         let fwd = fpop_run(cost, penalty, m, keep, h, true);
-        let back = back
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (fwd, back)
+        (fwd, crate::changepoint::joined(back))
     });
     let mut best = f64::INFINITY;
     let mut pair = None;
