@@ -683,7 +683,7 @@ fn detect_fixed_with(
     let mut bkps = seg.breakpoints;
     let refine_size = min_size.max(cost.min_size());
     if scale == Scale::NormalScores && options.cost == CostKind::L2 {
-        refine_bounded(y, &mut bkps, refine_size, noise.sigma);
+        refine_bounded(y, &mut bkps, refine_size);
     } else if scale != Scale::Raw && options.cost != CostKind::Linear {
         refine_l1(x, &mut bkps, refine_size);
     }
