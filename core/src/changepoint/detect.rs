@@ -34,7 +34,7 @@ use super::model::{
     DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
-use super::prepare::{normal_scores, refine_bounded, refine_l1, skip_missing, Scale};
+use super::prepare::{normal_scores, refine_l1, refine_rescored, skip_missing, Scale};
 use super::scale::search_values;
 use super::search::{penalised, Method};
 use crate::stats::compare::{mean_and_median_p_of, sample_locations, SampleLocations};
@@ -683,7 +683,7 @@ fn detect_fixed_with(
     let mut bkps = seg.breakpoints;
     let refine_size = min_size.max(cost.min_size());
     if scale == Scale::NormalScores && options.cost == CostKind::L2 {
-        refine_bounded(y, &mut bkps, refine_size);
+        refine_rescored(x, &mut bkps, refine_size);
     } else if scale != Scale::Raw && options.cost != CostKind::Linear {
         refine_l1(x, &mut bkps, refine_size);
     }
