@@ -34,7 +34,7 @@ use super::model::{
     DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
-use super::prepare::{normal_scores, refine_l1, refine_rescored, skip_missing, Scale};
+use super::prepare::{normal_scores, refine_l1, skip_missing, Scale, REFINE_ALPHA};
 use super::scale::search_values;
 use super::search::{penalised, Method};
 use crate::stats::compare::{mean_and_median_p_of, sample_locations, SampleLocations};
@@ -681,11 +681,11 @@ fn detect_fixed_with(
     let seg = penalised(y, options.cost, options.method, penalty, min_size)?;
     detection.candidates = seg.breakpoints.clone();
     let mut bkps = seg.breakpoints;
-    let refine_size = min_size.max(cost.min_size());
-    if scale == Scale::NormalScores && options.cost == CostKind::L2 {
-        refine_rescored(x, &mut bkps, refine_size);
-    } else if scale != Scale::Raw && options.cost != CostKind::Linear {
-        refine_l1(x, &mut bkps, refine_size);
+    if scale != Scale::Raw && options.cost != CostKind::Linear {
+        // On normal scores the L1 split replaces the search's location only when it is better
+        // by more than noise (the Gaussian path, `Standardised`, is as before).
+        let gate = (scale == Scale::NormalScores).then_some(REFINE_ALPHA);
+        refine_l1(x, &mut bkps, min_size.max(cost.min_size()), gate);
     }
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
     let piecewise_constant = options.cost != CostKind::Linear;

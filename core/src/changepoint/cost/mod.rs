@@ -22,7 +22,6 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use biweight::{robust_sigma, winsorise, Biweight, BIWEIGHT_K};
-pub(crate) use biweight::segment_cost as biweight_segment_cost;
 pub use l1::L1;
 pub use l2::L2;
 pub(crate) use l2multi::check_columns;
