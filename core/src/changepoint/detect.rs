@@ -34,7 +34,7 @@ use super::model::{
     DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
-use super::prepare::{normal_scores, refine_l1, skip_missing, Scale, REFINE_ALPHA};
+use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::scale::search_values;
 use super::search::{penalised, Method};
 use crate::stats::compare::{mean_and_median_p_of, sample_locations, SampleLocations};
@@ -682,10 +682,7 @@ fn detect_fixed_with(
     detection.candidates = seg.breakpoints.clone();
     let mut bkps = seg.breakpoints;
     if scale != Scale::Raw && options.cost != CostKind::Linear {
-        // On normal scores the L1 split replaces the search's location only when it is better
-        // by more than noise (the Gaussian path, `Standardised`, is as before).
-        let gate = (scale == Scale::NormalScores).then_some(REFINE_ALPHA);
-        refine_l1(x, &mut bkps, min_size.max(cost.min_size()), gate);
+        refine_l1(x, &mut bkps, min_size.max(cost.min_size()));
     }
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
     let piecewise_constant = options.cost != CostKind::Linear;

@@ -5,7 +5,6 @@ use std::borrow::Cow;
 
 use serde::Serialize;
 
-use super::penalty::median_in_place;
 use crate::stats::dist::norm_ppf;
 use crate::stats::rank::midranks;
 use crate::{Error, Result};
@@ -111,20 +110,14 @@ const PARALLEL_SCORES: usize = 1 << 16;
 /// Moves each change point `bkps[j]` to the split of the window
 /// `x[max(bkps[j-1], τ - W)..min(bkps[j+1], τ + W)]`, `W = 20 · min_size`, into two segments of
 /// at least `min_size` values with the smallest total absolute deviation from the two medians
-/// (the L1 cost), in order, each with the already-moved left neighbour. With `gate = Some(α)`
-/// a change point moves only when the L1 cost falls by more than the noise gives at level α
-/// ([`l1_gain_threshold`]); with `None` it always moves to the best split.
+/// (the L1 cost), in order, each with the already-moved left neighbour.
 ///
 /// A search on normal scores finds the changes, but the scores compress a shift between
 /// values that are close in rank, so next to an outlier the location can slip onto it (the
 /// outlier ranks with the lower regime); the L1 cost of the raw values measures shifts in their
 /// own units and ignores a lone outlier. The window keeps it local (a correction of the
 /// location, not a new search) and O(W log W) per change point (running medians, two heaps).
-/// The gate keeps the search's location when the L1 split only differs from it by noise: the
-/// L2 split of Gaussianised values places a change more precisely than the L1 split of the
-/// raw values (lognormal σ = 1 noise, level ×2 at 1000 of 2000: within ±5 points in 65 % of
-/// 200 seeded series for the search, 49 % after an ungated move).
-pub(crate) fn refine_l1(x: &[f64], bkps: &mut [usize], min_size: usize, gate: Option<f64>) {
+pub(crate) fn refine_l1(x: &[f64], bkps: &mut [usize], min_size: usize) {
     let n = x.len();
     let w = 20 * min_size;
     for j in 0..bkps.len() {
@@ -147,54 +140,9 @@ pub(crate) fn refine_l1(x: &[f64], bkps: &mut [usize], min_size: usize, gate: Op
                 best = (c, a + s);
             }
         }
-        if let Some(alpha) = gate {
-            let t = bkps[j] - a;
-            if best.1 != bkps[j] && (min_size..=m - min_size).contains(&t) {
-                let gain = fwd[t] + bwd[m - t] - best.0;
-                if gain <= l1_gain_threshold(span, t, best.1 < bkps[j], alpha) {
-                    continue;
-                }
-            }
-        }
         bkps[j] = best.1;
     }
 }
-
-/// What the noise gives to the L1 gain of moving a change at `t` of `span` into its left
-/// (`leftwards`) or right segment, at level α:
-///
-/// ```text
-/// d_i = |x_i − m_other| − |x_i − m_own|   (i on the side the boundary moves into)
-/// x_α = σ_d² / (2 μ_d) · ln(2 / α)        (∞ when μ_d ≤ 0)
-/// ```
-/// `m_own`, `m_other` are the medians of the two sides of `t`. When `t` is the change, moving
-/// the boundary k points into a segment changes the L1 cost (medians held) by a random walk
-/// `−Σ_{i<k} d_i` with drift `−μ_d` and variance `σ_d²` per step; its supremum exceeds `x`
-/// with probability ≈ `exp(−2 μ_d x / σ_d²)` (Brownian approximation, exact for Brownian
-/// motion; Lundberg's bound for random walks: Asmussen 2003, "Applied Probability and Queues",
-/// XIII.5), and Bonferroni over the two sides gives `ln(2/α)`. The same local limit gives
-/// the likelihood-ratio confidence set for a change's location (Hinkley 1970, Biometrika
-/// 57:1–17). μ_d, σ_d² are the mean and variance of `d` on that side.
-fn l1_gain_threshold(span: &[f64], t: usize, leftwards: bool, alpha: f64) -> f64 {
-    let med = |v: &[f64]| median_in_place(&mut v.to_vec());
-    let (m_left, m_right) = (med(&span[..t]), med(&span[t..]));
-    let (side, own, other) = if leftwards {
-        (&span[..t], m_left, m_right)
-    } else {
-        (&span[t..], m_right, m_left)
-    };
-    let k = side.len() as f64;
-    let d = |v: f64| (v - other).abs() - (v - own).abs();
-    let mean = side.iter().map(|&v| d(v)).sum::<f64>() / k;
-    let var = side.iter().map(|&v| (d(v) - mean).powi(2)).sum::<f64>() / k;
-    if mean <= 0.0 {
-        return f64::INFINITY;
-    }
-    var / (2.0 * mean) * (2.0 / alpha).ln()
-}
-
-/// Level of the gate of [`refine_l1`] on normal scores.
-pub(crate) const REFINE_ALPHA: f64 = 0.05;
 
 /// `out[k]` = L1 cost of the first k values of `it` (`out[0] = 0`), by running medians.
 fn prefix_l1(it: impl Iterator<Item = f64>) -> Vec<f64> {
@@ -282,110 +230,8 @@ mod tests {
             .collect();
         y[10] = 0.0;
         let mut bkps = [10];
-        refine_l1(&y, &mut bkps, 5, None);
+        refine_l1(&y, &mut bkps, 5);
         assert_eq!(bkps, [15]);
-    }
-
-    /// The split with the smallest L2 cost of `z` into two segments of at least `min_size`
-    /// (what the search gives on a series with one change).
-    fn best_l2_split(z: &[f64], min_size: usize) -> usize {
-        let n = z.len();
-        let total: f64 = z.iter().sum();
-        let (mut left, mut best) = (0.0, (f64::NEG_INFINITY, 0));
-        for s in 1..n {
-            left += z[s - 1];
-            // Minimising the L2 cost = maximising S_L²/s + S_R²/(n - s).
-            let gain = left * left / s as f64 + (total - left).powi(2) / (n - s) as f64;
-            if s >= min_size && n - s >= min_size && gain > best.0 {
-                best = (gain, s);
-            }
-        }
-        best.1
-    }
-
-    /// The gate's threshold from its formula, by brute force (medians by sorting).
-    #[test]
-    fn l1_gain_threshold_matches_its_formula() {
-        let span = [1.0, 3.0, 2.0, 0.5, 9.0, 7.0, 8.5, 6.0, 7.5, 10.0, 4.0];
-        let median = |v: &[f64]| {
-            let mut s = v.to_vec();
-            s.sort_by(f64::total_cmp);
-            let k = s.len();
-            if k % 2 == 1 {
-                s[k / 2]
-            } else {
-                (s[k / 2 - 1] + s[k / 2]) / 2.0
-            }
-        };
-        let (ml, mr) = (median(&span[..4]), median(&span[4..]));
-        for (leftwards, side, own, other) in
-            [(true, &span[..4], ml, mr), (false, &span[4..], mr, ml)]
-        {
-            let d: Vec<f64> = side
-                .iter()
-                .map(|v| (v - other).abs() - (v - own).abs())
-                .collect();
-            let mean = d.iter().sum::<f64>() / d.len() as f64;
-            let var = d.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / d.len() as f64;
-            let want = var / (2.0 * mean) * (2.0f64 / 0.05).ln();
-            let got = l1_gain_threshold(&span, 4, leftwards, 0.05);
-            assert!((got - want).abs() <= 1e-12 * want, "{got} {want}");
-        }
-        // No shift between the sides: no gain is significant.
-        assert!(l1_gain_threshold(&[1.0; 12], 6, true, 0.05).is_infinite());
-    }
-
-    /// The gate: the L1 split beats noise next to an outlier (TigerBeetle-like: the search on
-    /// the scores puts the change on the outlier), not where it only differs by noise.
-    #[test]
-    fn gated_refinement_moves_off_an_outlier() {
-        // 10 → 7 at 15, → 13 at 40: the first regime ranks in the middle, so its shift to the
-        // second is compressed in the scores, and the outlier has the lowest score.
-        let mut y: Vec<f64> = (0..100)
-            .map(|i| {
-                let level = if i < 15 {
-                    10.0
-                } else if i < 40 {
-                    7.0
-                } else {
-                    13.0
-                };
-                level + 0.01 * f64::from(i % 3)
-            })
-            .collect();
-        y[10] = 0.0;
-        let z = normal_scores(&y).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(best_l2_split(&z[..40], 5), 10);
-        let mut bkps = [10, 40];
-        refine_l1(&y, &mut bkps, 5, Some(REFINE_ALPHA));
-        assert_eq!(bkps, [15, 40]);
-    }
-
-    /// Lognormal σ = 1 noise with a level ×2 at 1000 of 2000 (as in
-    /// bench/changepoint_shapes.py --extended): the search on the scores places the change
-    /// within ±5 points in 65 of 100 seeded series; the ungated L1 split (the rule before the
-    /// gate) in 53, the gated one in 64.
-    #[test]
-    fn gated_refinement_places_a_lognormal_change_as_well_as_the_search() {
-        let mut rng = crate::stats::math::rng::Rng::new(2037);
-        let (mut search, mut gated, mut ungated) = (0, 0, 0);
-        for _ in 0..100 {
-            let x: Vec<f64> = (0..2000)
-                .map(|i| rng.normal().exp() * if i >= 1000 { 2.0 } else { 1.0 })
-                .collect();
-            let z = normal_scores(&x).unwrap_or_else(|e| panic!("{e}"));
-            let tau = best_l2_split(&z, 5);
-            let (mut g, mut u) = ([tau], [tau]);
-            refine_l1(&x, &mut g, 5, Some(REFINE_ALPHA));
-            refine_l1(&x, &mut u, 5, None);
-            let near = |s: usize| usize::from(s.abs_diff(1000) <= 5);
-            (search, gated, ungated) =
-                (search + near(tau), gated + near(g[0]), ungated + near(u[0]));
-        }
-        eprintln!("search {search} gated {gated} ungated {ungated} of 100");
-        assert_eq!(search, 65);
-        assert!(gated >= 62, "gated {gated}");
-        assert!(ungated <= 55, "ungated {ungated}");
     }
 
     #[test]
