@@ -263,58 +263,129 @@ impl Innovations {
 /// The Kalman filter of the drift model (state: level μ and AR(1) noise ε) over `y`, the level
 /// diffuse at the first value and at each of `bkps`.
 fn kalman_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> Innovations {
-    let (q_eta, q_nu) = (p.sigma_eta * p.sigma_eta, p.sigma_nu * p.sigma_nu);
-    let phi = p.phi;
-    // State (μ, ε); covariance [[p11, p12], [p12, p22]].
-    let (mut m, mut e) = (0.0, 0.0);
-    let (mut p11, mut p12, mut p22) = (0.0, 0.0, q_nu / (1.0 - phi * phi));
+    kalman_drift_many(y, bkps, std::slice::from_ref(p))[0]
+}
+
+/// [`kalman_drift`] at each of `ps`, in one pass over `y`: the filters are independent, so
+/// their steps overlap in the processor (each is a chain of dependent operations, divisions
+/// among them), and each gives the same result to the bit as alone.
+fn kalman_drift_many(y: &[f64], bkps: &[usize], ps: &[DecafsParams]) -> Vec<Innovations> {
+    let mut filters: Vec<KalmanDrift> = ps.iter().map(KalmanDrift::new).collect();
     let mut next = bkps.iter().peekable();
-    let mut out = Innovations {
-        norm: 0.0,
-        log_f: 0.0,
-        used: 0,
-    };
-    // (F, ln F) of the last innovation.
-    let mut cached = (f64::NAN, f64::NAN);
     for (t, &yt) in y.iter().enumerate() {
         let reset = t == 0 || next.peek().is_some_and(|&&b| b == t);
         if reset && t > 0 {
             next.next();
         }
-        if t > 0 {
+        for f in &mut filters {
+            f.step(t > 0, reset, yt);
+        }
+    }
+    filters.into_iter().map(|f| f.out).collect()
+}
+
+/// The state of one [`kalman_drift`] filter.
+struct KalmanDrift {
+    q_eta: f64,
+    q_nu: f64,
+    phi: f64,
+    /// State (μ, ε); covariance [[p11, p12], [p12, p22]].
+    m: f64,
+    e: f64,
+    p11: f64,
+    p12: f64,
+    p22: f64,
+    out: Innovations,
+    /// (F, ln F) of the last innovation.
+    cached: (f64, f64),
+    /// The filtered covariance after the last update (bits), and the gains (F, k1, k2) once it
+    /// repeats exactly: the filter has then reached its steady state within the segment (the
+    /// covariance recursion does not depend on the data), and the covariance updates are
+    /// skipped until the next reset, with the same results to the bit.
+    last: Option<[u64; 3]>,
+    steady: Option<(f64, f64, f64)>,
+}
+
+impl KalmanDrift {
+    fn new(p: &DecafsParams) -> Self {
+        let (q_eta, q_nu) = (p.sigma_eta * p.sigma_eta, p.sigma_nu * p.sigma_nu);
+        let phi = p.phi;
+        KalmanDrift {
+            q_eta,
+            q_nu,
+            phi,
+            m: 0.0,
+            e: 0.0,
+            p11: 0.0,
+            p12: 0.0,
+            p22: q_nu / (1.0 - phi * phi),
+            out: Innovations {
+                norm: 0.0,
+                log_f: 0.0,
+                used: 0,
+            },
+            cached: (f64::NAN, f64::NAN),
+            last: None,
+            steady: None,
+        }
+    }
+
+    /// One observation `yt`: the prediction unless it is the first, then the update (or, at a
+    /// `reset`, the diffuse level).
+    #[inline(always)]
+    fn step(&mut self, predict: bool, reset: bool, yt: f64) {
+        let phi = self.phi;
+        if predict {
             // Predict: μ ← μ, ε ← φ ε.
-            e *= phi;
-            p11 += q_eta;
-            p12 *= phi;
-            p22 = phi * phi * p22 + q_nu;
+            self.e *= phi;
+            if self.steady.is_none() || reset {
+                self.p11 += self.q_eta;
+                self.p12 *= phi;
+                self.p22 = phi * phi * self.p22 + self.q_nu;
+            }
         }
         if reset {
             // Diffuse level: the observation fixes μ given ε.
-            m = yt - e;
-            p11 = p22;
-            p12 = -p22;
+            self.m = yt - self.e;
+            self.p11 = self.p22;
+            self.p12 = -self.p22;
+            (self.last, self.steady) = (None, None);
+        } else if let Some((f, k1, k2)) = self.steady {
+            let v = yt - self.m - self.e;
+            self.m += k1 * v;
+            self.e += k2 * v;
+            if f > 0.0 {
+                self.out.norm += v * v / f;
+                self.out.log_f += self.cached.1;
+                self.out.used += 1;
+            }
         } else {
-            let v = yt - m - e;
+            let (p11, p12, p22) = (self.p11, self.p12, self.p22);
+            let v = yt - self.m - self.e;
             let f = p11 + 2.0 * p12 + p22;
             let (k1, k2) = ((p11 + p12) / f, (p12 + p22) / f);
-            m += k1 * v;
-            e += k2 * v;
+            self.m += k1 * v;
+            self.e += k2 * v;
             let (n11, n12, n22) = (p11 - k1 * k1 * f, p12 - k1 * k2 * f, p22 - k2 * k2 * f);
-            p11 = n11.max(0.0);
-            p12 = n12;
-            p22 = n22.max(0.0);
+            self.p11 = n11.max(0.0);
+            self.p12 = n12;
+            self.p22 = n22.max(0.0);
+            let bits = [self.p11.to_bits(), self.p12.to_bits(), self.p22.to_bits()];
+            if self.last == Some(bits) {
+                self.steady = Some((f, k1, k2));
+            }
+            self.last = Some(bits);
             if f > 0.0 {
-                out.norm += v * v / f;
-                // The filter reaches its steady state within a segment: F repeats exactly.
-                if f != cached.0 {
-                    cached = (f, f.ln());
+                self.out.norm += v * v / f;
+                // F repeats exactly in the steady state: ln F once.
+                if f != self.cached.0 {
+                    self.cached = (f, f.ln());
                 }
-                out.log_f += cached.1;
-                out.used += 1;
+                self.out.log_f += self.cached.1;
+                self.out.used += 1;
             }
         }
     }
-    out
 }
 
 /// Smallest and largest `log₂(σ_η²/σ_ν²)` of the drift ratio's grid in [`ml_drift`] (its step
@@ -340,19 +411,25 @@ pub fn ml_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> DecafsParams {
     if !(s_nu > 0.0 && s_nu.is_finite()) || y.len() < 3 * (bkps.len() + 1) {
         return *p;
     }
+    let param = |log2_q: Option<f64>| DecafsParams {
+        sigma_eta: log2_q.map_or(0.0, |l| s_nu * (l / 2.0).exp2()),
+        ..*p
+    };
     let at = |log2_q: Option<f64>| {
-        let q = DecafsParams {
-            sigma_eta: log2_q.map_or(0.0, |l| s_nu * (l / 2.0).exp2()),
-            ..*p
-        };
+        let q = param(log2_q);
         (kalman_drift(y, bkps, &q), q)
     };
     let (lo, hi) = LOG2_RATIO_RANGE;
-    let mut best = (at(None), None);
-    for j in (lo..=hi).step_by(2) {
-        let fit = at(Some(j as f64));
-        if fit.0.profile() < best.0 .0.profile() {
-            best = (fit, Some(j as f64));
+    // The grid's filters in one pass: q = 0, then the grid in order.
+    let grid: Vec<Option<f64>> = std::iter::once(None)
+        .chain((lo..=hi).step_by(2).map(|j| Some(j as f64)))
+        .collect();
+    let params: Vec<DecafsParams> = grid.iter().map(|&l| param(l)).collect();
+    let fits = kalman_drift_many(y, bkps, &params);
+    let mut best = ((fits[0], params[0]), None);
+    for ((&fit, &q), &l) in fits.iter().zip(&params).zip(&grid).skip(1) {
+        if fit.profile() < best.0 .0.profile() {
+            best = ((fit, q), l);
         }
     }
     if let Some(j) = best.1 {
@@ -420,29 +497,46 @@ pub fn candidate_periods(y: &[f64]) -> Vec<usize> {
     peaks.into_iter().map(|(_, p)| p).collect()
 }
 
-/// The normal equations of the regression of `r` on a constant and `harmonics` Fourier
-/// pairs of `period` (columns `1, cos ωt, sin ωt, cos 2ωt, …`, so the first `2h + 1` rows and
-/// columns are those of `h` harmonics), with `Σ r²`. One pass over `r` for the count and sum
-/// per phase, the basis read from a table of one period.
-struct NormalEquations {
-    ata: Vec<f64>,
-    atb: Vec<f64>,
-    rr: f64,
+/// The regression of a series of `n` values on a constant and `harmonics` Fourier pairs of
+/// `period` (columns `1, cos ωt, sin ωt, cos 2ωt, …`, ω = 2π/P, t = 0..n-1): the basis over one
+/// period and the Cholesky factor of the Gram matrix `AᵀA`, which depend on `n` and `P` only.
+/// One basis serves every series of `n` values and every number of harmonics up to
+/// `harmonics`: the first `2h + 1` columns are those of `h` harmonics, and the leading block of
+/// a Cholesky factor is the factor of the leading block.
+///
+/// The Gram matrix in closed form: the basis depends on `t` only through its phase `t mod P`,
+/// which occurs `q + 1` times for the first `m` phases and `q` times for the others
+/// (`n = qP + m`), and products of harmonics are sums of harmonics,
+/// ```text
+/// cos aθ cos bθ = ½ (cos (a-b)θ + cos (a+b)θ),  sin aθ sin bθ = ½ (cos (a-b)θ - cos (a+b)θ),
+/// cos aθ sin bθ = ½ (sin (a+b)θ + sin (b-a)θ),
+/// Σ_t cos fωt = qP [f ≡ 0 mod P] + Σ_{j<m} cos fωj,   Σ_t sin fωt = Σ_{j<m} sin fωj
+/// ```
+/// (over whole periods the harmonics are orthogonal), so `AᵀA` costs `O(m · h)` (the sums of
+/// the `2h + 1` frequencies over the `m < P` remainder phases) instead of `O(n h²)`.
+struct FourierBasis {
+    period: usize,
+    /// Columns (`k = 2h + 1`).
     k: usize,
+    /// Row `j` (`k` values): the basis at phase `j`.
     table: Vec<f64>,
+    /// Lower Cholesky factor of `AᵀA` (`k × k`, row-major); a column whose pivot is
+    /// negligible (a harmonic aliased onto another, `2h ≥ P`) is zero, its coefficient 0.
+    chol: Vec<f64>,
 }
 
-impl NormalEquations {
-    fn new(r: &[f64], period: usize, harmonics: usize) -> Self {
+/// The projection of one series on a [`FourierBasis`]: `z = L⁻¹ Aᵀr` and `Σ r²`, so that the
+/// residual sum of squares of the first `m` columns is `Σ r² - Σ_{i<m} z_i²`.
+struct Projection {
+    z: Vec<f64>,
+    rr: f64,
+}
+
+impl FourierBasis {
+    fn new(n: usize, period: usize, harmonics: usize) -> Self {
         let k = 1 + 2 * harmonics;
-        let w = 2.0 * std::f64::consts::PI / period as f64;
         // Every entry is cos or sin of 2πj/P for j = ph (h + 1) mod P: P of each, computed once.
-        let roots: Vec<(f64, f64)> = (0..period)
-            .map(|j| {
-                let a = j as f64 * w;
-                (a.cos(), a.sin())
-            })
-            .collect();
+        let roots = roots(period);
         let mut table = vec![0.0; period * k];
         for (ph, row) in table.chunks_exact_mut(k).enumerate() {
             row[0] = 1.0;
@@ -452,59 +546,66 @@ impl NormalEquations {
                 row[2 + 2 * h] = s;
             }
         }
-        // The basis depends on t only through its phase t mod P: sums per phase first, then
-        // O(P k²) for the equations instead of O(n k²).
-        let mut count = vec![0.0; period];
-        let mut sum = vec![0.0; period];
-        let mut rr = 0.0;
-        let mut ph = 0;
-        for &v in r {
-            count[ph] += 1.0;
-            sum[ph] += v;
-            rr += v * v;
-            ph += 1;
-            if ph == period {
-                ph = 0;
-            }
-        }
-        let mut ata = vec![0.0; k * k];
-        let mut atb = vec![0.0; k];
-        for ((b, &c), &s) in table.chunks_exact(k).zip(&count).zip(&sum) {
-            if c == 0.0 {
-                continue;
-            }
-            for i in 0..k {
-                atb[i] += b[i] * s;
-                let cb = c * b[i];
-                for j in 0..=i {
-                    ata[i * k + j] += cb * b[j];
-                }
-            }
-        }
-        for i in 0..k {
-            for j in 0..i {
-                ata[j * k + i] = ata[i * k + j];
-            }
-        }
-        NormalEquations {
-            ata,
-            atb,
-            rr,
+        let chol = cholesky(k, &gram(n, harmonics, &roots));
+        FourierBasis {
+            period,
             k,
             table,
+            chol,
         }
     }
 
-    /// Coefficients and residual sum of squares `Σ r² - β·Aᵀr` of the first `h` harmonics.
-    fn solve_first(&self, h: usize) -> (Vec<f64>, f64) {
-        let m = 1 + 2 * h;
-        let mut a: Vec<f64> = (0..m)
-            .flat_map(|i| self.ata[i * self.k..i * self.k + m].to_vec())
-            .collect();
-        let mut b = self.atb[..m].to_vec();
-        let coef = solve(&mut a, &mut b, m);
-        let explained: f64 = coef.iter().zip(&self.atb).map(|(c, v)| c * v).sum();
-        (coef, (self.rr - explained).max(0.0))
+    /// [`Projection`] of `r` on the first `m` columns.
+    fn project(&self, r: &[f64], m: usize) -> Projection {
+        self.project_with(r, r.iter().map(|v| v * v).sum(), m)
+    }
+
+    /// [`Projection`] of `r` on the first `m` columns, `rr = Σ r²` given (one pass over `r` for
+    /// the sum per phase).
+    fn project_with(&self, r: &[f64], rr: f64, m: usize) -> Projection {
+        let k = self.k;
+        let mut sum = vec![0.0; self.period];
+        for chunk in r.chunks(self.period) {
+            for (s, v) in sum.iter_mut().zip(chunk) {
+                *s += v;
+            }
+        }
+        let mut atb = vec![0.0; m];
+        for (b, &s) in self.table.chunks_exact(k).zip(&sum) {
+            for (a, &bi) in atb.iter_mut().zip(&b[..m]) {
+                *a += bi * s;
+            }
+        }
+        // Forward substitution L z = Aᵀr.
+        let l = &self.chol;
+        let mut z = vec![0.0; m];
+        for i in 0..m {
+            let d = l[i * k + i];
+            if d > 0.0 {
+                let s: f64 = (0..i).map(|j| l[i * k + j] * z[j]).sum();
+                z[i] = (atb[i] - s) / d;
+            }
+        }
+        Projection { z, rr }
+    }
+
+    /// Residual sum of squares of the first `m` columns.
+    fn rss(p: &Projection, m: usize) -> f64 {
+        (p.rr - p.z[..m].iter().map(|v| v * v).sum::<f64>()).max(0.0)
+    }
+
+    /// Coefficients of the first `m` columns (back substitution `L_mᵀ β = z_m`).
+    fn coef(&self, p: &Projection, m: usize) -> Vec<f64> {
+        let (l, k) = (&self.chol, self.k);
+        let mut x = vec![0.0; m];
+        for i in (0..m).rev() {
+            let d = l[i * k + i];
+            if d > 0.0 {
+                let s: f64 = (i + 1..m).map(|j| l[j * k + i] * x[j]).sum();
+                x[i] = (p.z[i] - s) / d;
+            }
+        }
+        x
     }
 
     /// The periodic part (without the constant) of the fit `coef` at each of `n` times.
@@ -516,80 +617,164 @@ impl NormalEquations {
             .collect();
         one_period.iter().copied().cycle().take(n).collect()
     }
+
+    /// [`fourier_fit`] on this basis with `harmonics` (at most the basis's).
+    fn fit(&self, r: &[f64], harmonics: usize) -> (Vec<f64>, f64) {
+        let m = 1 + 2 * harmonics;
+        let p = self.project(r, m);
+        let coef = self.coef(&p, m);
+        (self.periodic(&coef, r.len()), Self::rss(&p, m))
+    }
+
+    /// [`fit_season`] on this basis (whose harmonics are the most tried).
+    fn season(&self, r: &[f64]) -> (Season, Vec<f64>) {
+        let n = r.len() as f64;
+        let most = (self.k - 1) / 2;
+        let p = self.project(r, self.k);
+        let mut best: Option<(f64, usize)> = None;
+        for h in 1..=most {
+            let rss = Self::rss(&p, 1 + 2 * h);
+            let crit = n * (rss.max(f64::MIN_POSITIVE) / n).ln() + 2.0 * h as f64 * n.ln();
+            if best.map_or(true, |(c, _)| crit < c) {
+                best = Some((crit, h));
+            }
+        }
+        let harmonics = best.map_or(1, |b| b.1);
+        let coef = self.coef(&p, 1 + 2 * harmonics);
+        (
+            Season {
+                period: self.period,
+                harmonics,
+            },
+            self.periodic(&coef, r.len()),
+        )
+    }
+}
+
+/// `cos` and `sin` of `2πj/P`, `j = 0..P` (computed for `j ≤ P/2`; those of `2π(P - j)/P` are
+/// the same, the sine negated).
+fn roots(period: usize) -> Vec<(f64, f64)> {
+    let w = 2.0 * std::f64::consts::PI / period as f64;
+    let mut roots: Vec<(f64, f64)> = Vec::with_capacity(period);
+    for j in 0..period {
+        let root = if 2 * j > period {
+            let (c, s) = roots[period - j];
+            (c, -s)
+        } else {
+            let a = j as f64 * w;
+            (a.cos(), a.sin())
+        };
+        roots.push(root);
+    }
+    roots
+}
+
+/// The Gram matrix `AᵀA` (`k × k`, row-major, `k = 2h + 1`) of [`FourierBasis`] for `n` values,
+/// in closed form from the `roots` of the period.
+fn gram(n: usize, harmonics: usize, roots: &[(f64, f64)]) -> Vec<f64> {
+    let period = roots.len();
+    let k = 1 + 2 * harmonics;
+    // Σ_t cos fωt and Σ_t sin fωt for f = 0..=2h (the closed form above).
+    let (q, m) = (n / period, n % period);
+    let (cs, ss): (Vec<f64>, Vec<f64>) = (0..=2 * harmonics)
+        .map(|f| {
+            let step = f % period;
+            let (mut c, mut s, mut j) = (0.0, 0.0, 0);
+            for _ in 0..m {
+                c += roots[j].0;
+                s += roots[j].1;
+                j += step;
+                if j >= period {
+                    j -= period;
+                }
+            }
+            if step == 0 {
+                c += (q * period) as f64;
+            }
+            (c, s)
+        })
+        .unzip();
+    // S at a signed frequency.
+    let sin_at = |f: isize| {
+        if f < 0 {
+            -ss[f.unsigned_abs()]
+        } else {
+            ss[f as usize]
+        }
+    };
+    // Column i: 0 the constant, else harmonic (i + 1) / 2, cos for odd i, sin for even.
+    let entry = |i: usize, j: usize| -> f64 {
+        match (i, j) {
+            (0, 0) => cs[0],
+            (0, _) | (_, 0) => {
+                let c = i.max(j);
+                let f = (c + 1) / 2;
+                if c % 2 == 1 {
+                    cs[f]
+                } else {
+                    ss[f]
+                }
+            }
+            _ => {
+                let (a, b) = ((i + 1) / 2, (j + 1) / 2);
+                let (sum, diff) = (a + b, a.abs_diff(b));
+                match (i % 2 == 1, j % 2 == 1) {
+                    (true, true) => 0.5 * (cs[diff] + cs[sum]),
+                    (false, false) => 0.5 * (cs[diff] - cs[sum]),
+                    // cos aθ sin bθ.
+                    (true, false) => 0.5 * (ss[sum] + sin_at(b as isize - a as isize)),
+                    (false, true) => 0.5 * (ss[sum] + sin_at(a as isize - b as isize)),
+                }
+            }
+        }
+    };
+    let mut g = vec![0.0; k * k];
+    for i in 0..k {
+        for j in 0..k {
+            g[i * k + j] = entry(i, j);
+        }
+    }
+    g
+}
+
+/// Lower Cholesky factor (`k × k`, row-major) of the symmetric matrix `a` (`k × k`,
+/// row-major); a column whose pivot is at most `1e-12` of the largest diagonal entry (linearly
+/// dependent on the earlier ones) is left zero.
+fn cholesky(k: usize, a: &[f64]) -> Vec<f64> {
+    let a = |i: usize, j: usize| a[i * k + j];
+    let scale = (0..k).map(|i| a(i, i).abs()).fold(0.0, f64::max);
+    let mut l = vec![0.0; k * k];
+    for j in 0..k {
+        let d = a(j, j) - (0..j).map(|m| l[j * k + m] * l[j * k + m]).sum::<f64>();
+        if d <= 1e-12 * scale {
+            continue;
+        }
+        let d = d.sqrt();
+        l[j * k + j] = d;
+        for i in j + 1..k {
+            let s: f64 = (0..j).map(|m| l[i * k + m] * l[j * k + m]).sum();
+            l[i * k + j] = (a(i, j) - s) / d;
+        }
+    }
+    l
 }
 
 /// Least-squares fit of `r` by a constant plus `harmonics` Fourier pairs of `period`: the fitted
 /// periodic part (without the constant) and the residual sum of squares. Normal equations
-/// (at most 49 unknowns) solved by Gaussian elimination with partial pivoting.
+/// (at most 49 unknowns, the Gram matrix in closed form: [`FourierBasis`]) solved by Cholesky.
 pub fn fourier_fit(r: &[f64], period: usize, harmonics: usize) -> (Vec<f64>, f64) {
-    let ne = NormalEquations::new(r, period, harmonics);
-    let (coef, rss) = ne.solve_first(harmonics);
-    (ne.periodic(&coef, r.len()), rss)
+    FourierBasis::new(r.len(), period, harmonics).fit(r, harmonics)
 }
 
-/// Residual sum of squares of [`fourier_fit`] without the fitted values.
-fn fourier_rss(r: &[f64], period: usize, harmonics: usize) -> f64 {
-    NormalEquations::new(r, period, harmonics)
-        .solve_first(harmonics)
-        .1
-}
-
-/// Solves `a x = b` (`a` k×k, row-major; both overwritten); a singular pivot gives 0 for that
-/// unknown (the column adds nothing to the fit).
-fn solve(a: &mut [f64], b: &mut [f64], k: usize) -> Vec<f64> {
-    let scale = (0..k).map(|i| a[i * k + i].abs()).fold(0.0, f64::max);
-    for c in 0..k {
-        let piv = (c..k)
-            .max_by(|&i, &j| a[i * k + c].abs().total_cmp(&a[j * k + c].abs()))
-            .unwrap_or(c);
-        if piv != c {
-            for j in 0..k {
-                a.swap(c * k + j, piv * k + j);
-            }
-            b.swap(c, piv);
-        }
-        let d = a[c * k + c];
-        if d.abs() <= 1e-12 * scale {
-            continue;
-        }
-        for i in c + 1..k {
-            let f = a[i * k + c] / d;
-            if f != 0.0 {
-                for j in c..k {
-                    a[i * k + j] -= f * a[c * k + j];
-                }
-                b[i] -= f * b[c];
-            }
-        }
-    }
-    let mut x = vec![0.0; k];
-    for c in (0..k).rev() {
-        let d = a[c * k + c];
-        if d.abs() <= 1e-12 * scale {
-            continue;
-        }
-        let s: f64 = (c + 1..k).map(|j| a[c * k + j] * x[j]).sum();
-        x[c] = (b[c] - s) / d;
-    }
-    x
+/// Most harmonics tried for `period`: `min(MAX_HARMONICS, (P - 1)/2)`, at least 1.
+fn most_harmonics(period: usize) -> usize {
+    ((period - 1) / 2).clamp(1, MAX_HARMONICS)
 }
 
 /// The number of harmonics (1..=min([`MAX_HARMONICS`], (P - 1)/2)) minimising `n ln(RSS_H/n) + 2H ln n` for
 /// the residual `r` and period `period`, with its fitted periodic part.
 pub fn fit_season(r: &[f64], period: usize) -> (Season, Vec<f64>) {
-    let n = r.len() as f64;
-    let most = ((period - 1) / 2).clamp(1, MAX_HARMONICS);
-    let ne = NormalEquations::new(r, period, most);
-    let mut best: Option<(f64, usize, Vec<f64>)> = None;
-    for h in 1..=most {
-        let (coef, rss) = ne.solve_first(h);
-        let crit = n * (rss.max(f64::MIN_POSITIVE) / n).ln() + 2.0 * h as f64 * n.ln();
-        if best.as_ref().map_or(true, |(c, ..)| crit < *c) {
-            best = Some((crit, h, coef));
-        }
-    }
-    let (_, harmonics, coef) = best.unwrap_or((0.0, 1, vec![0.0]));
-    (Season { period, harmonics }, ne.periodic(&coef, r.len()))
+    FourierBasis::new(r.len(), period, most_harmonics(period)).season(r)
 }
 
 /// The period within ±15 % of `period` whose one-harmonic fit of `r` has the least residual
@@ -603,7 +788,9 @@ pub fn refine_period(r: &[f64], period: usize) -> usize {
     let stride = ((hi - lo) / 40).max(1);
     let detrended = minus_moving_average(r, period / 2);
     let r = &detrended[..];
-    let rss = |p: usize| fourier_rss(r, p, 1);
+    let rr: f64 = r.iter().map(|v| v * v).sum();
+    let rss =
+        |p: usize| FourierBasis::rss(&FourierBasis::new(r.len(), p, 1).project_with(r, rr, 3), 3);
     let mut best = (rss(period), period);
     for p in (lo..=hi).step_by(stride) {
         let v = rss(p);
@@ -670,19 +857,23 @@ pub(crate) fn season_fit<T>(
     let mut bkps = start.to_vec();
     let mut best: Option<(T, Season, f64)> = None;
     let mut period = period;
+    // The basis of the refined period, shared by every round (it depends on n and P only).
+    let mut basis: Option<FourierBasis> = None;
     let ln_n = (y.len() as f64).ln();
     for round in 0..SEASON_ROUNDS {
         let r = step_residual(y, &bkps);
         if round == 0 {
             period = refine_period(&r, period);
         }
-        let (season, s_y) = fit_season(&r, period);
-        let (s_x, _) = fourier_fit(&step_residual(x, &bkps), period, season.harmonics);
+        let basis =
+            basis.get_or_insert_with(|| FourierBasis::new(y.len(), period, most_harmonics(period)));
+        let (season, s_y) = basis.season(&r);
+        let (s_x, _) = basis.fit(&step_residual(x, &bkps), season.harmonics);
         let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
         let x_des: Vec<f64> = x.iter().zip(&s_x).map(|(a, b)| a - b).collect();
         let (found, idx) = steps(&x_des, &y_des)?;
         // The BIC of these steps with the periodic component refitted to them.
-        let (s_y, _) = fourier_fit(&step_residual(y, &idx), period, season.harmonics);
+        let (s_y, _) = basis.fit(&step_residual(y, &idx), season.harmonics);
         let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
         let criterion = bic(&y_des, &idx, false, phi) + (2 * season.harmonics + 1) as f64 * ln_n;
         let repeat = idx == bkps;
@@ -1157,6 +1348,116 @@ mod tests {
             })
             .collect();
         assert!(trend_test(&y, 0, 300, 600).is_some_and(|p| p < 1e-6));
+    }
+
+    /// The Gram matrix in closed form against the direct sums over `t` of the products of the
+    /// columns (cos and sin of `2πht/P` from the angle), with whole and partial last periods,
+    /// fewer values than a period, and harmonics aliased onto others (`2h ≥ P`).
+    #[test]
+    fn gram_closed_form_matches_the_direct_sums() {
+        for (n, period, harmonics) in [
+            (1000, 96, 24),
+            (1030, 96, 5),
+            (1440 * 3 + 7, 1440, 24),
+            (200, 5, 3),
+            (7, 12, 4),
+            (100, 4, 1),
+        ] {
+            let k = 1 + 2 * harmonics;
+            let column = |i: usize, t: usize| {
+                let a = 2.0 * std::f64::consts::PI * ((i + 1) / 2 * t) as f64 / period as f64;
+                match i {
+                    0 => 1.0,
+                    _ if i % 2 == 1 => a.cos(),
+                    _ => a.sin(),
+                }
+            };
+            let g = gram(n, harmonics, &roots(period));
+            for i in 0..k {
+                for j in 0..k {
+                    let direct: f64 = (0..n).map(|t| column(i, t) * column(j, t)).sum();
+                    let got = g[i * k + j];
+                    assert!(
+                        (got - direct).abs() <= 1e-9 * n as f64 * 1e-3,
+                        "n={n} P={period} ({i}, {j}): {got} vs {direct}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The Kalman filter as it was written before its steady state was skipped and its grid
+    /// run in one pass: the same sums to the bit, with resets and at every grid point.
+    #[test]
+    fn kalman_steady_state_and_one_pass_change_no_bit() {
+        fn reference(y: &[f64], bkps: &[usize], p: &DecafsParams) -> (f64, f64, usize) {
+            let (q_eta, q_nu) = (p.sigma_eta * p.sigma_eta, p.sigma_nu * p.sigma_nu);
+            let phi = p.phi;
+            let (mut m, mut e) = (0.0, 0.0);
+            let (mut p11, mut p12, mut p22) = (0.0, 0.0, q_nu / (1.0 - phi * phi));
+            let mut next = bkps.iter().peekable();
+            let (mut norm, mut log_f, mut used) = (0.0, 0.0, 0);
+            for (t, &yt) in y.iter().enumerate() {
+                let reset = t == 0 || next.peek().is_some_and(|&&b| b == t);
+                if reset && t > 0 {
+                    next.next();
+                }
+                if t > 0 {
+                    e *= phi;
+                    p11 += q_eta;
+                    p12 *= phi;
+                    p22 = phi * phi * p22 + q_nu;
+                }
+                if reset {
+                    m = yt - e;
+                    p11 = p22;
+                    p12 = -p22;
+                } else {
+                    let v = yt - m - e;
+                    let f = p11 + 2.0 * p12 + p22;
+                    let (k1, k2) = ((p11 + p12) / f, (p12 + p22) / f);
+                    m += k1 * v;
+                    e += k2 * v;
+                    let (n11, n12, n22) = (p11 - k1 * k1 * f, p12 - k1 * k2 * f, p22 - k2 * k2 * f);
+                    p11 = n11.max(0.0);
+                    p12 = n12;
+                    p22 = n22.max(0.0);
+                    if f > 0.0 {
+                        norm += v * v / f;
+                        log_f += f.ln();
+                        used += 1;
+                    }
+                }
+            }
+            (norm, log_f, used)
+        }
+        let mut rng = crate::stats::rng::Rng::new(3);
+        let y = walk(&mut rng, 3000, 0.05, 0.5, 1.0);
+        for bkps in [vec![], vec![700, 2100]] {
+            let params: Vec<DecafsParams> = (-24..=8)
+                .step_by(2)
+                .map(|j| DecafsParams {
+                    sigma_eta: (j as f64 / 2.0).exp2(),
+                    sigma_nu: 1.0,
+                    phi: 0.5,
+                })
+                .chain([DecafsParams {
+                    sigma_eta: 0.0,
+                    sigma_nu: 1.0,
+                    phi: 0.0,
+                }])
+                .collect();
+            let many = kalman_drift_many(&y, &bkps, &params);
+            for (p, got) in params.iter().zip(&many) {
+                let one = kalman_drift(&y, &bkps, p);
+                let want = reference(&y, &bkps, p);
+                for g in [got, &one] {
+                    assert_eq!(g.norm.to_bits(), want.0.to_bits(), "{p:?}");
+                    assert_eq!(g.log_f.to_bits(), want.1.to_bits(), "{p:?}");
+                    assert_eq!(g.used, want.2, "{p:?}");
+                }
+            }
+        }
     }
 
     #[test]
