@@ -263,129 +263,81 @@ impl Innovations {
 /// The Kalman filter of the drift model (state: level μ and AR(1) noise ε) over `y`, the level
 /// diffuse at the first value and at each of `bkps`.
 fn kalman_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> Innovations {
-    kalman_drift_many(y, bkps, std::slice::from_ref(p))[0]
-}
-
-/// [`kalman_drift`] at each of `ps`, in one pass over `y`: the filters are independent, so
-/// their steps overlap in the processor (each is a chain of dependent operations, divisions
-/// among them), and each gives the same result to the bit as alone.
-fn kalman_drift_many(y: &[f64], bkps: &[usize], ps: &[DecafsParams]) -> Vec<Innovations> {
-    let mut filters: Vec<KalmanDrift> = ps.iter().map(KalmanDrift::new).collect();
+    let (q_eta, q_nu) = (p.sigma_eta * p.sigma_eta, p.sigma_nu * p.sigma_nu);
+    let phi = p.phi;
+    // State (μ, ε); covariance [[p11, p12], [p12, p22]].
+    let (mut m, mut e) = (0.0, 0.0);
+    let (mut p11, mut p12, mut p22) = (0.0, 0.0, q_nu / (1.0 - phi * phi));
     let mut next = bkps.iter().peekable();
+    let mut out = Innovations {
+        norm: 0.0,
+        log_f: 0.0,
+        used: 0,
+    };
+    // (F, ln F) of the last innovation.
+    let mut cached = (f64::NAN, f64::NAN);
+    // The filtered covariance after the last update (bits), and the gains (F, k1, k2) once it
+    // repeats exactly: the filter has then reached its steady state within the segment (the
+    // covariance recursion does not depend on the data), and the covariance updates are
+    // skipped until the next reset, with the same results to the bit.
+    let mut last: Option<[u64; 3]> = None;
+    let mut steady: Option<(f64, f64, f64)> = None;
     for (t, &yt) in y.iter().enumerate() {
         let reset = t == 0 || next.peek().is_some_and(|&&b| b == t);
         if reset && t > 0 {
             next.next();
         }
-        for f in &mut filters {
-            f.step(t > 0, reset, yt);
-        }
-    }
-    filters.into_iter().map(|f| f.out).collect()
-}
-
-/// The state of one [`kalman_drift`] filter.
-struct KalmanDrift {
-    q_eta: f64,
-    q_nu: f64,
-    phi: f64,
-    /// State (μ, ε); covariance [[p11, p12], [p12, p22]].
-    m: f64,
-    e: f64,
-    p11: f64,
-    p12: f64,
-    p22: f64,
-    out: Innovations,
-    /// (F, ln F) of the last innovation.
-    cached: (f64, f64),
-    /// The filtered covariance after the last update (bits), and the gains (F, k1, k2) once it
-    /// repeats exactly: the filter has then reached its steady state within the segment (the
-    /// covariance recursion does not depend on the data), and the covariance updates are
-    /// skipped until the next reset, with the same results to the bit.
-    last: Option<[u64; 3]>,
-    steady: Option<(f64, f64, f64)>,
-}
-
-impl KalmanDrift {
-    fn new(p: &DecafsParams) -> Self {
-        let (q_eta, q_nu) = (p.sigma_eta * p.sigma_eta, p.sigma_nu * p.sigma_nu);
-        let phi = p.phi;
-        KalmanDrift {
-            q_eta,
-            q_nu,
-            phi,
-            m: 0.0,
-            e: 0.0,
-            p11: 0.0,
-            p12: 0.0,
-            p22: q_nu / (1.0 - phi * phi),
-            out: Innovations {
-                norm: 0.0,
-                log_f: 0.0,
-                used: 0,
-            },
-            cached: (f64::NAN, f64::NAN),
-            last: None,
-            steady: None,
-        }
-    }
-
-    /// One observation `yt`: the prediction unless it is the first, then the update (or, at a
-    /// `reset`, the diffuse level).
-    #[inline(always)]
-    fn step(&mut self, predict: bool, reset: bool, yt: f64) {
-        let phi = self.phi;
-        if predict {
+        if t > 0 {
             // Predict: μ ← μ, ε ← φ ε.
-            self.e *= phi;
-            if self.steady.is_none() || reset {
-                self.p11 += self.q_eta;
-                self.p12 *= phi;
-                self.p22 = phi * phi * self.p22 + self.q_nu;
+            e *= phi;
+            if steady.is_none() || reset {
+                p11 += q_eta;
+                p12 *= phi;
+                p22 = phi * phi * p22 + q_nu;
             }
         }
         if reset {
             // Diffuse level: the observation fixes μ given ε.
-            self.m = yt - self.e;
-            self.p11 = self.p22;
-            self.p12 = -self.p22;
-            (self.last, self.steady) = (None, None);
-        } else if let Some((f, k1, k2)) = self.steady {
-            let v = yt - self.m - self.e;
-            self.m += k1 * v;
-            self.e += k2 * v;
+            m = yt - e;
+            p11 = p22;
+            p12 = -p22;
+            (last, steady) = (None, None);
+        } else if let Some((f, k1, k2)) = steady {
+            let v = yt - m - e;
+            m += k1 * v;
+            e += k2 * v;
             if f > 0.0 {
-                self.out.norm += v * v / f;
-                self.out.log_f += self.cached.1;
-                self.out.used += 1;
+                out.norm += v * v / f;
+                out.log_f += cached.1;
+                out.used += 1;
             }
         } else {
-            let (p11, p12, p22) = (self.p11, self.p12, self.p22);
-            let v = yt - self.m - self.e;
+            let v = yt - m - e;
             let f = p11 + 2.0 * p12 + p22;
             let (k1, k2) = ((p11 + p12) / f, (p12 + p22) / f);
-            self.m += k1 * v;
-            self.e += k2 * v;
+            m += k1 * v;
+            e += k2 * v;
             let (n11, n12, n22) = (p11 - k1 * k1 * f, p12 - k1 * k2 * f, p22 - k2 * k2 * f);
-            self.p11 = n11.max(0.0);
-            self.p12 = n12;
-            self.p22 = n22.max(0.0);
-            let bits = [self.p11.to_bits(), self.p12.to_bits(), self.p22.to_bits()];
-            if self.last == Some(bits) {
-                self.steady = Some((f, k1, k2));
+            p11 = n11.max(0.0);
+            p12 = n12;
+            p22 = n22.max(0.0);
+            let bits = [p11.to_bits(), p12.to_bits(), p22.to_bits()];
+            if last == Some(bits) {
+                steady = Some((f, k1, k2));
             }
-            self.last = Some(bits);
+            last = Some(bits);
             if f > 0.0 {
-                self.out.norm += v * v / f;
+                out.norm += v * v / f;
                 // F repeats exactly in the steady state: ln F once.
-                if f != self.cached.0 {
-                    self.cached = (f, f.ln());
+                if f != cached.0 {
+                    cached = (f, f.ln());
                 }
-                self.out.log_f += self.cached.1;
-                self.out.used += 1;
+                out.log_f += cached.1;
+                out.used += 1;
             }
         }
     }
+    out
 }
 
 /// Smallest and largest `log₂(σ_η²/σ_ν²)` of the drift ratio's grid in [`ml_drift`] (its step
@@ -411,25 +363,19 @@ pub fn ml_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> DecafsParams {
     if !(s_nu > 0.0 && s_nu.is_finite()) || y.len() < 3 * (bkps.len() + 1) {
         return *p;
     }
-    let param = |log2_q: Option<f64>| DecafsParams {
-        sigma_eta: log2_q.map_or(0.0, |l| s_nu * (l / 2.0).exp2()),
-        ..*p
-    };
     let at = |log2_q: Option<f64>| {
-        let q = param(log2_q);
+        let q = DecafsParams {
+            sigma_eta: log2_q.map_or(0.0, |l| s_nu * (l / 2.0).exp2()),
+            ..*p
+        };
         (kalman_drift(y, bkps, &q), q)
     };
     let (lo, hi) = LOG2_RATIO_RANGE;
-    // The grid's filters in one pass: q = 0, then the grid in order.
-    let grid: Vec<Option<f64>> = std::iter::once(None)
-        .chain((lo..=hi).step_by(2).map(|j| Some(j as f64)))
-        .collect();
-    let params: Vec<DecafsParams> = grid.iter().map(|&l| param(l)).collect();
-    let fits = kalman_drift_many(y, bkps, &params);
-    let mut best = ((fits[0], params[0]), None);
-    for ((&fit, &q), &l) in fits.iter().zip(&params).zip(&grid).skip(1) {
-        if fit.profile() < best.0 .0.profile() {
-            best = ((fit, q), l);
+    let mut best = (at(None), None);
+    for j in (lo..=hi).step_by(2) {
+        let fit = at(Some(j as f64));
+        if fit.0.profile() < best.0 .0.profile() {
+            best = (fit, Some(j as f64));
         }
     }
     if let Some(j) = best.1 {
@@ -1386,10 +1332,10 @@ mod tests {
         }
     }
 
-    /// The Kalman filter as it was written before its steady state was skipped and its grid
-    /// run in one pass: the same sums to the bit, with resets and at every grid point.
+    /// The Kalman filter as it was written before its steady state was skipped: the same sums
+    /// to the bit, with resets and at every point of the drift ratio's grid.
     #[test]
-    fn kalman_steady_state_and_one_pass_change_no_bit() {
+    fn kalman_steady_state_changes_no_bit() {
         fn reference(y: &[f64], bkps: &[usize], p: &DecafsParams) -> (f64, f64, usize) {
             let (q_eta, q_nu) = (p.sigma_eta * p.sigma_eta, p.sigma_nu * p.sigma_nu);
             let phi = p.phi;
@@ -1447,15 +1393,12 @@ mod tests {
                     phi: 0.0,
                 }])
                 .collect();
-            let many = kalman_drift_many(&y, &bkps, &params);
-            for (p, got) in params.iter().zip(&many) {
-                let one = kalman_drift(&y, &bkps, p);
+            for p in &params {
+                let got = kalman_drift(&y, &bkps, p);
                 let want = reference(&y, &bkps, p);
-                for g in [got, &one] {
-                    assert_eq!(g.norm.to_bits(), want.0.to_bits(), "{p:?}");
-                    assert_eq!(g.log_f.to_bits(), want.1.to_bits(), "{p:?}");
-                    assert_eq!(g.used, want.2, "{p:?}");
-                }
+                assert_eq!(got.norm.to_bits(), want.0.to_bits(), "{p:?}");
+                assert_eq!(got.log_f.to_bits(), want.1.to_bits(), "{p:?}");
+                assert_eq!(got.used, want.2, "{p:?}");
             }
         }
     }
