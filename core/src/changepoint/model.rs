@@ -445,71 +445,85 @@ pub fn candidate_periods(y: &[f64]) -> Vec<usize> {
 
 /// The regression of a series of `n` values on a constant and `harmonics` Fourier pairs of
 /// `period` (columns `1, cos ωt, sin ωt, cos 2ωt, …`, ω = 2π/P, t = 0..n-1): the basis over one
-/// period and the Cholesky factor of the Gram matrix `AᵀA`, which depend on `n` and `P` only.
-/// One basis serves every series of `n` values and every number of harmonics up to
-/// `harmonics`: the first `2h + 1` columns are those of `h` harmonics, and the leading block of
-/// a Cholesky factor is the factor of the leading block.
+/// period and the normal equations' matrix `AᵀA`, which depend on `n` and `P` only, so one
+/// basis serves every series of `n` values (the backfitting rounds) and every number of
+/// harmonics up to `harmonics` (the first `2h + 1` rows and columns are those of `h`
+/// harmonics, to the bit). The basis depends on `t` only through its phase `t mod P`:
+/// `AᵀA = Σ_phase count · b bᵀ`, O(P k²) once; each series then costs one pass for its sum
+/// per phase and O(P k) for `Aᵀr`.
 ///
-/// The Gram matrix in closed form: the basis depends on `t` only through its phase `t mod P`,
-/// which occurs `q + 1` times for the first `m` phases and `q` times for the others
-/// (`n = qP + m`), and products of harmonics are sums of harmonics,
-/// ```text
-/// cos aθ cos bθ = ½ (cos (a-b)θ + cos (a+b)θ),  sin aθ sin bθ = ½ (cos (a-b)θ - cos (a+b)θ),
-/// cos aθ sin bθ = ½ (sin (a+b)θ + sin (b-a)θ),
-/// Σ_t cos fωt = qP [f ≡ 0 mod P] + Σ_{j<m} cos fωj,   Σ_t sin fωt = Σ_{j<m} sin fωj
-/// ```
-/// (over whole periods the harmonics are orthogonal), so `AᵀA` costs `O(m · h)` (the sums of
-/// the `2h + 1` frequencies over the `m < P` remainder phases) instead of `O(n h²)`.
+/// (Over whole periods the columns are orthogonal, and `AᵀA` has a closed form in O(P k); it
+/// was tried and is not used: it moves the fit in the last digits, and the step search on the
+/// deseasonalised values can turn such a difference into another change point.)
 struct FourierBasis {
     period: usize,
     /// Columns (`k = 2h + 1`).
     k: usize,
     /// Row `j` (`k` values): the basis at phase `j`.
     table: Vec<f64>,
-    /// Lower Cholesky factor of `AᵀA` (`k × k`, row-major); a column whose pivot is
-    /// negligible (a harmonic aliased onto another, `2h ≥ P`) is zero, its coefficient 0.
-    chol: Vec<f64>,
-}
-
-/// The projection of one series on a [`FourierBasis`]: `z = L⁻¹ Aᵀr` and `Σ r²`, so that the
-/// residual sum of squares of the first `m` columns is `Σ r² - Σ_{i<m} z_i²`.
-struct Projection {
-    z: Vec<f64>,
-    rr: f64,
+    /// `AᵀA` (`k × k`, row-major).
+    ata: Vec<f64>,
 }
 
 impl FourierBasis {
     fn new(n: usize, period: usize, harmonics: usize) -> Self {
         let k = 1 + 2 * harmonics;
+        let w = 2.0 * std::f64::consts::PI / period as f64;
         // Every entry is cos or sin of 2πj/P for j = ph (h + 1) mod P: P of each, computed once.
-        let roots = roots(period);
+        let roots: Vec<(f64, f64)> = (0..period)
+            .map(|j| {
+                let a = j as f64 * w;
+                (a.cos(), a.sin())
+            })
+            .collect();
         let mut table = vec![0.0; period * k];
-        for (ph, row) in table.chunks_exact_mut(k).enumerate() {
+        for row in table.chunks_exact_mut(k) {
             row[0] = 1.0;
-            for h in 0..harmonics {
-                let (c, s) = roots[ph * (h + 1) % period];
+        }
+        for h in 0..harmonics {
+            // j = ph (h + 1) mod P, stepped.
+            let step = (h + 1) % period;
+            let mut j = 0;
+            for row in table.chunks_exact_mut(k) {
+                let (c, s) = roots[j];
                 row[1 + 2 * h] = c;
                 row[2 + 2 * h] = s;
+                j += step;
+                if j >= period {
+                    j -= period;
+                }
             }
         }
-        let chol = cholesky(k, &gram(n, harmonics, &roots));
+        // Phase j occurs q + 1 times for j < n mod P, q times after (none when q = 0).
+        let (q, rem) = (n / period, n % period);
+        let mut ata = vec![0.0; k * k];
+        for (ph, b) in table.chunks_exact(k).enumerate() {
+            let c = (q + usize::from(ph < rem)) as f64;
+            if c == 0.0 {
+                continue;
+            }
+            for (i, &bi) in b.iter().enumerate() {
+                let cb = c * bi;
+                for (a, &bj) in ata[i * k..=i * k + i].iter_mut().zip(b) {
+                    *a += cb * bj;
+                }
+            }
+        }
+        for i in 0..k {
+            for j in 0..i {
+                ata[j * k + i] = ata[i * k + j];
+            }
+        }
         FourierBasis {
             period,
             k,
             table,
-            chol,
+            ata,
         }
     }
 
-    /// [`Projection`] of `r` on the first `m` columns.
-    fn project(&self, r: &[f64], m: usize) -> Projection {
-        self.project_with(r, r.iter().map(|v| v * v).sum(), m)
-    }
-
-    /// [`Projection`] of `r` on the first `m` columns, `rr = Σ r²` given (one pass over `r` for
-    /// the sum per phase).
-    fn project_with(&self, r: &[f64], rr: f64, m: usize) -> Projection {
-        let k = self.k;
+    /// `Aᵀr` on the first `m` columns (one pass over `r` for the sum per phase).
+    fn atb(&self, r: &[f64], m: usize) -> Vec<f64> {
         let mut sum = vec![0.0; self.period];
         for chunk in r.chunks(self.period) {
             for (s, v) in sum.iter_mut().zip(chunk) {
@@ -517,41 +531,26 @@ impl FourierBasis {
             }
         }
         let mut atb = vec![0.0; m];
-        for (b, &s) in self.table.chunks_exact(k).zip(&sum) {
+        // The phases that occur (all unless r is shorter than a period).
+        for (b, &s) in self.table.chunks_exact(self.k).zip(&sum).take(r.len()) {
             for (a, &bi) in atb.iter_mut().zip(&b[..m]) {
                 *a += bi * s;
             }
         }
-        // Forward substitution L z = Aᵀr.
-        let l = &self.chol;
-        let mut z = vec![0.0; m];
-        for i in 0..m {
-            let d = l[i * k + i];
-            if d > 0.0 {
-                let s: f64 = (0..i).map(|j| l[i * k + j] * z[j]).sum();
-                z[i] = (atb[i] - s) / d;
-            }
-        }
-        Projection { z, rr }
+        atb
     }
 
-    /// Residual sum of squares of the first `m` columns.
-    fn rss(p: &Projection, m: usize) -> f64 {
-        (p.rr - p.z[..m].iter().map(|v| v * v).sum::<f64>()).max(0.0)
-    }
-
-    /// Coefficients of the first `m` columns (back substitution `L_mᵀ β = z_m`).
-    fn coef(&self, p: &Projection, m: usize) -> Vec<f64> {
-        let (l, k) = (&self.chol, self.k);
-        let mut x = vec![0.0; m];
-        for i in (0..m).rev() {
-            let d = l[i * k + i];
-            if d > 0.0 {
-                let s: f64 = (i + 1..m).map(|j| l[j * k + i] * x[j]).sum();
-                x[i] = (p.z[i] - s) / d;
-            }
-        }
-        x
+    /// Coefficients and residual sum of squares `Σ r² - β·Aᵀr` of the first `m` columns,
+    /// given `Aᵀr` (at least `m` entries) and `rr = Σ r²`.
+    fn solve_first(&self, atb: &[f64], rr: f64, m: usize) -> (Vec<f64>, f64) {
+        let k = self.k;
+        let mut a: Vec<f64> = (0..m)
+            .flat_map(|i| self.ata[i * k..i * k + m].to_vec())
+            .collect();
+        let mut b = atb[..m].to_vec();
+        let coef = solve(&mut a, &mut b, m);
+        let explained: f64 = coef.iter().zip(atb).map(|(c, v)| c * v).sum();
+        (coef, (rr - explained).max(0.0))
     }
 
     /// The periodic part (without the constant) of the fit `coef` at each of `n` times.
@@ -567,26 +566,26 @@ impl FourierBasis {
     /// [`fourier_fit`] on this basis with `harmonics` (at most the basis's).
     fn fit(&self, r: &[f64], harmonics: usize) -> (Vec<f64>, f64) {
         let m = 1 + 2 * harmonics;
-        let p = self.project(r, m);
-        let coef = self.coef(&p, m);
-        (self.periodic(&coef, r.len()), Self::rss(&p, m))
+        let rr = r.iter().map(|v| v * v).sum();
+        let (coef, rss) = self.solve_first(&self.atb(r, m), rr, m);
+        (self.periodic(&coef, r.len()), rss)
     }
 
     /// [`fit_season`] on this basis (whose harmonics are the most tried).
     fn season(&self, r: &[f64]) -> (Season, Vec<f64>) {
         let n = r.len() as f64;
         let most = (self.k - 1) / 2;
-        let p = self.project(r, self.k);
-        let mut best: Option<(f64, usize)> = None;
+        let rr = r.iter().map(|v| v * v).sum();
+        let atb = self.atb(r, self.k);
+        let mut best: Option<(f64, usize, Vec<f64>)> = None;
         for h in 1..=most {
-            let rss = Self::rss(&p, 1 + 2 * h);
+            let (coef, rss) = self.solve_first(&atb, rr, 1 + 2 * h);
             let crit = n * (rss.max(f64::MIN_POSITIVE) / n).ln() + 2.0 * h as f64 * n.ln();
-            if best.map_or(true, |(c, _)| crit < c) {
-                best = Some((crit, h));
+            if best.as_ref().map_or(true, |(c, ..)| crit < *c) {
+                best = Some((crit, h, coef));
             }
         }
-        let harmonics = best.map_or(1, |b| b.1);
-        let coef = self.coef(&p, 1 + 2 * harmonics);
+        let (_, harmonics, coef) = best.unwrap_or((0.0, 1, vec![0.0]));
         (
             Season {
                 period: self.period,
@@ -597,119 +596,52 @@ impl FourierBasis {
     }
 }
 
-/// `cos` and `sin` of `2πj/P`, `j = 0..P` (computed for `j ≤ P/2`; those of `2π(P - j)/P` are
-/// the same, the sine negated).
-fn roots(period: usize) -> Vec<(f64, f64)> {
-    let w = 2.0 * std::f64::consts::PI / period as f64;
-    let mut roots: Vec<(f64, f64)> = Vec::with_capacity(period);
-    for j in 0..period {
-        let root = if 2 * j > period {
-            let (c, s) = roots[period - j];
-            (c, -s)
-        } else {
-            let a = j as f64 * w;
-            (a.cos(), a.sin())
-        };
-        roots.push(root);
-    }
-    roots
-}
-
-/// The Gram matrix `AᵀA` (`k × k`, row-major, `k = 2h + 1`) of [`FourierBasis`] for `n` values,
-/// in closed form from the `roots` of the period.
-fn gram(n: usize, harmonics: usize, roots: &[(f64, f64)]) -> Vec<f64> {
-    let period = roots.len();
-    let k = 1 + 2 * harmonics;
-    // Σ_t cos fωt and Σ_t sin fωt for f = 0..=2h (the closed form above).
-    let (q, m) = (n / period, n % period);
-    let (cs, ss): (Vec<f64>, Vec<f64>) = (0..=2 * harmonics)
-        .map(|f| {
-            let step = f % period;
-            let (mut c, mut s, mut j) = (0.0, 0.0, 0);
-            for _ in 0..m {
-                c += roots[j].0;
-                s += roots[j].1;
-                j += step;
-                if j >= period {
-                    j -= period;
-                }
-            }
-            if step == 0 {
-                c += (q * period) as f64;
-            }
-            (c, s)
-        })
-        .unzip();
-    // S at a signed frequency.
-    let sin_at = |f: isize| {
-        if f < 0 {
-            -ss[f.unsigned_abs()]
-        } else {
-            ss[f as usize]
-        }
-    };
-    // Column i: 0 the constant, else harmonic (i + 1) / 2, cos for odd i, sin for even.
-    let entry = |i: usize, j: usize| -> f64 {
-        match (i, j) {
-            (0, 0) => cs[0],
-            (0, _) | (_, 0) => {
-                let c = i.max(j);
-                let f = (c + 1) / 2;
-                if c % 2 == 1 {
-                    cs[f]
-                } else {
-                    ss[f]
-                }
-            }
-            _ => {
-                let (a, b) = ((i + 1) / 2, (j + 1) / 2);
-                let (sum, diff) = (a + b, a.abs_diff(b));
-                match (i % 2 == 1, j % 2 == 1) {
-                    (true, true) => 0.5 * (cs[diff] + cs[sum]),
-                    (false, false) => 0.5 * (cs[diff] - cs[sum]),
-                    // cos aθ sin bθ.
-                    (true, false) => 0.5 * (ss[sum] + sin_at(b as isize - a as isize)),
-                    (false, true) => 0.5 * (ss[sum] + sin_at(a as isize - b as isize)),
-                }
-            }
-        }
-    };
-    let mut g = vec![0.0; k * k];
-    for i in 0..k {
-        for j in 0..k {
-            g[i * k + j] = entry(i, j);
-        }
-    }
-    g
-}
-
-/// Lower Cholesky factor (`k × k`, row-major) of the symmetric matrix `a` (`k × k`,
-/// row-major); a column whose pivot is at most `1e-12` of the largest diagonal entry (linearly
-/// dependent on the earlier ones) is left zero.
-fn cholesky(k: usize, a: &[f64]) -> Vec<f64> {
-    let a = |i: usize, j: usize| a[i * k + j];
-    let scale = (0..k).map(|i| a(i, i).abs()).fold(0.0, f64::max);
-    let mut l = vec![0.0; k * k];
-    for j in 0..k {
-        let d = a(j, j) - (0..j).map(|m| l[j * k + m] * l[j * k + m]).sum::<f64>();
-        if d <= 1e-12 * scale {
-            continue;
-        }
-        let d = d.sqrt();
-        l[j * k + j] = d;
-        for i in j + 1..k {
-            let s: f64 = (0..j).map(|m| l[i * k + m] * l[j * k + m]).sum();
-            l[i * k + j] = (a(i, j) - s) / d;
-        }
-    }
-    l
-}
-
 /// Least-squares fit of `r` by a constant plus `harmonics` Fourier pairs of `period`: the fitted
 /// periodic part (without the constant) and the residual sum of squares. Normal equations
-/// (at most 49 unknowns, the Gram matrix in closed form: [`FourierBasis`]) solved by Cholesky.
+/// (at most 49 unknowns: [`FourierBasis`]) solved by Gaussian elimination with partial
+/// pivoting.
 pub fn fourier_fit(r: &[f64], period: usize, harmonics: usize) -> (Vec<f64>, f64) {
     FourierBasis::new(r.len(), period, harmonics).fit(r, harmonics)
+}
+
+/// Solves `a x = b` (`a` k×k, row-major; both overwritten); a singular pivot gives 0 for that
+/// unknown (the column adds nothing to the fit).
+fn solve(a: &mut [f64], b: &mut [f64], k: usize) -> Vec<f64> {
+    let scale = (0..k).map(|i| a[i * k + i].abs()).fold(0.0, f64::max);
+    for c in 0..k {
+        let piv = (c..k)
+            .max_by(|&i, &j| a[i * k + c].abs().total_cmp(&a[j * k + c].abs()))
+            .unwrap_or(c);
+        if piv != c {
+            for j in 0..k {
+                a.swap(c * k + j, piv * k + j);
+            }
+            b.swap(c, piv);
+        }
+        let d = a[c * k + c];
+        if d.abs() <= 1e-12 * scale {
+            continue;
+        }
+        for i in c + 1..k {
+            let f = a[i * k + c] / d;
+            if f != 0.0 {
+                for j in c..k {
+                    a[i * k + j] -= f * a[c * k + j];
+                }
+                b[i] -= f * b[c];
+            }
+        }
+    }
+    let mut x = vec![0.0; k];
+    for c in (0..k).rev() {
+        let d = a[c * k + c];
+        if d.abs() <= 1e-12 * scale {
+            continue;
+        }
+        let s: f64 = (c + 1..k).map(|j| a[c * k + j] * x[j]).sum();
+        x[c] = (b[c] - s) / d;
+    }
+    x
 }
 
 /// Most harmonics tried for `period`: `min(MAX_HARMONICS, (P - 1)/2)`, at least 1.
@@ -735,8 +667,10 @@ pub fn refine_period(r: &[f64], period: usize) -> usize {
     let detrended = minus_moving_average(r, period / 2);
     let r = &detrended[..];
     let rr: f64 = r.iter().map(|v| v * v).sum();
-    let rss =
-        |p: usize| FourierBasis::rss(&FourierBasis::new(r.len(), p, 1).project_with(r, rr, 3), 3);
+    let rss = |p: usize| {
+        let basis = FourierBasis::new(r.len(), p, 1);
+        basis.solve_first(&basis.atb(r, 3), rr, 3).1
+    };
     let mut best = (rss(period), period);
     for p in (lo..=hi).step_by(stride) {
         let v = rss(p);
@@ -1294,42 +1228,6 @@ mod tests {
             })
             .collect();
         assert!(trend_test(&y, 0, 300, 600).is_some_and(|p| p < 1e-6));
-    }
-
-    /// The Gram matrix in closed form against the direct sums over `t` of the products of the
-    /// columns (cos and sin of `2πht/P` from the angle), with whole and partial last periods,
-    /// fewer values than a period, and harmonics aliased onto others (`2h ≥ P`).
-    #[test]
-    fn gram_closed_form_matches_the_direct_sums() {
-        for (n, period, harmonics) in [
-            (1000, 96, 24),
-            (1030, 96, 5),
-            (1440 * 3 + 7, 1440, 24),
-            (200, 5, 3),
-            (7, 12, 4),
-            (100, 4, 1),
-        ] {
-            let k = 1 + 2 * harmonics;
-            let column = |i: usize, t: usize| {
-                let a = 2.0 * std::f64::consts::PI * ((i + 1) / 2 * t) as f64 / period as f64;
-                match i {
-                    0 => 1.0,
-                    _ if i % 2 == 1 => a.cos(),
-                    _ => a.sin(),
-                }
-            };
-            let g = gram(n, harmonics, &roots(period));
-            for i in 0..k {
-                for j in 0..k {
-                    let direct: f64 = (0..n).map(|t| column(i, t) * column(j, t)).sum();
-                    let got = g[i * k + j];
-                    assert!(
-                        (got - direct).abs() <= 1e-9 * n as f64 * 1e-3,
-                        "n={n} P={period} ({i}, {j}): {got} vs {direct}"
-                    );
-                }
-            }
-        }
     }
 
     /// The Kalman filter as it was written before its steady state was skipped: the same sums

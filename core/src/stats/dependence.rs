@@ -93,7 +93,7 @@ pub fn acf(x: &[f64], max_lag: usize) -> Result<Acf> {
     let direct = max_lag.min(DIRECT_LAGS - 1);
     let mut values: Vec<f64> = (0..=direct).map(|k| autocov_sum(&c, k) / ss).collect();
     if max_lag > direct {
-        let sums = fft::autocov_sums(&c);
+        let sums = fft::autocov_sums_to(&c, max_lag);
         values.extend(sums[direct + 1..=max_lag].iter().map(|v| v / ss));
     }
     Ok(Acf { values, n: x.len() })

@@ -51,8 +51,21 @@ fn fft(re: &mut [f64], im: &mut [f64], (cos_t, sin_t): (&[f64], &[f64]), inverse
 
 /// `out[k] = Σ_{t=k}^{n−1} c_t c_{t−k}` for `k = 0 … n − 1`.
 pub(crate) fn autocov_sums(c: &[f64]) -> Vec<f64> {
+    autocov_sums_padded(c, (2 * c.len()).next_power_of_two())
+}
+
+/// `out[k] = Σ_{t=k}^{n−1} c_t c_{t−k}` for `k = 0 … max_lag` and the further lags the padding
+/// allows (`max_lag < n`): the series padded with zeros to a power of two of at least
+/// `n + max_lag` values, enough for the circular correlation not to wrap at those lags.
+pub(crate) fn autocov_sums_to(c: &[f64], max_lag: usize) -> Vec<f64> {
+    autocov_sums_padded(c, (c.len() + max_lag).next_power_of_two())
+}
+
+/// The autocovariance sums of `c` at the lags `k ≤ min(n - 1, size - n)` (where the circular
+/// correlation does not wrap), `c` padded with zeros to `size` values (a power of two, at
+/// least `n`).
+fn autocov_sums_padded(c: &[f64], size: usize) -> Vec<f64> {
     let n = c.len();
-    let size = (2 * n).next_power_of_two();
     let mut re = vec![0.0; size];
     let mut im = vec![0.0; size];
     re[..n].copy_from_slice(c);
@@ -64,7 +77,7 @@ pub(crate) fn autocov_sums(c: &[f64]) -> Vec<f64> {
         *i = 0.0;
     }
     fft(&mut re, &mut im, w, true);
-    re.truncate(n);
+    re.truncate(n.min(size - n + 1));
     let scale = 1.0 / size as f64;
     re.iter_mut().for_each(|v| *v *= scale);
     re
@@ -81,6 +94,18 @@ mod tests {
         for (k, f) in fast.iter().enumerate() {
             let direct: f64 = c[k..].iter().zip(&c).map(|(a, b)| a * b).sum();
             assert!((f - direct).abs() < 1e-10, "lag {k}: {f} vs {direct}");
+        }
+        // Padded only as far as the lags asked for (37 + 27 = 64 values: no wrap up to 27).
+        for max_lag in [0, 5, 27, 36] {
+            let short = autocov_sums_to(&c, max_lag);
+            assert!(short.len() > max_lag);
+            for (k, f) in short.iter().enumerate().take(max_lag + 1) {
+                let direct: f64 = c[k..].iter().zip(&c).map(|(a, b)| a * b).sum();
+                assert!(
+                    (f - direct).abs() < 1e-10,
+                    "to {max_lag}, lag {k}: {f} vs {direct}"
+                );
+            }
         }
     }
 }
