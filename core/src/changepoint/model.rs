@@ -112,8 +112,8 @@ pub const BIC_MARGIN: f64 = 10.0;
 /// the estimate can tell from noise (iid and AR(1) noise estimate σ_η ≈ 0).
 pub const DRIFT_SHARE: f64 = 0.02;
 
-/// Longest series for which the season model is tried (the autocorrelation over the periods
-/// costs O(n · P_max)).
+/// Longest series for which the season model is tried (each candidate period costs up to
+/// [`SEASON_ROUNDS`] more step searches).
 pub const SEASON_MAX_N: usize = 50_000;
 
 /// Longest period tried (a day of minute samples).
@@ -667,10 +667,8 @@ pub fn refine_period(r: &[f64], period: usize) -> usize {
     let detrended = minus_moving_average(r, period / 2);
     let r = &detrended[..];
     let rr: f64 = r.iter().map(|v| v * v).sum();
-    let rss = |p: usize| {
-        let basis = FourierBasis::new(r.len(), p, 1);
-        basis.solve_first(&basis.atb(r, 3), rr, 3).1
-    };
+    let mut sum = Vec::new();
+    let mut rss = |p: usize| one_harmonic_rss(r, rr, p, &mut sum);
     let mut best = (rss(period), period);
     for p in (lo..=hi).step_by(stride) {
         let v = rss(p);
@@ -688,6 +686,48 @@ pub fn refine_period(r: &[f64], period: usize) -> usize {
         }
     }
     best.1
+}
+
+/// Residual sum of squares of [`fourier_fit`] with one harmonic, `rr = Σ r²` given: the same
+/// operations as [`FourierBasis`] (so the same result to the bit) without its table, for the
+/// many periods of [`refine_period`]. `sum` is scratch space for the sums per phase.
+fn one_harmonic_rss(r: &[f64], rr: f64, period: usize, sum: &mut Vec<f64>) -> f64 {
+    sum.clear();
+    sum.resize(period, 0.0);
+    for chunk in r.chunks(period) {
+        for (s, v) in sum.iter_mut().zip(chunk) {
+            *s += v;
+        }
+    }
+    let (q, rem) = (r.len() / period, r.len() % period);
+    let w = 2.0 * std::f64::consts::PI / period as f64;
+    // AᵀA (lower triangle) and Aᵀr of the columns 1, cos ωt, sin ωt, summed over the phases
+    // in order.
+    let (mut a00, mut a10, mut a11, mut a20, mut a21, mut a22) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut b0, mut b1, mut b2) = (0.0, 0.0, 0.0);
+    for (ph, &s) in sum.iter().enumerate().take(r.len()) {
+        let a = ph as f64 * w;
+        let (c, sn) = (a.cos(), a.sin());
+        let count = (q + usize::from(ph < rem)) as f64;
+        let cb = count;
+        a00 += cb;
+        let cb = count * c;
+        a10 += cb;
+        a11 += cb * c;
+        let cb = count * sn;
+        a20 += cb;
+        a21 += cb * c;
+        a22 += cb * sn;
+        b0 += s;
+        b1 += c * s;
+        b2 += sn * s;
+    }
+    let mut a = [a00, a10, a20, a10, a11, a21, a20, a21, a22];
+    let atb = [b0, b1, b2];
+    let mut b = atb;
+    let coef = solve(&mut a, &mut b, 3);
+    let explained: f64 = coef.iter().zip(&atb).map(|(c, v)| c * v).sum();
+    (rr - explained).max(0.0)
 }
 
 /// `r_t` minus the mean of `r[t-h..=t+h]`, for the `t` where that window lies inside `r` (a
@@ -1228,6 +1268,39 @@ mod tests {
             })
             .collect();
         assert!(trend_test(&y, 0, 300, 600).is_some_and(|p| p < 1e-6));
+    }
+
+    /// The shortcuts of the season fit give the same bits as the general basis: the
+    /// one-harmonic residual of `refine_period`, and a basis of more harmonics (shared by the
+    /// backfitting rounds) restricted to fewer; with a partial last period and a series
+    /// shorter than the period.
+    #[test]
+    fn season_shortcuts_change_no_bit() {
+        let mut rng = crate::stats::rng::Rng::new(5);
+        let r: Vec<f64> = (0..1030)
+            .map(|t| (t as f64 * 0.07).sin() + rng.normal())
+            .collect();
+        let rr: f64 = r.iter().map(|v| v * v).sum();
+        let mut sum = Vec::new();
+        for (len, period) in [(1030, 96), (1030, 343), (1000, 4), (7, 12)] {
+            let r = &r[..len];
+            let rr_r: f64 = r.iter().map(|v| v * v).sum();
+            let general = FourierBasis::new(len, period, 1).fit(r, 1).1;
+            let short = one_harmonic_rss(r, rr_r, period, &mut sum);
+            assert_eq!(short.to_bits(), general.to_bits(), "{len} {period}");
+            let wide = FourierBasis::new(len, period, 6);
+            for h in 1..=6 {
+                let narrow = FourierBasis::new(len, period, h).fit(r, h);
+                let shared = wide.fit(r, h);
+                assert_eq!(narrow.1.to_bits(), shared.1.to_bits(), "{len} {period} {h}");
+                assert!(narrow
+                    .0
+                    .iter()
+                    .zip(&shared.0)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()));
+            }
+        }
+        assert!(rr > 0.0);
     }
 
     /// The Kalman filter as it was written before its steady state was skipped: the same sums
