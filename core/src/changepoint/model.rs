@@ -777,7 +777,9 @@ pub(crate) fn season_fit<T>(
     let mut bkps = start.to_vec();
     let mut best: Option<(T, Season, f64)> = None;
     let mut period = period;
-    // The basis of the refined period, shared by every round (it depends on n and P only).
+    // The basis of the refined period, shared by every round and by x and y (it depends on n
+    // and P only).
+    debug_assert_eq!(x.len(), y.len());
     let mut basis: Option<FourierBasis> = None;
     let ln_n = (y.len() as f64).ln();
     for round in 0..SEASON_ROUNDS {
