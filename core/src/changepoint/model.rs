@@ -544,9 +544,10 @@ impl FourierBasis {
     /// given `Aᵀr` (at least `m` entries) and `rr = Σ r²`.
     fn solve_first(&self, atb: &[f64], rr: f64, m: usize) -> (Vec<f64>, f64) {
         let k = self.k;
-        let mut a: Vec<f64> = (0..m)
-            .flat_map(|i| self.ata[i * k..i * k + m].to_vec())
-            .collect();
+        let mut a: Vec<f64> = Vec::with_capacity(m * m);
+        for row in self.ata.chunks_exact(k).take(m) {
+            a.extend_from_slice(&row[..m]);
+        }
         let mut b = atb[..m].to_vec();
         let coef = solve(&mut a, &mut b, m);
         let explained: f64 = coef.iter().zip(atb).map(|(c, v)| c * v).sum();
