@@ -112,8 +112,8 @@ pub const BIC_MARGIN: f64 = 10.0;
 /// the estimate can tell from noise (iid and AR(1) noise estimate σ_η ≈ 0).
 pub const DRIFT_SHARE: f64 = 0.02;
 
-/// Longest series for which the season model is tried (the autocorrelation over the periods
-/// costs O(n · P_max)).
+/// Longest series for which the season model is tried (each candidate period costs up to
+/// [`SEASON_ROUNDS`] more step searches).
 pub const SEASON_MAX_N: usize = 50_000;
 
 /// Longest period tried (a day of minute samples).
@@ -276,6 +276,12 @@ fn kalman_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> Innovations {
     };
     // (F, ln F) of the last innovation.
     let mut cached = (f64::NAN, f64::NAN);
+    // The filtered covariance after the last update (bits), and the gains (F, k1, k2) once it
+    // repeats exactly: the filter has then reached its steady state within the segment (the
+    // covariance recursion does not depend on the data), and the covariance updates are
+    // skipped until the next reset, with the same results to the bit.
+    let mut last: Option<[u64; 3]> = None;
+    let mut steady: Option<(f64, f64, f64)> = None;
     for (t, &yt) in y.iter().enumerate() {
         let reset = t == 0 || next.peek().is_some_and(|&&b| b == t);
         if reset && t > 0 {
@@ -284,15 +290,27 @@ fn kalman_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> Innovations {
         if t > 0 {
             // Predict: μ ← μ, ε ← φ ε.
             e *= phi;
-            p11 += q_eta;
-            p12 *= phi;
-            p22 = phi * phi * p22 + q_nu;
+            if steady.is_none() || reset {
+                p11 += q_eta;
+                p12 *= phi;
+                p22 = phi * phi * p22 + q_nu;
+            }
         }
         if reset {
             // Diffuse level: the observation fixes μ given ε.
             m = yt - e;
             p11 = p22;
             p12 = -p22;
+            (last, steady) = (None, None);
+        } else if let Some((f, k1, k2)) = steady {
+            let v = yt - m - e;
+            m += k1 * v;
+            e += k2 * v;
+            if f > 0.0 {
+                out.norm += v * v / f;
+                out.log_f += cached.1;
+                out.used += 1;
+            }
         } else {
             let v = yt - m - e;
             let f = p11 + 2.0 * p12 + p22;
@@ -303,9 +321,14 @@ fn kalman_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> Innovations {
             p11 = n11.max(0.0);
             p12 = n12;
             p22 = n22.max(0.0);
+            let bits = [p11.to_bits(), p12.to_bits(), p22.to_bits()];
+            if last == Some(bits) {
+                steady = Some((f, k1, k2));
+            }
+            last = Some(bits);
             if f > 0.0 {
                 out.norm += v * v / f;
-                // The filter reaches its steady state within a segment: F repeats exactly.
+                // F repeats exactly in the steady state: ln F once.
                 if f != cached.0 {
                     cached = (f, f.ln());
                 }
@@ -420,20 +443,30 @@ pub fn candidate_periods(y: &[f64]) -> Vec<usize> {
     peaks.into_iter().map(|(_, p)| p).collect()
 }
 
-/// The normal equations of the regression of `r` on a constant and `harmonics` Fourier
-/// pairs of `period` (columns `1, cos ωt, sin ωt, cos 2ωt, …`, so the first `2h + 1` rows and
-/// columns are those of `h` harmonics), with `Σ r²`. One pass over `r` for the count and sum
-/// per phase, the basis read from a table of one period.
-struct NormalEquations {
-    ata: Vec<f64>,
-    atb: Vec<f64>,
-    rr: f64,
+/// The regression of a series of `n` values on a constant and `harmonics` Fourier pairs of
+/// `period` (columns `1, cos ωt, sin ωt, cos 2ωt, …`, ω = 2π/P, t = 0..n-1): the basis over one
+/// period and the normal equations' matrix `AᵀA`, which depend on `n` and `P` only, so one
+/// basis serves every series of `n` values (the backfitting rounds) and every number of
+/// harmonics up to `harmonics` (the first `2h + 1` rows and columns are those of `h`
+/// harmonics, to the bit). The basis depends on `t` only through its phase `t mod P`:
+/// `AᵀA = Σ_phase count · b bᵀ`, O(P k²) once; each series then costs one pass for its sum
+/// per phase and O(P k) for `Aᵀr`.
+///
+/// (Over whole periods the columns are orthogonal, and `AᵀA` has a closed form in O(P k); it
+/// was tried and is not used: it moves the fit in the last digits, and the step search on the
+/// deseasonalised values can turn such a difference into another change point.)
+struct FourierBasis {
+    period: usize,
+    /// Columns (`k = 2h + 1`).
     k: usize,
+    /// Row `j` (`k` values): the basis at phase `j`.
     table: Vec<f64>,
+    /// `AᵀA` (`k × k`, row-major).
+    ata: Vec<f64>,
 }
 
-impl NormalEquations {
-    fn new(r: &[f64], period: usize, harmonics: usize) -> Self {
+impl FourierBasis {
+    fn new(n: usize, period: usize, harmonics: usize) -> Self {
         let k = 1 + 2 * harmonics;
         let w = 2.0 * std::f64::consts::PI / period as f64;
         // Every entry is cos or sin of 2πj/P for j = ph (h + 1) mod P: P of each, computed once.
@@ -444,40 +477,35 @@ impl NormalEquations {
             })
             .collect();
         let mut table = vec![0.0; period * k];
-        for (ph, row) in table.chunks_exact_mut(k).enumerate() {
+        for row in table.chunks_exact_mut(k) {
             row[0] = 1.0;
-            for h in 0..harmonics {
-                let (c, s) = roots[ph * (h + 1) % period];
+        }
+        for h in 0..harmonics {
+            // j = ph (h + 1) mod P, stepped.
+            let step = (h + 1) % period;
+            let mut j = 0;
+            for row in table.chunks_exact_mut(k) {
+                let (c, s) = roots[j];
                 row[1 + 2 * h] = c;
                 row[2 + 2 * h] = s;
+                j += step;
+                if j >= period {
+                    j -= period;
+                }
             }
         }
-        // The basis depends on t only through its phase t mod P: sums per phase first, then
-        // O(P k²) for the equations instead of O(n k²).
-        let mut count = vec![0.0; period];
-        let mut sum = vec![0.0; period];
-        let mut rr = 0.0;
-        let mut ph = 0;
-        for &v in r {
-            count[ph] += 1.0;
-            sum[ph] += v;
-            rr += v * v;
-            ph += 1;
-            if ph == period {
-                ph = 0;
-            }
-        }
+        // Phase j occurs q + 1 times for j < n mod P, q times after (none when q = 0).
+        let (q, rem) = (n / period, n % period);
         let mut ata = vec![0.0; k * k];
-        let mut atb = vec![0.0; k];
-        for ((b, &c), &s) in table.chunks_exact(k).zip(&count).zip(&sum) {
+        for (ph, b) in table.chunks_exact(k).enumerate() {
+            let c = (q + usize::from(ph < rem)) as f64;
             if c == 0.0 {
                 continue;
             }
-            for i in 0..k {
-                atb[i] += b[i] * s;
-                let cb = c * b[i];
-                for j in 0..=i {
-                    ata[i * k + j] += cb * b[j];
+            for (i, &bi) in b.iter().enumerate() {
+                let cb = c * bi;
+                for (a, &bj) in ata[i * k..=i * k + i].iter_mut().zip(b) {
+                    *a += cb * bj;
                 }
             }
         }
@@ -486,25 +514,44 @@ impl NormalEquations {
                 ata[j * k + i] = ata[i * k + j];
             }
         }
-        NormalEquations {
-            ata,
-            atb,
-            rr,
+        FourierBasis {
+            period,
             k,
             table,
+            ata,
         }
     }
 
-    /// Coefficients and residual sum of squares `Σ r² - β·Aᵀr` of the first `h` harmonics.
-    fn solve_first(&self, h: usize) -> (Vec<f64>, f64) {
-        let m = 1 + 2 * h;
-        let mut a: Vec<f64> = (0..m)
-            .flat_map(|i| self.ata[i * self.k..i * self.k + m].to_vec())
-            .collect();
-        let mut b = self.atb[..m].to_vec();
+    /// `Aᵀr` on the first `m` columns (one pass over `r` for the sum per phase).
+    fn atb(&self, r: &[f64], m: usize) -> Vec<f64> {
+        let mut sum = vec![0.0; self.period];
+        for chunk in r.chunks(self.period) {
+            for (s, v) in sum.iter_mut().zip(chunk) {
+                *s += v;
+            }
+        }
+        let mut atb = vec![0.0; m];
+        // The phases that occur (all unless r is shorter than a period).
+        for (b, &s) in self.table.chunks_exact(self.k).zip(&sum).take(r.len()) {
+            for (a, &bi) in atb.iter_mut().zip(&b[..m]) {
+                *a += bi * s;
+            }
+        }
+        atb
+    }
+
+    /// Coefficients and residual sum of squares `Σ r² - β·Aᵀr` of the first `m` columns,
+    /// given `Aᵀr` (at least `m` entries) and `rr = Σ r²`.
+    fn solve_first(&self, atb: &[f64], rr: f64, m: usize) -> (Vec<f64>, f64) {
+        let k = self.k;
+        let mut a: Vec<f64> = Vec::with_capacity(m * m);
+        for row in self.ata.chunks_exact(k).take(m) {
+            a.extend_from_slice(&row[..m]);
+        }
+        let mut b = atb[..m].to_vec();
         let coef = solve(&mut a, &mut b, m);
-        let explained: f64 = coef.iter().zip(&self.atb).map(|(c, v)| c * v).sum();
-        (coef, (self.rr - explained).max(0.0))
+        let explained: f64 = coef.iter().zip(atb).map(|(c, v)| c * v).sum();
+        (coef, (rr - explained).max(0.0))
     }
 
     /// The periodic part (without the constant) of the fit `coef` at each of `n` times.
@@ -516,22 +563,46 @@ impl NormalEquations {
             .collect();
         one_period.iter().copied().cycle().take(n).collect()
     }
+
+    /// [`fourier_fit`] on this basis with `harmonics` (at most the basis's).
+    fn fit(&self, r: &[f64], harmonics: usize) -> (Vec<f64>, f64) {
+        let m = 1 + 2 * harmonics;
+        let rr = r.iter().map(|v| v * v).sum();
+        let (coef, rss) = self.solve_first(&self.atb(r, m), rr, m);
+        (self.periodic(&coef, r.len()), rss)
+    }
+
+    /// [`fit_season`] on this basis (whose harmonics are the most tried).
+    fn season(&self, r: &[f64]) -> (Season, Vec<f64>) {
+        let n = r.len() as f64;
+        let most = (self.k - 1) / 2;
+        let rr = r.iter().map(|v| v * v).sum();
+        let atb = self.atb(r, self.k);
+        let mut best: Option<(f64, usize, Vec<f64>)> = None;
+        for h in 1..=most {
+            let (coef, rss) = self.solve_first(&atb, rr, 1 + 2 * h);
+            let crit = n * (rss.max(f64::MIN_POSITIVE) / n).ln() + 2.0 * h as f64 * n.ln();
+            if best.as_ref().map_or(true, |(c, ..)| crit < *c) {
+                best = Some((crit, h, coef));
+            }
+        }
+        let (_, harmonics, coef) = best.unwrap_or((0.0, 1, vec![0.0]));
+        (
+            Season {
+                period: self.period,
+                harmonics,
+            },
+            self.periodic(&coef, r.len()),
+        )
+    }
 }
 
 /// Least-squares fit of `r` by a constant plus `harmonics` Fourier pairs of `period`: the fitted
 /// periodic part (without the constant) and the residual sum of squares. Normal equations
-/// (at most 49 unknowns) solved by Gaussian elimination with partial pivoting.
+/// (at most 49 unknowns: [`FourierBasis`]) solved by Gaussian elimination with partial
+/// pivoting.
 pub fn fourier_fit(r: &[f64], period: usize, harmonics: usize) -> (Vec<f64>, f64) {
-    let ne = NormalEquations::new(r, period, harmonics);
-    let (coef, rss) = ne.solve_first(harmonics);
-    (ne.periodic(&coef, r.len()), rss)
-}
-
-/// Residual sum of squares of [`fourier_fit`] without the fitted values.
-fn fourier_rss(r: &[f64], period: usize, harmonics: usize) -> f64 {
-    NormalEquations::new(r, period, harmonics)
-        .solve_first(harmonics)
-        .1
+    FourierBasis::new(r.len(), period, harmonics).fit(r, harmonics)
 }
 
 /// Solves `a x = b` (`a` k×k, row-major; both overwritten); a singular pivot gives 0 for that
@@ -574,22 +645,15 @@ fn solve(a: &mut [f64], b: &mut [f64], k: usize) -> Vec<f64> {
     x
 }
 
+/// Most harmonics tried for `period`: `min(MAX_HARMONICS, (P - 1)/2)`, at least 1.
+fn most_harmonics(period: usize) -> usize {
+    ((period - 1) / 2).clamp(1, MAX_HARMONICS)
+}
+
 /// The number of harmonics (1..=min([`MAX_HARMONICS`], (P - 1)/2)) minimising `n ln(RSS_H/n) + 2H ln n` for
 /// the residual `r` and period `period`, with its fitted periodic part.
 pub fn fit_season(r: &[f64], period: usize) -> (Season, Vec<f64>) {
-    let n = r.len() as f64;
-    let most = ((period - 1) / 2).clamp(1, MAX_HARMONICS);
-    let ne = NormalEquations::new(r, period, most);
-    let mut best: Option<(f64, usize, Vec<f64>)> = None;
-    for h in 1..=most {
-        let (coef, rss) = ne.solve_first(h);
-        let crit = n * (rss.max(f64::MIN_POSITIVE) / n).ln() + 2.0 * h as f64 * n.ln();
-        if best.as_ref().map_or(true, |(c, ..)| crit < *c) {
-            best = Some((crit, h, coef));
-        }
-    }
-    let (_, harmonics, coef) = best.unwrap_or((0.0, 1, vec![0.0]));
-    (Season { period, harmonics }, ne.periodic(&coef, r.len()))
+    FourierBasis::new(r.len(), period, most_harmonics(period)).season(r)
 }
 
 /// The period within ±15 % of `period` whose one-harmonic fit of `r` has the least residual
@@ -603,7 +667,9 @@ pub fn refine_period(r: &[f64], period: usize) -> usize {
     let stride = ((hi - lo) / 40).max(1);
     let detrended = minus_moving_average(r, period / 2);
     let r = &detrended[..];
-    let rss = |p: usize| fourier_rss(r, p, 1);
+    let rr: f64 = r.iter().map(|v| v * v).sum();
+    let mut sum = Vec::new();
+    let mut rss = |p: usize| one_harmonic_rss(r, rr, p, &mut sum);
     let mut best = (rss(period), period);
     for p in (lo..=hi).step_by(stride) {
         let v = rss(p);
@@ -621,6 +687,48 @@ pub fn refine_period(r: &[f64], period: usize) -> usize {
         }
     }
     best.1
+}
+
+/// Residual sum of squares of [`fourier_fit`] with one harmonic, `rr = Σ r²` given: the same
+/// operations as [`FourierBasis`] (so the same result to the bit) without its table, for the
+/// many periods of [`refine_period`]. `sum` is scratch space for the sums per phase.
+fn one_harmonic_rss(r: &[f64], rr: f64, period: usize, sum: &mut Vec<f64>) -> f64 {
+    sum.clear();
+    sum.resize(period, 0.0);
+    for chunk in r.chunks(period) {
+        for (s, v) in sum.iter_mut().zip(chunk) {
+            *s += v;
+        }
+    }
+    let (q, rem) = (r.len() / period, r.len() % period);
+    let w = 2.0 * std::f64::consts::PI / period as f64;
+    // AᵀA (lower triangle) and Aᵀr of the columns 1, cos ωt, sin ωt, summed over the phases
+    // in order.
+    let (mut a00, mut a10, mut a11, mut a20, mut a21, mut a22) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut b0, mut b1, mut b2) = (0.0, 0.0, 0.0);
+    for (ph, &s) in sum.iter().enumerate().take(r.len()) {
+        let a = ph as f64 * w;
+        let (c, sn) = (a.cos(), a.sin());
+        let count = (q + usize::from(ph < rem)) as f64;
+        let cb = count;
+        a00 += cb;
+        let cb = count * c;
+        a10 += cb;
+        a11 += cb * c;
+        let cb = count * sn;
+        a20 += cb;
+        a21 += cb * c;
+        a22 += cb * sn;
+        b0 += s;
+        b1 += c * s;
+        b2 += sn * s;
+    }
+    let mut a = [a00, a10, a20, a10, a11, a21, a20, a21, a22];
+    let atb = [b0, b1, b2];
+    let mut b = atb;
+    let coef = solve(&mut a, &mut b, 3);
+    let explained: f64 = coef.iter().zip(&atb).map(|(c, v)| c * v).sum();
+    (rr - explained).max(0.0)
 }
 
 /// `r_t` minus the mean of `r[t-h..=t+h]`, for the `t` where that window lies inside `r` (a
@@ -670,19 +778,25 @@ pub(crate) fn season_fit<T>(
     let mut bkps = start.to_vec();
     let mut best: Option<(T, Season, f64)> = None;
     let mut period = period;
+    // The basis of the refined period, shared by every round and by x and y (it depends on n
+    // and P only).
+    debug_assert_eq!(x.len(), y.len());
+    let mut basis: Option<FourierBasis> = None;
     let ln_n = (y.len() as f64).ln();
     for round in 0..SEASON_ROUNDS {
         let r = step_residual(y, &bkps);
         if round == 0 {
             period = refine_period(&r, period);
         }
-        let (season, s_y) = fit_season(&r, period);
-        let (s_x, _) = fourier_fit(&step_residual(x, &bkps), period, season.harmonics);
+        let basis =
+            basis.get_or_insert_with(|| FourierBasis::new(y.len(), period, most_harmonics(period)));
+        let (season, s_y) = basis.season(&r);
+        let (s_x, _) = basis.fit(&step_residual(x, &bkps), season.harmonics);
         let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
         let x_des: Vec<f64> = x.iter().zip(&s_x).map(|(a, b)| a - b).collect();
         let (found, idx) = steps(&x_des, &y_des)?;
         // The BIC of these steps with the periodic component refitted to them.
-        let (s_y, _) = fourier_fit(&step_residual(y, &idx), period, season.harmonics);
+        let (s_y, _) = basis.fit(&step_residual(y, &idx), season.harmonics);
         let y_des: Vec<f64> = y.iter().zip(&s_y).map(|(a, b)| a - b).collect();
         let criterion = bic(&y_des, &idx, false, phi) + (2 * season.harmonics + 1) as f64 * ln_n;
         let repeat = idx == bkps;
@@ -1157,6 +1271,110 @@ mod tests {
             })
             .collect();
         assert!(trend_test(&y, 0, 300, 600).is_some_and(|p| p < 1e-6));
+    }
+
+    /// The shortcuts of the season fit give the same bits as the general basis: the
+    /// one-harmonic residual of `refine_period`, and a basis of more harmonics (shared by the
+    /// backfitting rounds) restricted to fewer; with a partial last period and a series
+    /// shorter than the period.
+    #[test]
+    fn season_shortcuts_change_no_bit() {
+        let mut rng = crate::stats::rng::Rng::new(5);
+        let r: Vec<f64> = (0..1030)
+            .map(|t| (t as f64 * 0.07).sin() + rng.normal())
+            .collect();
+        let rr: f64 = r.iter().map(|v| v * v).sum();
+        let mut sum = Vec::new();
+        for (len, period) in [(1030, 96), (1030, 343), (1000, 4), (7, 12)] {
+            let r = &r[..len];
+            let rr_r: f64 = r.iter().map(|v| v * v).sum();
+            let general = FourierBasis::new(len, period, 1).fit(r, 1).1;
+            let short = one_harmonic_rss(r, rr_r, period, &mut sum);
+            assert_eq!(short.to_bits(), general.to_bits(), "{len} {period}");
+            let wide = FourierBasis::new(len, period, 6);
+            for h in 1..=6 {
+                let narrow = FourierBasis::new(len, period, h).fit(r, h);
+                let shared = wide.fit(r, h);
+                assert_eq!(narrow.1.to_bits(), shared.1.to_bits(), "{len} {period} {h}");
+                assert!(narrow
+                    .0
+                    .iter()
+                    .zip(&shared.0)
+                    .all(|(a, b)| a.to_bits() == b.to_bits()));
+            }
+        }
+        assert!(rr > 0.0);
+    }
+
+    /// The Kalman filter as it was written before its steady state was skipped: the same sums
+    /// to the bit, with resets and at every point of the drift ratio's grid.
+    #[test]
+    fn kalman_steady_state_changes_no_bit() {
+        fn reference(y: &[f64], bkps: &[usize], p: &DecafsParams) -> (f64, f64, usize) {
+            let (q_eta, q_nu) = (p.sigma_eta * p.sigma_eta, p.sigma_nu * p.sigma_nu);
+            let phi = p.phi;
+            let (mut m, mut e) = (0.0, 0.0);
+            let (mut p11, mut p12, mut p22) = (0.0, 0.0, q_nu / (1.0 - phi * phi));
+            let mut next = bkps.iter().peekable();
+            let (mut norm, mut log_f, mut used) = (0.0, 0.0, 0);
+            for (t, &yt) in y.iter().enumerate() {
+                let reset = t == 0 || next.peek().is_some_and(|&&b| b == t);
+                if reset && t > 0 {
+                    next.next();
+                }
+                if t > 0 {
+                    e *= phi;
+                    p11 += q_eta;
+                    p12 *= phi;
+                    p22 = phi * phi * p22 + q_nu;
+                }
+                if reset {
+                    m = yt - e;
+                    p11 = p22;
+                    p12 = -p22;
+                } else {
+                    let v = yt - m - e;
+                    let f = p11 + 2.0 * p12 + p22;
+                    let (k1, k2) = ((p11 + p12) / f, (p12 + p22) / f);
+                    m += k1 * v;
+                    e += k2 * v;
+                    let (n11, n12, n22) = (p11 - k1 * k1 * f, p12 - k1 * k2 * f, p22 - k2 * k2 * f);
+                    p11 = n11.max(0.0);
+                    p12 = n12;
+                    p22 = n22.max(0.0);
+                    if f > 0.0 {
+                        norm += v * v / f;
+                        log_f += f.ln();
+                        used += 1;
+                    }
+                }
+            }
+            (norm, log_f, used)
+        }
+        let mut rng = crate::stats::rng::Rng::new(3);
+        let y = walk(&mut rng, 3000, 0.05, 0.5, 1.0);
+        for bkps in [vec![], vec![700, 2100]] {
+            let params: Vec<DecafsParams> = (-24..=8)
+                .step_by(2)
+                .map(|j| DecafsParams {
+                    sigma_eta: (j as f64 / 2.0).exp2(),
+                    sigma_nu: 1.0,
+                    phi: 0.5,
+                })
+                .chain([DecafsParams {
+                    sigma_eta: 0.0,
+                    sigma_nu: 1.0,
+                    phi: 0.0,
+                }])
+                .collect();
+            for p in &params {
+                let got = kalman_drift(&y, &bkps, p);
+                let want = reference(&y, &bkps, p);
+                assert_eq!(got.norm.to_bits(), want.0.to_bits(), "{p:?}");
+                assert_eq!(got.log_f.to_bits(), want.1.to_bits(), "{p:?}");
+                assert_eq!(got.used, want.2, "{p:?}");
+            }
+        }
     }
 
     #[test]
