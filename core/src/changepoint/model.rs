@@ -34,8 +34,8 @@
 //!    `4 ≤ P ≤ min(n/3, SEASON_MAX_PERIOD)` (at least three periods in the series; only
 //!    positive autocorrelations) that rise most above the lowest autocorrelation at shorter
 //!    lags. For each, a periodic component of `H` Fourier harmonics
-//!    (`H ≤ 24` and `H ≤ (P − 1)/2`, chosen by `n ln(RSS/n) + 2H ln n` on the residual; the period refined once,
-//!    within ±15 % by least squares on the series minus its moving average over one period,
+//!    (`H ≤ min(24, (P − 1)/2)`, chosen by `n ln(RSS/n) + 2H ln n` on the residual; the period
+//!    refined once, within ±15 % by least squares on the series minus its moving average over one period,
 //!    which a step or a trend does not bias, [`refine_period`]) is fitted by least squares
 //!    to the residual of the steps, removed, and the steps searched and validated again on
 //!    what remains (backfitting, at most [`SEASON_ROUNDS`] rounds, until the change points
