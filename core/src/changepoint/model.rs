@@ -35,10 +35,10 @@
 //!    positive autocorrelations) that rise most above the lowest autocorrelation at shorter
 //!    lags. For each, a periodic component of `H` Fourier harmonics
 //!    (`H ≤ min(24, (P − 1)/2)`, chosen by `n ln(RSS/n) + 2H ln n` on the residual; the period
-//!    refined once, within ±15 % by least squares on the series minus its moving average over one period,
-//!    which a step or a trend does not bias, [`refine_period`]) is fitted by least squares
-//!    to the residual of the steps, removed, and the steps searched and validated again on
-//!    what remains (backfitting, at most [`SEASON_ROUNDS`] rounds, until the change points
+//!    refined once, within ±15 % by least squares on the series minus its moving average over
+//!    one period, which a step or a trend does not bias, [`refine_period`]) is fitted by least
+//!    squares to the residual of the steps, removed, and the steps searched and validated again
+//!    on what remains (backfitting, at most [`SEASON_ROUNDS`] rounds, until the change points
 //!    repeat; the round with the lowest BIC is kept, so a round that lets a spurious step
 //!    absorb part of the cycle cannot win). Its BIC is that of the steps on the
 //!    deseasonalised `y` with `p = 2K + 1 + 2H + 1` (the harmonics' coefficients and the
