@@ -289,38 +289,48 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 trend,
                 bic_trend: b_trend,
             } = step_and_trend(x, options)?;
-            // Whether the level drifts: the maximum-likelihood drift ratio on short series, the
-            // robust moment estimate (model.rs, step 1); the drift fit keeps the moment
-            // estimate unless it finds no drift at all.
-            let ml = (n <= ML_DRIFT_MAX_N).then(|| ml_drift(x, &[], &moment));
-            let share = drift_share(ml.as_ref().unwrap_or(&moment));
-            let params = match ml {
-                Some(p) if moment.sigma_eta == 0.0 => p,
-                _ => moment,
-            };
             // Every BIC on the values searched (robust to outliers and tails), with the robust φ
             // of their noise; the drift fit's change points are those found on the raw values.
             let phi = step.noise.phi;
             let indices =
                 |d: &Detection| d.change_points.iter().map(|c| c.index).collect::<Vec<_>>();
-            let mut drift = None;
-            let mut b_drift = f64::NAN;
-            let direction = direction_z(&y);
-            let drifts = share > DRIFT_SHARE && direction.abs() <= DIRECTION_Z;
-            if drifts {
-                let d = detect_decafs(x, options, params, share, String::new())?;
-                let on_scores = DecafsParams::estimate(&y)?;
-                let on_scores = DecafsParams {
-                    sigma_nu: on_scores
-                        .sigma_nu
-                        .max(0.01 * on_scores.sigma_eta.max(step.noise.sigma)),
-                    ..on_scores
+            // Whether the level drifts: the maximum-likelihood drift ratio on short series, the
+            // robust moment estimate (model.rs, step 1); the drift fit keeps the moment
+            // estimate unless it finds no drift at all.
+            let drift_chain = || -> Result<DriftFit> {
+                let ml = (n <= ML_DRIFT_MAX_N).then(|| ml_drift(x, &[], &moment));
+                let share = drift_share(ml.as_ref().unwrap_or(&moment));
+                let params = match ml {
+                    Some(p) if moment.sigma_eta == 0.0 => p,
+                    _ => moment,
                 };
-                if on_scores.sigma_nu > 0.0 {
-                    b_drift = bic_drift(&y, &indices(&d), &on_scores);
+                let direction = direction_z(&y);
+                let drifts = share > DRIFT_SHARE && direction.abs() <= DIRECTION_Z;
+                let mut fit = None;
+                let mut bic = f64::NAN;
+                if drifts {
+                    let d = detect_decafs(x, options, params, share, String::new())?;
+                    let on_scores = DecafsParams::estimate(&y)?;
+                    let on_scores = DecafsParams {
+                        sigma_nu: on_scores
+                            .sigma_nu
+                            .max(0.01 * on_scores.sigma_eta.max(step.noise.sigma)),
+                        ..on_scores
+                    };
+                    if on_scores.sigma_nu > 0.0 {
+                        bic = bic_drift(&y, &indices(&d), &on_scores);
+                    }
+                    fit = Some(d);
                 }
-                drift = Some(d);
-            }
+                Ok(DriftFit {
+                    share,
+                    params,
+                    direction,
+                    drifts,
+                    fit,
+                    bic,
+                })
+            };
             // Steps on a deseasonalised series, for each candidate period (model.rs, step 3).
             let fit_period = |period: usize| {
                 season_fit(x, &y, period, &[], phi, |xd, yd| {
@@ -329,10 +339,10 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                     Ok((d, idx))
                 })
             };
-            let periods = candidate_periods(&y);
             // The periods' fits are independent: the later half on a second thread from
             // AUTO_PARALLEL_N values; taken in order below (the first error, the first best).
-            let fits: Vec<Result<(Detection, Season, f64)>> =
+            let season_fits = || -> Vec<Result<(Detection, Season, f64)>> {
+                let periods = candidate_periods(&y);
                 if n >= AUTO_PARALLEL_N && periods.len() > 1 {
                     let (first, later) = periods.split_at(periods.len() / 2);
                     std::thread::scope(|s| {
@@ -344,7 +354,28 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                     })
                 } else {
                     periods.iter().map(|&p| fit_period(p)).collect()
-                };
+                }
+            };
+            // The drift chain and the season fits are independent: from AUTO_PARALLEL_N values
+            // the drift chain runs on another thread (the first error is the drift chain's, as
+            // in the serial order).
+            let (drift, fits) = if n >= AUTO_PARALLEL_N {
+                std::thread::scope(|s| {
+                    let drift = s.spawn(drift_chain);
+                    let fits = season_fits();
+                    (joined(drift), fits)
+                })
+            } else {
+                (drift_chain(), season_fits())
+            };
+            let DriftFit {
+                share,
+                params,
+                direction,
+                drifts,
+                fit: drift,
+                bic: b_drift,
+            } = drift?;
             let mut season: Option<(Detection, Season, f64)> = None;
             for fit in fits {
                 let fit = fit?;
@@ -501,6 +532,17 @@ fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
     })
 }
 
+/// What `auto`'s drift chain finds: the drift share and parameters, the direction test, and the
+/// drift fit with its BIC when the level drifts.
+struct DriftFit {
+    share: f64,
+    params: DecafsParams,
+    direction: f64,
+    drifts: bool,
+    fit: Option<Detection>,
+    bic: f64,
+}
+
 /// The values searched, their scale and noise ([`search_values`]).
 type Values = (Scale, Vec<f64>, NoiseScale);
 
@@ -522,8 +564,10 @@ struct Fits {
     bic_trend: f64,
 }
 
-/// Number of values from which `auto` fits the step and trend models on two threads.
-const AUTO_PARALLEL_N: usize = 20_000;
+/// Number of values from which `auto` runs its independent fits on more than one thread (the
+/// step and trend fits, the drift chain and the season periods; same results either way). A
+/// fit at this size takes milliseconds, a thread about 20 µs to start.
+const AUTO_PARALLEL_N: usize = 5_000;
 
 /// A [`ModelChoice`] without estimates.
 fn choice(model: Model, reason: &str) -> ModelChoice {
