@@ -151,8 +151,12 @@ def test_nan_is_skipped_by_detect_and_infinity_names_the_index():
     x = _signal()
     ref = shiftwatch.detect(x).indices
     x[17] = np.nan
-    # A missing value is skipped; indices stay rows of the input.
-    assert shiftwatch.detect(x).indices == ref
+    # A missing value is skipped and counted; indices stay rows of the input.
+    d = shiftwatch.detect(x)
+    assert d.indices == ref
+    assert (d.n, d.missing, d.to_dict()["missing"]) == (len(x), 1, 1)
+    assert "missing=1" in repr(d)
+    assert shiftwatch.detect(_signal()).missing == 0
     with pytest.raises(ValueError, match="17"):
         shiftwatch.crops(x, 1.0, 10.0)
     x[17] = np.inf
@@ -166,8 +170,9 @@ def test_missing_values_in_pandas_and_polars_are_skipped():
 
     values = [1.0, 2.0, None, 3.0, 4.0, 5.0]
     # pandas' NA and polars' null arrive as NaN: a missing value, skipped by the engine.
-    assert shiftwatch.detect(pd.Series(values, dtype="Float64")).indices == []
-    assert shiftwatch.detect(pl.Series(values)).indices == []
+    for series in (pd.Series(values, dtype="Float64"), pl.Series(values)):
+        d = shiftwatch.detect(series)
+        assert (d.indices, d.n, d.missing) == ([], 6, 1)
 
 
 @pytest.mark.parametrize("values", [[], [1.0], [1.0, 2.0]])

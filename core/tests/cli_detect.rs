@@ -289,7 +289,11 @@ fn an_empty_grafana_cell_is_a_gap_that_is_skipped_and_counted() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("1 missing point"), "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v["n"], 39);
+    // `n` counts the skipped point, as `detect` on an array with a NaN does.
+    assert_eq!(
+        (v["n"].clone(), v["missing"].clone()),
+        (40.into(), 1.into())
+    );
     assert!(
         v["notes"][0].as_str().unwrap().contains("1 missing point"),
         "{out}"
@@ -384,8 +388,8 @@ fn a_column_without_times_from_stdin_shows_indices() {
     assert_eq!(cps.len(), 1);
     assert_eq!(cps[0]["index"], 20);
     assert!(cps[0].get("time").is_none(), "{v}");
-    // A NaN in a time-less CSV is skipped and counted (a blank line is only a blank line);
-    // the table has no time column.
+    // A NaN in a time-less CSV is skipped and counted, and indices stay rows of the file (a
+    // blank line is only a blank line, not a row); the table has no time column.
     let f = fixture(
         "gap.csv",
         &text
@@ -395,8 +399,16 @@ fn a_column_without_times_from_stdin_shows_indices() {
     let (out, err, code) = run(&["detect", f.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("1 non-finite value"), "{err}");
-    assert!(out.contains("38 values"), "{out}");
+    assert!(out.contains("39 values"), "{out}");
     assert!(!out.contains("time"), "{out}");
+    let (out, _, _) = run(&["detect", f.to_str().unwrap(), "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (v["n"].clone(), v["missing"].clone()),
+        (39.into(), 1.into())
+    );
+    // The change is at row 20 of the original 40; the blank line took row 0 away.
+    assert_eq!(v["change_points"][0]["index"], 19);
 }
 
 #[test]

@@ -235,11 +235,23 @@ impl Input {
                 .map(|&t| crate::series::time::format_rfc3339(t))
                 .collect()
         });
+        // Without a time column the timestamps are the rows' numbers.
+        let rows = self.data.report.row_numbers.then(|| {
+            timestamps_ms
+                .iter()
+                .map(|&t| usize::try_from(t).unwrap_or(0))
+                .collect()
+        });
         Source {
             file: Some(self.label.clone()),
             columns: series.iter().map(|s| s.name.clone()).collect(),
             times,
             notes,
+            rows,
+            skipped: match series {
+                [one] => one.missing(),
+                _ => 0,
+            },
         }
     }
 }

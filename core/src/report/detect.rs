@@ -24,11 +24,25 @@ pub struct Source {
     pub times: Option<Vec<String>>,
     /// What reading did to the series (rates, points skipped).
     pub notes: Vec<String>,
+    /// Row of each value in the file (0-based data rows), when the file has no time column: a
+    /// change point's `index` is then its row, counting the rows whose value was skipped.
+    pub rows: Option<Vec<usize>>,
+    /// Points of the series the reader skipped before the analysis (empty cells, absent
+    /// samples, non-finite values), counted in the report's `n` and `missing`.
+    pub skipped: usize,
 }
 
 impl Source {
     fn time_at(&self, i: usize) -> Option<String> {
         self.times.as_ref().and_then(|t| t.get(i).cloned())
+    }
+
+    /// The reported index of value `i`: its row when known, else `i`.
+    fn index_at(&self, i: usize) -> usize {
+        self.rows
+            .as_ref()
+            .and_then(|r| r.get(i).copied())
+            .unwrap_or(i)
     }
 }
 
@@ -63,8 +77,10 @@ pub struct DetectReport {
     /// Name of the series ([`crate::series::select::display_name`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
-    /// Number of values.
+    /// Number of values (rows), missing ones included.
     pub n: usize,
+    /// Number of missing values (NaN) skipped; every index still counts them as rows.
+    pub missing: usize,
     /// Search used.
     pub method: Method,
     /// Segment cost.
@@ -95,7 +111,8 @@ impl DetectReport {
         DetectReport {
             file: source.file.clone(),
             column: source.columns.first().cloned(),
-            n: d.n,
+            n: d.n + source.skipped,
+            missing: d.missing + source.skipped,
             method: d.options.method,
             cost: d.options.cost,
             penalty: d.options.penalty.to_string(),
@@ -108,7 +125,7 @@ impl DetectReport {
                 .change_points
                 .iter()
                 .map(|c| DetectChange {
-                    index: c.index,
+                    index: source.index_at(c.index),
                     time: source.time_at(c.index),
                     before: c.before,
                     after: c.after,
@@ -218,7 +235,7 @@ impl MultiDetectReport {
                 .change_points
                 .iter()
                 .map(|c| MultiChange {
-                    index: c.index,
+                    index: source.index_at(c.index),
                     time: source.time_at(c.index),
                     p_value: c.p_value,
                     p_adjusted: c.p_adjusted,
@@ -335,7 +352,7 @@ impl EDivisiveReport {
                 .iter()
                 .enumerate()
                 .map(|(k, c)| EDivisiveReportChange {
-                    index: c.index,
+                    index: source.index_at(c.index),
                     time: source.time_at(c.index),
                     before: means[k],
                     after: means[k + 1],

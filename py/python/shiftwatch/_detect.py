@@ -104,7 +104,7 @@ class Detection(Result, Plottable):
 
     Attributes:
         change_points: Validated change points, in order.
-        n: Number of values.
+        n: Number of values (rows), missing ones included.
         method: Search used.
         cost: Segment cost used.
         penalty: Penalty name (or the number given, in cost units).
@@ -113,6 +113,8 @@ class Detection(Result, Plottable):
         alpha: Level of the Holm-adjusted validation.
         noise: Estimated noise scale.
         candidates: Change points the search found before validation.
+        missing: Number of missing values (NaN, pandas ``NA``, polars ``null``) skipped; the
+            indices still count them as rows.
         model: With ``cost='auto'`` (the default) or ``'decafs'``: the model used
             (``'step'``, ``'trend'``, ``'drift'`` or ``'season'``), the reason, the drift
             share, the DeCAFS parameters, the BIC of each fit and the period and harmonics of
@@ -129,6 +131,7 @@ class Detection(Result, Plottable):
     alpha: float
     noise: NoiseScale
     candidates: tuple[int, ...] = field(repr=False)
+    missing: int = 0
     model: dict[str, Any] | None = field(repr=False, compare=False, default=None)
     _raw: dict[str, Any] = field(repr=False, compare=False, default_factory=dict)
 
@@ -136,7 +139,7 @@ class Detection(Result, Plottable):
         """The core's report, as the CLI writes it (NaN/±∞ as ``None``).
 
         Returns:
-            A JSON-serialisable dict: ``n``, ``method``, ``cost``, ``penalty``, ``model``,
+            A JSON-serialisable dict: ``n``, ``missing``, ``method``, ``cost``, ``penalty``, ``model``,
             ``penalty_value``, ``min_size``, ``alpha``, ``noise`` and ``change_points``
             (``index``, ``before``, ``after``, ``magnitude``, ``p_value``, ``p_adjusted``,
             ``kind``).
@@ -173,7 +176,8 @@ class Detection(Result, Plottable):
 
     def _repr_html_(self) -> str:
         return detection_html(
-            self, f"n={self.n}, {self.method} {self.cost}, penalty {self.penalty}, "
+            self, f"n={self.n}{f' ({self.missing} missing, skipped)' if self.missing else ''}, "
+            f"{self.method} {self.cost}, penalty {self.penalty}, "
             f"min size {self.min_size}, Holm level {self.alpha}"
         )
 
@@ -184,8 +188,9 @@ class Detection(Result, Plottable):
         )
         if len(self.change_points) > 8:
             cps += f", … ({len(self.change_points)} in all)"
+        gaps = f", missing={self.missing}" if self.missing else ""
         return (
-            f"Detection(n={self.n}, {len(self.change_points)} change point"
+            f"Detection(n={self.n}{gaps}, {len(self.change_points)} change point"
             f"{'' if len(self.change_points) == 1 else 's'}: [{cps}], method={self.method!r}, "
             f"cost={self.cost!r}, penalty={self.penalty!r} ({self.penalty_value:.4g}), "
             f"min_size={self.min_size}, alpha={self.alpha})"
@@ -213,6 +218,7 @@ class Detection(Result, Plottable):
             alpha=float(r["alpha"]),
             noise=NoiseScale(**{k: _float(v) for k, v in r["noise"].items()}),
             candidates=tuple(int(i) for i in out["candidates"]),
+            missing=int(r["missing"]),
             model=r.get("model"),
             _raw=r,
         )
