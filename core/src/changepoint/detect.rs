@@ -752,8 +752,7 @@ fn detect_fixed_with(
     } else {
         (x, y)
     };
-    let mut cache = ValidationCache::default();
-    detection.change_points = prune_incremental(bkps, options.alpha, |bkps, j| {
+    let test = |bkps: &[usize], j: usize, cache: &mut ValidationCache| {
         validate_one(
             x,
             y,
@@ -762,11 +761,42 @@ fn detect_fixed_with(
             &noise,
             tests_spread,
             piecewise_constant,
-            &mut cache,
+            cache,
         )
+    };
+    // The first tests of every change point: the later half on a second thread from
+    // PARALLEL_VALIDATION_N values, each half with its own cache, merged for the re-tests (a
+    // cached estimate depends only on its bounds, so the numbers are the same either way).
+    let mut cache = ValidationCache::default();
+    let tested: Vec<ChangePoint> = if n >= PARALLEL_VALIDATION_N && bkps.len() > 1 {
+        let half = bkps.len() / 2;
+        let (mut first, (later, later_cache)) = std::thread::scope(|s| {
+            let later = s.spawn(|| {
+                let mut cache = ValidationCache::default();
+                let tested: Vec<_> = (half..bkps.len())
+                    .map(|j| test(&bkps, j, &mut cache))
+                    .collect();
+                (tested, cache)
+            });
+            let first: Vec<_> = (0..half).map(|j| test(&bkps, j, &mut cache)).collect();
+            (first, joined(later))
+        });
+        cache.absorb(later_cache);
+        first.extend(later);
+        first
+    } else {
+        (0..bkps.len())
+            .map(|j| test(&bkps, j, &mut cache))
+            .collect()
+    };
+    detection.change_points = prune_incremental_from(bkps, tested, options.alpha, |bkps, j| {
+        test(bkps, j, &mut cache)
     });
     Ok(detection)
 }
+
+/// Number of values from which the validation's first tests run on two threads.
+const PARALLEL_VALIDATION_N: usize = 50_000;
 
 /// Validates `bkps` with `test` and, while some Holm-adjusted p-value exceeds `alpha`, drops
 /// the change point with the largest raw p-value among those and re-tests (its neighbours'
@@ -798,11 +828,21 @@ pub(super) fn prune_until_significant<T>(
 /// neighbouring segments (`test_one(bkps, j)`), Holm-adjusted: after a drop only its two
 /// neighbours are re-tested (the same result, O(changes) tests instead of O(changes²)).
 pub(super) fn prune_incremental(
-    mut bkps: Vec<usize>,
+    bkps: Vec<usize>,
     alpha: f64,
     mut test_one: impl FnMut(&[usize], usize) -> ChangePoint,
 ) -> Vec<ChangePoint> {
-    let mut tested: Vec<ChangePoint> = (0..bkps.len()).map(|j| test_one(&bkps, j)).collect();
+    let tested: Vec<ChangePoint> = (0..bkps.len()).map(|j| test_one(&bkps, j)).collect();
+    prune_incremental_from(bkps, tested, alpha, test_one)
+}
+
+/// [`prune_incremental`] from the first tests of every change point, `tested[j]` of `bkps[j]`.
+fn prune_incremental_from(
+    mut bkps: Vec<usize>,
+    mut tested: Vec<ChangePoint>,
+    alpha: f64,
+    mut test_one: impl FnMut(&[usize], usize) -> ChangePoint,
+) -> Vec<ChangePoint> {
     loop {
         holm(&mut tested);
         let worst = tested
@@ -853,6 +893,13 @@ struct Segment {
 }
 
 impl ValidationCache {
+    /// Takes in the estimates of `other` (of the same series).
+    fn absorb(&mut self, other: ValidationCache) {
+        self.segments.extend(other.segments);
+        self.windows.extend(other.windows);
+        self.trend_sides.extend(other.trend_sides);
+    }
+
     fn segment(&mut self, x: &[f64], y: &[f64], a: usize, b: usize) -> Segment {
         *self.segments.entry((a, b)).or_insert_with(|| Segment {
             y: mean_var(&y[a..b]),
