@@ -500,20 +500,19 @@ fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
     } else {
         // The drift parameters (raw values only) on a second thread from the start; the trend
         // fit on a third once the values searched are known, while this one fits the steps.
-        let (params, values, fits) = std::thread::scope(|s| {
+        let (params, searched) = std::thread::scope(|s| {
             let params = s.spawn(|| DecafsParams::estimate(x));
-            let values = search_values(x);
-            let fits = values.as_ref().ok().map(|v| {
-                std::thread::scope(|s| {
-                    let trend = s.spawn(|| fit(&trend_options, v));
-                    let step = fit(&step_options, v);
+            let searched = search_values(x).map(|v| {
+                let fits = std::thread::scope(|s| {
+                    let trend = s.spawn(|| fit(&trend_options, &v));
+                    let step = fit(&step_options, &v);
                     (step, joined(trend))
-                })
+                });
+                (v, fits)
             });
-            (joined(params), values, fits)
+            (joined(params), searched)
         });
-        let values = values?;
-        let (step, trend) = fits.ok_or_else(|| Error::invalid("values", "not searched"))?;
+        let (values, (step, trend)) = searched?;
         (values, step, params, trend)
     };
     let (scale, y, _) = values;
