@@ -180,10 +180,7 @@ pub fn fpop(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmentation> {
         check_penalty(penalty)?;
         let m = prepare(&cost, min_size)?;
         let h = n / 2;
-        let reversed: Vec<f64> = x[h..].iter().rev().copied().collect();
-        let rev = L2::new(&reversed)?;
-        let (keep, keep_rev) = (l2_keep(&cost), l2_keep(&rev));
-        if let Some(breakpoints) = fpop_split(&cost, &rev, penalty, m, &keep, &keep_rev, h) {
+        if let Some(breakpoints) = fpop_split(&cost, penalty, m, h) {
             return Ok(Segmentation {
                 cost: cost.sum_of_costs(&breakpoints),
                 breakpoints,
@@ -199,7 +196,9 @@ pub(crate) const SPLIT_MIN_N: usize = 20_000;
 
 /// The part of `[lo, hi]` where the older candidate `t` is at least as good as the newcomer
 /// (see [`fpop`]).
-fn l2_keep(cost: &L2) -> impl Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)> + Sync + '_ {
+fn l2_keep<C: CentredSums>(
+    cost: &C,
+) -> impl Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)> + '_ {
     move |t, t_new, base, lo, hi| {
         let slack = base - cost.cost(t, t_new);
         if slack < 0.0 {
@@ -226,6 +225,56 @@ fn l2_keep(cost: &L2) -> impl Fn(usize, usize, f64, f64, f64) -> Option<(f64, f6
     }
 }
 
+/// The L2 cost's prefix-sum reads FPOP's keep test needs ([`l2_keep`]).
+trait CentredSums: Cost {
+    /// Sum of the centred values over `[start, end)`.
+    fn centred_sum(&self, start: usize, end: usize) -> f64;
+}
+
+impl CentredSums for L2 {
+    #[inline]
+    fn centred_sum(&self, start: usize, end: usize) -> f64 {
+        L2::centred_sum(self, start, end)
+    }
+}
+
+/// The values from `h` of an [`L2`] cost in reverse order, read from its prefix sums (no copy):
+/// `[a, b)` of the mirror is `[n - b, n - a)` of the original.
+struct Mirrored<'a> {
+    cost: &'a L2,
+    n: usize,
+    len: usize,
+}
+
+impl<'a> Mirrored<'a> {
+    fn new(cost: &'a L2, h: usize) -> Self {
+        let n = cost.len();
+        Mirrored {
+            cost,
+            n,
+            len: n - h,
+        }
+    }
+}
+
+impl Cost for Mirrored<'_> {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    #[inline]
+    fn cost(&self, start: usize, end: usize) -> f64 {
+        self.cost.cost(self.n - end, self.n - start)
+    }
+}
+
+impl CentredSums for Mirrored<'_> {
+    #[inline]
+    fn centred_sum(&self, start: usize, end: usize) -> f64 {
+        self.cost.centred_sum(self.n - end, self.n - start)
+    }
+}
+
 /// The exact optimal partition from two FPOP runs that meet at `h`, one forward over `0..h`
 /// (on `cost`, the whole signal) and one backward over `h..n` (on `rev`, the values from `h`
 /// reversed), run on two threads; `None` when the join cannot certify the optimum (then the
@@ -245,27 +294,15 @@ fn l2_keep(cost: &L2) -> impl Fn(usize, usize, f64, f64, f64) -> Option<(f64, f6
 /// minimum length of the covering segment; when the best pair is shorter than `m`, the relaxed
 /// optimum is not certified and `None` is returned (rare: a change within `m` of the middle).
 /// Among exactly tied optima the one found may differ from the sequential recursion's.
-fn fpop_split<C, K, KR>(
-    cost: &C,
-    rev: &C,
-    penalty: f64,
-    m: usize,
-    keep: &K,
-    keep_rev: &KR,
-    h: usize,
-) -> Option<Vec<usize>>
-where
-    C: Cost + Sync + ?Sized,
-    K: Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)> + Sync,
-    KR: Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)> + Sync,
-{
+fn fpop_split(cost: &L2, penalty: f64, m: usize, h: usize) -> Option<Vec<usize>> {
     let n = cost.len();
     if h < m || n - h < m {
         return None;
     }
+    let rev = Mirrored::new(cost, h);
     let (fwd, back) = std::thread::scope(|s| {
-        let back = s.spawn(|| fpop_run(rev, penalty, m, keep_rev, n - h, true));
-        let fwd = fpop_run(cost, penalty, m, keep, h, true);
+        let back = s.spawn(|| fpop_run(&rev, penalty, m, &l2_keep(&rev), n - h, true));
+        let fwd = fpop_run(cost, penalty, m, &l2_keep(cost), h, true);
         (fwd, crate::changepoint::joined(back))
     });
     let mut best = f64::INFINITY;
@@ -311,10 +348,7 @@ mod tests {
     fn split_at(x: &[f64], penalty: f64, min_size: usize, h: usize) -> Option<Vec<usize>> {
         let cost = L2::new(x).unwrap();
         let m = prepare(&cost, min_size).unwrap();
-        let reversed: Vec<f64> = x[h..].iter().rev().copied().collect();
-        let rev = L2::new(&reversed).unwrap();
-        let (keep, keep_rev) = (l2_keep(&cost), l2_keep(&rev));
-        fpop_split(&cost, &rev, penalty, m, &keep, &keep_rev, h)
+        fpop_split(&cost, penalty, m, h)
     }
 
     /// Levels on a few segments with Gaussian-ish noise; `ties` rounds to small integers so
