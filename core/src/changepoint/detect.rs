@@ -31,8 +31,8 @@ use super::decafs::DecafsParams;
 use super::joined;
 use super::model::{
     bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, ml_drift,
-    season_fit, trend_side, trend_test_of, Model, ModelChoice, Season, TrendSide, BIC_MARGIN,
-    DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
+    replaces_steps, season_fit, trend_side, trend_test_of, Model, ModelChoice, Season, TrendSide,
+    BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
@@ -384,7 +384,13 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 }
             }
             let b_season = season.as_ref().map_or(f64::NAN, |s| s.2);
-            // The step model unless another is better by more than BIC_MARGIN.
+            // The step model unless the best of the others replaces it (model::replaces_steps).
+            let changes = |m: Model| match m {
+                Model::Trend => Some(trend.change_points.len()),
+                Model::Drift => drift.as_ref().map(|d| d.change_points.len()),
+                Model::Season => season.as_ref().map(|s| s.0.change_points.len()),
+                Model::Step => Some(step.change_points.len()),
+            };
             let model = [
                 (Model::Trend, b_trend),
                 (Model::Drift, b_drift),
@@ -393,12 +399,15 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             .into_iter()
             .filter(|(_, b)| !b.is_nan())
             .min_by(|a, b| a.1.total_cmp(&b.1))
-            .filter(|(_, b)| *b < b_step - BIC_MARGIN)
+            .filter(|&(m, b)| {
+                changes(m).is_some_and(|k| replaces_steps(b, k, b_step, step.change_points.len()))
+            })
             .map_or(Model::Step, |(m, _)| m);
             let reason = format!(
                 "drift share {share:.2} ({}); {}; BIC chooses {} (step {b_step:.1}, trend \
                  {b_trend:.1}, drift {}, season {}; another model replaces steps when its BIC \
-                 is lower by more than {BIC_MARGIN})",
+                 is lower by more than {BIC_MARGIN}, or lower with fewer change points but at \
+                 least one)",
                 if drifts {
                     "drift model fitted".to_string()
                 } else if share > DRIFT_SHARE {

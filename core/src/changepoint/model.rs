@@ -44,8 +44,12 @@
 //!    deseasonalised `y` with `p = 2K + 1 + 2H + 1` (the harmonics' coefficients and the
 //!    period). A daily load cycle or a GC sawtooth then
 //!    reads as one periodic component instead of a staircase.
-//! 4. **Choice.** Steps, unless the trend, drift or season fit has a BIC lower by more than
-//!    [`BIC_MARGIN`]; then the lowest of those three.
+//! 4. **Choice.** The lowest BIC of the trend, drift and season fits replaces the steps when it
+//!    is lower than theirs by more than [`BIC_MARGIN`], or lower and with fewer change points
+//!    but at least one ([`replaces_steps`]): the margin keeps steps as the simplest reading of
+//!    a change, and a staircase of steps that a wandering level or a trend explains as well
+//!    with fewer changes is not the simplest reading. A fit with no change at all still needs
+//!    the margin, so a step is not read away as drift or slope on weak evidence.
 //!
 //! With a numeric penalty (in the units of the l2 cost) the step model is used, so `auto`
 //! with a number gives exactly what `l2` gives.
@@ -107,6 +111,13 @@ pub struct ModelChoice {
 /// strong" evidence on Kass & Raftery's 1995 scale): steps are the simplest reading of a
 /// change, so ties and weak preferences keep them.
 pub const BIC_MARGIN: f64 = 10.0;
+
+/// Whether a fit with BIC `bic` and `changes` change points replaces the step fit (BIC
+/// `bic_step`, `step_changes` change points): its BIC is lower by more than [`BIC_MARGIN`], or
+/// lower with fewer change points but at least one (see the module documentation, step 4).
+pub fn replaces_steps(bic: f64, changes: usize, bic_step: f64, step_changes: usize) -> bool {
+    bic < bic_step - BIC_MARGIN || (bic < bic_step && changes >= 1 && changes < step_changes)
+}
 
 /// Drift share above which the drift model is fitted (and then competes by BIC): any drift
 /// the estimate can tell from noise (iid and AR(1) noise estimate σ_η ≈ 0).
@@ -1123,6 +1134,21 @@ fn drop_spikes(y: &[f64], bkps: &[usize], min_size: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn another_fit_replaces_steps_by_the_margin_or_with_fewer_changes() {
+        // Lower by more than the margin: whatever the counts.
+        assert!(replaces_steps(80.0, 0, 100.0, 1));
+        assert!(replaces_steps(80.0, 5, 100.0, 1));
+        // Within the margin: only with fewer change points, at least one.
+        assert!(replaces_steps(95.0, 1, 100.0, 6));
+        assert!(!replaces_steps(95.0, 0, 100.0, 6));
+        assert!(!replaces_steps(95.0, 2, 100.0, 2));
+        assert!(!replaces_steps(95.0, 1, 100.0, 1));
+        // Not lower: never.
+        assert!(!replaces_steps(100.0, 1, 100.0, 6));
+        assert!(!replaces_steps(f64::NAN, 1, 100.0, 6));
+    }
 
     /// The window variance against a direct sum over the covariance matrix of the window.
     #[test]
