@@ -244,3 +244,29 @@ fn step_on_a_weak_random_walk_is_not_a_staircase() {
     assert!(exact >= 16, "{exact} of 20 series with the one jump only");
     assert!(extra <= 12, "{extra} extra change points over 20 series");
 }
+
+#[test]
+fn weak_random_walk_without_a_jump_has_no_change() {
+    // Innovation sd 0.05 under unit noise over 2·10³ points: the lag-10 drift share is 1.2 %,
+    // under the moment estimate's threshold, but the likelihood's share (0.007–0.018) is above
+    // its own, so the drift fit competes and reads a wandering level without a change where
+    // the trend fit broke the line.
+    let mut changes = 0;
+    let mut drift = 0;
+    for seed in 0..20u64 {
+        let mut rng = Rng::new(900 + seed);
+        let mut level = 0.0;
+        let x: Vec<f64> = (0..2000)
+            .map(|_| {
+                level += 0.05 * rng.normal();
+                level + rng.normal()
+            })
+            .collect();
+        let (model, idx) = model_and_indices(&x);
+        changes += idx.len();
+        drift += usize::from(model == Model::Drift);
+    }
+    // With the moment threshold for both estimates: 79 change points, no drift fit.
+    assert!(changes <= 2, "{changes} change points over 20 walks");
+    assert!(drift >= 18, "{drift} of 20 walks read as drift");
+}

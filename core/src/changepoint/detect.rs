@@ -32,7 +32,7 @@ use super::joined;
 use super::model::{
     bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, ml_drift,
     replaces_steps, season_fit, trend_side, trend_test_of, Model, ModelChoice, Season, TrendSide,
-    BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE, ML_DRIFT_MAX_N,
+    BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE, DRIFT_SHARE_ML, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
@@ -305,7 +305,12 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                     _ => moment,
                 };
                 let direction = direction_z(&y);
-                let drifts = share > DRIFT_SHARE && direction.abs() <= DIRECTION_Z;
+                let threshold = if ml.is_some() {
+                    DRIFT_SHARE_ML
+                } else {
+                    DRIFT_SHARE
+                };
+                let drifts = share > threshold && direction.abs() <= DIRECTION_Z;
                 let mut fit = None;
                 let mut bic = f64::NAN;
                 if drifts {
@@ -324,6 +329,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 }
                 Ok(DriftFit {
                     share,
+                    threshold,
                     params,
                     direction,
                     drifts,
@@ -370,6 +376,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             };
             let DriftFit {
                 share,
+                threshold,
                 params,
                 direction,
                 drifts,
@@ -410,7 +417,7 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                  least one)",
                 if drifts {
                     "drift model fitted".to_string()
-                } else if share > DRIFT_SHARE {
+                } else if share > threshold {
                     format!(
                         "increments keep one direction, sign test z = {direction:.1}: a trend, \
                          no drift model"
@@ -544,6 +551,8 @@ fn step_and_trend(x: &[f64], options: &DetectOptions) -> Result<Fits> {
 /// drift fit with its BIC when the level drifts.
 struct DriftFit {
     share: f64,
+    /// The share above which the drift model is fitted ([`DRIFT_SHARE_ML`] or [`DRIFT_SHARE`]).
+    threshold: f64,
     params: DecafsParams,
     direction: f64,
     drifts: bool,

@@ -15,7 +15,7 @@
 //!    stationary; the likelihood uses every lag. Jumps inflate the likelihood's share, which
 //!    only means the drift model is fitted and then loses on BIC. The drift fit keeps the robust
 //!    moment parameters unless their σ_η is 0 (then the likelihood's). A share above
-//!    [`DRIFT_SHARE`], with increments that do not keep one direction (sign test
+//!    [`DRIFT_SHARE`] ([`DRIFT_SHARE_ML`] for the likelihood's), with increments that do not keep one direction (sign test
 //!    [`direction_z`] within ±[`DIRECTION_Z`]), fits the drift model: DeCAFS finds the jumps on
 //!    top of the wandering level, each validated by a t-test of the local jump studentised by
 //!    the same statistic on its neighbouring segments (`drift_test`: the data, not the
@@ -119,9 +119,19 @@ pub fn replaces_steps(bic: f64, changes: usize, bic_step: f64, step_changes: usi
     bic < bic_step - BIC_MARGIN || (bic < bic_step && changes >= 1 && changes < step_changes)
 }
 
-/// Drift share above which the drift model is fitted (and then competes by BIC): any drift
-/// the estimate can tell from noise (iid and AR(1) noise estimate σ_η ≈ 0).
+/// Drift share of the moment estimate above which the drift model is fitted (and then
+/// competes by BIC): any drift the estimate can tell from noise (iid and AR(1) noise estimate
+/// σ_η ≈ 0).
 pub const DRIFT_SHARE: f64 = 0.02;
+
+/// Drift share of the maximum-likelihood drift ratio ([`ml_drift`], series of at most
+/// [`ML_DRIFT_MAX_N`] values) above which the drift model is fitted. On iid and AR(1) φ = 0.5
+/// noise the likelihood's share stays below 5·10⁻⁴ (30 seeded series of 10³–2·10³ values
+/// each); a walk with σ_η = 0.05 σ_ν over 2·10³ values gives 0.007–0.018 (its lag-10 share is
+/// 1.2 %), which [`DRIFT_SHARE`] left to the step and trend fits as a staircase or a broken
+/// line. A step inflates the share too (one step in iid noise: ≈ 0.009), which only means the
+/// drift fit is made and then competes by BIC.
+pub const DRIFT_SHARE_ML: f64 = 0.005;
 
 /// Longest series for which the season model is tried (each candidate period costs up to
 /// [`SEASON_ROUNDS`] more step searches).
