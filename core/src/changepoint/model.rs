@@ -33,7 +33,9 @@
 //!    [`SEASON_CANDIDATES`] local maxima of the autocorrelation of `y` over the lags
 //!    `4 ≤ P ≤ min(n/3, SEASON_MAX_PERIOD)` (at least three periods in the series; only
 //!    positive autocorrelations) that rise most above the lowest autocorrelation at shorter
-//!    lags. For each, a periodic component of `H` Fourier harmonics
+//!    lags, each with the shortest such peak it is a multiple of (rising at least half as much:
+//!    a cycle's autocorrelation repeats at every multiple of its period, and noise can rank a
+//!    multiple first). For each, a periodic component of `H` Fourier harmonics
 //!    (`H ≤ min(24, (P − 1)/2)`, chosen by `n ln(RSS/n) + 2H ln n` on the residual; the period
 //!    refined once, within ±15 % by least squares on the series minus its moving average over
 //!    one period, which a step or a trend does not bias, [`refine_period`]) is fitted by least
@@ -433,8 +435,9 @@ pub fn ml_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> DecafsParams {
 
 /// Candidate periods of `y`: the lags `P` in `[4, min(n/3, SEASON_MAX_PERIOD)]` where the
 /// sample autocorrelation has a local maximum (`ρ_P ≥ ρ_{P±1}`) and is positive, the
-/// [`SEASON_CANDIDATES`] highest first. Empty for series longer than [`SEASON_MAX_N`] or too
-/// short for three periods of 4.
+/// [`SEASON_CANDIDATES`] highest first, each followed by the shortest such peak it is an
+/// integer multiple of (within 5 %) that rises at least half as much, when there is one. Empty for series longer than
+/// [`SEASON_MAX_N`] or too short for three periods of 4.
 pub fn candidate_periods(y: &[f64]) -> Vec<usize> {
     let n = y.len();
     let max_p = (n / 3).min(SEASON_MAX_PERIOD);
@@ -459,9 +462,33 @@ pub fn candidate_periods(y: &[f64]) -> Vec<usize> {
             }
         }
     }
+    // (rise, lag) in the order of the lags.
+    let all = peaks.clone();
     peaks.sort_by(|a, b| b.0.total_cmp(&a.0));
     peaks.truncate(SEASON_CANDIDATES);
-    peaks.into_iter().map(|(_, p)| p).collect()
+    // A cycle's autocorrelation comes back at every multiple of its period, about as high, so
+    // noise can rank a multiple first: each candidate brings the shortest peak it is a
+    // multiple of that rises at least half as much (a wiggle of the noise at a short lag rises
+    // little), and the fits' BIC chooses.
+    let mut periods: Vec<usize> = Vec::new();
+    for (rise, p) in peaks {
+        let fundamental = all
+            .iter()
+            .find(|&&(r, q)| r >= 0.5 * rise && is_multiple(p, q))
+            .map_or(p, |&(_, q)| q);
+        for c in [p, fundamental] {
+            if !periods.contains(&c) {
+                periods.push(c);
+            }
+        }
+    }
+    periods
+}
+
+/// Whether the lag `p` is `k q` for an integer `k ≥ 2`, within 5 % of `q`.
+fn is_multiple(p: usize, q: usize) -> bool {
+    let k = (p as f64 / q as f64).round();
+    k >= 2.0 && (p as f64 - k * q as f64).abs() <= 0.05 * q as f64
 }
 
 /// The regression of a series of `n` values on a constant and `harmonics` Fourier pairs of
