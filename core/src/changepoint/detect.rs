@@ -30,8 +30,8 @@ use super::cost::{robust_sigma, winsorise, CostKind, BIWEIGHT_K};
 use super::decafs::DecafsParams;
 use super::joined;
 use super::model::{
-    bic, bic_drift, candidate_periods, detect_drift, direction_z, drift_share, ml_drift,
-    replaces_steps, season_fit, trend_side, trend_test_of, Model, ModelChoice, Season, TrendSide,
+    bic, bic_drift, candidate_periods, choose_model, detect_drift, direction_z, drift_share,
+    ml_drift, season_fit, trend_side, trend_test_of, Model, ModelChoice, Season, TrendSide,
     BIC_MARGIN, DIRECTION_Z, DRIFT_SHARE, DRIFT_SHARE_ML, ML_DRIFT_MAX_N,
 };
 use super::penalty::{NoiseScale, Penalty};
@@ -398,23 +398,21 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 Model::Season => season.as_ref().map(|s| s.0.change_points.len()),
                 Model::Step => Some(step.change_points.len()),
             };
-            let model = [
+            let others: Vec<(Model, f64, usize)> = [
                 (Model::Trend, b_trend),
                 (Model::Drift, b_drift),
                 (Model::Season, b_season),
             ]
             .into_iter()
             .filter(|(_, b)| !b.is_nan())
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .filter(|&(m, b)| {
-                changes(m).is_some_and(|k| replaces_steps(b, k, b_step, step.change_points.len()))
-            })
-            .map_or(Model::Step, |(m, _)| m);
+            .filter_map(|(m, b)| changes(m).map(|k| (m, b, k)))
+            .collect();
+            let model = choose_model(&others, b_step, step.change_points.len());
             let reason = format!(
                 "drift share {share:.2} ({}); {}; BIC chooses {} (step {b_step:.1}, trend \
-                 {b_trend:.1}, drift {}, season {}; another model replaces steps when its BIC \
-                 is lower by more than {BIC_MARGIN}, or lower with fewer change points but at \
-                 least one)",
+                 {b_trend:.1}, drift {}, season {}; of the others within {BIC_MARGIN} of the \
+                 lowest, the fewest change points; it replaces steps when its BIC is lower by \
+                 more than {BIC_MARGIN}, or lower with fewer change points but at least one)",
                 if drifts {
                     "drift model fitted".to_string()
                 } else if share > threshold {

@@ -46,9 +46,13 @@
 //!    deseasonalised `y` with `p = 2K + 1 + 2H + 1` (the harmonics' coefficients and the
 //!    period). A daily load cycle or a GC sawtooth then
 //!    reads as one periodic component instead of a staircase.
-//! 4. **Choice.** The lowest BIC of the trend, drift and season fits replaces the steps when it
-//!    is lower than theirs by more than [`BIC_MARGIN`], or lower and with fewer change points
-//!    but at least one ([`replaces_steps`]): the margin keeps steps as the simplest reading of
+//! 4. **Choice.** Of the trend, drift and season fits within [`BIC_MARGIN`] of the lowest BIC,
+//!    the one with the fewest change points ([`choose_model`]; fits within the margin of each
+//!    other are equally good readings, and fewer changes is the simpler one: a GC sawtooth is a
+//!    periodic component, not a broken line with a change at each reset). It replaces the steps
+//!    when its BIC is lower than theirs by more than [`BIC_MARGIN`], or lower and with fewer
+//!    change points but at least one ([`replaces_steps`]; if it does not, the lowest-BIC fit
+//!    may): the margin keeps steps as the simplest reading of
 //!    a change, and a staircase of steps that a wandering level or a trend explains as well
 //!    with fewer changes is not the simplest reading. A fit with no change at all still needs
 //!    the margin, so a step is not read away as drift or slope on weak evidence.
@@ -119,6 +123,27 @@ pub const BIC_MARGIN: f64 = 10.0;
 /// lower with fewer change points but at least one (see the module documentation, step 4).
 pub fn replaces_steps(bic: f64, changes: usize, bic_step: f64, step_changes: usize) -> bool {
     bic < bic_step - BIC_MARGIN || (bic < bic_step && changes >= 1 && changes < step_changes)
+}
+
+/// The model used, from the BIC and change count of the step fit and of the other fits
+/// (`(model, BIC, change points)`): of the other fits within [`BIC_MARGIN`] of the lowest BIC,
+/// the one with the fewest change points (then the lowest BIC) when it [`replaces_steps`], else
+/// the lowest when it does, else steps. Fits within the margin of each other are equally good
+/// readings, and the one with fewer changes is the simpler (a GC sawtooth is one periodic
+/// component, not a broken line with a change at each reset).
+pub fn choose_model(others: &[(Model, f64, usize)], bic_step: f64, step_changes: usize) -> Model {
+    let Some(best) = others.iter().min_by(|a, b| a.1.total_cmp(&b.1)) else {
+        return Model::Step;
+    };
+    let simplest = others
+        .iter()
+        .filter(|o| o.1 <= best.1 + BIC_MARGIN)
+        .min_by(|a, b| a.2.cmp(&b.2).then(a.1.total_cmp(&b.1)))
+        .unwrap_or(best);
+    [simplest, best]
+        .into_iter()
+        .find(|o| replaces_steps(o.1, o.2, bic_step, step_changes))
+        .map_or(Model::Step, |o| o.0)
 }
 
 /// Drift share of the moment estimate above which the drift model is fitted (and then
@@ -1171,6 +1196,35 @@ fn drop_spikes(y: &[f64], bkps: &[usize], min_size: usize) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_simplest_of_the_near_best_fits_is_chosen() {
+        use Model::{Drift, Season, Step, Trend};
+        // A sawtooth: the trend's resets 6 below the season's periodic component: the season.
+        assert_eq!(
+            choose_model(&[(Trend, 169.0, 8), (Season, 175.0, 0)], 296.0, 3),
+            Season
+        );
+        // Beyond the margin, the lowest.
+        assert_eq!(
+            choose_model(&[(Trend, 160.0, 8), (Season, 175.0, 0)], 296.0, 3),
+            Trend
+        );
+        // Equal counts: the lower BIC.
+        assert_eq!(
+            choose_model(&[(Trend, 90.0, 1), (Drift, 85.0, 1)], 100.0, 4),
+            Drift
+        );
+        // The simplest does not replace the steps (no change, within the margin of them), the
+        // lowest does.
+        assert_eq!(
+            choose_model(&[(Trend, 85.0, 5), (Season, 94.0, 0)], 100.0, 0),
+            Trend
+        );
+        // Neither does.
+        assert_eq!(choose_model(&[(Trend, 95.0, 0)], 100.0, 0), Step);
+        assert_eq!(choose_model(&[], 100.0, 2), Step);
+    }
 
     #[test]
     fn another_fit_replaces_steps_by_the_margin_or_with_fewer_changes() {
