@@ -472,12 +472,14 @@ pub fn decafs(y: &[f64], params: &DecafsParams, beta: f64) -> Result<Decafs> {
             cands.push(step(q, z, w, phi, gamma, lambda));
             changed.push(false);
         }
+        let first_change = cands.len();
         for q in &live {
             let mut c = step(q, z, w, phi, gamma, 0.0);
             c.c += beta;
             cands.push(c);
             changed.push(true);
         }
+        drop_dominated_changes(&mut cands, &mut changed, first_change, lo, hi);
         envelope(&cands, &mut keep, lo, hi);
         live.clear();
         for &i in &keep {
@@ -593,6 +595,59 @@ fn step(q: &Quad, z: f64, w: f64, phi: f64, gamma: f64, lambda: f64) -> Quad {
         c: q.c + a * lambda * gamma * zr * zr / d,
         tag: q.tag,
     }
+}
+
+/// Drops the change candidates `cands[first..]` that lie strictly above the lowest of them
+/// (smallest `c`) everywhere on `[lo, hi]` (by more than a relative 10⁻¹²): they are the minimum nowhere, so [`envelope`] would
+/// not keep them (the envelope is unchanged), and its sweep no longer compares them. After a
+/// change the level is free, so the change candidates differ only through the AR(1) term:
+/// with φ small they are nearly the same parabola shifted up, and all but a few are dominated.
+fn drop_dominated_changes(
+    cands: &mut Vec<Quad>,
+    changed: &mut Vec<bool>,
+    first: usize,
+    lo: f64,
+    hi: f64,
+) {
+    let Some(best) = cands[first..]
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.c.total_cmp(&b.1.c))
+        .map(|(i, _)| first + i)
+    else {
+        return;
+    };
+    let h = cands[best];
+    let above = |g: &Quad| {
+        // g − h = A s² + B s + C in s = u − h.m; its minimum over [lo, hi] is > 0.
+        let d = g.m - h.m;
+        let a = g.a - h.a;
+        let b = -2.0 * g.a * d;
+        let c = g.a * d * d + g.c - h.c;
+        let at = |s: f64| (a * s + b) * s + c;
+        let (s0, s1) = (lo - h.m, hi - h.m);
+        let mut min = at(s0).min(at(s1));
+        if a > 0.0 {
+            let v = -b / (2.0 * a);
+            if v > s0 && v < s1 {
+                min = min.min(at(v));
+            }
+        }
+        // A relative margin keeps touching and round-off-close candidates for the envelope.
+        min > 1e-12 * (g.c.abs() + h.c.abs())
+    };
+    let mut i = first;
+    let mut k = first;
+    while i < cands.len() {
+        if i == best || !above(&cands[i]) {
+            cands[k] = cands[i];
+            changed[k] = changed[i];
+            k += 1;
+        }
+        i += 1;
+    }
+    cands.truncate(k);
+    changed.truncate(k);
 }
 
 /// Indices of the quadratics of `q` (all with `a > 0`) that are the minimum somewhere on
@@ -730,6 +785,52 @@ fn compact(nodes: &mut Vec<(u32, u32)>, live: &mut [Quad]) {
 mod tests {
     use super::*;
     use crate::stats::rng::Rng;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        /// Dropping the dominated change candidates leaves the envelope's quadratics as they
+        /// were (same quadratics, same order).
+        #[test]
+        fn dropping_dominated_changes_keeps_the_envelope(
+            live in prop::collection::vec((0.05f64..5.0, -3.0f64..3.0, 0.0f64..20.0), 1..12),
+            z in -3.0f64..3.0,
+            phi in prop_oneof![Just(0.0), 0.0f64..0.99],
+            gamma in 0.2f64..4.0,
+            lambda in prop_oneof![Just(f64::INFINITY), 0.01f64..100.0],
+            beta in 0.0f64..15.0,
+        ) {
+            let live: Vec<Quad> = live
+                .iter()
+                .enumerate()
+                .map(|(i, &(a, m, c))| Quad { a, m, c, tag: i as u32 })
+                .collect();
+            let w = 1.0 - phi;
+            let mut cands: Vec<Quad> = live.iter().map(|q| step(q, z, w, phi, gamma, lambda)).collect();
+            let mut changed = vec![false; cands.len()];
+            let first = cands.len();
+            for q in &live {
+                let mut c = step(q, z, w, phi, gamma, 0.0);
+                c.c += beta;
+                cands.push(c);
+                changed.push(true);
+            }
+            let (lo, hi) = (-8.0, 8.0);
+            let mut keep = Vec::new();
+            envelope(&cands, &mut keep, lo, hi);
+            let full: Vec<(u64, u64, u64, bool)> = keep
+                .iter()
+                .map(|&i| (cands[i].a.to_bits(), cands[i].m.to_bits(), cands[i].c.to_bits(), changed[i]))
+                .collect();
+            drop_dominated_changes(&mut cands, &mut changed, first, lo, hi);
+            envelope(&cands, &mut keep, lo, hi);
+            let pruned: Vec<(u64, u64, u64, bool)> = keep
+                .iter()
+                .map(|&i| (cands[i].a.to_bits(), cands[i].m.to_bits(), cands[i].c.to_bits(), changed[i]))
+                .collect();
+            prop_assert_eq!(full, pruned);
+        }
+    }
 
     #[test]
     fn finds_steps_on_a_random_walk_with_ar_noise() {
