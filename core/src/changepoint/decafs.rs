@@ -443,7 +443,6 @@ pub fn decafs(y: &[f64], params: &DecafsParams, beta: f64) -> Result<Decafs> {
         });
     }
     let phi = params.phi;
-    let w = 1.0 - phi;
     let gamma = 1.0 / (params.sigma_nu * params.sigma_nu);
     let lambda = if params.sigma_eta > 0.0 {
         1.0 / (params.sigma_eta * params.sigma_eta)
@@ -466,19 +465,7 @@ pub fn decafs(y: &[f64], params: &DecafsParams, beta: f64) -> Result<Decafs> {
     let mut compact_at = 1 << 16;
     for t in 1..y.len() {
         let z = y[t] - phi * y[t - 1];
-        cands.clear();
-        changed.clear();
-        for q in &live {
-            cands.push(step(q, z, w, phi, gamma, lambda));
-            changed.push(false);
-        }
-        let first_change = cands.len();
-        for q in &live {
-            let mut c = step(q, z, w, phi, gamma, 0.0);
-            c.c += beta;
-            cands.push(c);
-            changed.push(true);
-        }
+        let first_change = candidates(&live, z, phi, gamma, lambda, beta, &mut cands, &mut changed);
         drop_dominated_changes(&mut cands, &mut changed, first_change, lo, hi);
         envelope(&cands, &mut keep, lo, hi);
         live.clear();
@@ -595,6 +582,37 @@ fn step(q: &Quad, z: f64, w: f64, phi: f64, gamma: f64, lambda: f64) -> Quad {
         c: q.c + a * lambda * gamma * zr * zr / d,
         tag: q.tag,
     }
+}
+
+/// The quadratics of `Q_t` before pruning, from those of `Q_{t-1}` (`live`): each one without a
+/// change (`changed` false), then each with a change at t (penalty `beta`, `changed` true);
+/// returns the index of the first with a change.
+#[allow(clippy::too_many_arguments)]
+fn candidates(
+    live: &[Quad],
+    z: f64,
+    phi: f64,
+    gamma: f64,
+    lambda: f64,
+    beta: f64,
+    cands: &mut Vec<Quad>,
+    changed: &mut Vec<bool>,
+) -> usize {
+    let w = 1.0 - phi;
+    cands.clear();
+    changed.clear();
+    for q in live {
+        cands.push(step(q, z, w, phi, gamma, lambda));
+        changed.push(false);
+    }
+    let first = cands.len();
+    for q in live {
+        let mut c = step(q, z, w, phi, gamma, 0.0);
+        c.c += beta;
+        cands.push(c);
+        changed.push(true);
+    }
+    first
 }
 
 /// Drops the change candidates `cands[first..]` that lie strictly above the lowest of them
@@ -805,16 +823,9 @@ mod tests {
                 .enumerate()
                 .map(|(i, &(a, m, c))| Quad { a, m, c, tag: i as u32 })
                 .collect();
-            let w = 1.0 - phi;
-            let mut cands: Vec<Quad> = live.iter().map(|q| step(q, z, w, phi, gamma, lambda)).collect();
-            let mut changed = vec![false; cands.len()];
-            let first = cands.len();
-            for q in &live {
-                let mut c = step(q, z, w, phi, gamma, 0.0);
-                c.c += beta;
-                cands.push(c);
-                changed.push(true);
-            }
+            let (mut cands, mut changed) = (Vec::new(), Vec::new());
+            let first = candidates(&live, z, phi, gamma, lambda, beta, &mut cands, &mut changed);
+
             let (lo, hi) = (-8.0, 8.0);
             let mut keep = Vec::new();
             envelope(&cands, &mut keep, lo, hi);
