@@ -391,21 +391,22 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
                 }
             }
             let b_season = season.as_ref().map_or(f64::NAN, |s| s.2);
-            // The step model unless the best of the others replaces it (model::replaces_steps).
-            let changes = |m: Model| match m {
-                Model::Trend => Some(trend.change_points.len()),
-                Model::Drift => drift.as_ref().map(|d| d.change_points.len()),
-                Model::Season => season.as_ref().map(|s| s.0.change_points.len()),
-                Model::Step => Some(step.change_points.len()),
-            };
+            // The others fitted, with their BIC and number of change points (model::choose_model).
             let others: Vec<(Model, f64, usize)> = [
-                (Model::Trend, b_trend),
-                (Model::Drift, b_drift),
-                (Model::Season, b_season),
+                (Model::Trend, b_trend, Some(trend.change_points.len())),
+                (
+                    Model::Drift,
+                    b_drift,
+                    drift.as_ref().map(|d| d.change_points.len()),
+                ),
+                (
+                    Model::Season,
+                    b_season,
+                    season.as_ref().map(|s| s.0.change_points.len()),
+                ),
             ]
             .into_iter()
-            .filter(|(_, b)| !b.is_nan())
-            .filter_map(|(m, b)| changes(m).map(|k| (m, b, k)))
+            .filter_map(|(m, b, k)| Some((m, b, k?)).filter(|_| !b.is_nan()))
             .collect();
             let model = choose_model(&others, b_step, step.change_points.len());
             let reason = format!(

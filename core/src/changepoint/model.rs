@@ -15,8 +15,8 @@
 //!    stationary; the likelihood uses every lag. Jumps inflate the likelihood's share, which
 //!    only means the drift model is fitted and then loses on BIC. The drift fit keeps the robust
 //!    moment parameters unless their σ_η is 0 (then the likelihood's). A share above
-//!    [`DRIFT_SHARE`] ([`DRIFT_SHARE_ML`] for the likelihood's), with increments that do not keep one direction (sign test
-//!    [`direction_z`] within ±[`DIRECTION_Z`]), fits the drift model: DeCAFS finds the jumps on
+//!    [`DRIFT_SHARE`] ([`DRIFT_SHARE_ML`] for the likelihood's), with increments that do not
+//!    keep one direction (sign test [`direction_z`] within ±[`DIRECTION_Z`]), fits the drift model: DeCAFS finds the jumps on
 //!    top of the wandering level, each validated by a t-test of the local jump studentised by
 //!    the same statistic on its neighbouring segments (`drift_test`: the data, not the
 //!    fitted parameters, calibrate it, as `compare`'s long-run variance does for steps).
@@ -52,9 +52,9 @@
 //!    periodic component, not a broken line with a change at each reset). It replaces the steps
 //!    when its BIC is lower than theirs by more than [`BIC_MARGIN`], or lower and with fewer
 //!    change points but at least one ([`replaces_steps`]; if it does not, the lowest-BIC fit
-//!    may): the margin keeps steps as the simplest reading of
-//!    a change, and a staircase of steps that a wandering level or a trend explains as well
-//!    with fewer changes is not the simplest reading. A fit with no change at all still needs
+//!    may): the margin keeps steps as the simplest reading of a change, and a staircase of
+//!    steps that a wandering level or a trend explains as well with fewer changes is not the
+//!    simplest reading. A fit with no change at all still needs
 //!    the margin, so a step is not read away as drift or slope on weak evidence.
 //!
 //! With a numeric penalty (in the units of the l2 cost) the step model is used, so `auto`
@@ -461,8 +461,8 @@ pub fn ml_drift(y: &[f64], bkps: &[usize], p: &DecafsParams) -> DecafsParams {
 /// Candidate periods of `y`: the lags `P` in `[4, min(n/3, SEASON_MAX_PERIOD)]` where the
 /// sample autocorrelation has a local maximum (`ρ_P ≥ ρ_{P±1}`) and is positive, the
 /// [`SEASON_CANDIDATES`] highest first, each followed by the shortest such peak it is an
-/// integer multiple of (within 5 %) that rises at least half as much, when there is one. Empty for series longer than
-/// [`SEASON_MAX_N`] or too short for three periods of 4.
+/// integer multiple of (within 5 %) that rises at least half as much, when there is one.
+/// Empty for series longer than [`SEASON_MAX_N`] or too short for three periods of 4.
 pub fn candidate_periods(y: &[f64]) -> Vec<usize> {
     let n = y.len();
     let max_p = (n / 3).min(SEASON_MAX_PERIOD);
