@@ -16,10 +16,11 @@
 //!    only means the drift model is fitted and then loses on BIC. The drift fit keeps the robust
 //!    moment parameters unless their σ_η is 0 (then the likelihood's). A share above
 //!    [`DRIFT_SHARE`] ([`DRIFT_SHARE_ML`] for the likelihood's), with increments that do not
-//!    keep one direction (sign test [`direction_z`] within ±[`DIRECTION_Z`]), fits the drift model: DeCAFS finds the jumps on
-//!    top of the wandering level, each validated by a t-test of the local jump studentised by
-//!    the same statistic on its neighbouring segments (`drift_test`: the data, not the
-//!    fitted parameters, calibrate it, as `compare`'s long-run variance does for steps).
+//!    keep one direction (sign test [`direction_z`] within ±[`DIRECTION_Z`]), fits the drift
+//!    model: DeCAFS finds the jumps on top of the wandering level, each validated by a t-test
+//!    of the local jump studentised by the same statistic on its neighbouring segments
+//!    (`drift_test`: the data, not the fitted parameters, calibrate it, as `compare`'s long-run
+//!    variance does for steps).
 //! 2. **Trend or step.** The step model (`l2`) and the piecewise-linear model (`linear`) are
 //!    both searched and validated; the BIC of each validated fit is
 //!    (and [`bic_drift`] for the drift fit, from its Kalman-filter innovations):
