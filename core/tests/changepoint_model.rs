@@ -219,6 +219,18 @@ fn weekly_series_with_daily_cycle_gets_its_step() {
     }
 }
 
+/// A random walk with innovation sd `sd` under unit noise, `jump.1` added from `jump.0`.
+fn walk(seed: u64, n: usize, sd: f64, jump: (usize, f64)) -> Vec<f64> {
+    let mut rng = Rng::new(seed);
+    let mut level = 0.0;
+    (0..n)
+        .map(|t| {
+            level += sd * rng.normal();
+            level + rng.normal() + if t >= jump.0 { jump.1 } else { 0.0 }
+        })
+        .collect()
+}
+
 #[test]
 fn step_on_a_weak_random_walk_is_not_a_staircase() {
     // Innovation sd 0.1 under unit noise: over 10³ points the level wanders by ≈ 3 noise sds,
@@ -227,14 +239,7 @@ fn step_on_a_weak_random_walk_is_not_a_staircase() {
     let mut exact = 0;
     let mut extra = 0;
     for seed in 0..20u64 {
-        let mut rng = Rng::new(500 + seed);
-        let mut level = 0.0;
-        let x: Vec<f64> = (0..1000)
-            .map(|t| {
-                level += 0.1 * rng.normal();
-                level + rng.normal() + if t >= 500 { 4.0 } else { 0.0 }
-            })
-            .collect();
+        let x = walk(500 + seed, 1000, 0.1, (500, 4.0));
         let (_, idx) = model_and_indices(&x);
         let hit = idx.iter().any(|&i| (495..=505).contains(&i));
         exact += usize::from(hit && idx.len() == 1);
@@ -254,14 +259,7 @@ fn weak_random_walk_without_a_jump_has_no_change() {
     let mut changes = 0;
     let mut drift = 0;
     for seed in 0..20u64 {
-        let mut rng = Rng::new(900 + seed);
-        let mut level = 0.0;
-        let x: Vec<f64> = (0..2000)
-            .map(|_| {
-                level += 0.05 * rng.normal();
-                level + rng.normal()
-            })
-            .collect();
+        let x = walk(900 + seed, 2000, 0.05, (0, 0.0));
         let (model, idx) = model_and_indices(&x);
         changes += idx.len();
         drift += usize::from(model == Model::Drift);
