@@ -51,6 +51,13 @@ impl L2 {
     pub(crate) fn centred_sum(&self, start: usize, end: usize) -> f64 {
         self.s1[end] - self.s1[start]
     }
+
+    /// The prefix sums `(S1(k), S2(k))` of the centred values over `[0, k)` (used by
+    /// functional pruning).
+    #[inline]
+    pub(crate) fn prefix_sums(&self, k: usize) -> (f64, f64) {
+        (self.s1[k], self.s2[k])
+    }
 }
 
 impl Cost for L2 {

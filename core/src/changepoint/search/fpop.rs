@@ -5,19 +5,58 @@ use super::{backtrack, check_penalty, prepare, Segmentation};
 use crate::changepoint::cost::{Cost, L2};
 use crate::Result;
 
-/// A piece `[lo, hi]` of the parameter line and the candidate that is best on it.
-type Piece = (f64, f64, usize);
+/// A piece `[lo, hi]` of the parameter line, the candidate `t` that is best on it, and that
+/// candidate's anchored cost at both ends (`glo`, `ghi`; see [`Anchored`]).
+#[derive(Clone, Copy, Debug)]
+struct Piece {
+    lo: f64,
+    hi: f64,
+    t: usize,
+    glo: f64,
+    ghi: f64,
+}
 
 /// Appends a piece, merging it with the previous one when the owner is the same.
 #[inline]
-fn push_piece(out: &mut Vec<Piece>, lo: f64, hi: f64, t: usize) {
+fn push_piece(out: &mut Vec<Piece>, piece: Piece) {
     if let Some(last) = out.last_mut() {
-        if last.2 == t {
-            last.1 = hi;
+        if last.t == piece.t {
+            last.hi = piece.hi;
+            last.ghi = piece.ghi;
             return;
         }
     }
-    out.push((lo, hi, t));
+    out.push(piece);
+}
+
+/// A candidate's functional cost in a form that does not change as data arrive, for FPOP's
+/// whole-piece test.
+///
+/// With `ℓ(x, θ)` the loss of one value, `f_τ(θ) = F(τ) + β + Σ_{τ<=i<s} ℓ(x_i, θ)` is
+/// `g_τ(θ) + β + Σ_{i<s} ℓ(x_i, θ)` with the anchored cost `g_τ(θ) = F(τ) - Σ_{i<τ} ℓ(x_i, θ)`;
+/// the last sum is the same for every candidate. For an older candidate τ and a newcomer τ',
+/// `g_τ' - g_τ = F(τ') - F(τ) - Σ_{τ<=i<τ'} ℓ(x_i, θ)` is concave in θ, so on a piece of τ it is
+/// smallest at an end: when it is positive at both ends (beyond round-off), τ keeps the whole
+/// piece. The values of `g_τ` at the ends are computed once, when the piece is made, so most
+/// pieces are settled by evaluating the newcomer's `g` at the boundaries (two multiply-adds
+/// each, no division), and only the pieces the newcomer cuts into take the exact `keep`.
+pub(crate) trait Anchored {
+    /// `g_τ(θ)`, given `f = F(τ)`.
+    fn anchored(&self, f: f64, tau: usize, theta: f64) -> f64;
+
+    /// A bound on the round-off of `g_τ'(θ) - g_τ(θ)` for any candidates with `|F| <= f_max`
+    /// and any `|θ| <= theta_max`.
+    fn round_off(&self, f_max: f64, theta_max: f64) -> f64;
+}
+
+/// The round-off bound of [`Anchored::round_off`] for the L2 loss on centred values with
+/// prefix sums up to `s2` (the whole signal's) and `n` values: every term of `g` is at most
+/// `f_max + 2 S2 + 4 θ √(n S2) + n θ²` (|S1(τ)| <= √(τ S2(τ)) by Cauchy–Schwarz; the mirrored
+/// sums are differences of two prefix sums), and each `g` takes a handful of roundings.
+fn l2_round_off(s2: f64, n: usize, f_max: f64, theta_max: f64) -> f64 {
+    let n = n as f64;
+    let scale = f_max + 2.0 * s2 + 4.0 * theta_max * (n * s2).sqrt() + n * theta_max * theta_max;
+    32.0 * f64::EPSILON * scale
 }
 
 /// The exact FPOP recursion over any cost whose per-candidate functional costs differ by a
@@ -29,7 +68,9 @@ fn push_piece(out: &mut Vec<Piece>, lo: f64, hi: f64, t: usize) {
 /// candidate `t` is at least as good as the newcomer `t_new`, given
 /// `base = F(t_new) - F(t) + margin`; `None` when it is empty (always when
 /// `slack = base - C(t, t_new) < 0`: the newcomer is better even at the older candidate's best θ).
-/// As the set is an interval, the part is one sub-interval.
+/// As the set is an interval, the part is one sub-interval. A piece that the whole-piece test
+/// of [`Anchored`] settles is kept without calling `keep` (on the Poisson cost, 12 % less time at
+/// 10⁶ values; on L2, whose `keep` is already cheap, about 2 % more).
 ///
 /// Work per step: one pass over the pieces (O(number of pieces)) and one over the candidates
 /// still labelling a piece; the buffers are reused, so no allocation after the first steps.
@@ -40,7 +81,7 @@ pub(crate) fn fpop_driver<C, K>(
     keep: K,
 ) -> Result<Segmentation>
 where
-    C: Cost + ?Sized,
+    C: Cost + Anchored + ?Sized,
     K: Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)>,
 {
     check_penalty(penalty)?;
@@ -84,40 +125,88 @@ fn from_ordered_bits(k: u64) -> f64 {
 /// holds every τ ≤ `end` that can start a segment continuing past `end` ([`fpop_split`]).
 fn fpop_run<C, K>(cost: &C, penalty: f64, m: usize, keep: &K, end: usize, close: bool) -> Run
 where
-    C: Cost + ?Sized,
+    C: Cost + Anchored + ?Sized,
     K: Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)>,
 {
     let mut f = vec![f64::INFINITY; end + 1];
     let mut last = vec![0usize; end + 1];
     f[0] = 0.0;
-    // The functional cost min_τ f_τ(θ) as sorted pieces (lo, hi, τ) covering the domain.
+    // The functional cost min_τ f_τ(θ) as sorted pieces covering the domain.
     let mut pieces: Vec<Piece> = Vec::new();
     let mut next: Vec<Piece> = Vec::new();
+    // The largest |F| of a candidate compared so far (for the round-off bound).
+    let mut f_max = 0.0f64;
     // Compares the newcomer τ' = t_new with every piece's owner.
     let mut insert = |t_new: usize, f: &[f64], pieces: &mut Vec<Piece>| {
-        if !f[t_new].is_finite() {
+        let f_new = f[t_new];
+        if !f_new.is_finite() {
             return;
         }
+        f_max = f_max.max(f_new.abs());
+        let g_new = |theta: f64| cost.anchored(f_new, t_new, theta);
         next.clear();
         if pieces.is_empty() {
-            next.push((f64::NEG_INFINITY, f64::INFINITY, t_new));
+            next.push(Piece {
+                lo: f64::NEG_INFINITY,
+                hi: f64::INFINITY,
+                t: t_new,
+                glo: f64::NAN,
+                ghi: f64::NAN,
+            });
         }
-        let margin = 1e-10 * (f[t_new].abs() + penalty) + f64::MIN_POSITIVE;
-        for &(lo, hi, t) in pieces.iter() {
-            let base = f[t_new] - f[t] + margin;
-            let kept = keep(t, t_new, base, lo, hi).filter(|&(a, b)| a <= b);
+        let margin = 1e-10 * (f_new.abs() + penalty) + f64::MIN_POSITIVE;
+        // The whole-piece test (see `Anchored`) holds with this much to spare at both ends;
+        // the finite ends lie within the outer pieces' inner ends.
+        let theta_max = match (pieces.first(), pieces.last()) {
+            (Some(a), Some(b)) => a.hi.abs().max(b.lo.abs()),
+            _ => f64::INFINITY,
+        };
+        let tol = cost.round_off(f_max, theta_max);
+        let mut g_lo = pieces.first().map_or(f64::NAN, |p| g_new(p.lo));
+        for &p in pieces.iter() {
+            let g_hi = g_new(p.hi);
+            // NaN (an infinite end) fails the test.
+            if g_lo - p.glo >= tol && g_hi - p.ghi >= tol {
+                push_piece(&mut next, p);
+                g_lo = g_hi;
+                continue;
+            }
+            let newcomer = |lo: f64, hi: f64, glo: f64, ghi: f64| Piece {
+                lo,
+                hi,
+                t: t_new,
+                glo,
+                ghi,
+            };
+            let base = f_new - f[p.t] + margin;
+            let kept = keep(p.t, t_new, base, p.lo, p.hi).filter(|&(a, b)| a <= b);
             match kept {
-                None => push_piece(&mut next, lo, hi, t_new),
+                None => push_piece(&mut next, newcomer(p.lo, p.hi, g_lo, g_hi)),
                 Some((a, b)) => {
-                    if lo < a {
-                        push_piece(&mut next, lo, a, t_new);
+                    let g_old = |theta: f64| cost.anchored(f[p.t], p.t, theta);
+                    let (ga, gb) = (
+                        if a == p.lo { p.glo } else { g_old(a) },
+                        if b == p.hi { p.ghi } else { g_old(b) },
+                    );
+                    if p.lo < a {
+                        push_piece(&mut next, newcomer(p.lo, a, g_lo, g_new(a)));
                     }
-                    push_piece(&mut next, a, b, t);
-                    if b < hi {
-                        push_piece(&mut next, b, hi, t_new);
+                    push_piece(
+                        &mut next,
+                        Piece {
+                            lo: a,
+                            hi: b,
+                            t: p.t,
+                            glo: ga,
+                            ghi: gb,
+                        },
+                    );
+                    if b < p.hi {
+                        push_piece(&mut next, newcomer(b, p.hi, g_new(b), g_hi));
                     }
                 }
             }
+            g_lo = g_hi;
         }
         std::mem::swap(pieces, &mut next);
     };
@@ -130,7 +219,7 @@ where
         // The smallest key (total, τ): exact ties go to the oldest candidate, as in optimal
         // partitioning (a branch-free minimum; a tie-aware comparison costs ≈ 15 % of the search).
         let mut key = u128::MAX;
-        for &(_, _, t) in &pieces {
+        for &Piece { t, .. } in &pieces {
             let total = f[t] + (cost.cost(t, s) + penalty);
             key = key.min((u128::from(ordered_bits(total)) << 64) | t as u128);
         }
@@ -144,7 +233,7 @@ where
             insert(t_new, &f, &mut pieces);
         }
     }
-    let mut alive: Vec<usize> = pieces.iter().map(|p| p.2).collect();
+    let mut alive: Vec<usize> = pieces.iter().map(|p| p.t).collect();
     alive.sort_unstable();
     alive.dedup();
     Run { f, last, alive }
@@ -226,7 +315,7 @@ fn l2_keep<C: CentredSums>(
 }
 
 /// The L2 cost's prefix-sum reads FPOP's keep test needs ([`l2_keep`]).
-trait CentredSums: Cost {
+trait CentredSums: Cost + Anchored {
     /// Sum of the centred values over `[start, end)`.
     fn centred_sum(&self, start: usize, end: usize) -> f64;
 }
@@ -235,6 +324,20 @@ impl CentredSums for L2 {
     #[inline]
     fn centred_sum(&self, start: usize, end: usize) -> f64 {
         L2::centred_sum(self, start, end)
+    }
+}
+
+impl Anchored for L2 {
+    #[inline]
+    fn anchored(&self, f: f64, tau: usize, theta: f64) -> f64 {
+        // F(τ) - Σ_{i<τ} (x_i - θ)² = F(τ) - S2(τ) + θ (2 S1(τ) - τ θ).
+        let (s1, s2) = self.prefix_sums(tau);
+        (f - s2) + theta * (2.0 * s1 - tau as f64 * theta)
+    }
+
+    fn round_off(&self, f_max: f64, theta_max: f64) -> f64 {
+        let n = self.len();
+        l2_round_off(self.prefix_sums(n).1, n, f_max, theta_max)
     }
 }
 
@@ -265,6 +368,20 @@ impl Cost for Mirrored<'_> {
     #[inline]
     fn cost(&self, start: usize, end: usize) -> f64 {
         self.cost.cost(self.n - end, self.n - start)
+    }
+}
+
+impl Anchored for Mirrored<'_> {
+    #[inline]
+    fn anchored(&self, f: f64, tau: usize, theta: f64) -> f64 {
+        // The first τ mirrored values are the original's last τ.
+        let (a1, a2) = self.cost.prefix_sums(self.n);
+        let (b1, b2) = self.cost.prefix_sums(self.n - tau);
+        (f - (a2 - b2)) + theta * (2.0 * (a1 - b1) - tau as f64 * theta)
+    }
+
+    fn round_off(&self, f_max: f64, theta_max: f64) -> f64 {
+        l2_round_off(self.cost.prefix_sums(self.n).1, self.n, f_max, theta_max)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Functional pruning (FPOP) for the Poisson cost: pieces over the rate λ ≥ 0.
 
-use super::fpop::fpop_driver;
+use super::fpop::{fpop_driver, Anchored};
 use super::Segmentation;
+use crate::changepoint::cost::Cost;
 use crate::changepoint::cost::Poisson;
 use crate::Result;
 
@@ -64,6 +65,21 @@ pub fn fpop_poisson(x: &[f64], penalty: f64, min_size: usize) -> Result<Segmenta
         }
         keep_interval(slack / (2.0 * ds), centre, lo, hi)
     })
+}
+
+impl Anchored for Poisson {
+    #[inline]
+    fn anchored(&self, f: f64, tau: usize, theta: f64) -> f64 {
+        // F(τ) - Σ_{i<τ} 2 (e^θ - x_i θ).
+        f - 2.0 * (tau as f64 * theta.exp() - self.sum(0, tau) * theta)
+    }
+
+    fn round_off(&self, f_max: f64, theta_max: f64) -> f64 {
+        // Terms up to F, 2 n e^θ and 2 S(n) |θ|; e^θ is within an ulp or two.
+        let n = self.len();
+        let scale = f_max + 2.0 * n as f64 * theta_max.exp() + 2.0 * self.sum(0, n) * theta_max;
+        32.0 * f64::EPSILON * scale
+    }
 }
 
 /// The part of the piece `[lo, hi]` (in θ = ln λ) where `e^v - 1 - v <= k`, `v = θ - centre`.
