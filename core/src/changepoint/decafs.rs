@@ -689,8 +689,13 @@ fn envelope(q: &[Quad], keep: &mut Vec<usize>, lo: f64, hi: f64) {
     for _ in 0..2 * q.len() + 2 {
         let base = &q[cur];
         let mut next: Option<(f64, usize)> = None;
-        for (j, g) in q.iter().enumerate() {
-            if j == cur {
+        // The pieces after `cur` first: the next crossing is most often with one of them, and
+        // once it is known the sign test rules most others out.
+        for j in (cur + 1..q.len()).chain(0..cur) {
+            let g = &q[j];
+            // Crossings beyond the best one so far cannot be next (ties are kept).
+            let limit = next.map_or(hi, |(rb, _)| rb);
+            if !may_cross_below(base, g, x, limit) {
                 continue;
             }
             let Some(r) = crossing_below(base, g, x).filter(|&r| r < hi) else {
@@ -703,7 +708,7 @@ fn envelope(q: &[Quad], keep: &mut Vec<usize>, lo: f64, hi: f64) {
                         || (r == rb && {
                             // Same crossing: the one lower just after it.
                             let (sj, sb) = (g.a * (r - g.m), q[jb].a * (r - q[jb].m));
-                            sj < sb || (sj == sb && g.a < q[jb].a)
+                            sj < sb || (sj == sb && (g.a < q[jb].a || (g.a == q[jb].a && j < jb)))
                         })
                 }
             };
@@ -722,6 +727,38 @@ fn envelope(q: &[Quad], keep: &mut Vec<usize>, lo: f64, hi: f64) {
             None => break,
         }
     }
+}
+
+/// Whether `g` may pass below `base` at some `r` with `x < r <= limit` ([`crossing_below`]),
+/// without a square root or a division: `false` only when the signs rule it out with a margin
+/// far above round-off, so the sweep's result is the same with or without this test.
+///
+/// With `f = g - base` (`f >= 0` at `x`, where `base` is the lowest) and `f(limit) > 0`:
+/// opening downwards, `f` is positive between its roots, so it passes below only after `limit`;
+/// opening upwards, it passes below at its smaller root, inside the range only when it has
+/// real roots and its vertex lies inside the range.
+fn may_cross_below(base: &Quad, g: &Quad, x: f64, limit: f64) -> bool {
+    let d = g.m - base.m;
+    let a = g.a - base.a;
+    let b = -2.0 * g.a * d;
+    let c = g.a * d * d + g.c - base.c;
+    let s1 = limit - base.m;
+    if a == 0.0 || !s1.is_finite() {
+        return true;
+    }
+    let f1 = (a * s1 + b) * s1 + c;
+    let slack = 1e-9 * ((a * s1 * s1).abs() + (b * s1).abs() + c.abs() + g.c.abs() + base.c.abs());
+    if f1 <= slack {
+        return true;
+    }
+    if a < 0.0 {
+        return false;
+    }
+    // The vertex -b / 2a inside (x, limit), widened against round-off: -b against 2a s.
+    let s0 = x - base.m;
+    let (lo, hi) = (2.0 * a * s0, 2.0 * a * s1);
+    let widen = 1e-9 * (b.abs() + lo.abs() + hi.abs());
+    -b > lo - widen && -b < hi + widen && b * b - 4.0 * a * c > 0.0
 }
 
 /// The first point `r > x` where `g` passes below `base` (their difference changes sign from
@@ -840,6 +877,29 @@ mod tests {
                 .map(|&i| (cands[i].a.to_bits(), cands[i].m.to_bits(), cands[i].c.to_bits(), changed[i]))
                 .collect();
             prop_assert_eq!(full, pruned);
+        }
+
+        /// The sign test never rules out a crossing that [`crossing_below`] finds in range,
+        /// when `base` is the lower of the two at `x` (as in the sweep).
+        #[test]
+        fn sign_test_keeps_every_crossing_in_range(
+            (ba, bm, bc) in (0.05f64..5.0, -3.0f64..3.0, 0.0f64..20.0),
+            (ga, gm, gc) in (0.05f64..5.0, -3.0f64..3.0, 0.0f64..20.0),
+            x in -8.0f64..8.0,
+            width in prop_oneof![Just(0.0), 0.0f64..16.0],
+            same_a in any::<bool>(),
+        ) {
+            let base = Quad { a: ba, m: bm, c: bc, tag: 0 };
+            let g = Quad { a: if same_a { ba } else { ga }, m: gm, c: gc, tag: 1 };
+            prop_assume!(value(&g, x) >= value(&base, x));
+            let limit = x + width;
+            if let Some(r) = crossing_below(&base, &g, x).filter(|&r| r <= limit) {
+                prop_assert!(may_cross_below(&base, &g, x, limit), "crossing at {r}");
+            }
+            // The limit at a crossing itself (a tie with the best so far) keeps it.
+            if let Some(r) = crossing_below(&base, &g, x) {
+                prop_assert!(may_cross_below(&base, &g, x, r));
+            }
         }
     }
 
