@@ -46,12 +46,6 @@ impl L2 {
 }
 
 impl L2 {
-    /// Sum of the centred values over `[start, end)` (used by functional pruning).
-    #[inline]
-    pub(crate) fn centred_sum(&self, start: usize, end: usize) -> f64 {
-        self.s1[end] - self.s1[start]
-    }
-
     /// The prefix sums `(S1(k), S2(k))` of the centred values over `[0, k)` (used by
     /// functional pruning).
     #[inline]

@@ -289,41 +289,46 @@ fn l2_keep<C: CentredSums>(
     cost: &C,
 ) -> impl Fn(usize, usize, f64, f64, f64) -> Option<(f64, f64)> + '_ {
     move |t, t_new, base, lo, hi| {
-        let slack = base - cost.cost(t, t_new);
-        if slack < 0.0 {
+        // With S the centred sum and m the length of [t, t_new), C = S2 - S²/m and the kept
+        // interval is |μ - S/m| <= √(slack / m), slack = base - C; all tests below use
+        // m · slack = m · base - (m · S2 - S²), so the only division is 1/m for the cut.
+        let m = (t_new - t) as f64;
+        let inv = 1.0 / m;
+        let (sum, sq) = cost.centred_sums(t, t_new);
+        let m_slack = m * base - (m * sq - sum * sum).max(0.0);
+        if m_slack < 0.0 {
             return None;
         }
         // Most pieces lie wholly inside the kept interval (the newcomer only takes the tails):
-        // |μ - x̄| <= r on [lo, hi] ⇔ max(S - m lo, m hi - S)² <= m · slack, no division or
-        // square root (S = m x̄, the centred sum).
-        let m = (t_new - t) as f64;
-        let sum = cost.centred_sum(t, t_new);
+        // |μ - x̄| <= r on [lo, hi] ⇔ max(S - m lo, m hi - S)² <= m · slack.
         let d = (sum - m * lo).max(m * hi - sum);
-        if d <= 0.0 || d * d <= m * slack {
+        if d <= 0.0 || d * d <= m_slack {
             return Some((lo, hi));
         }
         // Nothing of [lo, hi] is kept when it lies wholly beyond x̄ ± r: max(m lo - S, S - m hi)
         // > 0 and its square > m · slack (most often the previous newcomer's tails).
         let e = (m * lo - sum).max(sum - m * hi);
-        if e > 0.0 && e * e > m * slack {
+        if e > 0.0 && e * e > m_slack {
             return None;
         }
-        let centre = sum / m;
-        let r = (slack / m).sqrt();
+        let centre = sum * inv;
+        let r = m_slack.sqrt() * inv;
         Some((lo.max(centre - r), hi.min(centre + r)))
     }
 }
 
 /// The L2 cost's prefix-sum reads FPOP's keep test needs ([`l2_keep`]).
 trait CentredSums: Cost + Anchored {
-    /// Sum of the centred values over `[start, end)`.
-    fn centred_sum(&self, start: usize, end: usize) -> f64;
+    /// Sums of the centred values and of their squares over `[start, end)`.
+    fn centred_sums(&self, start: usize, end: usize) -> (f64, f64);
 }
 
 impl CentredSums for L2 {
     #[inline]
-    fn centred_sum(&self, start: usize, end: usize) -> f64 {
-        L2::centred_sum(self, start, end)
+    fn centred_sums(&self, start: usize, end: usize) -> (f64, f64) {
+        let (a1, a2) = self.prefix_sums(start);
+        let (b1, b2) = self.prefix_sums(end);
+        (b1 - a1, b2 - a2)
     }
 }
 
@@ -387,8 +392,8 @@ impl Anchored for Mirrored<'_> {
 
 impl CentredSums for Mirrored<'_> {
     #[inline]
-    fn centred_sum(&self, start: usize, end: usize) -> f64 {
-        self.cost.centred_sum(self.n - end, self.n - start)
+    fn centred_sums(&self, start: usize, end: usize) -> (f64, f64) {
+        self.cost.centred_sums(self.n - end, self.n - start)
     }
 }
 
