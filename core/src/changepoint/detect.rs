@@ -38,7 +38,9 @@ use super::penalty::{NoiseScale, Penalty};
 use super::prepare::{normal_scores, refine_l1, skip_missing, Scale};
 use super::scale::search_values;
 use super::search::{penalised, Method};
-use crate::stats::compare::{mean_and_median_p_of, sample_locations, SampleLocations};
+use crate::stats::compare::{
+    mean_and_median_p_of, pooled_shift_p, sample_locations, sign_shift_p, SampleLocations,
+};
 use crate::{Error, Result};
 
 /// Options of [`detect`]; `Default` gives the documented defaults.
@@ -271,6 +273,18 @@ fn detect_complete(x: &[f64], options: &DetectOptions) -> Result<Detection> {
             d.model = Some(choice(
                 Model::Step,
                 "fewer than 20 values: step model (too short to estimate a drift)",
+            ));
+            Ok(d)
+        }
+        CostKind::Auto if majority_value(x).is_some() => {
+            let mut d = detect_fixed(x, &with(CostKind::L2), None)?;
+            d.options = *options;
+            d.model = Some(choice(
+                Model::Step,
+                "more than half the values are equal (counts that are mostly 0, coarse \
+                 quantisation): step model (a trend, a drift or a season removed first would \
+                 turn runs of the tied value into near-constant pieces whose noise the search \
+                 and its tests then underestimate)",
             ));
             Ok(d)
         }
@@ -755,7 +769,12 @@ fn detect_fixed_with(
     let seg = penalised(y, options.cost, options.method, penalty, min_size)?;
     detection.candidates = seg.breakpoints.clone();
     let mut bkps = seg.breakpoints;
-    if scale != Scale::Raw && options.cost != CostKind::Linear {
+    // More than half the values equal (counts that are mostly 0, coarse quantisation): an atom.
+    let atom = majority_value(y).is_some();
+    // With an atom the L1 cost of the raw values is flat over long stretches (the medians move
+    // by whole quanta only), so the L1 move would put the change anywhere on a plateau: the
+    // search's location stands.
+    if scale != Scale::Raw && options.cost != CostKind::Linear && !atom {
         refine_l1(x, &mut bkps, min_size.max(cost.min_size()));
     }
     let tests_spread = matches!(options.cost, CostKind::Normal | CostKind::Np);
@@ -768,8 +787,12 @@ fn detect_fixed_with(
     } else {
         (x, y)
     };
+    // With an atom the penalty, which assumes continuous noise, does not bound the candidates
+    // it yields (a cluster of rare values), so each change point pays for being the best of
+    // the n splits the search could take (Bonferroni).
+    let scan = if atom { n as f64 } else { 1.0 };
     let test = |bkps: &[usize], j: usize, cache: &mut ValidationCache| {
-        validate_one(
+        let mut cp = validate_one(
             x,
             y,
             bkps,
@@ -778,7 +801,10 @@ fn detect_fixed_with(
             tests_spread,
             piecewise_constant,
             cache,
-        )
+        );
+        cp.p_value = (scan * cp.p_value).min(1.0);
+        cp.p_adjusted = cp.p_value;
+        cp
     };
     // The first tests of every change point: the later half on a second thread from
     // PARALLEL_VALIDATION_N values, each half with its own cache, merged for the re-tests (a
@@ -998,8 +1024,23 @@ fn validate_one(
                 tau + right.len().min(COMPARE_WINDOW),
             );
             let (sl, sr) = (cache.window(y, l, tau), cache.window(y, tau, r));
-            mean_and_median_p_of((&y[l..tau], &sl), (&y[tau..r], &sr))
-                .map(|(mean, median)| mean.max(median))
+            if sl.is_constant() != sr.is_constant() {
+                // One side constant (a run of equal values in quantised data, a stall): its
+                // own variance of 0 would read its mean as known exactly; the variance is
+                // pooled instead (stats::compare::pooled_shift_p), as under no change.
+                Some(pooled_shift_p(&y[l..tau], &y[tau..r]))
+            } else {
+                mean_and_median_p_of((&y[l..tau], &sl), (&y[tau..r], &sr)).map(|(mean, median)| {
+                    match (sl.median(), sr.median()) {
+                        // The same median on both sides: an atom of ties that the median test
+                        // cannot see past (stats::compare::sign_shift_p).
+                        (Some(ml), Some(mr)) if ml == mr => {
+                            mean.max(sign_shift_p(&y[l..tau], &y[tau..r], ml))
+                        }
+                        _ => mean.max(median),
+                    }
+                })
+            }
         } else {
             cache.trend_test(y, a, tau, b)
         };
@@ -1047,6 +1088,23 @@ fn validate_one(
             kind,
         }
     }
+}
+
+/// The value taken by more than half of `y`, if any (Boyer–Moore majority vote, then a count).
+fn majority_value(y: &[f64]) -> Option<f64> {
+    let (mut candidate, mut votes) = (f64::NAN, 0usize);
+    for &v in y {
+        if votes == 0 {
+            candidate = v;
+            votes = 1;
+        } else if v == candidate {
+            votes += 1;
+        } else {
+            votes -= 1;
+        }
+    }
+    let count = y.iter().filter(|&&v| v == candidate).count();
+    (2 * count > y.len()).then_some(candidate)
 }
 
 /// Holm's step-down adjustment of `p_value` into `p_adjusted`.

@@ -112,6 +112,8 @@ impl FromStr for Penalty {
 /// differences instead of 4, hence L ≤ n/64). Departure from the sketch (residuals of a preliminary
 /// over-segmentation): over-segmenting an AR(1) series absorbs its slow wander and shrinks the
 /// estimate, which this variogram estimate avoids. Assumes AR(1)-like positive dependence.
+/// When more than half the lag-1 differences are 0 (quantised values, counts that are mostly
+/// 0), the squared MADs are 0 and the variances of the differences take their place.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct NoiseScale {
     /// Marginal standard deviation σ of the noise.
@@ -130,26 +132,28 @@ impl NoiseScale {
     pub fn estimate(x: &[f64]) -> Result<Self> {
         crate::stats::check::sample("values", x, 3)?;
         let mut d = Vec::with_capacity(x.len() - 1);
-        let v1 = mad_sq(x, 1, &mut d);
-        let v4 = mad_sq(x, LAG, &mut d);
+        let mut spread: fn(&[f64], usize, &mut Vec<f64>) -> f64 = mad_sq;
+        let mut v1 = mad_sq(x, 1, &mut d);
         if v1 <= 0.0 {
-            // More than half the differences are 0 (plateaus, quantised data): fall back on the
-            // standard deviation of the first differences.
-            let d: Vec<f64> = x.windows(2).map(|w| w[1] - w[0]).collect();
-            let mu = d.iter().sum::<f64>() / d.len() as f64;
-            let var = d.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / d.len() as f64;
-            let sigma = (var / 2.0).sqrt();
-            return Ok(NoiseScale {
-                sigma,
-                phi: 0.0,
-                long_run_sigma: sigma,
-            });
+            // More than half the differences are 0 (plateaus, quantised data, counts that are
+            // mostly 0): the variances of the differences in place of their squared MADs, so
+            // that runs of a tied value still show their dependence.
+            spread = var_of_differences;
+            v1 = var_of_differences(x, 1, &mut d);
+            if v1 <= 0.0 {
+                return Ok(NoiseScale {
+                    sigma: 0.0,
+                    phi: 0.0,
+                    long_run_sigma: 0.0,
+                });
+            }
         }
+        let v4 = spread(x, LAG, &mut d);
         let mut phi = solve_phi(v4 / v1, LAG);
         let long = (x.len() / LONG_LAG_SPAN).min(LONG_LAG);
         if phi > 0.8 && long > LAG {
             // Near 1 the lag-4 ratio barely moves with φ; a longer lag resolves it.
-            phi = solve_phi(mad_sq(x, long, &mut d) / v1, long);
+            phi = solve_phi(spread(x, long, &mut d) / v1, long);
         }
         let var = v1 / (2.0 * (1.0 - phi));
         Ok(NoiseScale {
@@ -233,6 +237,17 @@ fn mad_sq(x: &[f64], k: usize, d: &mut Vec<f64>) -> f64 {
     }
     let mad = median_in_place(d);
     (1.4826 * mad).powi(2)
+}
+
+/// Variance (divisor the count) of the lag-`k` differences of `x`; 0 when there are none.
+fn var_of_differences(x: &[f64], k: usize, d: &mut Vec<f64>) -> f64 {
+    d.clear();
+    d.extend(x.windows(k + 1).map(|w| w[k] - w[0]));
+    if d.is_empty() {
+        return 0.0;
+    }
+    let mu = d.iter().sum::<f64>() / d.len() as f64;
+    d.iter().map(|v| (v - mu) * (v - mu)).sum::<f64>() / d.len() as f64
 }
 
 /// Median (mean of the middle two for even lengths) of a non-empty slice; may reorder it.

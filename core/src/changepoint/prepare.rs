@@ -128,6 +128,16 @@ pub(crate) fn refine_l1(x: &[f64], bkps: &mut [usize], min_size: usize) {
             continue;
         }
         let span = &x[a..b];
+        // Both sides with the same median (an atom of tied values, such as counts that are
+        // mostly 0): the L1 cost cannot see the change, only short runs next to the window's
+        // ends that move a median, so the search's location stands.
+        let mut scratch = x[a..bkps[j]].to_vec();
+        let left = super::penalty::median_in_place(&mut scratch);
+        scratch.clear();
+        scratch.extend_from_slice(&x[bkps[j]..b]);
+        if left == super::penalty::median_in_place(&mut scratch) {
+            continue;
+        }
         let fwd = prefix_l1(span.iter().copied());
         let bwd = prefix_l1(span.iter().rev().copied());
         let m = span.len();

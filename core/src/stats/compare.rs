@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::dist::{t_cdf, t_ppf, t_sf};
+use super::hypothesis::poisson::binom_test_p;
 use super::{check, Alternative, ConfidenceInterval};
 use crate::{Error, Result};
 
@@ -290,12 +291,27 @@ pub(crate) fn mean_and_median_p(baseline: &[f64], candidate: &[f64]) -> Option<(
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SampleLocations {
     top: f64,
+    /// Whether every value is the same (a sample variance of 0).
+    constant: bool,
     locations: Option<(Location, Location)>,
+}
+
+impl SampleLocations {
+    /// The sample median, when the locations were estimated.
+    pub(crate) fn median(&self) -> Option<f64> {
+        self.locations.map(|(_, median)| median.value)
+    }
+
+    /// Whether every value of the sample is the same.
+    pub(crate) fn is_constant(&self) -> bool {
+        self.constant
+    }
 }
 
 /// [`SampleLocations`] of `x`.
 pub(crate) fn sample_locations(x: &[f64]) -> SampleLocations {
     let top = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let constant = x.windows(2).all(|w| w[0] == w[1]);
     let estimator = CompareOptions::default().method.estimator();
     let locations = (top <= SAFE_MAGNITUDE && check::sample("x", x, 3).is_ok())
         .then(|| {
@@ -314,7 +330,11 @@ pub(crate) fn sample_locations(x: &[f64]) -> SampleLocations {
             Some((at_mean, at_median))
         })
         .flatten();
-    SampleLocations { top, locations }
+    SampleLocations {
+        top,
+        constant,
+        locations,
+    }
 }
 
 /// [`mean_and_median_p`] from each sample's [`sample_locations`].
@@ -350,6 +370,77 @@ pub(crate) fn mean_and_median_p_of(
         Some((2.0 * t_sf(t.abs(), df)).min(1.0))
     };
     Some((p(b_mean, c_mean)?, p(b_median, c_median)?))
+}
+
+/// Two-sided p-value of a shift of the signs `sign(x - m)` between two samples that share the
+/// median `m` (Mood's median test around it), for a validation where the median test is blind:
+/// with an atom of tied values at `m` (counts that are mostly 0), a change that moves mass
+/// between the atom and the values beyond it leaves both medians at `m`.
+///
+/// ```text
+/// t = (s̄₂ − s̄₁) / √(ω (1/n₁ + 1/n₂)),   p = 2 P(T_ν > |t|)
+/// ```
+/// by [`pooled_shift_p`] on the signs: the variance is pooled, as the null hypothesis has one
+/// law on both sides, so a short run of the atom (a constant sample, whose own variance is 0)
+/// does not make a rare value on the other side look significant. The t law fails in the far
+/// tail when the values off the atom are few (6 of 125 where 1.25 are expected: normal tail
+/// 6·10⁻⁶, exact 1.5·10⁻³), so the shift must also pass the exact conditional test: of the K
+/// values above `m` in both samples, the number in the second is Binomial(K, n₂/(n₁ + n₂))
+/// under exchangeable values (`binomtest`'s two-sided p), and the same below `m` (Bonferroni
+/// over the two). The larger p is returned (intersection–union: the t for dependence, the
+/// exact test for few values). 1 when ω is 0 (both samples constant) or either is empty.
+pub(crate) fn sign_shift_p(left: &[f64], right: &[f64], m: f64) -> f64 {
+    if left.is_empty() || right.is_empty() {
+        return 1.0;
+    }
+    let sign = |x: f64| f64::from(u8::from(x > m)) - f64::from(u8::from(x < m));
+    let signs = |v: &[f64]| v.iter().map(|&x| sign(x)).collect::<Vec<f64>>();
+    let t_p = pooled_shift_p(&signs(left), &signs(right));
+    let share = right.len() as f64 / (left.len() + right.len()) as f64;
+    let exact = |off: &dyn Fn(f64) -> bool| {
+        let (kl, kr) = (
+            left.iter().filter(|&&x| off(x)).count() as u64,
+            right.iter().filter(|&&x| off(x)).count() as u64,
+        );
+        (kl + kr > 0).then(|| binom_test_p(kr, kl + kr, share, Alternative::TwoSided))
+    };
+    let exact_p = match (exact(&|x| x > m), exact(&|x| x < m)) {
+        (Some(up), Some(down)) => (2.0 * up.min(down)).min(1.0),
+        (Some(p), None) | (None, Some(p)) => p,
+        (None, None) => 1.0,
+    };
+    t_p.max(exact_p)
+}
+
+/// Two-sided p-value of a shift of the mean between two samples with the variance pooled
+/// under the null hypothesis of one law on both sides:
+///
+/// ```text
+/// t = (x̄₂ − x̄₁) / √(ω (1/n₁ + 1/n₂)),   p = 2 P(T_ν > |t|)
+/// ```
+/// with ω and ν the EWC long-run variance and degrees of freedom of the values minus their
+/// own sample's mean, both samples together (`compare`'s estimator). Where `compare`'s
+/// unpooled test would read a constant sample's variance of 0 as a mean known exactly (a run
+/// of equal values in quantised, dependent data), this one does not. 1 when ω is 0 (both
+/// samples constant) or either sample is empty.
+pub(crate) fn pooled_shift_p(left: &[f64], right: &[f64]) -> f64 {
+    if left.is_empty() || right.is_empty() {
+        return 1.0;
+    }
+    let (ml, mr) = (location::mean(left), location::mean(right));
+    let residuals: Vec<f64> = left
+        .iter()
+        .map(|&x| x - ml)
+        .chain(right.iter().map(|&x| x - mr))
+        .collect();
+    let Ok(h) = har::har(&residuals, Estimator::Ewc) else {
+        return 1.0;
+    };
+    let se = (h.omega * (1.0 / left.len() as f64 + 1.0 / right.len() as f64)).sqrt();
+    if se.is_nan() || se <= 0.0 {
+        return 1.0;
+    }
+    (2.0 * t_sf(((mr - ml) / se).abs(), h.df)).min(1.0)
 }
 
 /// Credits a sample with at least [`MIN_EFFECTIVE_N`] independent values (see there).
@@ -580,6 +671,41 @@ mod tests {
 
     const B: [f64; 6] = [10.0, 12.0, 11.0, 13.0, 12.5, 11.5];
     const C: [f64; 6] = [11.0, 13.5, 12.0, 14.0, 13.0, 12.5];
+
+    /// `n` values equal to 0 but for 1 at the given positions.
+    fn rare_ones(n: usize, at: &[usize]) -> Vec<f64> {
+        (0..n)
+            .map(|i| f64::from(u8::from(at.contains(&i))))
+            .collect()
+    }
+
+    /// With few values off the atom the exact conditional test decides; its p is scipy's
+    /// `binomtest(5, 7, 0.2).pvalue` (5 of the 7 ones in the second sample, a fifth of the
+    /// values), to the last digits.
+    #[test]
+    fn sign_shift_with_few_values_off_the_atom_is_the_exact_binomial_test() {
+        let left = rare_ones(200, &[37, 151]);
+        let right = rare_ones(50, &[3, 12, 20, 33, 41]);
+        let p = sign_shift_p(&left, &right, 0.0);
+        assert!((p - 0.004_672_000_000_000_002_5).abs() < 1e-12, "{p}");
+        // The dependence-aware t alone is far smaller (the normal tail of a rare count).
+        assert!(pooled_shift_p(&left, &right) < 1e-3);
+    }
+
+    /// A constant sample's variance of 0 does not make its mean exact: the pooled variance
+    /// keeps a run of equal values from looking like a shift that the unpooled test sees.
+    #[test]
+    fn pooled_shift_of_a_constant_run() {
+        let run = [1.0; 7];
+        let around = rare_ones(40, &[5, 17, 30]);
+        let pooled = pooled_shift_p(&around, &run);
+        let unpooled = compare(&around, &run, &CompareOptions::default())
+            .unwrap()
+            .p_value;
+        assert!(pooled > 100.0 * unpooled, "{pooled} vs {unpooled}");
+        assert_eq!(pooled_shift_p(&[2.0; 5], &[2.0; 9]), 1.0);
+        assert_eq!(sign_shift_p(&[0.0; 5], &[0.0; 9], 0.0), 1.0);
+    }
 
     #[test]
     fn errors_on_bad_input() {
