@@ -1027,8 +1027,12 @@ fn validate_one(
             if sl.is_constant() != sr.is_constant() {
                 // One side constant (a run of equal values in quantised data, a stall): its
                 // own variance of 0 would read its mean as known exactly; the variance is
-                // pooled instead (stats::compare::pooled_shift_p), as under no change.
-                Some(pooled_shift_p(&y[l..tau], &y[tau..r]))
+                // pooled instead (stats::compare::pooled_shift_p), as under no change, and the
+                // signs around the constant value stand in for the medians (a lone outlier
+                // next to a run moves one sign).
+                let (left, right) = (&y[l..tau], &y[tau..r]);
+                let level = if sl.is_constant() { left[0] } else { right[0] };
+                Some(pooled_shift_p(left, right).max(sign_shift_p(left, right, level)))
             } else {
                 mean_and_median_p_of((&y[l..tau], &sl), (&y[tau..r], &sr)).map(|(mean, median)| {
                     match (sl.median(), sr.median()) {

@@ -113,7 +113,8 @@ impl FromStr for Penalty {
 /// over-segmentation): over-segmenting an AR(1) series absorbs its slow wander and shrinks the
 /// estimate, which this variogram estimate avoids. Assumes AR(1)-like positive dependence.
 /// When more than half the lag-1 differences are 0 (quantised values, counts that are mostly
-/// 0), the squared MADs are 0 and the variances of the differences take their place.
+/// 0), the squared MADs are 0 and the variances of the differences take their place (with
+/// fewer than 50 nonzero differences, φ = 0 and σ² = v₁/2: a level shift would dominate them).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct NoiseScale {
     /// Marginal standard deviation σ of the noise.
@@ -140,11 +141,15 @@ impl NoiseScale {
             // that runs of a tied value still show their dependence.
             spread = var_of_differences;
             v1 = var_of_differences(x, 1, &mut d);
-            if v1 <= 0.0 {
+            let moving = x.windows(2).filter(|w| w[1] != w[0]).count();
+            if moving < MIN_MOVING_FOR_PHI {
+                // So few moves that a level shift or two would make the variances (each adds
+                // one lag-1 and k lag-k differences): φ = 0, the plain spread of the moves.
+                let sigma = (v1 / 2.0).sqrt();
                 return Ok(NoiseScale {
-                    sigma: 0.0,
+                    sigma,
                     phi: 0.0,
-                    long_run_sigma: 0.0,
+                    long_run_sigma: sigma,
                 });
             }
         }
@@ -238,6 +243,10 @@ fn mad_sq(x: &[f64], k: usize, d: &mut Vec<f64>) -> f64 {
     let mad = median_in_place(d);
     (1.4826 * mad).powi(2)
 }
+
+/// Fewest nonzero lag-1 differences from which [`NoiseScale::estimate`]'s fallback (more than
+/// half the differences 0) reads φ from the variances of the differences.
+const MIN_MOVING_FOR_PHI: usize = 50;
 
 /// Variance (divisor the count) of the lag-`k` differences of `x`; 0 when there are none.
 fn var_of_differences(x: &[f64], k: usize, d: &mut Vec<f64>) -> f64 {

@@ -388,7 +388,7 @@ pub(crate) fn mean_and_median_p_of(
 /// values above `m` in both samples, the number in the second is Binomial(K, n₂/(n₁ + n₂))
 /// under exchangeable values (`binomtest`'s two-sided p), and the same below `m` (Bonferroni
 /// over the two). The larger p is returned (intersection–union: the t for dependence, the
-/// exact test for few values). 1 when ω is 0 (both samples constant) or either is empty.
+/// exact test for few values). 1 when either sample is empty.
 pub(crate) fn sign_shift_p(left: &[f64], right: &[f64], m: f64) -> f64 {
     if left.is_empty() || right.is_empty() {
         return 1.0;
@@ -421,8 +421,8 @@ pub(crate) fn sign_shift_p(left: &[f64], right: &[f64], m: f64) -> f64 {
 /// with ω and ν the EWC long-run variance and degrees of freedom of the values minus their
 /// own sample's mean, both samples together (`compare`'s estimator). Where `compare`'s
 /// unpooled test would read a constant sample's variance of 0 as a mean known exactly (a run
-/// of equal values in quantised, dependent data), this one does not. 1 when ω is 0 (both
-/// samples constant) or either sample is empty.
+/// of equal values in quantised, dependent data), this one does not. With ω = 0 (both samples
+/// constant): 1 when their values are equal, 0 when not; 1 when either sample is empty.
 pub(crate) fn pooled_shift_p(left: &[f64], right: &[f64]) -> f64 {
     if left.is_empty() || right.is_empty() {
         return 1.0;
@@ -438,7 +438,8 @@ pub(crate) fn pooled_shift_p(left: &[f64], right: &[f64]) -> f64 {
     };
     let se = (h.omega * (1.0 / left.len() as f64 + 1.0 / right.len() as f64)).sqrt();
     if se.is_nan() || se <= 0.0 {
-        return 1.0;
+        // Both samples constant: equal, no evidence; apart, a separation no noise explains.
+        return if ml == mr { 1.0 } else { 0.0 };
     }
     (2.0 * t_sf(((mr - ml) / se).abs(), h.df)).min(1.0)
 }
